@@ -1,0 +1,59 @@
+"""tracker: voluntary AI safety-commitment disclosures, from filing to the public record."""
+
+import logging
+import os
+
+from flask import Flask
+from flask_migrate import Migrate
+
+from tracker import config, errors, i18n, security, templating
+from tracker.db import db
+from tracker.domain.checklist import load_checklist_directory
+from tracker.resources import PACKAGE_DIR, default_instance_path, resource_dir
+
+# Batch mode lets later migrations alter tables on SQLite, which has no ALTER CONSTRAINT.
+migrate = Migrate(render_as_batch=True, compare_type=True)
+log = logging.getLogger(__name__)
+
+
+def create_app(test_config: dict | None = None) -> Flask:
+    """Build the app. Raises ChecklistError, naming file and problem, if a checklist is broken."""
+
+    instance_path = os.environ.get("TRACKER_INSTANCE_PATH") or str(default_instance_path())
+    if test_config and test_config.get("INSTANCE_PATH"):
+        instance_path = test_config["INSTANCE_PATH"]
+    app = Flask(
+        __name__,
+        instance_path=instance_path,
+        instance_relative_config=True,
+        template_folder=str(resource_dir("templates")),
+    )
+    config.configure(app, test_config)
+
+    # The checklist files are checked before anything else: a broken file must stop the app.
+    app.extensions["tracker.checklist_files"] = load_checklist_directory(app.config["CHECKLIST_DIR"])
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(PACKAGE_DIR / "migrations"))
+    i18n.init_app(app)
+    security.init_app(app)
+    templating.init_app(app)
+    errors.init_app(app)
+    _register_blueprints(app)
+    _register_models()
+    return app
+
+def _register_blueprints(app: Flask) -> None:
+    from tracker.companies.views import bp as companies_bp
+    from tracker.public.views import bp as public_bp
+
+    app.register_blueprint(public_bp)
+    app.register_blueprint(companies_bp)
+
+def _register_models() -> None:
+    """Import every model module so that metadata (and so migrations) know all tables."""
+    from tracker.auth import models as _auth  # noqa: F401
+    from tracker.checklists import models as _checklists  # noqa: F401
+    from tracker.companies import models as _companies  # noqa: F401
+    from tracker.cycles import models as _cycles  # noqa: F401
+    from tracker.disclosures import models as _disclosures  # noqa: F401

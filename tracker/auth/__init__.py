@@ -1,0 +1,1 @@
+"""Accounts. Sign-in, invitations and roles arrive with the accounts issue."""

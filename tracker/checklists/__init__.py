@@ -1,0 +1,1 @@
+"""Checklist versions: the files in commitments/ and the copies kept in the database."""

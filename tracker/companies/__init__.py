@@ -1,0 +1,1 @@
+"""Signatory companies: the roster and each company's public page."""

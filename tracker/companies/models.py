@@ -1,0 +1,41 @@
+"""A company that signed, or may sign, the commitments."""
+
+from datetime import date, datetime
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column
+
+from tracker.db import UTCDateTime, db, utcnow
+
+
+class Company(db.Model):
+    __tablename__ = "companies"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    slug: Mapped[str] = mapped_column(sa.String(80), unique=True)
+    name_en: Mapped[str] = mapped_column(sa.String(200))
+    name_zh: Mapped[str] = mapped_column(sa.String(200))
+    website: Mapped[str | None] = mapped_column(sa.String(500))
+    # Roster: a company is shown as a signatory only once staff confirmed it from a source.
+    is_signatory: Mapped[bool] = mapped_column(default=False)
+    signatory_since: Mapped[date | None]
+    signatory_source: Mapped[str | None] = mapped_column(sa.Text)
+    signatory_confirmed: Mapped[bool] = mapped_column(default=False)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    __table_args__ = (
+        sa.CheckConstraint("slug <> ''", name="slug_not_empty"),
+        sa.CheckConstraint("signatory_confirmed = false OR is_signatory = true",
+                           name="confirmed_only_if_signatory"),
+    )
+
+    def name(self, locale: str) -> str:
+        """The company's name in a locale (``zh…`` gives Chinese, anything else English)."""
+        return self.name_zh if str(locale).lower().startswith("zh") else self.name_en
+
+    @property
+    def is_public_signatory(self) -> bool:
+        return self.is_signatory and self.signatory_confirmed
+
+    def __repr__(self) -> str:
+        return f"<Company {self.slug}>"

@@ -1,0 +1,89 @@
+"""Configuration: defaults here, then ``instance/config.py``, then environment variables.
+
+Nothing secret lives in this file: a missing SECRET_KEY is generated once into the instance
+folder, so every process of one installation shares it and restarts keep sessions valid.
+"""
+
+import os
+import secrets
+from pathlib import Path
+
+from flask import Flask
+
+from tracker.resources import resource_dir
+
+DEFAULTS = {
+    "LANGUAGES": ["en", "zh_CN"],
+    "BABEL_DEFAULT_LOCALE": "en",
+    "BABEL_DEFAULT_TIMEZONE": "Asia/Shanghai",
+    "SESSION_COOKIE_HTTPONLY": True,
+    "SESSION_COOKIE_SAMESITE": "Lax",
+    "SESSION_COOKIE_SECURE": False,
+    "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+    "PAGE_SIZE": 50,
+    "MAX_CONTENT_LENGTH": 32 * 1024 * 1024,
+}
+
+# Environment variable -> config key; TRACKER_* names win over the conventional ones.
+ENVIRONMENT = {
+    "DATABASE_URL": "SQLALCHEMY_DATABASE_URI",
+    "TRACKER_DATABASE_URL": "SQLALCHEMY_DATABASE_URI",
+    "SECRET_KEY": "SECRET_KEY",
+    "TRACKER_SECRET_KEY": "SECRET_KEY",
+    "TRACKER_CHECKLIST_DIR": "CHECKLIST_DIR",
+}
+TRUE_WORDS = {"1", "true", "yes", "on"}
+
+
+def database_url(url: str) -> str:
+    """Use the psycopg 3 driver for PostgreSQL URLs given in the common short forms."""
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix):]
+    return url
+
+
+def configure(app: Flask, test_config: dict | None) -> None:
+    """Fill ``app.config`` in order: defaults, instance config, environment, test config."""
+    app.config.from_mapping(DEFAULTS)
+    app.config["SQLALCHEMY_DATABASE_URI"] = "sqlite:///" + str(
+        Path(app.instance_path) / "tracker.sqlite3"
+    )
+    app.config["CHECKLIST_DIR"] = str(resource_dir("commitments"))
+    if test_config is None:
+        app.config.from_pyfile("config.py", silent=True)
+        for env_name, key in ENVIRONMENT.items():
+            if os.environ.get(env_name):
+                app.config[key] = os.environ[env_name]
+        if os.environ.get("TRACKER_SECURE_COOKIES", "").lower() in TRUE_WORDS:
+            app.config["SESSION_COOKIE_SECURE"] = True
+    else:
+        app.config.from_mapping(test_config)
+    app.config["SQLALCHEMY_DATABASE_URI"] = database_url(app.config["SQLALCHEMY_DATABASE_URI"])
+    if not app.config.get("SECRET_KEY"):
+        app.config["SECRET_KEY"] = instance_secret_key(Path(app.instance_path))
+
+
+def instance_secret_key(instance_path: Path) -> str:
+    """Read the instance's secret key, creating it on first use.
+
+    The key is written to a temporary file and hard-linked into place, so a process starting at
+    the same moment either sees no file or the whole key, never half of one.
+    """
+    path = instance_path / "secret_key"
+    instance_path.mkdir(parents=True, exist_ok=True)
+    if not path.exists():
+        tmp = instance_path / f".secret_key.{os.getpid()}.{secrets.token_hex(4)}"
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w") as f:
+            f.write(secrets.token_hex(32) + "\n")
+        try:
+            os.link(tmp, path)
+        except FileExistsError:
+            pass  # another process won the race; use its key
+        finally:
+            tmp.unlink()
+    key = path.read_text().strip()
+    if not key:
+        raise RuntimeError(f"{path} is empty; delete it to generate a new key")
+    return key

@@ -1,0 +1,1 @@
+"""Reporting cycles: a checklist version with an opening and a due date."""

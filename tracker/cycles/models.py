@@ -1,0 +1,40 @@
+"""A reporting cycle, such as the 2025 annual disclosure."""
+
+from datetime import date, datetime
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from tracker.checklists.models import ChecklistVersion
+from tracker.db import UTCDateTime, db, utcnow
+
+
+class Cycle(db.Model):
+    __tablename__ = "cycles"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    slug: Mapped[str] = mapped_column(sa.String(80), unique=True)
+    name_en: Mapped[str] = mapped_column(sa.String(200))
+    name_zh: Mapped[str] = mapped_column(sa.String(200))
+    checklist_version_id: Mapped[int] = mapped_column(sa.ForeignKey("checklist_versions.id"))
+    opens_on: Mapped[date]
+    due_on: Mapped[date]
+    closes_on: Mapped[date | None]
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    checklist_version: Mapped[ChecklistVersion] = relationship(lazy="joined")
+
+    __table_args__ = (
+        sa.CheckConstraint("opens_on <= due_on", name="opens_before_due"),
+        sa.CheckConstraint("closes_on IS NULL OR due_on <= closes_on", name="due_before_close"),
+    )
+
+    def name(self, locale: str) -> str:
+        return self.name_zh if str(locale).lower().startswith("zh") else self.name_en
+
+    def days_left(self, today: date) -> int:
+        """Days until the due date (negative once it has passed)."""
+        return (self.due_on - today).days
+
+    def __repr__(self) -> str:
+        return f"<Cycle {self.slug}>"

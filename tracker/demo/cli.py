@@ -1,0 +1,44 @@
+"""``tracker demo``: migrate, load the checklists, seed the demo, then serve it."""
+
+from datetime import date
+
+import click
+from flask import current_app
+from flask.cli import with_appcontext
+from flask_migrate import upgrade
+
+from tracker.db import db
+from tracker.demo.services import seed_demo
+
+
+@click.command("demo")
+@click.option("--serve/--no-serve", default=True, show_default=True,
+              help="Serve the app after seeding.")
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=5000, show_default=True, type=click.IntRange(1, 65535))
+@click.option("--allow-any-database", is_flag=True,
+              help="Seed even when the database is not SQLite (never on a production database).")
+@with_appcontext
+def demo(serve: bool, host: str, port: int, allow_any_database: bool):
+    """Set up the demo: migrate the database, load checklists, add fictional companies.
+
+    Running it again adds only what is missing.
+    """
+    if db.engine.dialect.name != "sqlite" and not allow_any_database:
+        raise click.UsageError(
+            "the demo adds fictional companies; it runs on the default SQLite database only. "
+            "Pass --allow-any-database to seed this database anyway."
+        )
+    click.echo(f"Database: {db.engine.url.render_as_string(hide_password=True)}")
+    upgrade()
+    summary = seed_demo(db.session, current_app.extensions["tracker.checklist_files"], date.today())
+    db.session.commit()
+    click.echo(
+        f"Demo ready: {summary.checklists_loaded} checklist versions, "
+        f"{summary.companies_created} companies, {summary.users_created} users and "
+        f"{summary.disclosures_created} disclosures added"
+        + (" (nothing was missing)." if not any(vars(summary).values()) else ".")
+    )
+    if serve:
+        click.echo(f"Serving on http://{host}:{port}/  (Ctrl+C stops)")
+        current_app.run(host=host, port=port, debug=False, load_dotenv=False)

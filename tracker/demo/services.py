@@ -1,0 +1,223 @@
+"""Seeding the demo: idempotent, deterministic per company, dated relative to today."""
+
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Session
+
+from tracker.auth.models import Role, User
+from tracker.checklists.models import ChecklistVersion
+from tracker.checklists.services import load_checklist
+from tracker.companies.models import Company
+from tracker.cycles.models import Cycle
+from tracker.demo import content
+from tracker.disclosures.models import Disclosure, ItemResponse
+from tracker.domain.checklist import Checklist, Item, LoadedChecklist
+from tracker.domain.statuses import Status
+from tracker.domain.workflow import DisclosureState
+
+DEMO_CYCLE_SLUG = "2025-annual"
+DEMO_CHECKLIST = ("aiia-ai-safety-commitments", "2024.1")
+SOURCE_NOTE = "Demo data: a fictional company."
+
+# Chance of each status by how far along a company is.
+PROFILES: dict[str, dict[Status, float]] = {
+    "leader": {Status.MET: 0.80, Status.PARTIALLY_MET: 0.15, Status.NOT_MET: 0.03,
+               Status.NOT_APPLICABLE: 0.02},
+    "solid": {Status.MET: 0.60, Status.PARTIALLY_MET: 0.28, Status.NOT_MET: 0.07,
+              Status.NOT_APPLICABLE: 0.03, Status.NOT_DISCLOSED: 0.02},
+    "mixed": {Status.MET: 0.38, Status.PARTIALLY_MET: 0.32, Status.NOT_MET: 0.15,
+              Status.NOT_APPLICABLE: 0.05, Status.NOT_DISCLOSED: 0.10},
+    "early": {Status.MET: 0.18, Status.PARTIALLY_MET: 0.30, Status.NOT_MET: 0.27,
+              Status.NOT_APPLICABLE: 0.05, Status.NOT_DISCLOSED: 0.20},
+}
+BENCHMARKS_PICKED = {"leader": (6, 9), "solid": (4, 7), "mixed": (2, 5), "early": (1, 3)}
+# Some benchmarks are far more popular than others; the overlap stays small all the same.
+BENCHMARK_POPULARITY = {
+    "caict-ai-safety-benchmark": 8, "safetybench": 6, "truthfulqa": 6, "helm-safety": 5,
+    "cvalues": 5, "harmbench": 4, "flames": 4, "sc-safety": 3, "air-bench-2024": 3, "xstest": 3,
+    "bbq": 2, "simpleqa": 2, "halueval": 2, "jailbreakbench": 2, "strongreject": 2, "wmdp": 1,
+    "facts": 1, "simplesafetytests": 1,
+}
+OTHER_BENCHMARKS = ["内部越狱评测集 v2", "In-house agent misuse suite", "金融合规问答评测集",
+                    "Multilingual refusal set (internal)"]
+
+# The workflow state of each company's disclosure, in the order companies are listed in the data
+# file: most are published so that the public pages fill up; every state appears.
+STATE_PLAN = (
+    [DisclosureState.PUBLISHED] * 13
+    + [DisclosureState.ACCEPTED] * 2
+    + [DisclosureState.SUBMITTED] * 2
+    + [DisclosureState.CHANGES_REQUESTED] * 2
+    + [DisclosureState.DRAFT] * 2
+    + [DisclosureState.NOT_STARTED]
+)
+
+
+@dataclass
+class DemoSummary:
+    checklists_loaded: int = 0
+    companies_created: int = 0
+    users_created: int = 0
+    disclosures_created: int = 0
+    cycle_created: bool = False
+
+
+def seed_demo(session: Session, checklists: list[LoadedChecklist], today: date) -> DemoSummary:
+    """Create whatever part of the demo is missing; running it again changes nothing."""
+    summary = DemoSummary()
+    versions: dict[tuple[str, str], ChecklistVersion] = {}
+    for loaded in checklists:
+        result = load_checklist(session, loaded)
+        versions[loaded.checklist.key] = result.version
+        summary.checklists_loaded += result.created
+
+    companies = _ensure_companies(session, summary)
+    officers = _ensure_users(session, companies, summary)
+    cycle = session.scalar(sa.select(Cycle).filter_by(slug=DEMO_CYCLE_SLUG))
+    if cycle is None:
+        cycle = Cycle(
+            slug=DEMO_CYCLE_SLUG, name_en="2025 annual disclosure", name_zh="2025年度披露",
+            checklist_version=versions[DEMO_CHECKLIST],
+            opens_on=today - timedelta(days=75), due_on=today + timedelta(days=21),
+        )
+        session.add(cycle)
+        session.flush()
+        summary.cycle_created = True
+
+    existing = set(session.scalars(
+        sa.select(Disclosure.company_id).where(Disclosure.cycle_id == cycle.id)))
+    checklist = cycle.checklist_version.checklist
+    for demo_company, state in zip(content.companies(), STATE_PLAN, strict=True):
+        company = companies[demo_company.slug]
+        if company.id in existing:
+            continue
+        session.add(_disclosure(company, demo_company, officers[company.slug], cycle, checklist,
+                                state, today))
+        summary.disclosures_created += 1
+    session.flush()
+    return summary
+
+
+def _ensure_companies(session: Session, summary: DemoSummary) -> dict[str, Company]:
+    found = {c.slug: c for c in session.scalars(sa.select(Company))}
+    for demo in content.companies():
+        if demo.slug in found:
+            continue
+        company = Company(
+            slug=demo.slug, name_en=demo.name_en, name_zh=demo.name_zh, website=demo.website,
+            is_signatory=True, signatory_since=date.fromisoformat(demo.signed_on),
+            signatory_source=SOURCE_NOTE, signatory_confirmed=True,
+        )
+        session.add(company)
+        found[demo.slug] = company
+        summary.companies_created += 1
+    session.flush()
+    return found
+
+
+def _ensure_users(session: Session, companies: dict[str, Company],
+                  summary: DemoSummary) -> dict[str, User]:
+    """One officer per company, plus a staff member and an administrator."""
+    by_email = {u.email: u for u in session.scalars(sa.select(User))}
+    wanted = [("admin@alliance.example", "Demo Administrator", Role.ADMIN, None),
+              ("staff@alliance.example", "Demo Reviewer", Role.STAFF, None)]
+    wanted += [(f"officer@{slug}.example", f"Compliance officer, {company.name_en}", Role.OFFICER,
+                company) for slug, company in companies.items()]
+    officers = {}
+    for email, name, role, company in wanted:
+        user = by_email.get(email)
+        if user is None:
+            user = User(email=email, display_name=name, role=role, company=company)
+            session.add(user)
+            summary.users_created += 1
+        if company is not None:
+            officers[company.slug] = user
+    session.flush()
+    return officers
+
+
+def _disclosure(company: Company, demo: content.DemoCompany, officer: User, cycle: Cycle,
+                checklist: Checklist, state: DisclosureState, today: date) -> Disclosure:
+    rng = random.Random(f"tracker-demo:{demo.slug}")  # noqa: S311 - demo data, not security
+    opened = datetime.combine(cycle.opens_on, time(9), tzinfo=UTC)
+    disclosure = Disclosure(company=company, cycle=cycle,
+                            checklist_version=cycle.checklist_version, state=state,
+                            created_at=opened)
+    if state is DisclosureState.NOT_STARTED:
+        return disclosure
+    answered_share = 0.45 if state is DisclosureState.DRAFT else 1.0
+    for item in checklist.items:
+        if rng.random() > answered_share:
+            continue
+        changed = opened + timedelta(days=rng.randint(1, 60), minutes=rng.randint(0, 600))
+        disclosure.responses.append(_response(item, demo, officer, rng, changed))
+    if state in (DisclosureState.SUBMITTED, DisclosureState.ACCEPTED, DisclosureState.PUBLISHED,
+                 DisclosureState.CHANGES_REQUESTED):
+        disclosure.submitted_at = opened + timedelta(days=rng.randint(61, 66))
+    if state is DisclosureState.PUBLISHED:
+        disclosure.published_at = min(
+            opened + timedelta(days=rng.randint(67, 72)),
+            datetime.combine(today, time(8), tzinfo=UTC),
+        )
+    return disclosure
+
+
+def _pick_status(item: Item, profile: str, rng: random.Random) -> Status:
+    weights = PROFILES[profile]
+    choices = [s for s in weights if s in item.statuses]
+    status = rng.choices(choices, weights=[weights[s] for s in choices])[0]
+    return status
+
+
+def _text(pair: dict, language: str, company: content.DemoCompany) -> str:
+    en = pair["en"].strip().format(company=company.name_en)
+    zh = pair["zh"].strip().format(company=company.name_zh)
+    return {"en": en, "zh": zh}.get(language, f"{zh}\n\n{en}")
+
+
+def _response(item: Item, demo: content.DemoCompany, officer: User, rng: random.Random,
+              changed: datetime) -> ItemResponse:
+    texts = content.narratives()
+    status = _pick_status(item, demo.profile, rng)
+    response = ItemResponse(item_id=item.id, status=status, updated_by=officer, updated_at=changed,
+                            evidence_links=[], structured={})
+    if status is Status.NOT_APPLICABLE:
+        response.not_applicable_reason = _text(
+            rng.choice(texts["_not_applicable_reasons"]), demo.language, demo)
+        return response
+    if status is Status.NOT_DISCLOSED:
+        return response
+    item_texts = texts[item.id]
+    response.narrative = _text(rng.choice(item_texts[status.value]), demo.language, demo)
+    if status in (Status.MET, Status.PARTIALLY_MET):
+        evidence = rng.sample(item_texts["evidence"], k=min(len(item_texts["evidence"]),
+                                                            rng.randint(1, 2)))
+        title_language = "en" if demo.language == "en" else "zh"
+        response.evidence_links = [
+            {"url": demo.website.rstrip("/") + e["path"], "title": e["title"][title_language]}
+            for e in evidence
+        ]
+        for field in item.fields:
+            response.structured[field.id] = _benchmarks(field, demo.profile, rng)
+    if rng.random() < 0.15:
+        response.confidential_note = _text(rng.choice(texts["_confidential_notes"]),
+                                           "en" if demo.language == "en" else "zh", demo)
+    return response
+
+
+def _benchmarks(field, profile: str, rng: random.Random) -> dict:
+    low, high = BENCHMARKS_PICKED[profile]
+    options = [o.id for o in field.options]
+    weights = [BENCHMARK_POPULARITY.get(o, 1) for o in options]
+    selected: list[str] = []
+    for _ in range(rng.randint(low, high)):
+        pick = rng.choices(options, weights=weights)[0]
+        if pick not in selected:
+            selected.append(pick)
+    other = [rng.choice(OTHER_BENCHMARKS)] if field.allow_other and rng.random() < 0.3 else []
+    return {"selected": sorted(selected, key=options.index), "other": other}

@@ -1,0 +1,1 @@
+"""Disclosures: one company's answers for one cycle, item by item."""

@@ -1,0 +1,80 @@
+"""A company's disclosure for a cycle and its answer to each checklist item."""
+
+from datetime import datetime
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from tracker.auth.models import User
+from tracker.checklists.models import ChecklistVersion
+from tracker.companies.models import Company
+from tracker.cycles.models import Cycle
+from tracker.db import JSONType, UTCDateTime, db, enum_column, utcnow
+from tracker.domain.statuses import Status
+from tracker.domain.workflow import DisclosureState
+
+
+class Disclosure(db.Model):
+    __tablename__ = "disclosures"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    company_id: Mapped[int] = mapped_column(sa.ForeignKey("companies.id"))
+    cycle_id: Mapped[int] = mapped_column(sa.ForeignKey("cycles.id"))
+    # The version answers were filed against; a cycle names it, the disclosure keeps it.
+    checklist_version_id: Mapped[int] = mapped_column(sa.ForeignKey("checklist_versions.id"))
+    state: Mapped[DisclosureState] = mapped_column(
+        enum_column(DisclosureState, "disclosure_state"), default=DisclosureState.NOT_STARTED
+    )
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+    submitted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    published_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    company: Mapped[Company] = relationship()
+    cycle: Mapped[Cycle] = relationship()
+    checklist_version: Mapped[ChecklistVersion] = relationship()
+    responses: Mapped[list["ItemResponse"]] = relationship(
+        back_populates="disclosure", cascade="all, delete-orphan", order_by="ItemResponse.id"
+    )
+
+    __table_args__ = (
+        sa.UniqueConstraint("company_id", "cycle_id"),
+        sa.Index("ix_disclosures_cycle_id_state", "cycle_id", "state"),
+    )
+
+    def statuses(self) -> dict[str, Status | None]:
+        """Item id -> status, for scoring."""
+        return {r.item_id: r.status for r in self.responses}
+
+    def __repr__(self) -> str:
+        return f"<Disclosure company={self.company_id} cycle={self.cycle_id} {self.state}>"
+
+
+class ItemResponse(db.Model):
+    """The answer to one item. ``version`` guards against silent overwrites when two people edit."""
+
+    __tablename__ = "item_responses"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    disclosure_id: Mapped[int] = mapped_column(sa.ForeignKey("disclosures.id", ondelete="CASCADE"))
+    item_id: Mapped[str] = mapped_column(sa.String(120))
+    status: Mapped[Status | None] = mapped_column(enum_column(Status, "item_status"))
+    not_applicable_reason: Mapped[str | None] = mapped_column(sa.Text)
+    narrative: Mapped[str | None] = mapped_column(sa.Text)  # public Markdown
+    confidential_note: Mapped[str | None] = mapped_column(sa.Text)  # alliance staff only
+    # [{"url": "https://…", "title": "…"}]
+    evidence_links: Mapped[list] = mapped_column(JSONType, default=list)
+    # field id -> answer, e.g. {"benchmarks": {"selected": ["helm-safety"], "other": ["X"]}}
+    structured: Mapped[dict] = mapped_column(JSONType, default=dict)
+    version: Mapped[int] = mapped_column(default=1)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+    updated_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+
+    disclosure: Mapped[Disclosure] = relationship(back_populates="responses")
+    updated_by: Mapped[User | None] = relationship()
+
+    __table_args__ = (sa.UniqueConstraint("disclosure_id", "item_id"),)
+    __mapper_args__ = {"version_id_col": version}  # noqa: RUF012 - SQLAlchemy's own mapping
+
+    def __repr__(self) -> str:
+        return f"<ItemResponse {self.item_id} {self.status}>"

@@ -1,0 +1,100 @@
+"""JSON Schema of a checklist file (format 1); semantic rules live in checklist.py."""
+
+from tracker.domain.crosswalk import KNOWN_TAGS
+from tracker.domain.statuses import Status
+
+ID_PATTERN = r"^[a-z0-9]+(-[a-z0-9]+)*$"
+ITEM_ID_PATTERN = r"^[a-z0-9]+(-[a-z0-9]+)*\.[a-z0-9]+(-[a-z0-9]+)*$"
+
+_TEXT = {
+    "type": "object",
+    "properties": {
+        "en": {"type": "string", "minLength": 1, "pattern": r"\S"},
+        "zh": {"type": "string", "minLength": 1, "pattern": r"\S"},
+    },
+    "required": ["en", "zh"],
+    "additionalProperties": False,
+    "x-kind": "text",
+}
+
+_OPTION = {
+    "type": "object",
+    "properties": {"id": {"type": "string", "pattern": ID_PATTERN}, "label": _TEXT},
+    "required": ["id", "label"],
+    "additionalProperties": False,
+}
+
+_FIELD = {
+    "type": "object",
+    "properties": {
+        "id": {"type": "string", "pattern": ID_PATTERN},
+        "type": {"type": "string", "enum": ["multi_select"], "x-kind": "field type"},
+        "label": _TEXT,
+        "allow_other": {"type": "boolean"},
+        "options": {"type": "array", "items": _OPTION, "minItems": 1},
+    },
+    "required": ["id", "type", "label", "options"],
+    "additionalProperties": False,
+}
+
+_ITEM = {
+    "type": "object",
+    "properties": {
+        "id": {"type": "string", "pattern": ITEM_ID_PATTERN},
+        "title": _TEXT,
+        "guidance": _TEXT,
+        "required": {"type": "boolean"},
+        "weight": {"type": "number", "exclusiveMinimum": 0},
+        "statuses": {
+            "type": "array",
+            "items": {"type": "string", "enum": [s.value for s in Status], "x-kind": "status"},
+            "minItems": 1,
+            "uniqueItems": True,
+        },
+        "answer": {
+            "type": "object",
+            "properties": {
+                "narrative": {"type": "boolean"},
+                "evidence": {"type": "boolean"},
+                "fields": {"type": "array", "items": _FIELD},
+            },
+            "additionalProperties": False,
+        },
+        "crosswalk": {
+            "type": "array",
+            "items": {"type": "string", "enum": list(KNOWN_TAGS), "x-kind": "crosswalk tag"},
+            "uniqueItems": True,
+        },
+    },
+    "required": ["id", "title", "guidance"],
+    "additionalProperties": False,
+}
+
+_COMMITMENT = {
+    "type": "object",
+    "properties": {
+        "id": {"type": "string", "pattern": ID_PATTERN},
+        "title": _TEXT,
+        "guidance": _TEXT,
+        "items": {"type": "array", "items": _ITEM, "minItems": 1},
+    },
+    "required": ["id", "title", "guidance", "items"],
+    "additionalProperties": False,
+}
+
+CHECKLIST_SCHEMA = {
+    "$schema": "https://json-schema.org/draft/2020-12/schema",
+    "type": "object",
+    "properties": {
+        "format": {"const": 1},
+        "id": {"type": "string", "pattern": ID_PATTERN},
+        "version": {"type": "string", "pattern": r"^[0-9A-Za-z][0-9A-Za-z.\-]*$"},
+        "released": {"type": "string", "pattern": r"^\d{4}-\d{2}(-\d{2})?$"},
+        "title": _TEXT,
+        "publisher": _TEXT,
+        "source": _TEXT,
+        "commitments": {"type": "array", "items": _COMMITMENT, "minItems": 1},
+    },
+    "required": ["format", "id", "version", "released", "title", "publisher", "source", "commitments"],
+    "additionalProperties": False,
+}

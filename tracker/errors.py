@@ -1,0 +1,26 @@
+"""Error pages: a clear message in the reader's language, never a stack trace."""
+
+from flask import Flask, render_template
+from flask_babel import lazy_gettext as _l
+from werkzeug.exceptions import HTTPException, InternalServerError
+
+MESSAGES = {
+    400: (_l("Bad request"), _l("The request could not be understood. Check what you sent and try again.")),
+    403: (_l("Not allowed"), _l("You do not have permission to see this page.")),
+    404: (_l("Page not found"), _l("There is nothing at this address. It may have moved, or the link may be wrong.")),
+    405: (_l("Method not allowed"), _l("This address does not accept that kind of request.")),
+    413: (_l("Too large"), _l("What you sent is larger than the server accepts.")),
+    429: (_l("Too many requests"), _l("Please wait a moment before trying again.")),
+    500: (_l("Something went wrong"), _l("The server could not finish your request. The error has been logged; please try again later.")),
+}
+
+
+def render_error(error: HTTPException):
+    code = error.code or 500
+    title, message = MESSAGES.get(code, (error.name, error.description))
+    return render_template("errors/error.html", code=code, title=title, message=message), code
+
+
+def init_app(app: Flask) -> None:
+    app.register_error_handler(HTTPException, render_error)
+    app.register_error_handler(Exception, lambda e: render_error(InternalServerError()))

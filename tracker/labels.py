@@ -1,0 +1,23 @@
+"""Translated names of statuses and workflow states, for pages and reports."""
+
+from flask_babel import lazy_gettext as _l
+
+from tracker.domain.statuses import Status
+from tracker.domain.workflow import DisclosureState
+
+STATUS_LABELS = {
+    Status.MET: _l("Met"),
+    Status.PARTIALLY_MET: _l("Partially met"),
+    Status.NOT_MET: _l("Not met"),
+    Status.NOT_APPLICABLE: _l("Not applicable"),
+    Status.NOT_DISCLOSED: _l("Not disclosed"),
+}
+
+STATE_LABELS = {
+    DisclosureState.NOT_STARTED: _l("Not started"),
+    DisclosureState.DRAFT: _l("Draft"),
+    DisclosureState.SUBMITTED: _l("Submitted"),
+    DisclosureState.CHANGES_REQUESTED: _l("Changes requested"),
+    DisclosureState.ACCEPTED: _l("Accepted"),
+    DisclosureState.PUBLISHED: _l("Published"),
+}

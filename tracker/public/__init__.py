@@ -1,0 +1,1 @@
+"""The public record: pages anyone can read without signing in."""

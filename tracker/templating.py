@@ -1,0 +1,42 @@
+"""Jinja filters and globals shared by every page (and later by the PDF reports)."""
+
+from urllib.parse import urlsplit
+
+from flask import Flask
+from flask_babel import format_date
+from markupsafe import Markup
+
+from tracker.domain.markdown import render_markdown
+from tracker.domain.scoring import Score
+from tracker.labels import STATE_LABELS, STATUS_LABELS
+
+
+def markdown_filter(text: str | None) -> Markup:
+    """Sanitised HTML from untrusted Markdown; safe to insert without escaping."""
+    return Markup(render_markdown(text))  # noqa: S704 - render_markdown sanitises with nh3
+
+
+def is_http_url(value: object) -> bool:
+    """True for an absolute http(s) URL: the only links from user data that pages render."""
+    if not isinstance(value, str):
+        return False
+    parts = urlsplit(value)
+    return parts.scheme in ("http", "https") and bool(parts.netloc)
+
+
+def score_band(score: Score | None) -> str:
+    """A CSS class for a score: ``band-na`` for none, else ``band-0`` … ``band-10`` in tenths."""
+    if score is None or score.value is None:
+        return "band-na"
+    return f"band-{round(score.value * 10)}"
+
+
+def init_app(app: Flask) -> None:
+    app.jinja_env.filters["markdown"] = markdown_filter
+    app.jinja_env.filters["date"] = format_date
+    app.jinja_env.globals.update(
+        score_band=score_band, STATUS_LABELS=STATUS_LABELS, STATE_LABELS=STATE_LABELS
+    )
+    app.jinja_env.tests["http_url"] = is_http_url
+    app.jinja_env.trim_blocks = True
+    app.jinja_env.lstrip_blocks = True
