@@ -31,7 +31,8 @@ def create_app(test_config: dict | None = None) -> Flask:
     config.configure(app, test_config)
 
     # The checklist files are checked before anything else: a broken file must stop the app.
-    app.extensions["tracker.checklist_files"] = load_checklist_directory(app.config["CHECKLIST_DIR"])
+    checklist_dir = app.config["CHECKLIST_DIR"]
+    app.extensions["tracker.checklist_files"] = load_checklist_directory(checklist_dir)
 
     db.init_app(app)
     migrate.init_app(app, db, directory=str(PACKAGE_DIR / "migrations"))
@@ -40,8 +41,17 @@ def create_app(test_config: dict | None = None) -> Flask:
     templating.init_app(app)
     errors.init_app(app)
     _register_blueprints(app)
+    _register_commands(app)
     _register_models()
     return app
+
+
+def _register_commands(app: Flask) -> None:
+    from tracker.checklists.cli import checklist
+    from tracker.demo.cli import demo
+
+    app.cli.add_command(checklist)
+    app.cli.add_command(demo)
 
 def _register_blueprints(app: Flask) -> None:
     from tracker.companies.views import bp as companies_bp

@@ -29,7 +29,11 @@ def select_locale() -> str:
 
 
 def current_locale() -> str:
-    return str(get_locale() or "en")
+    """``en`` or ``zh_CN`` (Babel itself names the latter zh_Hans_CN)."""
+    locale = get_locale()
+    if locale is None:
+        return "en"
+    return "zh_CN" if locale.language == "zh" else locale.language
 
 
 def localized(text: Text | None) -> str:

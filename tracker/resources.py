@@ -18,5 +18,5 @@ def resource_dir(name: str) -> Path:
 
 
 def default_instance_path() -> Path:
-    """``instance/`` of the checkout; for an installed wheel, ``instance/`` in the working folder."""
+    """``instance/`` of the checkout; for an installed wheel, ``instance/`` in the working dir."""
     return _SOURCE_ROOT / "instance" if is_source_checkout() else Path.cwd() / "instance"

@@ -32,8 +32,13 @@ def add_security_headers(response: Response) -> Response:
     return response
 
 
+def add_hsts(response: Response) -> Response:
+    response.headers.setdefault("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
+    return response
+
+
 def init_app(app: Flask) -> None:
     app.after_request(add_security_headers)
+    # HSTS only when the app is served over HTTPS (secure cookies say so), never on plain HTTP.
     if app.config["SESSION_COOKIE_SECURE"]:
-        strict = "max-age=31536000; includeSubDomains"
-        app.after_request(lambda r: (r.headers.setdefault("Strict-Transport-Security", strict), r)[1])
+        app.after_request(add_hsts)

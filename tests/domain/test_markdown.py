@@ -55,4 +55,5 @@ def test_nothing_renders_to_empty(text):
 
 
 def test_chinese_text_survives():
-    assert render_markdown("我们设立了**安全委员会**。") == "<p>我们设立了<strong>安全委员会</strong>。</p>"
+    html = render_markdown("我们设立了**安全委员会**。")
+    assert html == "<p>我们设立了<strong>安全委员会</strong>。</p>"

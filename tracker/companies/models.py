@@ -3,6 +3,7 @@
 from datetime import date, datetime
 
 import sqlalchemy as sa
+from sqlalchemy.ext.hybrid import hybrid_property
 from sqlalchemy.orm import Mapped, mapped_column
 
 from tracker.db import UTCDateTime, db, utcnow
@@ -33,9 +34,15 @@ class Company(db.Model):
         """The company's name in a locale (``zh…`` gives Chinese, anything else English)."""
         return self.name_zh if str(locale).lower().startswith("zh") else self.name_en
 
-    @property
+    @hybrid_property
     def is_public_signatory(self) -> bool:
+        """Shown to the public: a signatory whose membership staff confirmed from a source."""
         return self.is_signatory and self.signatory_confirmed
+
+    @is_public_signatory.inplace.expression
+    @classmethod
+    def _is_public_signatory_expression(cls) -> sa.ColumnElement[bool]:
+        return sa.and_(cls.is_signatory.is_(True), cls.signatory_confirmed.is_(True))
 
     def __repr__(self) -> str:
         return f"<Company {self.slug}>"

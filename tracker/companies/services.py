@@ -17,7 +17,7 @@ def listed_companies_query() -> sa.Select:
     """Companies the public sees: confirmed signatories, by English name."""
     return (
         sa.select(Company)
-        .where(Company.is_signatory.is_(True), Company.signatory_confirmed.is_(True))
+        .where(Company.is_public_signatory)
         .order_by(Company.name_en)
     )
 

@@ -1,1 +1,1 @@
-"""Demo data: fictional signatories and realistic disclosures, so every page has something to show."""
+"""Demo data: fictional signatories and realistic disclosures for every page to show."""

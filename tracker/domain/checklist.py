@@ -154,15 +154,15 @@ def _index_lines(node: yaml.Node, path: Path_, lines: dict, problems: list, file
             key = str(key_node.value)
             if key in seen:
                 problems.append(
-                    ChecklistProblem(file, _format_path(path + (key,)), f"duplicate key '{key}'",
+                    ChecklistProblem(file, _format_path((*path, key)), f"duplicate key '{key}'",
                                      key_node.start_mark.line + 1)
                 )
             seen.add(key)
-            lines[path + (key,)] = key_node.start_mark.line + 1
-            _index_lines(value_node, path + (key,), lines, problems, file)
+            lines[(*path, key)] = key_node.start_mark.line + 1
+            _index_lines(value_node, (*path, key), lines, problems, file)
     elif isinstance(node, yaml.SequenceNode):
         for i, child in enumerate(node.value):
-            _index_lines(child, path + (i,), lines, problems, file)
+            _index_lines(child, (*path, i), lines, problems, file)
 
 
 def _format_path(path: Path_) -> str:
@@ -201,7 +201,7 @@ def _schema_problems(error: jsonschema.ValidationError) -> list[tuple[Path_, str
     if kind == "additionalProperties":
         allowed = ", ".join(schema.get("properties", {}))
         return [
-            (path + (key,), f"unknown key '{key}' (allowed here: {allowed})")
+            ((*path, key), f"unknown key '{key}' (allowed here: {allowed})")
             for key in value if key not in schema.get("properties", {})
         ]
     if kind == "required":
@@ -209,12 +209,14 @@ def _schema_problems(error: jsonschema.ValidationError) -> list[tuple[Path_, str
         return [(path, f"missing {noun} '{key}'") for key in schema["required"] if key not in value]
     if kind == "type":
         if schema.get("x-kind") == "text":
-            return [(path, f"expected a mapping with 'en' and 'zh' translations, got {_kind_of(value)}")]
+            return [(path, "expected a mapping with 'en' and 'zh' translations, "
+                           f"got {_kind_of(value)}")]
         hint = "; put it in quotes" if schema["type"] == "string" and value is not None else ""
         return [(path, f"expected {_TYPE_NAMES[schema['type']]}, got {_kind_of(value)}{hint}")]
     if kind == "enum":
         what = schema.get("x-kind", "value")
-        return [(path, f"unknown {what} '{value}' (allowed: {', '.join(map(str, schema['enum']))})")]
+        allowed = ", ".join(map(str, schema["enum"]))
+        return [(path, f"unknown {what} '{value}' (allowed: {allowed})")]
     if kind in ("minLength", "pattern") and path and path[-1] in LANGUAGES:
         return [(path, f"empty translation '{path[-1]}'")]
     if kind == "pattern":
@@ -267,28 +269,28 @@ def _semantic_problems(data: Any) -> list[tuple[Path_, str]]:
             continue
         cpath: Path_ = ("commitments", ci)
         cid = commitment.get("id")
-        commitment_ids.append((cpath + ("id",), cid))
+        commitment_ids.append(((*cpath, "id"), cid))
         items = commitment.get("items")
         for ii, item in enumerate(items if isinstance(items, list) else []):
             if not isinstance(item, dict):
                 continue
-            ipath = cpath + ("items", ii)
+            ipath = (*cpath, "items", ii)
             iid = item.get("id")
-            item_ids.append((ipath + ("id",), iid))
+            item_ids.append(((*ipath, "id"), iid))
             if isinstance(iid, str) and isinstance(cid, str) and not iid.startswith(cid + "."):
-                found.append((ipath + ("id",), f"item id '{iid}' must start with its "
+                found.append(((*ipath, "id"), f"item id '{iid}' must start with its "
                                                f"commitment's id '{cid}.'"))
             answer = item.get("answer")
             fields = answer.get("fields") if isinstance(answer, dict) else None
             if not isinstance(fields, list):
                 continue
-            found += _duplicates([(ipath + ("answer", "fields", fi, "id"), f.get("id"))
+            found += _duplicates([((*ipath, "answer", "fields", fi, "id"), f.get("id"))
                                   for fi, f in enumerate(fields) if isinstance(f, dict)], "field")
             for fi, f in enumerate(fields):
                 options = f.get("options") if isinstance(f, dict) else None
                 if isinstance(options, list):
                     found += _duplicates(
-                        [(ipath + ("answer", "fields", fi, "options", oi, "id"), o.get("id"))
+                        [((*ipath, "answer", "fields", fi, "options", oi, "id"), o.get("id"))
                          for oi, o in enumerate(options) if isinstance(o, dict)], "option")
     return found + _duplicates(commitment_ids, "commitment") + _duplicates(item_ids, "item")
 
@@ -359,7 +361,8 @@ def checklist_from_data(data: Any, source: str = "<data>",
     found += _semantic_problems(data)
     if found:
         problems = sorted(
-            {ChecklistProblem(source, _format_path(p), msg, _line_for(lines, p)) for p, msg in found},
+            {ChecklistProblem(source, _format_path(p), msg, _line_for(lines, p))
+             for p, msg in found},
             key=lambda pr: (pr.line or 0, pr.path, pr.message),
         )
         raise ChecklistError(problems)

@@ -95,6 +95,8 @@ CHECKLIST_SCHEMA = {
         "source": _TEXT,
         "commitments": {"type": "array", "items": _COMMITMENT, "minItems": 1},
     },
-    "required": ["format", "id", "version", "released", "title", "publisher", "source", "commitments"],
+    "required": [
+        "format", "id", "version", "released", "title", "publisher", "source", "commitments",
+    ],
     "additionalProperties": False,
 }

@@ -29,7 +29,7 @@ def public_signatories(session: Session) -> list[Company]:
     """Companies confirmed as signatories, by date signed, then English name."""
     return list(session.scalars(
         sa.select(Company)
-        .where(Company.is_signatory.is_(True), Company.signatory_confirmed.is_(True))
+        .where(Company.is_public_signatory)
         .order_by(Company.signatory_since, Company.name_en)
     ))
 
@@ -87,7 +87,8 @@ def published_in_cycle(session: Session, cycle: Cycle) -> list[ScoredDisclosure]
     disclosures = session.scalars(
         sa.select(Disclosure)
         .join(Disclosure.company)
-        .where(Disclosure.cycle_id == cycle.id, Disclosure.state == DisclosureState.PUBLISHED)
+        .where(Disclosure.cycle_id == cycle.id, Disclosure.state == DisclosureState.PUBLISHED,
+               Company.is_public_signatory)
         .options(
             joinedload(Disclosure.company),
             joinedload(Disclosure.checklist_version),

@@ -1,0 +1,81 @@
+"""A reader's journeys through the public site, in Chromium."""
+
+import re
+
+from playwright.sync_api import Page, expect
+
+from tests.conftest import ARTIFACTS
+
+
+def test_home_page_shows_the_heatmap_and_links_to_a_company(page: Page, live_server):
+    responses = []
+    page.on("response", lambda r: responses.append(r))
+    page.goto(live_server + "/")
+    expect(page).to_have_title(re.compile("Overview"))
+    expect(page.get_by_role("heading", level=1)).to_contain_text("AI Safety Commitments")
+    heatmap = page.get_by_role("table").first
+    expect(heatmap.get_by_role("row")).to_have_count(14)  # header and 13 published
+    # every resource the page loaded came from the app itself and loaded fine
+    assert all(r.url.startswith(live_server) for r in responses)
+    assert all(r.status < 400 for r in responses)
+    header = page.locator(".site-header")
+    background = header.evaluate("element => getComputedStyle(element).backgroundColor")
+    assert background == "rgb(28, 36, 48)"  # the app's CSS applied
+
+    first_company = heatmap.get_by_role("row").nth(1).get_by_role("link")
+    name = first_company.inner_text()
+    first_company.click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text(name)
+    expect(page.get_by_text("Score per commitment")).to_be_attached()
+    expect(page.locator("article.item")).to_have_count(31)
+
+
+def test_company_page_shows_items_statuses_and_evidence(page: Page, live_server):
+    page.goto(live_server + "/companies/")
+    page.get_by_role("row").filter(has_not_text="not yet published").nth(1) \
+        .get_by_role("link").click()
+    expect(page.locator(".score-big")).to_be_visible()
+    statuses = page.locator("article.item .status")
+    expect(statuses).to_have_count(31)
+    expect(page.locator(".evidence a").first).to_have_attribute("href", re.compile(r"^https://"))
+    page.get_by_role("link", name=re.compile("C2 ")).first.click()
+    expect(page).to_have_url(re.compile("#c2$"))
+
+
+def test_language_switch_translates_the_page_and_is_remembered(page: Page, live_server):
+    page.goto(live_server + "/checklist/")
+    expect(page.locator("html")).to_have_attribute("lang", "en")
+    page.get_by_role("link", name="简体中文").click()
+    expect(page).to_have_url(live_server + "/checklist/")
+    expect(page.locator("html")).to_have_attribute("lang", "zh-CN")
+    expect(page.get_by_role("heading", name=re.compile("安全团队与风险管理"))).to_be_visible()
+    page.locator(".main-nav").get_by_role("link").nth(2).click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("签署企业")
+    # a new visit keeps the choice
+    page.goto(live_server + "/")
+    expect(page.locator("html")).to_have_attribute("lang", "zh-CN")
+    page.screenshot(path=str(ARTIFACTS / "home-zh.png"), full_page=True)
+    page.get_by_role("link", name="English").click()
+    expect(page.locator("html")).to_have_attribute("lang", "en")
+
+
+def test_phone_sized_screen_has_no_horizontal_scroll(browser, live_server):
+    context = browser.new_context(viewport={"width": 375, "height": 740}, is_mobile=True)
+    page = context.new_page()
+    for path in ("/", "/companies/", "/checklist/"):
+        page.goto(live_server + path)
+        overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+        assert overflow <= 0, f"{path} scrolls sideways by {overflow}px"
+    page.goto(live_server + "/")
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "home-phone.png"), full_page=True)
+    context.close()
+
+
+def test_keyboard_reaches_the_skip_link_first(page: Page, live_server):
+    page.goto(live_server + "/")
+    page.keyboard.press("Tab")
+    focused = page.evaluate("document.activeElement.textContent")
+    assert focused.strip() == "Skip to content"
+    page.keyboard.press("Enter")
+    expect(page).to_have_url(re.compile("#main$"))

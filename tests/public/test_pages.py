@@ -1,0 +1,206 @@
+"""The public pages, read as the public: content, empty states, and nothing unpublished."""
+
+import re
+
+import sqlalchemy as sa
+
+from tracker.companies.models import Company
+from tracker.db import db
+from tracker.disclosures.models import Disclosure, ItemResponse
+from tracker.domain.markdown import render_markdown
+from tracker.domain.workflow import DisclosureState
+
+
+def text_of(response) -> str:
+    """The page's visible text, tags stripped and whitespace collapsed."""
+    html = response.get_data(as_text=True)
+    html = re.sub(r"<(script|style)\b.*?</\1>", " ", html, flags=re.S)
+    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html))
+
+
+def published(app, state=DisclosureState.PUBLISHED):
+    with app.app_context():
+        return list(db.session.scalars(
+            sa.select(Disclosure).where(Disclosure.state == state).join(Disclosure.company)
+            .order_by(Company.name_en)))
+
+
+def test_empty_site_shows_empty_states(client):
+    home = text_of(client.get("/"))
+    assert "No reporting cycle has been opened yet." in home
+    assert "No signatory has been confirmed yet." in home
+    assert "No checklist has been loaded yet." in text_of(client.get("/checklist/"))
+    assert "No signatory has been confirmed yet." in text_of(client.get("/companies/"))
+
+
+def test_home_shows_commitments_cycle_progress_heatmap_and_signatories(client, demo):
+    response = client.get("/")
+    assert response.status_code == 200
+    page = text_of(response)
+    for title in ("Safety teams and risk management", "Frontier safety research"):
+        assert title in page
+    assert "2025 annual disclosure" in page
+    assert "13 of 22 disclosures published; 17 handed in so far." in page
+    assert "Published: 13" in page and "Not started: 1" in page and "Draft: 2" in page
+    assert "22 companies have signed the commitments." in page
+    html = response.get_data(as_text=True)
+    heatmap = html[html.index('<table class="heatmap">'):html.index("</table>")]
+    assert heatmap.count('<th scope="row">') == 13  # one row per published disclosure
+    assert heatmap.count('<td class="heat') == 13 * 7  # six commitments and overall
+
+
+def test_heatmap_scores_are_the_scoring_functions(client, demo, app):
+    from tracker.domain.scoring import score_disclosure
+
+    first = published(app)[0]
+    with app.app_context():
+        d = db.session.get(Disclosure, first.id)
+        card = score_disclosure(d.checklist_version.checklist, d.statuses())
+        name = d.company.name_en
+        slug = d.company.slug
+    html = client.get("/").get_data(as_text=True)
+    row = html[html.index(f'/companies/{slug}?cycle=2025-annual">{name}</a>'):]
+    row = row[:row.index("</tr>")]
+    cells = re.findall(r'<td class="heat band-[^"]+">([^<]+)</td>', row)
+    expected = [str(card.by_commitment[c].percent) for c in ("c1", "c2", "c3", "c4", "c5", "c6")]
+    assert cells == [*expected, str(card.overall.percent)]
+
+
+def test_checklist_page_lists_items_with_guidance_and_crosswalk(client, demo):
+    page = text_of(client.get("/checklist/"))
+    assert "AI Safety Commitments" in page and "version 2024.1" in page
+    assert "Dedicated AI safety team or designated responsible unit" in page
+    assert "c2.benchmarks-reported" in page
+    assert "Seoul VI" in page and "White House 3" in page
+    assert "HELM Safety" in page
+    assert "operationalisation" in page
+
+
+def test_each_checklist_version_has_its_page(client, demo):
+    newer = text_of(client.get("/checklist/2025.1"))
+    assert "China AI Security and Safety Commitments Framework" in newer
+    assert "International cooperation and information sharing" in newer
+    older = client.get("/checklist/2024.1")
+    assert "International cooperation and information sharing" not in text_of(older)
+    assert client.get("/checklist/9.9").status_code == 404
+
+
+def test_companies_list_shows_signatories_with_scores(client, demo):
+    page = text_of(client.get("/companies/"))
+    assert page.count("not yet published") == 9  # 22 companies, 13 published
+    assert "Overall scores are from published disclosures in 2025 annual disclosure." in page
+
+
+def test_companies_list_paginates(client, demo, app):
+    app.config["PAGE_SIZE"] = 10
+    first = client.get("/companies/").get_data(as_text=True)
+    assert "Page 1 of 3" in first and 'rel="next"' in first and 'rel="prev"' not in first
+    last = client.get("/companies/?page=3").get_data(as_text=True)
+    assert last.count("/companies/") >= 2 and 'rel="prev"' in last
+    assert client.get("/companies/?page=4").status_code == 404
+    assert client.get("/companies/?page=abc").status_code == 200  # falls back to page 1
+
+
+def test_company_page_shows_the_published_disclosure(client, demo, app):
+    d = published(app)[0]
+    with app.app_context():
+        d = db.session.get(Disclosure, d.id)
+        slug, name = d.company.slug, d.company.name_en
+        answered = next(r for r in d.responses if r.narrative)
+        with_links = next(r for r in d.responses if r.evidence_links)
+        link = with_links.evidence_links[0]
+    response = client.get(f"/companies/{slug}")
+    assert response.status_code == 200
+    html = response.get_data(as_text=True)
+    page = text_of(response)
+    assert name in page
+    assert "Overall" in page and "Score per commitment" in page
+    assert f'href="{link["url"]}"' in html
+    assert render_markdown(answered.narrative) in html
+
+
+def test_company_page_never_shows_confidential_notes(client, demo, app):
+    for d in published(app):
+        with app.app_context():
+            d = db.session.get(Disclosure, d.id)
+            notes = [r.confidential_note for r in d.responses if r.confidential_note]
+            slug = d.company.slug
+        page = client.get(f"/companies/{slug}").get_data(as_text=True)
+        for note in notes:
+            assert note not in page
+
+
+def test_unpublished_disclosures_are_not_shown(client, demo, app):
+    for state in (DisclosureState.DRAFT, DisclosureState.SUBMITTED, DisclosureState.ACCEPTED,
+                  DisclosureState.CHANGES_REQUESTED):
+        (first, *_) = published(app, state)
+        with app.app_context():
+            d = db.session.get(Disclosure, first.id)
+            slug, name = d.company.slug, d.company.name_en
+            narratives = [r.narrative for r in d.responses if r.narrative]
+        response = client.get(f"/companies/{slug}")
+        assert response.status_code == 200
+        page = response.get_data(as_text=True)
+        assert f"{name} has not published a disclosure yet." in text_of(response)
+        for narrative in narratives:
+            assert narrative[:60] not in page
+        assert f"/companies/{slug}?cycle=" not in client.get("/").get_data(as_text=True)
+
+
+def test_company_page_by_cycle_and_unknown_pages(client, demo, app):
+    with app.app_context():
+        slug = db.session.get(Disclosure, published(app)[0].id).company.slug
+    assert client.get(f"/companies/{slug}?cycle=2025-annual").status_code == 200
+    assert client.get(f"/companies/{slug}?cycle=1999").status_code == 404
+    assert client.get("/companies/no-such-company").status_code == 404
+
+
+def test_unconfirmed_company_is_not_listed_or_shown(client, demo, app):
+    with app.app_context():
+        company = db.session.scalar(sa.select(Company).order_by(Company.id))
+        company.signatory_confirmed = False
+        db.session.commit()
+        slug, name = company.slug, company.name_en
+    assert client.get(f"/companies/{slug}").status_code == 404
+    assert name not in text_of(client.get("/companies/"))
+    assert name not in text_of(client.get("/"))
+
+
+def test_narrative_markdown_is_sanitised_on_the_page(client, demo, app):
+    d = published(app)[0]
+    with app.app_context():
+        d = db.session.get(Disclosure, d.id)
+        response = next(r for r in d.responses if r.narrative)
+        response.narrative = "**Bold** <script>alert('x')</script> [x](javascript:alert(1))"
+        d.responses[0].evidence_links = [{"url": "javascript:alert(1)", "title": "Bad link"}]
+        db.session.commit()
+        slug = d.company.slug
+    html = client.get(f"/companies/{slug}").get_data(as_text=True)
+    assert "<strong>Bold</strong>" in html
+    assert "<script>alert" not in html
+    assert "javascript:" not in html
+    assert "Bad link" in html  # shown as text, not as a link
+
+
+def test_status_of_every_item_is_shown(client, demo, app):
+    d = published(app)[0]
+    with app.app_context():
+        d = db.session.get(Disclosure, d.id)
+        slug = d.company.slug
+        items = len(d.checklist_version.checklist.items)
+        answered = db.session.scalar(sa.select(sa.func.count()).select_from(ItemResponse)
+                                     .where(ItemResponse.disclosure_id == d.id))
+    html = client.get(f"/companies/{slug}").get_data(as_text=True)
+    assert html.count('<article id="c') == items
+    assert html.count('class="status status-') == items
+    assert answered == items
+
+
+def test_unknown_page_is_a_friendly_404(client):
+    response = client.get("/no/such/page")
+    assert response.status_code == 404
+    assert "Page not found" in text_of(response)
+
+
+def test_method_not_allowed_is_405(client):
+    assert client.post("/").status_code == 405
