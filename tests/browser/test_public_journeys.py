@@ -22,6 +22,9 @@ def test_home_page_shows_the_heatmap_and_links_to_a_company(page: Page, live_ser
     background = header.evaluate("element => getComputedStyle(element).backgroundColor")
     assert background == "rgb(28, 36, 48)"  # the app's CSS applied
 
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "home-en.png"), full_page=True)
+
     first_company = heatmap.get_by_role("row").nth(1).get_by_role("link")
     name = first_company.inner_text()
     first_company.click()

@@ -1,0 +1,106 @@
+"""``tracker demo``: idempotent, fictional, and filled enough that every page has content."""
+
+from collections import Counter
+
+import sqlalchemy as sa
+
+from tests.conftest import TEST_DATABASE, make_app
+from tracker.auth.models import Role, User
+from tracker.companies.models import Company
+from tracker.cycles.models import Cycle
+from tracker.db import db
+from tracker.demo import content
+from tracker.disclosures.models import Disclosure, ItemResponse
+from tracker.domain.statuses import Status
+from tracker.domain.workflow import DisclosureState
+
+REAL_COMPANIES = ["alibaba", "baidu", "huawei", "tencent", "deepseek", "阿里", "百度", "华为",
+                  "腾讯", "深度求索", "bytedance", "字节", "zhipu", "智谱", "sensetime", "商汤",
+                  "iflytek", "科大讯飞", "moonshot", "月之暗面", "minimax", "baichuan", "百川"]
+
+DEMO_ARGS = ["demo", "--no-serve"] + (["--allow-any-database"]
+                                      if TEST_DATABASE != "sqlite" else [])
+
+
+def counts() -> dict[str, int]:
+    return {
+        model.__name__: db.session.scalar(sa.select(sa.func.count()).select_from(model))
+        for model in (Company, User, Cycle, Disclosure, ItemResponse)
+    }
+
+
+def test_demo_command_is_idempotent(runner, app):
+    first = runner.invoke(args=DEMO_ARGS)
+    assert first.exit_code == 0, first.output
+    assert "22 companies" in first.output
+    with app.app_context():
+        after_first = counts()
+    second = runner.invoke(args=DEMO_ARGS)
+    assert second.exit_code == 0, second.output
+    assert "(nothing was missing)" in second.output
+    with app.app_context():
+        assert counts() == after_first
+    assert after_first["Company"] == 22
+    assert after_first["Disclosure"] == 22
+
+
+def test_demo_refuses_a_database_that_is_not_sqlite_without_consent(tmp_path):
+    # Nothing listens on port 9: the command must stop before it ever connects.
+    app = make_app("postgresql+psycopg://nobody@127.0.0.1:9/x", tmp_path)
+    result = app.test_cli_runner().invoke(args=["demo", "--no-serve"])
+    assert result.exit_code == 2
+    assert "runs on the default SQLite database only" in result.output
+
+
+def test_demo_companies_are_fictional():
+    companies = content.companies()
+    assert len(companies) == 22
+    assert len({c.slug for c in companies}) == 22
+    for company in companies:
+        names = f"{company.slug} {company.name_en} {company.name_zh}".lower()
+        assert not any(real in names for real in REAL_COMPANIES), names
+        assert company.website.endswith(".example")
+
+
+def test_demo_has_every_workflow_state_and_varied_answers(demo, app_ctx):
+    states = Counter(db.session.scalars(sa.select(Disclosure.state)))
+    assert set(states) == set(DisclosureState)
+    statuses = Counter(db.session.scalars(sa.select(ItemResponse.status)))
+    assert set(statuses) == set(Status)
+    assert statuses[Status.MET] > statuses[Status.PARTIALLY_MET] > statuses[Status.NOT_MET]
+
+    narratives = list(db.session.scalars(
+        sa.select(ItemResponse.narrative).where(ItemResponse.narrative.is_not(None))))
+    assert any("的" in n for n in narratives)                 # Chinese
+    assert any(" the " in n for n in narratives)              # English
+    assert len(set(narratives)) > 0.6 * len(narratives)       # varied, not one text repeated
+
+    na = db.session.scalars(sa.select(ItemResponse).filter_by(status=Status.NOT_APPLICABLE)).all()
+    assert na and all(r.not_applicable_reason for r in na)
+
+
+def test_demo_benchmark_selections_overlap_little(demo, app_ctx):
+    answers = db.session.scalars(
+        sa.select(ItemResponse.structured).where(ItemResponse.item_id == "c2.benchmarks-reported")
+    ).all()
+    selections = [set(a["benchmarks"]["selected"]) for a in answers if a.get("benchmarks")]
+    assert len(selections) >= 10
+    used = set().union(*selections)
+    shared_by_all = set.intersection(*selections)
+    assert len(used) >= 12
+    assert len(shared_by_all) < 2
+    assert any(a["benchmarks"]["other"] for a in answers if a.get("benchmarks"))
+
+
+def test_demo_creates_staff_admin_and_an_officer_per_company(demo, app_ctx):
+    roles = Counter(db.session.scalars(sa.select(User.role)))
+    assert roles == {Role.OFFICER: 22, Role.STAFF: 1, Role.ADMIN: 1}
+
+
+def test_published_disclosures_are_complete_and_dated(demo, app_ctx):
+    published = db.session.scalars(
+        sa.select(Disclosure).filter_by(state=DisclosureState.PUBLISHED)).all()
+    assert len(published) == 13
+    for d in published:
+        assert d.published_at and d.submitted_at and d.submitted_at < d.published_at
+        assert len(d.responses) == len(d.checklist_version.checklist.items)

@@ -1,0 +1,73 @@
+"""The wheel carries templates, checklists, migrations, translations and static files, and an
+app built from the unpacked wheel alone (no source checkout around it) serves the demo."""
+
+import subprocess
+import sys
+import textwrap
+import zipfile
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture(scope="module")
+def wheel(tmp_path_factory) -> Path:
+    out = tmp_path_factory.mktemp("wheel")
+    subprocess.run(
+        [sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "--quiet",
+         "-w", str(out), str(REPO)],
+        check=True, capture_output=True,
+    )
+    (built,) = out.glob("tracker-*.whl")
+    return built
+
+
+def test_wheel_carries_every_runtime_file(wheel):
+    names = set(zipfile.ZipFile(wheel).namelist())
+    for required in (
+        "tracker/_bundled/templates/base.html",
+        "tracker/_bundled/templates/public/home.html",
+        "tracker/_bundled/commitments/aiia-2024.yaml",
+        "tracker/_bundled/commitments/aiia-2025.yaml",
+        "tracker/migrations/env.py",
+        "tracker/migrations/versions/0001_initial_schema.py",
+        "tracker/translations/zh_Hans_CN/LC_MESSAGES/messages.mo",
+        "tracker/static/css/tracker.css",
+        "tracker/demo/data/narratives.yaml",
+    ):
+        assert required in names, required
+    assert not any(name.startswith("tests/") or "instance/" in name for name in names)
+
+
+def test_unpacked_wheel_runs_without_the_checkout(wheel, tmp_path):
+    site = tmp_path / "site"
+    zipfile.ZipFile(wheel).extractall(site)
+    script = textwrap.dedent("""
+        from datetime import date
+        import tracker
+        from flask_migrate import upgrade
+        from tracker import create_app
+        from tracker.db import db
+        from tracker.demo.services import seed_demo
+        app = create_app()
+        assert tracker.__file__.startswith(%r), tracker.__file__
+        assert "_bundled" in app.template_folder, app.template_folder
+        with app.app_context():
+            upgrade()
+            seed_demo(db.session, app.extensions["tracker.checklist_files"], date.today())
+            db.session.commit()
+        client = app.test_client()
+        assert client.get("/").status_code == 200
+        assert "Dedicated AI safety team" in client.get("/checklist/").get_data(as_text=True)
+        print("ok")
+    """ % str(site))
+    result = subprocess.run(
+        [sys.executable, "-c", script], cwd=tmp_path, capture_output=True, text=True,
+        env={"PYTHONPATH": str(site), "TRACKER_INSTANCE_PATH": str(tmp_path / "instance"),
+             "PATH": "/usr/bin:/bin"},
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "ok"
+    assert (tmp_path / "instance" / "tracker.sqlite3").is_file()
