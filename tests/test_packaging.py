@@ -45,6 +45,7 @@ def test_unpacked_wheel_runs_without_the_checkout(wheel, tmp_path):
     site = tmp_path / "site"
     zipfile.ZipFile(wheel).extractall(site)
     script = textwrap.dedent("""
+        import sys
         from datetime import date
         import tracker
         from flask_migrate import upgrade
@@ -52,7 +53,7 @@ def test_unpacked_wheel_runs_without_the_checkout(wheel, tmp_path):
         from tracker.db import db
         from tracker.demo.services import seed_demo
         app = create_app()
-        assert tracker.__file__.startswith(%r), tracker.__file__
+        assert tracker.__file__.startswith(sys.argv[1]), tracker.__file__
         assert "_bundled" in app.template_folder, app.template_folder
         with app.app_context():
             upgrade()
@@ -62,9 +63,9 @@ def test_unpacked_wheel_runs_without_the_checkout(wheel, tmp_path):
         assert client.get("/").status_code == 200
         assert "Dedicated AI safety team" in client.get("/checklist/").get_data(as_text=True)
         print("ok")
-    """ % str(site))
+    """)
     result = subprocess.run(
-        [sys.executable, "-c", script], cwd=tmp_path, capture_output=True, text=True,
+        [sys.executable, "-c", script, str(site)], cwd=tmp_path, capture_output=True, text=True,
         env={"PYTHONPATH": str(site), "TRACKER_INSTANCE_PATH": str(tmp_path / "instance"),
              "PATH": "/usr/bin:/bin"},
     )
