@@ -1,6 +1,6 @@
 """Error pages: a clear message in the reader's language, never a stack trace."""
 
-from flask import Flask, render_template
+from flask import Flask, current_app, render_template
 from flask_babel import lazy_gettext as _l
 from werkzeug.exceptions import HTTPException, InternalServerError
 
@@ -25,6 +25,12 @@ def render_error(error: HTTPException):
     return render_template("errors/error.html", code=code, title=title, message=message), code
 
 
+def render_unexpected(error: Exception):
+    """Log an unexpected exception with its traceback, then show the 500 page."""
+    current_app.logger.exception("Unhandled exception: %s", error)
+    return render_error(InternalServerError())
+
+
 def init_app(app: Flask) -> None:
     app.register_error_handler(HTTPException, render_error)
-    app.register_error_handler(Exception, lambda e: render_error(InternalServerError()))
+    app.register_error_handler(Exception, render_unexpected)

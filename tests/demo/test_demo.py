@@ -104,3 +104,21 @@ def test_published_disclosures_are_complete_and_dated(demo, app_ctx):
     for d in published:
         assert d.published_at and d.submitted_at and d.submitted_at < d.published_at
         assert len(d.responses) == len(d.checklist_version.checklist.items)
+
+
+def test_demo_serves_the_app_after_seeding(runner, app, monkeypatch):
+    served = {}
+    monkeypatch.setattr("tracker.demo.cli.run_simple",
+                        lambda host, port, wsgi, threaded: served.update(
+                            host=host, port=port, app=wsgi, threaded=threaded))
+    args = [a for a in DEMO_ARGS if a != "--no-serve"] + ["--port", "5099"]
+    result = runner.invoke(args=args)
+    assert result.exit_code == 0, result.output
+    assert "Serving on http://127.0.0.1:5099/" in result.output
+    assert served == {"host": "127.0.0.1", "port": 5099, "app": app, "threaded": True}
+
+
+def test_demo_rejects_a_bad_port(runner):
+    result = runner.invoke(args=["demo", "--port", "70000"])
+    assert result.exit_code == 2
+    assert "70000 is not in the range 1<=x<=65535" in result.output

@@ -204,3 +204,15 @@ def test_unknown_page_is_a_friendly_404(client):
 
 def test_method_not_allowed_is_405(client):
     assert client.post("/").status_code == 405
+
+
+def test_an_unexpected_error_is_logged_and_shows_a_friendly_500(app, caplog):
+    def broken():
+        raise RuntimeError("boom in a view")
+
+    app.add_url_rule("/broken", view_func=broken)
+    response = app.test_client().get("/broken")
+    assert response.status_code == 500
+    assert "Something went wrong" in text_of(response)
+    assert "boom in a view" not in response.get_data(as_text=True)
+    assert any("boom in a view" in r.getMessage() and r.exc_info for r in caplog.records)

@@ -6,6 +6,7 @@ import click
 from flask import current_app
 from flask.cli import with_appcontext
 from flask_migrate import upgrade
+from werkzeug.serving import run_simple
 
 from tracker.db import db
 from tracker.demo.services import seed_demo
@@ -41,4 +42,5 @@ def demo(serve: bool, host: str, port: int, allow_any_database: bool):
     )
     if serve:
         click.echo(f"Serving on http://{host}:{port}/  (Ctrl+C stops)")
-        current_app.run(host=host, port=port, debug=False, load_dotenv=False)
+        # Flask's app.run() refuses to start inside a CLI command, so serve with Werkzeug directly.
+        run_simple(host, port, current_app._get_current_object(), threaded=True)
