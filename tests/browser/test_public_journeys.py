@@ -2,6 +2,8 @@
 
 import re
 
+import pytest
+from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Page, expect
 
 from tests.conftest import ARTIFACTS
@@ -82,3 +84,17 @@ def test_keyboard_reaches_the_skip_link_first(page: Page, live_server):
     assert focused.strip() == "Skip to content"
     page.keyboard.press("Enter")
     expect(page).to_have_url(re.compile("#main$"))
+
+
+@pytest.mark.parametrize("path", ["/", "/checklist/", "/companies/", "/companies/<first>",
+                                  "/no-such-page"])
+@pytest.mark.parametrize("language", ["en", "zh_CN"])
+def test_pages_have_no_accessibility_violations(page: Page, live_server, path, language):
+    """axe-core (WCAG 2.1 A and AA rules) finds nothing on any public page, in both languages."""
+    page.goto(f"{live_server}/language/{language}")
+    if path == "/companies/<first>":
+        page.goto(live_server + "/companies/")
+        path = page.locator("table.data tbody a").first.get_attribute("href")
+    page.goto(live_server + path)
+    results = Axe().run(page, options={"runOnly": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]})
+    assert results.violations_count == 0, results.generate_report()
