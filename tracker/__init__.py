@@ -1,6 +1,5 @@
 """tracker: voluntary AI safety-commitment disclosures, from filing to the public record."""
 
-import logging
 import os
 
 from flask import Flask
@@ -13,7 +12,6 @@ from tracker.resources import PACKAGE_DIR, default_instance_path, resource_dir
 
 # Batch mode lets later migrations alter tables on SQLite, which has no ALTER CONSTRAINT.
 migrate = Migrate(render_as_batch=True, compare_type=True)
-log = logging.getLogger(__name__)
 
 
 def create_app(test_config: dict | None = None) -> Flask:

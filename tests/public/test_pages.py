@@ -216,3 +216,14 @@ def test_an_unexpected_error_is_logged_and_shows_a_friendly_500(app, caplog):
     assert "Something went wrong" in text_of(response)
     assert "boom in a view" not in response.get_data(as_text=True)
     assert any("boom in a view" in r.getMessage() and r.exc_info for r in caplog.records)
+
+
+def test_checklist_page_defaults_to_the_current_cycles_version(client, demo):
+    page = text_of(client.get("/checklist/"))
+    assert "version 2024.1" in page  # the demo cycle files against 2024.1, not the newer 2025.1
+    assert "International cooperation and information sharing" not in page
+
+
+def test_checklist_page_without_a_cycle_shows_the_newest_version(client, runner):
+    assert runner.invoke(args=["checklist", "load"]).exit_code == 0
+    assert "version 2025.1" in text_of(client.get("/checklist/"))

@@ -35,7 +35,9 @@ def home():
 def checklist(version: str | None = None):
     versions = list_versions(db.session)
     if version is None:
-        shown = versions[0] if versions else None
+        # The version companies are filing against now; the newest one if no cycle is open.
+        cycle = services.current_cycle(db.session, date.today())
+        shown = cycle.checklist_version if cycle else (versions[0] if versions else None)
     else:
         shown = next((v for v in versions if v.version == version), None)
         if shown is None:
