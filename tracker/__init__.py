@@ -5,13 +5,18 @@ import os
 from flask import Flask
 from flask_migrate import Migrate
 
-from tracker import config, errors, i18n, security, templating
+from flask_wtf.csrf import CSRFProtect
+from werkzeug.middleware.proxy_fix import ProxyFix
+
+from tracker import config, errors, i18n, ratelimit, security, templating
+from tracker.auth import login
 from tracker.db import db
 from tracker.domain.checklist import load_checklist_directory
 from tracker.resources import PACKAGE_DIR, default_instance_path, resource_dir
 
 # Batch mode lets later migrations alter tables on SQLite, which has no ALTER CONSTRAINT.
 migrate = Migrate(render_as_batch=True, compare_type=True)
+csrf = CSRFProtect()
 
 
 def create_app(test_config: dict | None = None) -> Flask:
@@ -27,6 +32,10 @@ def create_app(test_config: dict | None = None) -> Flask:
         template_folder=str(resource_dir("templates")),
     )
     config.configure(app, test_config)
+    if app.config.get("PROXY_HOPS"):
+        # Behind a load balancer: trust that many proxies for the client address and scheme.
+        hops = int(app.config["PROXY_HOPS"])
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops)
 
     # The checklist files are checked before anything else: a broken file must stop the app.
     checklist_dir = app.config["CHECKLIST_DIR"]
@@ -35,6 +44,9 @@ def create_app(test_config: dict | None = None) -> Flask:
     db.init_app(app)
     migrate.init_app(app, db, directory=str(PACKAGE_DIR / "migrations"))
     i18n.init_app(app)
+    csrf.init_app(app)
+    login.init_app(app)
+    ratelimit.init_app(app)
     security.init_app(app)
     templating.init_app(app)
     errors.init_app(app)
@@ -47,21 +59,31 @@ def create_app(test_config: dict | None = None) -> Flask:
 def _register_commands(app: Flask) -> None:
     from tracker.checklists.cli import checklist
     from tracker.demo.cli import demo
+    from tracker.outbox.cli import outbox
+    from tracker.users.cli import users
 
-    app.cli.add_command(checklist)
-    app.cli.add_command(demo)
+    for group in (checklist, demo, outbox, users):
+        app.cli.add_command(group)
 
 def _register_blueprints(app: Flask) -> None:
+    from tracker.audit.views import bp as audit_bp
+    from tracker.auth.views import bp as auth_bp
+    from tracker.companies.views import admin_bp as admin_companies_bp
     from tracker.companies.views import bp as companies_bp
+    from tracker.outbox.views import bp as outbox_bp
     from tracker.public.views import bp as public_bp
+    from tracker.users.views import bp as users_bp
 
-    app.register_blueprint(public_bp)
-    app.register_blueprint(companies_bp)
+    for blueprint in (public_bp, companies_bp, auth_bp, users_bp, admin_companies_bp,
+                      outbox_bp, audit_bp):
+        app.register_blueprint(blueprint)
 
 def _register_models() -> None:
     """Import every model module so that metadata (and so migrations) know all tables."""
+    from tracker.audit import models as _audit  # noqa: F401
     from tracker.auth import models as _auth  # noqa: F401
     from tracker.checklists import models as _checklists  # noqa: F401
     from tracker.companies import models as _companies  # noqa: F401
     from tracker.cycles import models as _cycles  # noqa: F401
     from tracker.disclosures import models as _disclosures  # noqa: F401
+    from tracker.outbox import models as _outbox  # noqa: F401

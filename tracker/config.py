@@ -6,6 +6,7 @@ folder, so every process of one installation shares it and restarts keep session
 
 import os
 import secrets
+from datetime import timedelta
 from pathlib import Path
 
 from flask import Flask
@@ -22,6 +23,23 @@ DEFAULTS = {
     "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
     "PAGE_SIZE": 50,
     "MAX_CONTENT_LENGTH": 32 * 1024 * 1024,
+    # Links in mail are built on BASE_URL when set, never on the request's Host header.
+    "BASE_URL": None,
+    "PROXY_HOPS": 0,
+    "PERMANENT_SESSION_LIFETIME": timedelta(hours=12),
+    "PASSWORD_MIN_LENGTH": 15,
+    "INVITATION_TTL": timedelta(days=7),
+    "PASSWORD_RESET_TTL": timedelta(hours=1),
+    # Failed sign-ins allowed per account and per address before a pause (moving windows).
+    "SIGN_IN_ACCOUNT_LIMIT": "5 per 15 minutes",
+    "SIGN_IN_ADDRESS_LIMIT": "30 per hour",
+    "RATELIMIT_STORAGE_URI": "memory://",
+    "RATELIMIT_KEY_PREFIX": "tracker",
+    "RATELIMIT_HEADERS_ENABLED": True,
+    "MAIL_SERVER": None,
+    "MAIL_PORT": 587,
+    "MAIL_SECURITY": "starttls",
+    "MAIL_SENDER": "tracker@localhost",
 }
 
 # Environment variable -> config key; TRACKER_* names win over the conventional ones.
@@ -31,6 +49,15 @@ ENVIRONMENT = {
     "SECRET_KEY": "SECRET_KEY",
     "TRACKER_SECRET_KEY": "SECRET_KEY",
     "TRACKER_CHECKLIST_DIR": "CHECKLIST_DIR",
+    "TRACKER_BASE_URL": "BASE_URL",
+    "TRACKER_PROXY_HOPS": "PROXY_HOPS",
+    "TRACKER_RATELIMIT_STORAGE_URI": "RATELIMIT_STORAGE_URI",
+    "TRACKER_MAIL_SERVER": "MAIL_SERVER",
+    "TRACKER_MAIL_PORT": "MAIL_PORT",
+    "TRACKER_MAIL_SECURITY": "MAIL_SECURITY",
+    "TRACKER_MAIL_USERNAME": "MAIL_USERNAME",
+    "TRACKER_MAIL_PASSWORD": "MAIL_PASSWORD",
+    "TRACKER_MAIL_SENDER": "MAIL_SENDER",
 }
 TRUE_WORDS = {"1", "true", "yes", "on"}
 

@@ -4,6 +4,7 @@ from flask_babel import lazy_gettext as _l
 
 from tracker.domain.statuses import Status
 from tracker.domain.workflow import DisclosureState
+from tracker.outbox.models import MessageStatus
 
 STATUS_LABELS = {
     Status.MET: _l("Met"),
@@ -20,4 +21,10 @@ STATE_LABELS = {
     DisclosureState.CHANGES_REQUESTED: _l("Changes requested"),
     DisclosureState.ACCEPTED: _l("Accepted"),
     DisclosureState.PUBLISHED: _l("Published"),
+}
+
+MESSAGE_STATUS_LABELS = {
+    MessageStatus.PENDING: _l("Waiting"),
+    MessageStatus.SENT: _l("Sent"),
+    MessageStatus.FAILED: _l("Failed"),
 }

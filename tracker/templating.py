@@ -3,12 +3,12 @@
 from urllib.parse import urlsplit
 
 from flask import Flask
-from flask_babel import format_date
+from flask_babel import format_date, format_datetime
 from markupsafe import Markup
 
 from tracker.domain.markdown import render_markdown
 from tracker.domain.scoring import Score
-from tracker.labels import STATE_LABELS, STATUS_LABELS
+from tracker.labels import MESSAGE_STATUS_LABELS, STATE_LABELS, STATUS_LABELS
 
 
 def markdown_filter(text: str | None) -> Markup:
@@ -34,8 +34,10 @@ def score_band(score: Score | None) -> str:
 def init_app(app: Flask) -> None:
     app.jinja_env.filters["markdown"] = markdown_filter
     app.jinja_env.filters["date"] = format_date
+    app.jinja_env.filters["datetime"] = format_datetime
     app.jinja_env.globals.update(
-        score_band=score_band, STATUS_LABELS=STATUS_LABELS, STATE_LABELS=STATE_LABELS
+        score_band=score_band, STATUS_LABELS=STATUS_LABELS, STATE_LABELS=STATE_LABELS,
+        MESSAGE_STATUS_LABELS=MESSAGE_STATUS_LABELS,
     )
     app.jinja_env.tests["http_url"] = is_http_url
     app.jinja_env.trim_blocks = True

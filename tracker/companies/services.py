@@ -1,8 +1,10 @@
-"""Reading companies and their published disclosures."""
+"""Companies: the roster kept by administrators, and the published disclosures of each."""
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session, joinedload, selectinload
 
+from tracker.audit.services import changes, record
+from tracker.auth.models import User
 from tracker.companies.models import Company
 from tracker.cycles.models import Cycle
 from tracker.disclosures.models import Disclosure
@@ -49,3 +51,39 @@ def published_scores(session: Session, company_ids: list[int], cycle: Cycle | No
         .options(joinedload(Disclosure.checklist_version), selectinload(Disclosure.responses))
     ).unique()
     return {d.company_id: d for d in disclosures}
+
+
+FIELDS = ("slug", "name_en", "name_zh", "website", "is_signatory", "signatory_since",
+          "signatory_source", "signatory_confirmed")
+
+
+class SlugTaken(ValueError):
+    """Another company already uses this short name."""
+
+
+def _check_slug(session: Session, slug: str, company_id: int | None) -> None:
+    other = session.scalar(sa.select(Company.id).filter_by(slug=slug))
+    if other is not None and other != company_id:
+        raise SlugTaken(slug)
+
+
+def create_company(session: Session, actor: User, values: dict) -> Company:
+    """Add a company to the roster; every field is recorded in the audit trail."""
+    values = {k: values[k] for k in FIELDS}
+    _check_slug(session, values["slug"], None)
+    company = Company(**values)
+    session.add(company)
+    session.flush()
+    record(session, actor, "company.create", "company", company.id,
+           {k: [None, str(v) if v is not None else None] for k, v in values.items()})
+    return company
+
+
+def update_company(session: Session, actor: User, company: Company, values: dict) -> dict:
+    """Change a company; what changed (before and after) goes into the audit trail."""
+    _check_slug(session, values["slug"], company.id)
+    changed = changes(company, {k: values[k] for k in FIELDS})
+    if changed:
+        record(session, actor, "company.update", "company", company.id, changed)
+    session.flush()
+    return changed

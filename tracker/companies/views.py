@@ -1,10 +1,17 @@
-"""Public company pages: the list of signatories and each company's published disclosures."""
+"""Company pages: the public list and pages, and the roster kept by administrators."""
 
 from datetime import date
 
-from flask import Blueprint, abort, current_app, render_template, request
+import sqlalchemy as sa
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import login_required
 
+from tracker.auth import permissions as can
+from tracker.auth.login import actor, require
 from tracker.companies import services
+from tracker.companies.forms import CompanyForm
+from tracker.companies.models import Company
 from tracker.db import db
 from tracker.public.services import current_cycle, score
 
@@ -51,3 +58,69 @@ def detail(slug: str):
         shown=score(shown) if shown else None,
         responses={r.item_id: r for r in shown.responses} if shown else {},
     )
+
+
+admin_bp = Blueprint("admin_companies", __name__, url_prefix="/admin/companies")
+
+
+def _form_values(form: CompanyForm) -> dict:
+    return {
+        "slug": form.slug.data, "name_en": form.name_en.data.strip(),
+        "name_zh": form.name_zh.data.strip(), "website": form.website.data or None,
+        "is_signatory": form.is_signatory.data, "signatory_since": form.signatory_since.data,
+        "signatory_source": (form.signatory_source.data or "").strip() or None,
+        "signatory_confirmed": form.signatory_confirmed.data,
+    }
+
+
+@admin_bp.get("/")
+@login_required
+def admin_index():
+    require(can.can_manage_companies(actor()))
+    page = db.paginate(sa.select(Company).order_by(Company.name_en),
+                       page=request.args.get("page", 1, type=int),
+                       per_page=current_app.config["PAGE_SIZE"], error_out=False)
+    return render_template("companies/admin_index.html", page=page)
+
+
+@admin_bp.route("/new", methods=["GET", "POST"])
+@login_required
+def admin_new():
+    require(can.can_manage_companies(actor()))
+    form = CompanyForm()
+    if request.method == "GET":
+        return render_template("companies/admin_form.html", form=form, company=None)
+    if not form.validate():
+        return render_template("companies/admin_form.html", form=form, company=None), 422
+    try:
+        company = services.create_company(db.session, actor(), _form_values(form))
+    except services.SlugTaken:
+        db.session.rollback()
+        form.slug.errors.append(_("Another company already uses this short name."))
+        return render_template("companies/admin_form.html", form=form, company=None), 422
+    db.session.commit()
+    flash(_("%(name)s was added.", name=company.name_en), "success")
+    return redirect(url_for("admin_companies.admin_edit", company_id=company.id))
+
+
+@admin_bp.route("/<int:company_id>", methods=["GET", "POST"])
+@login_required
+def admin_edit(company_id: int):
+    require(can.can_manage_companies(actor()))
+    company = db.session.get(Company, company_id)
+    if company is None:
+        abort(404)
+    form = CompanyForm(obj=company if request.method == "GET" else None)
+    if request.method == "GET":
+        return render_template("companies/admin_form.html", form=form, company=company)
+    if not form.validate():
+        return render_template("companies/admin_form.html", form=form, company=company), 422
+    try:
+        changed = services.update_company(db.session, actor(), company, _form_values(form))
+    except services.SlugTaken:
+        db.session.rollback()
+        form.slug.errors.append(_("Another company already uses this short name."))
+        return render_template("companies/admin_form.html", form=form, company=company), 422
+    db.session.commit()
+    flash(_("Saved.") if changed else _("Nothing was changed."), "success")
+    return redirect(url_for("admin_companies.admin_edit", company_id=company.id))

@@ -9,7 +9,8 @@ from flask_migrate import upgrade
 from werkzeug.serving import run_simple
 
 from tracker.db import db
-from tracker.demo.services import seed_demo
+from tracker.demo import content
+from tracker.demo.services import DEMO_ADMIN, DEMO_PASSWORD, DEMO_STAFF, seed_demo
 
 
 @click.command("demo")
@@ -39,6 +40,14 @@ def demo(serve: bool, host: str, port: int, allow_any_database: bool):
         f"{summary.companies_created} companies, {summary.users_created} users and "
         f"{summary.disclosures_created} disclosures added"
         + (" (nothing was missing)." if not any(vars(summary).values()) else ".")
+    )
+    first_officer = next(iter(content.companies())).slug
+    click.echo(
+        "Sign in at /sign-in with the password '" + DEMO_PASSWORD + "' as:\n"
+        f"  {DEMO_ADMIN:<40} administrator\n"
+        f"  {DEMO_STAFF:<40} alliance staff (reviewer)\n"
+        f"  {'officer@' + first_officer + '.example':<40} compliance officer (one per company: "
+        "officer@<company>.example, see /companies/)"
     )
     if serve:
         click.echo(f"Serving on http://{host}:{port}/  (Ctrl+C stops)")

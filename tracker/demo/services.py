@@ -10,6 +10,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from tracker.auth.models import Role, User
+from tracker.auth.services import hash_password
 from tracker.checklists.models import ChecklistVersion
 from tracker.checklists.services import load_checklist
 from tracker.companies.models import Company
@@ -21,6 +22,10 @@ from tracker.domain.statuses import Status
 from tracker.domain.workflow import DisclosureState
 
 DEMO_CYCLE_SLUG = "2025-annual"
+# Every demo account signs in with this password; printed by `tracker demo`. Demo data only.
+DEMO_PASSWORD = "tracker-demo-password"
+DEMO_ADMIN = "admin@alliance.example"
+DEMO_STAFF = "staff@alliance.example"
 DEMO_CHECKLIST = ("aiia-ai-safety-commitments", "2024.1")
 SOURCE_NOTE = "Demo data: a fictional company."
 
@@ -124,15 +129,17 @@ def _ensure_users(session: Session, companies: dict[str, Company],
                   summary: DemoSummary) -> dict[str, User]:
     """One officer per company, plus a staff member and an administrator."""
     by_email = {u.email: u for u in session.scalars(sa.select(User))}
-    wanted = [("admin@alliance.example", "Demo Administrator", Role.ADMIN, None),
-              ("staff@alliance.example", "Demo Reviewer", Role.STAFF, None)]
+    wanted = [(DEMO_ADMIN, "Demo Administrator", Role.ADMIN, None),
+              (DEMO_STAFF, "Demo Reviewer", Role.STAFF, None)]
     wanted += [(f"officer@{slug}.example", f"Compliance officer, {company.name_en}", Role.OFFICER,
                 company) for slug, company in companies.items()]
     officers = {}
+    password_hash = hash_password(DEMO_PASSWORD)  # one hash for all: scrypt is slow on purpose
     for email, name, role, company in wanted:
         user = by_email.get(email)
         if user is None:
-            user = User(email=email, display_name=name, role=role, company=company)
+            user = User(email=email, display_name=name, role=role, company=company,
+                        password_hash=password_hash)
             session.add(user)
             summary.users_created += 1
         if company is not None:

@@ -1,0 +1,36 @@
+"""Flask-Login wiring: sessions carry ``id:version``, so raising the version ends them."""
+
+from flask import Flask, abort
+from flask_babel import lazy_gettext as _l
+from flask_login import LoginManager, current_user
+
+from tracker.auth import permissions, services
+from tracker.auth.models import User
+from tracker.db import db
+
+login_manager = LoginManager()
+login_manager.login_view = "auth.sign_in"
+login_manager.login_message = _l("Please sign in to see this page.")
+login_manager.login_message_category = "info"
+login_manager.session_protection = "basic"
+
+
+@login_manager.user_loader
+def load_user(session_id: str) -> User | None:
+    return services.load_session_user(db.session, session_id)
+
+
+def actor() -> User | None:
+    """The signed-in user, or None for an anonymous reader (what the permission predicates take)."""
+    return current_user._get_current_object() if current_user.is_authenticated else None
+
+
+def init_app(app: Flask) -> None:
+    login_manager.init_app(app)
+    app.jinja_env.globals.update(actor=actor, can=permissions)
+
+
+def require(allowed: bool) -> None:
+    """Stop the request with 403 unless a permission predicate allowed it."""
+    if not allowed:
+        abort(403)

@@ -1,0 +1,187 @@
+"""Signing in and out, invitations, passwords, and one's own account."""
+
+from flask import (
+    Blueprint,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user, login_required, login_user, logout_user
+
+from tracker.auth import mail, services, tokens
+from tracker.auth.forms import (
+    ChangePasswordForm,
+    ForgotPasswordForm,
+    SetPasswordForm,
+    SignInForm,
+)
+from tracker.auth.models import Role, TokenPurpose, User
+from tracker.db import db, utcnow
+from tracker.domain.passwords import PasswordProblem
+from tracker.i18n import safe_next
+from tracker.links import external_url
+from tracker.ratelimit import SignInThrottle, limiter
+
+bp = Blueprint("auth", __name__)
+
+PASSWORD_MESSAGES = {
+    PasswordProblem.TOO_SHORT: _l("Use at least %(min)d characters. A few unrelated words make a "
+                                  "long password that is easy to remember."),
+    PasswordProblem.TOO_LONG: _l("Use at most 256 characters."),
+    PasswordProblem.TOO_GUESSABLE: _l("This password is too easy to guess: it is, or is built "
+                                      "from, a common password, word, name or keyboard pattern."),
+    PasswordProblem.MISMATCH: _l("The two passwords are not the same."),
+}
+
+
+def landing_for(user: User) -> str:
+    return url_for("users.index") if user.role in (Role.STAFF, Role.ADMIN) \
+        else url_for("auth.account")
+
+
+def start_session(user: User) -> None:
+    """Sign a user in on a fresh session (a new session id guards against fixation)."""
+    keep = {k: session[k] for k in ("_flashes",) if k in session}
+    session.clear()
+    session.update(keep)
+    session.permanent = True
+    login_user(user)
+
+
+def password_errors(form: SetPasswordForm, user: User) -> list[str]:
+    problems = services.password_problems(form.password.data, form.confirm.data, user,
+                                          current_app.config["PASSWORD_MIN_LENGTH"])
+    return [str(PASSWORD_MESSAGES[p]) % {"min": current_app.config["PASSWORD_MIN_LENGTH"]}
+            for p in problems]
+
+
+@bp.route("/sign-in", methods=["GET", "POST"])
+def sign_in():
+    if current_user.is_authenticated:
+        return redirect(landing_for(current_user))
+    form = SignInForm()
+    if request.method == "GET":
+        return render_template("auth/sign_in.html", form=form)
+    if not form.validate():
+        return render_template("auth/sign_in.html", form=form), 422
+    email = services.normalize_email(form.email.data)
+    address = request.remote_addr or "unknown"
+    throttle = SignInThrottle.from_app()
+    wait = throttle.retry_after(email, address)
+    if wait is not None:
+        minutes = max(1, round(wait / 60))
+        error = _("Too many failed attempts. For your security, signing in is paused for "
+                  "%(minutes)d minutes.", minutes=minutes)
+        response = current_app.make_response(
+            (render_template("auth/sign_in.html", form=form, error=error), 429))
+        response.headers["Retry-After"] = str(wait)
+        return response
+    user = services.authenticate(db.session, email, form.password.data)
+    if user is None:
+        throttle.failed(email, address)
+        services.record_failed_sign_in(db.session, email, address)
+        db.session.commit()
+        # One message for an unknown address and a wrong password alike.
+        error = _("That e-mail address and password do not match an active account.")
+        return render_template("auth/sign_in.html", form=form, error=error), 422
+    throttle.succeeded(email)
+    services.record_sign_in(db.session, user, utcnow(), address)
+    db.session.commit()
+    start_session(user)
+    return redirect(safe_next(request.args.get("next")) if request.args.get("next")
+                    else landing_for(user))
+
+
+@bp.post("/sign-out")
+def sign_out():
+    logout_user()
+    session.clear()
+    flash(_("You have signed out."), "info")
+    return redirect(url_for("public.home"))
+
+
+@bp.route("/invitations/<secret>", methods=["GET", "POST"])
+@limiter.limit("30 per hour", methods=["POST"])
+def accept_invitation(secret: str):
+    return _set_password_with_token(secret, TokenPurpose.INVITATION)
+
+
+@bp.route("/password/reset/<secret>", methods=["GET", "POST"])
+@limiter.limit("30 per hour", methods=["POST"])
+def reset_password(secret: str):
+    return _set_password_with_token(secret, TokenPurpose.PASSWORD_RESET)
+
+
+def _set_password_with_token(secret: str, purpose: TokenPurpose):
+    token = tokens.find_valid(db.session, secret, purpose, utcnow())
+    template = "auth/accept_invitation.html" if purpose is TokenPurpose.INVITATION \
+        else "auth/reset_password.html"
+    if token is None:
+        return render_template("auth/link_invalid.html", purpose=purpose.value), 404
+    form = SetPasswordForm()
+    if request.method == "GET":
+        return render_template(template, form=form, user=token.user)
+    errors = password_errors(form, token.user) if form.validate() else []
+    if form.errors or errors:
+        return render_template(template, form=form, user=token.user, errors=errors), 422
+    user = services.use_token(db.session, token, form.password.data, utcnow())
+    db.session.commit()
+    if current_user.is_authenticated:
+        logout_user()
+    start_session(user)
+    flash(_("Your password is set. Welcome, %(name)s.", name=user.display_name)
+          if purpose is TokenPurpose.INVITATION else _("Your password has been changed."),
+          "success")
+    return redirect(landing_for(user))
+
+
+@bp.route("/password/forgot", methods=["GET", "POST"])
+@limiter.limit("10 per hour", methods=["POST"])
+def forgot_password():
+    form = ForgotPasswordForm()
+    if request.method == "GET":
+        return render_template("auth/forgot_password.html", form=form)
+    if not form.validate():
+        return render_template("auth/forgot_password.html", form=form), 422
+    ttl = current_app.config["PASSWORD_RESET_TTL"]
+    reset = services.request_password_reset(db.session, form.email.data, utcnow(), ttl)
+    if reset is not None:
+        link = external_url("auth.reset_password", secret=reset.secret)
+        mail.queue_password_reset(db.session, reset.user, link, int(ttl.total_seconds() // 60))
+    db.session.commit()
+    # The same answer whether or not an account has this address.
+    return render_template("auth/forgot_password.html", form=ForgotPasswordForm(formdata=None),
+                           sent=True)
+
+
+@bp.get("/account/")
+@login_required
+def account():
+    return render_template("auth/account.html", user=current_user)
+
+
+@bp.route("/account/password", methods=["GET", "POST"])
+@login_required
+def change_password():
+    form = ChangePasswordForm()
+    if request.method == "GET":
+        return render_template("auth/change_password.html", form=form)
+    user = current_user._get_current_object()
+    errors = password_errors(form, user) if form.validate() else []
+    if form.errors or errors:
+        return render_template("auth/change_password.html", form=form, errors=errors), 422
+    try:
+        services.change_password(db.session, user, form.current.data, form.password.data)
+    except services.AccountError:
+        return render_template("auth/change_password.html", form=form,
+                               errors=[_("Your current password is not right.")]), 422
+    db.session.commit()
+    start_session(user)  # this session continues under the new version; all others end
+    flash(_("Your password has been changed. You were signed out everywhere else."), "success")
+    return redirect(url_for("auth.account"))

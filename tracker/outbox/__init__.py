@@ -1,0 +1,1 @@
+"""Outgoing mail, kept in the database until delivered: nothing is lost without a mail server."""

@@ -1,0 +1,1 @@
+"""Managing accounts: staff invite officers, administrators manage everyone."""

@@ -1,0 +1,34 @@
+"""Forms for inviting and editing users."""
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import EmailField, SelectField, StringField
+from wtforms.validators import DataRequired, Email, Length, Optional
+
+from tracker.auth.models import Role
+
+ROLE_LABELS = {Role.OFFICER: _l("Compliance officer"), Role.STAFF: _l("Alliance staff"),
+               Role.ADMIN: _l("Administrator")}
+
+
+def _company_choice(value):
+    return int(value) if value not in (None, "", "None") else None
+
+
+class UserForm(FlaskForm):
+    """Name, role and company; the invitation form adds the e-mail address."""
+
+    display_name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200)])
+    role = SelectField(_l("Role"), validators=[DataRequired()])
+    company = SelectField(_l("Company (officers only)"), coerce=_company_choice,
+                          validators=[Optional()])
+
+    def set_choices(self, roles: list[Role], companies) -> None:
+        self.role.choices = [(r.value, ROLE_LABELS[r]) for r in roles]
+        self.company.choices = [("", "—")] + [(c.id, c.name_en) for c in companies]
+
+
+class InviteForm(UserForm):
+    email = EmailField(_l("E-mail address"),
+                       validators=[DataRequired(), Email(check_deliverability=False),
+                                   Length(max=254)])

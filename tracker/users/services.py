@@ -1,0 +1,82 @@
+"""Managing accounts: invitations, roles, companies, deactivation, and the first administrator.
+
+Functions receive the session and the acting user, flush, and record what they change in the
+audit trail; the caller commits.
+"""
+
+from datetime import datetime, timedelta
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Session
+
+from tracker.audit.services import changes, record
+from tracker.auth import tokens
+from tracker.auth.models import Role, TokenPurpose, User
+from tracker.auth.services import AccountError, hash_password, normalize_email
+from tracker.auth.tokens import IssuedLink
+from tracker.companies.models import Company
+
+
+def invite(session: Session, actor: User, email: str, display_name: str, role: Role,
+           company: Company | None, now: datetime, ttl: timedelta) -> IssuedLink:
+    """Create an account without a password and a one-time link to set one."""
+    email = normalize_email(email)
+    if session.scalar(sa.select(User.id).filter_by(email=email)) is not None:
+        raise AccountError("email_taken")
+    if (role is Role.OFFICER) != (company is not None):
+        raise AccountError("company_for_officers_only")
+    user = User(email=email, display_name=display_name.strip(), role=role, company=company)
+    session.add(user)
+    session.flush()
+    secret = tokens.issue(session, user, TokenPurpose.INVITATION, ttl, now, created_by=actor)
+    record(session, actor, "user.invite", "user", user.id,
+           {"email": email, "role": role.value, "company": company.slug if company else None})
+    return IssuedLink(user, secret)
+
+
+def resend_invitation(session: Session, actor: User, user: User, now: datetime,
+                      ttl: timedelta) -> IssuedLink:
+    """A new invitation link; the earlier ones stop working."""
+    if user.has_password:
+        raise AccountError("already_accepted")
+    secret = tokens.issue(session, user, TokenPurpose.INVITATION, ttl, now, created_by=actor)
+    record(session, actor, "user.invitation_resent", "user", user.id)
+    return IssuedLink(user, secret)
+
+
+def update_user(session: Session, actor: User, user: User, display_name: str, role: Role,
+                company: Company | None) -> dict:
+    """Change name, role or company; a role or company change ends the user's sessions."""
+    if (role is Role.OFFICER) != (company is not None):
+        raise AccountError("company_for_officers_only")
+    changed = changes(user, {"display_name": display_name.strip(), "role": role,
+                             "company_id": company.id if company else None})
+    if "role" in changed or "company_id" in changed:
+        user.session_version += 1
+    if changed:
+        record(session, actor, "user.update", "user", user.id, changed)
+    return changed
+
+
+def set_active(session: Session, actor: User | None, user: User, active: bool) -> None:
+    """Deactivate (ending every session at once) or reactivate an account."""
+    if user.is_active == active:
+        return
+    user.is_active = active
+    user.session_version += 1
+    record(session, actor, "user.reactivate" if active else "user.deactivate", "user", user.id)
+
+
+def create_admin(session: Session, email: str, display_name: str, password: str) -> User:
+    """An administrator with a password, for the command line (no invitation needed)."""
+    email = normalize_email(email)
+    if session.scalar(sa.select(User.id).filter_by(email=email)) is not None:
+        raise AccountError("email_taken")
+    user = User(email=email, display_name=display_name.strip(), role=Role.ADMIN)
+    user.password_hash = hash_password(password)
+    session.add(user)
+    session.flush()
+    record(session, None, "user.create_admin", "user", user.id, {"email": email})
+    return user
+
+
