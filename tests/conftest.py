@@ -111,17 +111,23 @@ def runner(app):
 
 @pytest.fixture
 def app_ctx(app):
+    """An app context for the whole test, for tests that use the database directly.
+
+    Requests made while it is pushed would share its ``g`` and database session, so tests that
+    also make requests open short ``with app.app_context():`` blocks instead.
+    """
     with app.app_context():
         yield app
 
 
 @pytest.fixture
-def demo(app_ctx):
+def demo(app):
     """The demo data, seeded as ``tracker demo`` does."""
     from tracker.demo.services import seed_demo
 
-    summary = seed_demo(db.session, app_ctx.extensions["tracker.checklist_files"], date.today())
-    db.session.commit()
+    with app.app_context():
+        summary = seed_demo(db.session, app.extensions["tracker.checklist_files"], date.today())
+        db.session.commit()
     return summary
 
 
@@ -138,16 +144,110 @@ class QueryCounter:
 
 
 @pytest.fixture
-def count_queries(app_ctx):
+def count_queries(app):
     """``with count_queries() as counter:`` counts the SQL statements run inside the block."""
+    with app.app_context():
+        engine = db.engine
 
     @contextmanager
     def counting() -> Iterator[QueryCounter]:
         counter = QueryCounter()
-        sa.event.listen(db.engine, "before_cursor_execute", counter)
+        sa.event.listen(engine, "before_cursor_execute", counter)
         try:
             yield counter
         finally:
-            sa.event.remove(db.engine, "before_cursor_execute", counter)
+            sa.event.remove(engine, "before_cursor_execute", counter)
 
     return counting
+
+
+# --- accounts -------------------------------------------------------------------------------
+
+PASSWORD = "a long and unguessable test passphrase"
+_PASSWORD_HASH: list[str] = []
+
+
+def password_hash() -> str:
+    """One scrypt hash for every test account (hashing is slow on purpose)."""
+    if not _PASSWORD_HASH:
+        from tracker.auth.services import hash_password
+
+        _PASSWORD_HASH.append(hash_password(PASSWORD))
+    return _PASSWORD_HASH[0]
+
+
+class Accounts:
+    """Two companies, an officer of each, a staff member and an administrator (ids only)."""
+
+    def __init__(self, ids: dict[str, int]):
+        self.ids = ids
+
+    def email(self, who: str) -> str:
+        return f"{who}@test.example"
+
+
+@pytest.fixture
+def accounts(app) -> Accounts:
+    with app.app_context():
+        return _create_accounts()
+
+
+def _create_accounts() -> Accounts:
+    from tracker.auth.models import Role, User
+    from tracker.companies.models import Company
+
+    a = Company(slug="company-a", name_en="Company A", name_zh="甲公司", is_signatory=True,
+                signatory_confirmed=True, signatory_source="test")
+    b = Company(slug="company-b", name_en="Company B", name_zh="乙公司", is_signatory=True,
+                signatory_confirmed=True, signatory_source="test")
+    people = {
+        "officer_a": User(email="officer_a@test.example", display_name="Officer A",
+                          role=Role.OFFICER, company=a),
+        "officer_b": User(email="officer_b@test.example", display_name="Officer B",
+                          role=Role.OFFICER, company=b),
+        "staff": User(email="staff@test.example", display_name="Staff", role=Role.STAFF),
+        "admin": User(email="admin@test.example", display_name="Admin", role=Role.ADMIN),
+    }
+    for user in people.values():
+        user.password_hash = password_hash()
+    db.session.add_all([a, b, *people.values()])
+    db.session.commit()
+    ids = {name: user.id for name, user in people.items()}
+    ids |= {"company_a": a.id, "company_b": b.id}
+    return Accounts(ids)
+
+
+def csrf_token(client, url: str = "/sign-in") -> str:
+    """The CSRF token of the client's session, read from a form as a browser would."""
+    import re
+
+    html = client.get(url, follow_redirects=True).get_data(as_text=True)
+    match = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', html) or \
+        re.search(r'name="csrf_token" value="([^"]+)"', html)
+    assert match, f"no CSRF token on {url}"
+    return match.group(1)
+
+
+def sign_in(client, email: str, password: str = PASSWORD):
+    """Sign in through the form; returns the response (302 on success)."""
+    token = csrf_token(client)
+    return client.post("/sign-in", data={"email": email, "password": password,
+                                         "csrf_token": token})
+
+
+def outbox_link(app, recipient: str, path: str) -> str:
+    """The path of the link in the newest outbox message to ``recipient``."""
+    import re
+
+    import sqlalchemy as sa
+
+    from tracker.outbox.models import OutboxMessage
+
+    with app.app_context():
+        body = db.session.scalar(sa.select(OutboxMessage.body)
+                                 .filter_by(recipient=recipient)
+                                 .order_by(OutboxMessage.id.desc()))
+    assert body, f"no message to {recipient}"
+    match = re.search(r"https?://[^/\s]+(" + re.escape(path) + r"[\w\-]+)", body)
+    assert match, body
+    return match.group(1)

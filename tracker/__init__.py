@@ -4,7 +4,6 @@ import os
 
 from flask import Flask
 from flask_migrate import Migrate
-
 from flask_wtf.csrf import CSRFProtect
 from werkzeug.middleware.proxy_fix import ProxyFix
 

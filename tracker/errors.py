@@ -2,6 +2,7 @@
 
 from flask import Flask, current_app, render_template
 from flask_babel import lazy_gettext as _l
+from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
 MESSAGES = {
@@ -25,6 +26,13 @@ def render_error(error: HTTPException):
     return render_template("errors/error.html", code=code, title=title, message=message), code
 
 
+def render_csrf_error(error: CSRFError):
+    title = _l("The form could not be sent")
+    message = _l("The page was open for too long, or the form came from another site. Go back, "
+                 "reload the page and send the form again.")
+    return render_template("errors/error.html", code=400, title=title, message=message), 400
+
+
 def render_unexpected(error: Exception):
     """Log an unexpected exception with its traceback, then show the 500 page."""
     current_app.logger.exception("Unhandled exception: %s", error)
@@ -32,5 +40,6 @@ def render_unexpected(error: Exception):
 
 
 def init_app(app: Flask) -> None:
+    app.register_error_handler(CSRFError, render_csrf_error)
     app.register_error_handler(HTTPException, render_error)
     app.register_error_handler(Exception, render_unexpected)

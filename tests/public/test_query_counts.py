@@ -35,6 +35,11 @@ def add_published_companies(n: int) -> None:
     db.session.commit()
 
 
+def add_companies(app, n: int) -> None:
+    with app.app_context():
+        add_published_companies(n)
+
+
 def queries_for(client, url, count_queries) -> int:
     with count_queries() as counter:
         response = client.get(url)
@@ -43,11 +48,13 @@ def queries_for(client, url, count_queries) -> int:
 
 
 @pytest.mark.parametrize("url", ["/", "/companies/", "/companies/extra-22", "/checklist/"])
-def test_queries_do_not_grow_with_the_number_of_companies(client, demo, count_queries, url):
-    add_published_companies(1)  # extra-22 exists from here on
+def test_queries_do_not_grow_with_the_number_of_companies(client, app, demo, count_queries,
+                                                          url):
+    add_companies(app, 1)  # extra-22 exists from here on
     small = queries_for(client, url, count_queries)
-    add_published_companies(200 - 23)
-    assert db.session.scalar(sa.select(sa.func.count()).select_from(Company)) == 200
+    add_companies(app, 200 - 23)
+    with app.app_context():
+        assert db.session.scalar(sa.select(sa.func.count()).select_from(Company)) == 200
     large = queries_for(client, url, count_queries)
     assert large == small, f"{url}: {small} queries with 23 companies, {large} with 200"
     assert small <= 6, f"{url} runs {small} queries"

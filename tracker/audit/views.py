@@ -2,7 +2,6 @@
 
 import sqlalchemy as sa
 from flask import Blueprint, current_app, render_template, request
-
 from flask_login import login_required
 
 from tracker.audit.models import AuditEvent

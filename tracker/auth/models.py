@@ -66,7 +66,7 @@ class User(db.Model):
 
 class TokenPurpose(enum.StrEnum):
     INVITATION = "invitation"
-    PASSWORD_RESET = "password_reset"
+    PASSWORD_RESET = "password_reset"  # noqa: S105 - a purpose, not a password
 
 
 class AccountToken(db.Model):

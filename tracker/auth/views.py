@@ -54,11 +54,17 @@ def start_session(user: User) -> None:
     login_user(user)
 
 
-def password_errors(form: SetPasswordForm, user: User) -> list[str]:
-    problems = services.password_problems(form.password.data, form.confirm.data, user,
-                                          current_app.config["PASSWORD_MIN_LENGTH"])
-    return [str(PASSWORD_MESSAGES[p]) % {"min": current_app.config["PASSWORD_MIN_LENGTH"]}
-            for p in problems]
+def check_new_password(form: SetPasswordForm, user: User) -> bool:
+    """Validate the form and the password rules; problems are attached to the fields they
+    concern, so that each field is marked invalid and described by its message."""
+    if not form.validate():
+        return False
+    minimum = current_app.config["PASSWORD_MIN_LENGTH"]
+    problems = services.password_problems(form.password.data, form.confirm.data, user, minimum)
+    for problem in problems:
+        field = form.confirm if problem is PasswordProblem.MISMATCH else form.password
+        field.errors = [*field.errors, str(PASSWORD_MESSAGES[problem]) % {"min": minimum}]
+    return not problems
 
 
 @bp.route("/sign-in", methods=["GET", "POST"])
@@ -127,9 +133,8 @@ def _set_password_with_token(secret: str, purpose: TokenPurpose):
     form = SetPasswordForm()
     if request.method == "GET":
         return render_template(template, form=form, user=token.user)
-    errors = password_errors(form, token.user) if form.validate() else []
-    if form.errors or errors:
-        return render_template(template, form=form, user=token.user, errors=errors), 422
+    if not check_new_password(form, token.user):
+        return render_template(template, form=form, user=token.user), 422
     user = services.use_token(db.session, token, form.password.data, utcnow())
     db.session.commit()
     if current_user.is_authenticated:
@@ -173,14 +178,13 @@ def change_password():
     if request.method == "GET":
         return render_template("auth/change_password.html", form=form)
     user = current_user._get_current_object()
-    errors = password_errors(form, user) if form.validate() else []
-    if form.errors or errors:
-        return render_template("auth/change_password.html", form=form, errors=errors), 422
+    if not check_new_password(form, user):
+        return render_template("auth/change_password.html", form=form), 422
     try:
         services.change_password(db.session, user, form.current.data, form.password.data)
     except services.AccountError:
-        return render_template("auth/change_password.html", form=form,
-                               errors=[_("Your current password is not right.")]), 422
+        form.current.errors = [_("Your current password is not right.")]
+        return render_template("auth/change_password.html", form=form), 422
     db.session.commit()
     start_session(user)  # this session continues under the new version; all others end
     flash(_("Your password has been changed. You were signed out everywhere else."), "success")

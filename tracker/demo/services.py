@@ -23,7 +23,7 @@ from tracker.domain.workflow import DisclosureState
 
 DEMO_CYCLE_SLUG = "2025-annual"
 # Every demo account signs in with this password; printed by `tracker demo`. Demo data only.
-DEMO_PASSWORD = "tracker-demo-password"
+DEMO_PASSWORD = "tracker-demo-password"  # noqa: S105 - printed for the demo on purpose
 DEMO_ADMIN = "admin@alliance.example"
 DEMO_STAFF = "staff@alliance.example"
 DEMO_CHECKLIST = ("aiia-ai-safety-commitments", "2024.1")

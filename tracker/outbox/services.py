@@ -81,4 +81,4 @@ def retry_failed(session: Session, message_id: int, now: datetime) -> OutboxMess
 def count_by_status(session: Session) -> dict[MessageStatus, int]:
     rows = session.execute(
         sa.select(OutboxMessage.status, sa.func.count()).group_by(OutboxMessage.status))
-    return {status: n for status, n in rows}
+    return dict(rows.all())

@@ -60,7 +60,8 @@ def create_admin(email: str, display_name: str, password_stdin: bool):
     try:
         user = services.create_admin(db.session, email, display_name, password)
     except AccountError:
-        raise click.ClickException(f"an account with the e-mail address {email} already exists")
+        raise click.ClickException(
+            f"an account with the e-mail address {email} already exists") from None
     db.session.commit()
     click.echo(f"Administrator {user.email} created; sign in at /sign-in.")
 

@@ -1,0 +1,167 @@
+"""Every route of the app × every kind of visitor, with the answer each must get.
+
+A route added to the app without a row here fails ``test_every_route_is_in_the_matrix``: the
+person adding it decides, and writes down, who may use it.
+"""
+
+from dataclasses import dataclass
+
+import pytest
+import sqlalchemy as sa
+
+from tests.conftest import csrf_token
+from tracker.auth.models import Role, User
+from tracker.db import db, utcnow
+from tracker.outbox.models import MessageStatus, OutboxMessage
+
+ROLES = ("anonymous", "officer_a", "officer_b", "staff", "admin")
+SIGN_IN = "sign-in"  # a redirect to the sign-in page
+
+
+@dataclass(frozen=True)
+class Row:
+    url: str
+    expect: dict[str, int | str]  # role -> status code, or SIGN_IN
+
+
+def everyone(code: int) -> dict[str, int]:
+    return dict.fromkeys(ROLES, code)
+
+
+def signed_in(code: int) -> dict[str, int | str]:
+    return {"anonymous": SIGN_IN} | dict.fromkeys(ROLES[1:], code)
+
+
+def staff_only(code: int) -> dict[str, int | str]:
+    return {"anonymous": SIGN_IN, "officer_a": 403, "officer_b": 403, "staff": code,
+            "admin": code}
+
+
+def admin_only(code: int) -> dict[str, int | str]:
+    return {"anonymous": SIGN_IN, "officer_a": 403, "officer_b": 403, "staff": 403,
+            "admin": code}
+
+
+# (endpoint, method) -> Row. URLs use the objects made by the ``world`` fixture:
+# {officer_a} is officer A's user id, {invitee} an invited officer of company A,
+# {company_a} company A's id, {message} an outbox message that failed.
+MATRIX: dict[tuple[str, str], Row] = {
+    ("public.home", "GET"): Row("/", everyone(200)),
+    ("public.checklist", "GET"): Row("/checklist/", everyone(200)),
+    ("companies.index", "GET"): Row("/companies/", everyone(200)),
+    ("companies.detail", "GET"): Row("/companies/company-a", everyone(200)),
+    ("i18n.switch_language", "GET"): Row("/language/zh_CN?next=/", everyone(302)),
+    ("static", "GET"): Row("/static/css/tracker.css", everyone(200)),
+    ("auth.sign_in", "GET"): Row("/sign-in", {"anonymous": 200} | dict.fromkeys(ROLES[1:], 302)),
+    # An empty form: 422 for a visitor, a redirect for someone already signed in.
+    ("auth.sign_in", "POST"): Row("/sign-in",
+                                  {"anonymous": 422} | dict.fromkeys(ROLES[1:], 302)),
+    ("auth.sign_out", "POST"): Row("/sign-out", everyone(302)),
+    ("auth.forgot_password", "GET"): Row("/password/forgot", everyone(200)),
+    ("auth.forgot_password", "POST"): Row("/password/forgot", everyone(422)),
+    ("auth.accept_invitation", "GET"): Row("/invitations/not-a-token", everyone(404)),
+    ("auth.accept_invitation", "POST"): Row("/invitations/not-a-token", everyone(404)),
+    ("auth.reset_password", "GET"): Row("/password/reset/not-a-token", everyone(404)),
+    ("auth.reset_password", "POST"): Row("/password/reset/not-a-token", everyone(404)),
+    ("auth.account", "GET"): Row("/account/", signed_in(200)),
+    ("auth.change_password", "GET"): Row("/account/password", signed_in(200)),
+    ("auth.change_password", "POST"): Row("/account/password", signed_in(422)),
+    ("users.index", "GET"): Row("/admin/users/", staff_only(200)),
+    ("users.invite", "GET"): Row("/admin/users/invite", staff_only(200)),
+    ("users.invite", "POST"): Row("/admin/users/invite", staff_only(422)),
+    ("users.detail", "GET"): Row("/admin/users/{officer_a}", staff_only(200)),
+    ("users.detail", "POST"): Row("/admin/users/{officer_a}", admin_only(422)),
+    ("users.deactivate", "POST"): Row("/admin/users/{officer_a}/deactivate", admin_only(302)),
+    ("users.reactivate", "POST"): Row("/admin/users/{officer_a}/reactivate", admin_only(302)),
+    ("users.resend_invitation", "POST"): Row("/admin/users/{invitee}/resend-invitation",
+                                             staff_only(302)),
+    ("admin_companies.admin_index", "GET"): Row("/admin/companies/", admin_only(200)),
+    ("admin_companies.admin_new", "GET"): Row("/admin/companies/new", admin_only(200)),
+    ("admin_companies.admin_new", "POST"): Row("/admin/companies/new", admin_only(422)),
+    ("admin_companies.admin_edit", "GET"): Row("/admin/companies/{company_a}", admin_only(200)),
+    ("admin_companies.admin_edit", "POST"): Row("/admin/companies/{company_a}", admin_only(422)),
+    ("outbox.index", "GET"): Row("/admin/outbox/", admin_only(200)),
+    ("outbox.detail", "GET"): Row("/admin/outbox/{message}", admin_only(200)),
+    ("outbox.retry", "POST"): Row("/admin/outbox/{message}/retry", admin_only(302)),
+    ("audit.index", "GET"): Row("/admin/audit/", admin_only(200)),
+}
+
+
+def app_routes(app) -> set[tuple[str, str]]:
+    return {(rule.endpoint, method) for rule in app.url_map.iter_rules()
+            for method in rule.methods - {"HEAD", "OPTIONS"}}
+
+
+def test_every_route_is_in_the_matrix(app):
+    routes = app_routes(app)
+    assert routes - set(MATRIX) == set(), "routes with no row in MATRIX"
+    assert set(MATRIX) - routes == set(), "rows in MATRIX for routes that do not exist"
+
+
+@pytest.fixture
+def world(app, accounts) -> dict[str, int]:
+    """The accounts, an invited officer of company A, and a failed outbox message."""
+    with app.app_context():
+        invitee = User(email="invitee@test.example", display_name="Invitee", role=Role.OFFICER,
+                       company_id=accounts.ids["company_a"])
+        message = OutboxMessage(recipient="x@test.example", subject="s", body="b", kind="test",
+                                status=MessageStatus.FAILED, attempts=8,
+                                next_attempt_at=utcnow())
+        db.session.add_all([invitee, message])
+        db.session.commit()
+        return accounts.ids | {"invitee": invitee.id, "message": message.id}
+
+
+def client_as(app, world, role: str):
+    client = app.test_client()
+    if role != "anonymous":
+        with app.app_context():
+            user = db.session.get(User, world[role])
+            session_id = user.get_id()
+        with client.session_transaction() as session:
+            session["_user_id"] = session_id
+            session["_fresh"] = True
+    return client
+
+
+CASES = [(key, role) for key in MATRIX for role in ROLES]
+
+
+@pytest.mark.parametrize(("key", "role"), CASES, ids=[f"{k[0]}-{k[1]}-{r}" for k, r in CASES])
+def test_route_answers_each_role_as_written(app, world, key, role):
+    method = key[1]
+    row = MATRIX[key]
+    client = client_as(app, world, role)
+    url = row.url.format(**world)
+    if method == "GET":
+        response = client.get(url)
+    else:
+        response = client.post(url, data={"csrf_token": csrf_token(client, "/password/forgot")})
+    expected = row.expect[role]
+    if expected == SIGN_IN:
+        assert response.status_code == 302, (url, role)
+        assert response.headers["Location"].startswith("/sign-in?next="), (url, role)
+    else:
+        assert response.status_code == expected, (url, role, response.status_code)
+    response.close()
+
+
+POSTS = sorted(key for key in MATRIX if key[1] == "POST")
+
+
+@pytest.mark.parametrize("key", POSTS, ids=[k[0] for k in POSTS])
+@pytest.mark.parametrize("role", ["anonymous", "admin"])
+def test_every_post_without_a_csrf_token_is_refused(app, world, key, role):
+    client = client_as(app, world, role)
+    response = client.post(MATRIX[key].url.format(**world), data={})
+    assert response.status_code == 400
+    assert "The form could not be sent" in response.get_data(as_text=True)
+
+
+def test_refused_posts_change_nothing(app, world):
+    """A staff member's refused deactivation leaves the account as it was."""
+    client = client_as(app, world, "staff")
+    token = csrf_token(client, "/password/forgot")
+    client.post(f"/admin/users/{world['officer_a']}/deactivate", data={"csrf_token": token})
+    with app.app_context():
+        assert db.session.scalar(sa.select(User.is_active).filter_by(id=world["officer_a"]))
