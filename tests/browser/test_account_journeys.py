@@ -2,6 +2,7 @@
 
 import re
 
+import pytest
 from playwright.sync_api import Browser, Page, expect
 
 from tests.conftest import ARTIFACTS
@@ -206,3 +207,30 @@ def test_a_refused_password_marks_the_field_invalid(page: Page, browser: Browser
             re.compile("Use at least 15 characters"), timeout=2_000)
     finally:
         context.close()
+
+
+ADMIN_PAGES = ["/account/", "/account/password", "/admin/users/", "/admin/users/invite",
+               "/admin/users/<first>", "/admin/companies/", "/admin/companies/new",
+               "/admin/companies/<first>", "/admin/outbox/", "/admin/audit/"]
+
+
+@pytest.mark.parametrize("language", ["en", "zh_CN"])
+def test_signed_in_pages_have_no_accessibility_violations(page: Page, live_server, language):
+    """axe-core (WCAG 2.1 A and AA) on every page an administrator sees, in both languages."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    page.goto(f"{live_server}/language/{language}?next=/sign-in")
+    page.locator("#email").fill(DEMO_ADMIN)
+    page.locator("#password").fill(DEMO_PASSWORD)
+    page.locator("form.form button[type=submit]").click()
+    expect(page.locator(".admin-nav")).to_be_visible()
+    axe = Axe()
+    for path in ADMIN_PAGES:
+        if path.endswith("<first>"):
+            page.goto(live_server + path.replace("<first>", ""))
+            path = page.locator("table.data tbody th a").first.get_attribute("href")
+        response = page.goto(live_server + path)
+        assert response.status == 200, path
+        results = axe.run(page, options={"runOnly": ["wcag2a", "wcag2aa", "wcag21a",
+                                                     "wcag21aa"]})
+        assert results.violations_count == 0, (path, results.generate_report())

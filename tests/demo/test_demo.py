@@ -122,3 +122,17 @@ def test_demo_rejects_a_bad_port(runner):
     result = runner.invoke(args=["demo", "--port", "70000"])
     assert result.exit_code == 2
     assert "70000 is not in the range 1<=x<=65535" in result.output
+
+
+def test_every_demo_account_signs_in_with_the_printed_password(runner, app):
+    from tests.conftest import sign_in
+    from tracker.demo.services import DEMO_ADMIN, DEMO_PASSWORD, DEMO_STAFF
+
+    result = runner.invoke(args=DEMO_ARGS)
+    assert f"with the password '{DEMO_PASSWORD}'" in result.output
+    assert DEMO_ADMIN in result.output and DEMO_STAFF in result.output
+    first = content.companies()[0].slug
+    for email, landing in ((DEMO_ADMIN, "/admin/users/"), (DEMO_STAFF, "/admin/users/"),
+                           (f"officer@{first}.example", "/account/")):
+        response = sign_in(app.test_client(), email, DEMO_PASSWORD)
+        assert response.headers["Location"] == landing, email

@@ -11,6 +11,7 @@ from datetime import timedelta
 
 import pytest
 from aiosmtpd.controller import Controller
+from sqlalchemy.orm import Session
 
 from tests.conftest import sign_in
 from tracker.db import db, utcnow
@@ -131,7 +132,6 @@ def test_send_delivers_queued_messages_intact(app, runner, mail_app):
         assert before <= message.sent_at <= utcnow()
 
 
-@pytest.mark.xfail(strict=True, reason="app bug: an 8bit body is sent without BODY=8BITMIME")
 def test_a_chinese_body_is_sent_as_smtp_allows(app, runner, mail_app):
     """SMTP is 7-bit unless MAIL FROM says BODY=8BITMIME (RFC 6152)."""
     queue(app, "officer_a@test.example", SUBJECT_ZH, BODY_ZH)
@@ -379,3 +379,30 @@ def test_signed_out_visitors_are_sent_to_sign_in(client, queued):
     response = client.get(f"/admin/outbox/{queued}")
     assert response.status_code == 302
     assert "/sign-in" in response.headers["Location"]
+
+
+def test_two_senders_never_claim_the_same_message(app):
+    """Each sender's claim is a conditional update: the second one gets the next message."""
+    first, second = (queue(app, f"p{i}@test.example") for i in range(2))
+    with app.app_context():
+        engine = db.engine
+        with Session(engine) as a, Session(engine) as b:
+            claimed_a = services.claim_next_due(a, utcnow())
+            a.commit()
+            claimed_b = services.claim_next_due(b, utcnow())
+            b.commit()
+            assert (claimed_a.id, claimed_b.id) == (first, second)
+            with Session(engine) as c:
+                assert services.claim_next_due(c, utcnow()) is None  # both are taken
+
+
+def test_a_message_with_a_line_break_in_a_header_fails_at_once(app, runner, mail_app):
+    bad = queue(app, "someone@test.example\nBcc: everyone@test.example")
+    good = queue(app, "officer_a@test.example")
+    result = send(runner)
+    assert result.exit_code == 0, result.output
+    assert "1 sent, 1 not sent" in result.output
+    assert load(app, bad).status is MessageStatus.FAILED
+    assert "malformed message" in load(app, bad).last_error
+    assert load(app, good).status is MessageStatus.SENT
+    assert len(mail_app.envelopes) == 1

@@ -31,14 +31,18 @@ def send(limit: int):
     transport = SMTPTransport(settings)
     sent = failed = 0
     try:
-        for message in services.due_messages(db.session, utcnow(), limit):
+        for _ in range(limit):
+            message = services.claim_next_due(db.session, utcnow())
+            if message is None:
+                break
+            db.session.commit()  # the claim: no other sender takes this message now
             if services.deliver(message, transport, utcnow()):
                 sent += 1
             else:
                 failed += 1
                 click.echo(f"not sent: #{message.id} to {message.recipient}: {message.last_error}",
                            err=True)
-            db.session.commit()  # one message at a time: a crash never sends one twice
+            db.session.commit()
     finally:
         transport.close()
     click.echo(f"{sent} sent, {failed} not sent (will be retried unless marked failed).")

@@ -14,7 +14,15 @@ LONGEST_WAIT = timedelta(hours=6)
 
 
 class DeliveryError(Exception):
-    """A transport could not deliver a message (the server refused it or could not be reached)."""
+    """A transport could not deliver a message.
+
+    ``permanent`` means trying again cannot help (the message itself is malformed), so it fails
+    at once instead of after every retry.
+    """
+
+    def __init__(self, message: str, permanent: bool = False):
+        super().__init__(message)
+        self.permanent = permanent
 
 
 Transport = Callable[[OutboxMessage], None]
@@ -30,33 +38,47 @@ def queue(session: Session, recipient: str, subject: str, body: str, kind: str) 
 
 def retry_delay(attempts: int) -> timedelta:
     """Wait before the next attempt: 1, 2, 4, 8 … minutes, at most six hours."""
-    return min(FIRST_RETRY * 2 ** (attempts - 1), LONGEST_WAIT)
+    doublings = min(max(attempts - 1, 0), 20)  # past 2**9 minutes the cap applies anyway
+    return min(FIRST_RETRY * 2**doublings, LONGEST_WAIT)
 
 
-def due_messages(session: Session, now: datetime, limit: int = 100) -> list[OutboxMessage]:
-    """Pending messages whose time has come, oldest first.
+CLAIM_LEASE = timedelta(minutes=10)
 
-    On PostgreSQL the rows are locked and rows locked by another sender are skipped, so two
-    senders running at once never deliver the same message twice.
+
+def claim_next_due(session: Session, now: datetime) -> OutboxMessage | None:
+    """Take the oldest pending message whose time has come, so that no other sender takes it.
+
+    The claim is a conditional update that moves the message's next attempt a lease into the
+    future; only one sender's update can match, on SQLite and PostgreSQL alike. The caller
+    commits the claim before sending, then commits the outcome. A sender that dies in between
+    leaves the message to be tried again when the lease ends.
     """
-    query = (
-        sa.select(OutboxMessage)
-        .where(OutboxMessage.status == MessageStatus.PENDING, OutboxMessage.next_attempt_at <= now)
-        .order_by(OutboxMessage.next_attempt_at, OutboxMessage.id)
-        .limit(limit)
-        .with_for_update(skip_locked=True)
-    )
-    return list(session.scalars(query))
+    due = (OutboxMessage.status == MessageStatus.PENDING) & (OutboxMessage.next_attempt_at <= now)
+    candidates = session.scalars(
+        sa.select(OutboxMessage.id).where(due)
+        .order_by(OutboxMessage.next_attempt_at, OutboxMessage.id).limit(10)
+    ).all()
+    for message_id in candidates:
+        claimed = session.execute(
+            sa.update(OutboxMessage).where(OutboxMessage.id == message_id, due)
+            .values(next_attempt_at=now + CLAIM_LEASE)
+            .execution_options(synchronize_session=False)
+        )
+        if claimed.rowcount == 1:
+            message = session.get(OutboxMessage, message_id)
+            session.refresh(message)
+            return message
+    return None
 
 
 def deliver(message: OutboxMessage, transport: Transport, now: datetime) -> bool:
-    """Try to send one message and record the outcome on it; True if it was sent."""
+    """Try to send one (claimed) message and record the outcome on it; True if it was sent."""
     message.attempts += 1
     try:
         transport(message)
     except DeliveryError as exc:
         message.last_error = str(exc)[:2000]
-        if message.attempts >= MAX_ATTEMPTS:
+        if exc.permanent or message.attempts >= MAX_ATTEMPTS:
             message.status = MessageStatus.FAILED
         else:
             message.next_attempt_at = now + retry_delay(message.attempts)
@@ -74,6 +96,7 @@ def retry_failed(session: Session, message_id: int, now: datetime) -> OutboxMess
         return None
     message.status = MessageStatus.PENDING
     message.attempts = 0
+    message.last_error = None
     message.next_attempt_at = now
     return message
 

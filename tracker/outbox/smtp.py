@@ -42,7 +42,9 @@ def email_message(message: OutboxMessage, sender: str) -> EmailMessage:
     email["Subject"] = message.subject
     email["Date"] = formatdate(localtime=False)
     email["Message-ID"] = make_msgid(idstring=f"outbox-{message.id}")
-    email.set_content(message.body)  # UTF-8, so Chinese text arrives intact
+    # 8-bit bodies need BODY=8BITMIME, which not every server offers: encode anything beyond
+    # ASCII (Chinese text) as base64 so that it arrives intact everywhere.
+    email.set_content(message.body, cte="7bit" if message.body.isascii() else "base64")
     return email
 
 
@@ -68,9 +70,13 @@ class SMTPTransport:
 
     def __call__(self, message: OutboxMessage) -> None:
         try:
+            email = email_message(message, self.settings.sender)
+        except ValueError as exc:  # e.g. a line break in a header: retrying cannot help
+            raise DeliveryError(f"malformed message: {exc}", permanent=True) from exc
+        try:
             if self._client is None:
                 self._client = self._connect()
-            self._client.send_message(email_message(message, self.settings.sender))
+            self._client.send_message(email)
         except (smtplib.SMTPException, OSError) as exc:
             self.close()
             raise DeliveryError(f"{type(exc).__name__}: {exc}") from exc

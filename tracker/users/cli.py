@@ -4,6 +4,7 @@ import sys
 
 import click
 import sqlalchemy as sa
+from email_validator import EmailNotValidError, validate_email
 from flask import current_app
 from flask.cli import with_appcontext
 
@@ -51,10 +52,16 @@ def users():
 @with_appcontext
 def create_admin(email: str, display_name: str, password_stdin: bool):
     """Create an administrator who can sign in at once (no invitation needed)."""
-    if "@" not in email or len(email) > 254:
-        raise click.BadParameter(f"'{email}' is not an e-mail address", param_hint="--email")
-    if not display_name.strip():
-        raise click.BadParameter("must not be empty", param_hint="--name")
+    email = email.strip()
+    try:
+        validate_email(email, check_deliverability=False)
+    except EmailNotValidError as exc:
+        raise click.BadParameter(f"'{email}' is not an e-mail address: {exc}",
+                                 param_hint="--email") from None
+    if len(email) > 254:
+        raise click.BadParameter("at most 254 characters", param_hint="--email")
+    if not display_name.strip() or len(display_name.strip()) > 200:
+        raise click.BadParameter("give a name of 1 to 200 characters", param_hint="--name")
     password = _read_password(password_stdin)
     _check_password(password, User(email=email, display_name=display_name))
     try:
