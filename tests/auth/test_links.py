@@ -182,3 +182,16 @@ def test_reset_link_of_a_deactivated_account_does_not_work(client, accounts, app
         db.session.get(User, accounts.ids["officer_b"]).is_active = False
         db.session.commit()
     assert app.test_client().get(path).status_code == 404
+
+
+def test_reset_requests_from_one_address_are_limited(client, accounts):
+    for _ in range(10):
+        token = csrf_token(client, "/password/forgot")
+        assert client.post("/password/forgot", data={"email": "x@test.example",
+                                                     "csrf_token": token}).status_code == 200
+    token = csrf_token(client, "/password/forgot")
+    limited = client.post("/password/forgot", data={"email": "x@test.example",
+                                                    "csrf_token": token})
+    assert limited.status_code == 429
+    assert "Please wait a moment before trying again." in limited.get_data(as_text=True)
+    assert "Retry-After" in limited.headers
