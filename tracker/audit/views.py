@@ -1,13 +1,13 @@
 """The audit trail page for administrators."""
 
 import sqlalchemy as sa
-from flask import Blueprint, current_app, render_template, request
+from flask import Blueprint, render_template, request
 from flask_login import login_required
 
 from tracker.audit.models import AuditEvent
 from tracker.auth import permissions as can
 from tracker.auth.login import actor, require
-from tracker.db import db
+from tracker.pagination import paginate
 
 bp = Blueprint("audit", __name__, url_prefix="/admin/audit")
 
@@ -27,7 +27,6 @@ def index():
         query = query.where(AuditEvent.object_type == object_type[:40])
     if object_id is not None:
         query = query.where(AuditEvent.object_id == object_id)
-    page = db.paginate(query, page=request.args.get("page", 1, type=int),
-                       per_page=current_app.config["PAGE_SIZE"], error_out=False)
+    page = paginate(query)
     return render_template("audit/index.html", page=page, action=action,
                            object_type=object_type, object_id=object_id)

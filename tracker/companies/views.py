@@ -3,7 +3,7 @@
 from datetime import date
 
 import sqlalchemy as sa
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import login_required
 
@@ -13,6 +13,7 @@ from tracker.companies import services
 from tracker.companies.forms import CompanyForm
 from tracker.companies.models import Company
 from tracker.db import db
+from tracker.pagination import paginate
 from tracker.public.services import current_cycle, score
 
 bp = Blueprint("companies", __name__, url_prefix="/companies")
@@ -21,14 +22,7 @@ bp = Blueprint("companies", __name__, url_prefix="/companies")
 @bp.get("/")
 def index():
     session = db.session
-    page = db.paginate(
-        services.listed_companies_query(),
-        page=request.args.get("page", 1, type=int),
-        per_page=current_app.config["PAGE_SIZE"],
-        error_out=False,
-    )
-    if page.page > 1 and not page.items:
-        abort(404)
+    page = paginate(services.listed_companies_query())
     cycle = current_cycle(session, date.today())
     published = services.published_scores(session, [c.id for c in page.items], cycle)
     return render_template(
@@ -77,9 +71,7 @@ def _form_values(form: CompanyForm) -> dict:
 @login_required
 def admin_index():
     require(can.can_manage_companies(actor()))
-    page = db.paginate(sa.select(Company).order_by(Company.name_en),
-                       page=request.args.get("page", 1, type=int),
-                       per_page=current_app.config["PAGE_SIZE"], error_out=False)
+    page = paginate(sa.select(Company).order_by(Company.name_en))
     return render_template("companies/admin_index.html", page=page)
 
 
@@ -107,9 +99,7 @@ def admin_new():
 @login_required
 def admin_edit(company_id: int):
     require(can.can_manage_companies(actor()))
-    company = db.session.get(Company, company_id)
-    if company is None:
-        abort(404)
+    company = db.get_or_404(Company, company_id)
     form = CompanyForm(obj=company if request.method == "GET" else None)
     if request.method == "GET":
         return render_template("companies/admin_form.html", form=form, company=company)

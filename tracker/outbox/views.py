@@ -10,6 +10,7 @@ from tracker.auth.login import actor, require
 from tracker.db import db, utcnow
 from tracker.outbox import services
 from tracker.outbox.models import MessageStatus, OutboxMessage
+from tracker.pagination import paginate
 
 bp = Blueprint("outbox", __name__, url_prefix="/admin/outbox")
 
@@ -22,8 +23,7 @@ def index():
     status = request.args.get("status")
     if status in {s.value for s in MessageStatus}:
         query = query.where(OutboxMessage.status == MessageStatus(status))
-    page = db.paginate(query, page=request.args.get("page", 1, type=int),
-                       per_page=current_app.config["PAGE_SIZE"], error_out=False)
+    page = paginate(query)
     return render_template("outbox/index.html", page=page, status=status,
                            counts=services.count_by_status(db.session),
                            statuses=list(MessageStatus),
@@ -34,9 +34,7 @@ def index():
 @login_required
 def detail(message_id: int):
     require(can.can_view_outbox(actor()))
-    message = db.session.get(OutboxMessage, message_id)
-    if message is None:
-        abort(404)
+    message = db.get_or_404(OutboxMessage, message_id)
     return render_template("outbox/detail.html", message=message)
 
 

@@ -1,7 +1,7 @@
 """Administration of accounts: list, invite, edit, deactivate, resend an invitation."""
 
 import sqlalchemy as sa
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import login_required
 
@@ -13,6 +13,7 @@ from tracker.auth.services import AccountError
 from tracker.companies.models import Company
 from tracker.db import db, utcnow
 from tracker.links import external_url
+from tracker.pagination import paginate
 from tracker.users import services
 from tracker.users.forms import InviteForm, UserForm
 
@@ -34,13 +35,6 @@ def _company(company_id: int | None) -> Company | None:
     return db.session.get(Company, company_id) if company_id else None
 
 
-def _user_or_404(user_id: int) -> User:
-    user = db.session.get(User, user_id)
-    if user is None:
-        abort(404)
-    return user
-
-
 @bp.get("/")
 @login_required
 def index():
@@ -56,9 +50,7 @@ def index():
         query = query.where(User.is_active.is_(True), User.password_hash.is_(None))
     elif status == "inactive":
         query = query.where(User.is_active.is_(False))
-    page = db.paginate(query.options(sa.orm.joinedload(User.company)),
-                       page=request.args.get("page", 1, type=int),
-                       per_page=current_app.config["PAGE_SIZE"], error_out=False)
+    page = paginate(query.options(sa.orm.joinedload(User.company)))
     return render_template("users/index.html", page=page, role=role, status=status,
                            roles=list(Role))
 
@@ -100,7 +92,7 @@ def invite():
 def detail(user_id: int):
     me = actor()
     require(can.can_view_users(me))
-    user = _user_or_404(user_id)
+    user = db.get_or_404(User, user_id)
     may_edit = can.can_manage_user(me, user)
     form = UserForm(obj=None if request.method == "POST" else user)
     form.set_choices(list(Role), _companies())
@@ -137,7 +129,7 @@ def reactivate(user_id: int):
 
 def _set_active(user_id: int, active: bool):
     me = actor()
-    user = _user_or_404(user_id)
+    user = db.get_or_404(User, user_id)
     require(can.can_manage_user(me, user))
     services.set_active(db.session, me, user, active)
     db.session.commit()
@@ -151,7 +143,7 @@ def _set_active(user_id: int, active: bool):
 @login_required
 def resend_invitation(user_id: int):
     me = actor()
-    user = _user_or_404(user_id)
+    user = db.get_or_404(User, user_id)
     require(can.can_resend_invitation(me, user))
     ttl = current_app.config["INVITATION_TTL"]
     link = services.resend_invitation(db.session, me, user, utcnow(), ttl)
