@@ -195,3 +195,19 @@ def test_reset_requests_from_one_address_are_limited(client, accounts):
     assert limited.status_code == 429
     assert "Please wait a moment before trying again." in limited.get_data(as_text=True)
     assert "Retry-After" in limited.headers
+
+
+def test_guessing_the_current_password_is_limited_like_signing_in(client, accounts):
+    sign_in(client, accounts.email("staff"))
+    for _ in range(5):
+        token = csrf_token(client, "/account/password")
+        response = client.post("/account/password", data={
+            "current": "a wrong guess", "password": NEW_PASSWORD, "confirm": NEW_PASSWORD,
+            "csrf_token": token})
+        assert response.status_code == 422
+    token = csrf_token(client, "/account/password")
+    paused = client.post("/account/password", data={
+        "current": PASSWORD, "password": NEW_PASSWORD, "confirm": NEW_PASSWORD,
+        "csrf_token": token})
+    assert paused.status_code == 429
+    assert "paused for 15 minutes" in paused.get_data(as_text=True)

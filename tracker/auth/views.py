@@ -15,13 +15,14 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required, login_user, logout_user
 
 from tracker.auth import mail, services, tokens
+from tracker.auth import permissions as can
 from tracker.auth.forms import (
     ChangePasswordForm,
     ForgotPasswordForm,
     SetPasswordForm,
     SignInForm,
 )
-from tracker.auth.models import Role, TokenPurpose, User
+from tracker.auth.models import TokenPurpose, User
 from tracker.db import db, utcnow
 from tracker.domain.passwords import PasswordProblem
 from tracker.i18n import safe_next
@@ -41,12 +42,12 @@ PASSWORD_MESSAGES = {
 
 
 def landing_for(user: User) -> str:
-    return url_for("users.index") if user.role in (Role.STAFF, Role.ADMIN) \
-        else url_for("auth.account")
+    """Where a user starts after signing in."""
+    return url_for("users.index") if can.can_view_users(user) else url_for("auth.account")
 
 
 def start_session(user: User) -> None:
-    """Sign a user in on a fresh session (a new session id guards against fixation)."""
+    """Sign a user in on an emptied session, so nothing planted in it before survives."""
     keep = {k: session[k] for k in ("_flashes",) if k in session}
     session.clear()
     session.update(keep)
@@ -67,6 +68,11 @@ def check_new_password(form: SetPasswordForm, user: User) -> bool:
     return not problems
 
 
+def paused_message(wait_seconds: int) -> str:
+    return _("Too many failed attempts. For your security, signing in is paused for "
+             "%(minutes)d minutes.", minutes=max(1, round(wait_seconds / 60)))
+
+
 @bp.route("/sign-in", methods=["GET", "POST"])
 def sign_in():
     if current_user.is_authenticated:
@@ -81,11 +87,8 @@ def sign_in():
     throttle = SignInThrottle.from_app()
     wait = throttle.retry_after(email, address)
     if wait is not None:
-        minutes = max(1, round(wait / 60))
-        error = _("Too many failed attempts. For your security, signing in is paused for "
-                  "%(minutes)d minutes.", minutes=minutes)
         response = current_app.make_response(
-            (render_template("auth/sign_in.html", form=form, error=error), 429))
+            (render_template("auth/sign_in.html", form=form, error=paused_message(wait)), 429))
         response.headers["Retry-After"] = str(wait)
         return response
     user = services.authenticate(db.session, email, form.password.data)
@@ -180,9 +183,17 @@ def change_password():
     user = current_user._get_current_object()
     if not check_new_password(form, user):
         return render_template("auth/change_password.html", form=form), 422
+    # Wrong current passwords count like failed sign-ins: a borrowed session must not become a
+    # way to guess the password without limit.
+    throttle, address = SignInThrottle.from_app(), request.remote_addr or "unknown"
+    wait = throttle.retry_after(user.email, address)
+    if wait is not None:
+        form.current.errors = [paused_message(wait)]
+        return render_template("auth/change_password.html", form=form), 429
     try:
         services.change_password(db.session, user, form.current.data, form.password.data)
     except services.AccountError:
+        throttle.failed(user.email, address)
         form.current.errors = [_("Your current password is not right.")]
         return render_template("auth/change_password.html", form=form), 422
     db.session.commit()
