@@ -5,6 +5,7 @@ Every test leaves a full-page screenshot in test-artifacts/.
 """
 
 import os
+import re
 import threading
 from collections.abc import Iterator
 from pathlib import Path
@@ -57,5 +58,6 @@ def page(browser, request) -> Iterator[Page]:
     page.set_default_timeout(10_000)
     yield page
     ARTIFACTS.mkdir(exist_ok=True)
-    page.screenshot(path=str(ARTIFACTS / f"{request.node.name}.png"), full_page=True)
+    name = re.sub(r"[^\w\-\[\]]+", "_", request.node.name)  # parameters may hold "/"
+    page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
     context.close()
