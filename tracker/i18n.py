@@ -1,11 +1,10 @@
 """Languages: English and Simplified Chinese, chosen by the reader and remembered in a cookie."""
 
-from urllib.parse import urlsplit
-
-from flask import Blueprint, Flask, current_app, redirect, request, url_for
+from flask import Blueprint, Flask, current_app, redirect, request
 from flask_babel import Babel, get_locale
 
 from tracker.domain.checklist import Text
+from tracker.links import safe_next
 from tracker.resources import PACKAGE_DIR
 
 LANGUAGE_COOKIE = "lang"
@@ -39,17 +38,6 @@ def current_locale() -> str:
 def localized(text: Text | None) -> str:
     """Pick the current language from a bilingual checklist text."""
     return text.get(current_locale()) if text is not None else ""
-
-
-def safe_next(target: str | None) -> str:
-    """A local path to go back to; anything pointing elsewhere becomes the home page."""
-    if not target:
-        return url_for("public.home")
-    parts = urlsplit(target)
-    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//") \
-            or "\\" in target:
-        return url_for("public.home")
-    return target
 
 
 @bp.get("/language/<code>")

@@ -211,3 +211,15 @@ def test_guessing_the_current_password_is_limited_like_signing_in(client, accoun
         "csrf_token": token})
     assert paused.status_code == 429
     assert "paused for 15 minutes" in paused.get_data(as_text=True)
+
+
+def test_mailed_links_use_the_configured_address_not_the_host_header(client, accounts, app):
+    app.config["BASE_URL"] = "https://tracker.example.org"
+    token = csrf_token(client, "/password/forgot")
+    client.post("/password/forgot", data={"email": accounts.email("officer_a"),
+                                          "csrf_token": token},
+                headers={"Host": "evil.example"})
+    with app.app_context():
+        body = db.session.scalar(sa.select(OutboxMessage.body))
+    assert "https://tracker.example.org/password/reset/" in body
+    assert "evil.example" not in body

@@ -25,8 +25,7 @@ from tracker.auth.forms import (
 from tracker.auth.models import TokenPurpose, User
 from tracker.db import db, utcnow
 from tracker.domain.passwords import PasswordProblem
-from tracker.i18n import safe_next
-from tracker.links import external_url
+from tracker.links import external_url, safe_next
 from tracker.ratelimit import SignInThrottle, limiter
 
 bp = Blueprint("auth", __name__)
