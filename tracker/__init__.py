@@ -69,12 +69,13 @@ def _register_blueprints(app: Flask) -> None:
     from tracker.auth.views import bp as auth_bp
     from tracker.companies.views import admin_bp as admin_companies_bp
     from tracker.companies.views import bp as companies_bp
+    from tracker.disclosures.views import bp as filing_bp
     from tracker.outbox.views import bp as outbox_bp
     from tracker.public.views import bp as public_bp
     from tracker.users.views import bp as users_bp
 
     for blueprint in (public_bp, companies_bp, auth_bp, users_bp, admin_companies_bp,
-                      outbox_bp, audit_bp):
+                      outbox_bp, audit_bp, filing_bp):
         app.register_blueprint(blueprint)
 
 def _register_models() -> None:

@@ -40,6 +40,17 @@ DEFAULTS = {
     "MAIL_PORT": 587,
     "MAIL_SECURITY": "starttls",
     "MAIL_SENDER": "tracker@localhost",
+    # Attachments: stored under UPLOAD_DIR (default instance/uploads) by content hash.
+    "UPLOAD_DIR": None,
+    "ATTACHMENT_MAX_SIZE": 10 * 1024 * 1024,
+    "ATTACHMENTS_PER_ITEM": 10,
+    "ATTACHMENTS_TOTAL_SIZE": 200 * 1024 * 1024,
+    "ATTACHMENT_TYPES": ["pdf", "png", "jpg", "gif", "webp", "docx", "xlsx", "pptx", "odt",
+                         "ods", "odp"],
+    # Answer limits: characters per narrative, note and reason; links per item.
+    "NARRATIVE_MAX_LENGTH": 20_000,
+    "NOTE_MAX_LENGTH": 5_000,
+    "LINKS_PER_ITEM": 10,
 }
 
 # Environment variable -> config key; TRACKER_* names win over the conventional ones.
@@ -51,6 +62,7 @@ ENVIRONMENT = {
     "TRACKER_CHECKLIST_DIR": "CHECKLIST_DIR",
     "TRACKER_BASE_URL": "BASE_URL",
     "TRACKER_PROXY_HOPS": "PROXY_HOPS",
+    "TRACKER_UPLOAD_DIR": "UPLOAD_DIR",
     "TRACKER_RATELIMIT_STORAGE_URI": "RATELIMIT_STORAGE_URI",
     "TRACKER_MAIL_SERVER": "MAIL_SERVER",
     "TRACKER_MAIL_PORT": "MAIL_PORT",
@@ -87,6 +99,8 @@ def configure(app: Flask, test_config: dict | None) -> None:
     else:
         app.config.from_mapping(test_config)
     app.config["SQLALCHEMY_DATABASE_URI"] = database_url(app.config["SQLALCHEMY_DATABASE_URI"])
+    if not app.config.get("UPLOAD_DIR"):
+        app.config["UPLOAD_DIR"] = str(Path(app.instance_path) / "uploads")
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = instance_secret_key(Path(app.instance_path))
 

@@ -16,6 +16,15 @@ def markdown_filter(text: str | None) -> Markup:
     return Markup(render_markdown(text))  # noqa: S704 - render_markdown sanitises with nh3
 
 
+def filesize(size: int) -> str:
+    """Bytes in the unit people read: 900 B, 12.3 KB, 4.5 MB."""
+    if size < 1024:
+        return f"{size} B"
+    if size < 1024 * 1024:
+        return f"{size / 1024:.1f} KB"
+    return f"{size / (1024 * 1024):.1f} MB"
+
+
 def is_http_url(value: object) -> bool:
     """True for an absolute http(s) URL: the only links from user data that pages render."""
     if not isinstance(value, str):
@@ -40,5 +49,6 @@ def init_app(app: Flask) -> None:
         MESSAGE_STATUS_LABELS=MESSAGE_STATUS_LABELS,
     )
     app.jinja_env.tests["http_url"] = is_http_url
+    app.jinja_env.filters["filesize"] = filesize
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True

@@ -11,7 +11,7 @@ from tracker.db import db
 SAME_ANSWER = "That e-mail address and password do not match an active account."
 
 
-@pytest.mark.parametrize(("who", "landing"), [("officer_a", "/account/"),
+@pytest.mark.parametrize(("who", "landing"), [("officer_a", "/filing/"),
                                               ("staff", "/admin/users/"),
                                               ("admin", "/admin/users/")])
 def test_each_role_lands_on_its_page(client, accounts, who, landing):

@@ -115,11 +115,11 @@ def test_admin_invites_an_officer_who_accepts_signs_in_and_out(page: Page, brows
         new_password.fill(NEW_PASSWORD)
         confirm.fill(NEW_PASSWORD)
         officer.get_by_role("button", name="Set password and sign in").click()
-        expect(officer).to_have_url(live_server + "/account/")
-        expect(officer.get_by_role("heading", level=1)).to_have_text("Your account")
+        expect(officer).to_have_url(live_server + "/filing/")  # officers land on their filing
         expect(officer.get_by_role("status")).to_contain_text(
             f"Your password is set. Welcome, {NEW_NAME}.")
-        expect(account_nav(officer).get_by_role("link", name=NEW_NAME)).to_be_visible()
+        account_nav(officer).get_by_role("link", name=NEW_NAME).click()
+        expect(officer.get_by_role("heading", level=1)).to_have_text("Your account")
         expect(account_nav(officer).get_by_role("button", name="Sign out")).to_be_visible()
         expect(officer.locator(".facts")).to_contain_text(NEW_EMAIL)
         expect(officer.locator(".facts")).to_contain_text(company)
@@ -140,7 +140,7 @@ def test_admin_invites_an_officer_who_accepts_signs_in_and_out(page: Page, brows
 
         # The new password signs in.
         sign_in(officer, live_server, NEW_EMAIL, NEW_PASSWORD)
-        expect(officer).to_have_url(live_server + "/account/")
+        expect(officer).to_have_url(live_server + "/filing/")
         expect(account_nav(officer).get_by_role("link", name=NEW_NAME)).to_be_visible()
 
         # What the browser was sent: security headers, and a session cookie scripts cannot read.

@@ -133,6 +133,6 @@ def test_every_demo_account_signs_in_with_the_printed_password(runner, app):
     assert DEMO_ADMIN in result.output and DEMO_STAFF in result.output
     first = content.companies()[0].slug
     for email, landing in ((DEMO_ADMIN, "/admin/users/"), (DEMO_STAFF, "/admin/users/"),
-                           (f"officer@{first}.example", "/account/")):
+                           (f"officer@{first}.example", "/filing/")):
         response = sign_in(app.test_client(), email, DEMO_PASSWORD)
         assert response.headers["Location"] == landing, email

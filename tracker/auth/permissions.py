@@ -28,6 +28,11 @@ def belongs_to(user: Actor, company: Company | None) -> bool:
             and user.company_id == company.id)
 
 
+def can_file(user: Actor, company: Company | None) -> bool:
+    """Answer, attach and submit for a company: its own officers only."""
+    return belongs_to(user, company)
+
+
 def can_view_company_private(user: Actor, company: Company) -> bool:
     """Drafts, attachments and confidential notes: the company's officers and alliance staff."""
     return belongs_to(user, company) or is_staff(user)

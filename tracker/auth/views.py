@@ -42,7 +42,11 @@ PASSWORD_MESSAGES = {
 
 def landing_for(user: User) -> str:
     """Where a user starts after signing in."""
-    return url_for("users.index") if can.can_view_users(user) else url_for("auth.account")
+    if can.can_view_users(user):
+        return url_for("users.index")
+    if can.can_file(user, user.company):
+        return url_for("filing.dashboard")
+    return url_for("auth.account")
 
 
 def start_session(user: User) -> None:

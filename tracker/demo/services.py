@@ -142,6 +142,8 @@ def _ensure_users(session: Session, companies: dict[str, Company],
                         password_hash=password_hash)
             session.add(user)
             summary.users_created += 1
+        elif user.password_hash is None:
+            user.password_hash = password_hash  # a demo made before accounts had passwords
         if company is not None:
             officers[company.slug] = user
     session.flush()

@@ -66,15 +66,68 @@ class ItemResponse(db.Model):
     evidence_links: Mapped[list] = mapped_column(JSONType, default=list)
     # field id -> answer, e.g. {"benchmarks": {"selected": ["helm-safety"], "other": ["X"]}}
     structured: Mapped[dict] = mapped_column(JSONType, default=dict)
+    # Copied from the previous cycle and not yet confirmed or changed by an officer.
+    carried_over: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
     version: Mapped[int] = mapped_column(default=1)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
     updated_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
 
     disclosure: Mapped[Disclosure] = relationship(back_populates="responses")
     updated_by: Mapped[User | None] = relationship()
+    revisions: Mapped[list["ResponseRevision"]] = relationship(
+        back_populates="response", cascade="all, delete-orphan",
+        order_by="ResponseRevision.version.desc()")
 
     __table_args__ = (sa.UniqueConstraint("disclosure_id", "item_id"),)
     __mapper_args__ = {"version_id_col": version}  # noqa: RUF012 - SQLAlchemy's own mapping
 
     def __repr__(self) -> str:
         return f"<ItemResponse {self.item_id} {self.status}>"
+
+
+class ResponseRevision(db.Model):
+    """One saved change to an answer: who, when, and the answer before and after."""
+
+    __tablename__ = "response_revisions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    response_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("item_responses.id", ondelete="CASCADE"), index=True)
+    version: Mapped[int]  # the answer's version after this change
+    changed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    changed_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+    before: Mapped[dict] = mapped_column(JSONType)  # {} for the first save
+    after: Mapped[dict] = mapped_column(JSONType)
+
+    response: Mapped[ItemResponse] = relationship(back_populates="revisions")
+    changed_by: Mapped[User | None] = relationship()
+
+    __table_args__ = (sa.UniqueConstraint("response_id", "version"),)
+
+
+class Attachment(db.Model):
+    """A file attached to an answer. The bytes live once per content hash in the upload store."""
+
+    __tablename__ = "attachments"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    disclosure_id: Mapped[int] = mapped_column(sa.ForeignKey("disclosures.id", ondelete="CASCADE"))
+    item_id: Mapped[str] = mapped_column(sa.String(120))
+    filename: Mapped[str] = mapped_column(sa.String(255))  # as uploaded, cleaned for display
+    file_type: Mapped[str] = mapped_column(sa.String(20))  # detected from the content: pdf, png …
+    content_type: Mapped[str] = mapped_column(sa.String(120))
+    size: Mapped[int]
+    sha256: Mapped[str] = mapped_column(sa.String(64))
+    uploaded_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    uploaded_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+    # Removing keeps the row (and the file) for the history; removed files are not listed.
+    removed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    removed_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+
+    disclosure: Mapped[Disclosure] = relationship()
+    uploaded_by: Mapped[User | None] = relationship(foreign_keys=[uploaded_by_id])
+
+    __table_args__ = (
+        sa.CheckConstraint("size > 0", name="size_positive"),
+        sa.Index("ix_attachments_disclosure_id_item_id", "disclosure_id", "item_id"),
+    )

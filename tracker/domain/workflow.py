@@ -1,4 +1,4 @@
-"""The states a disclosure moves through. The transition table arrives with the review issue."""
+"""The states a disclosure moves through and who may move it: one table, checked everywhere."""
 
 from enum import StrEnum
 
@@ -12,7 +12,56 @@ class DisclosureState(StrEnum):
     PUBLISHED = "published"
 
 
+class Action(StrEnum):
+    EDIT = "edit"                        # save an answer, attach a file
+    SUBMIT = "submit"
+    REQUEST_CHANGES = "request_changes"
+    ACCEPT = "accept"
+    PUBLISH = "publish"
+
+
+class Actor(StrEnum):
+    """Who acts, as the workflow sees it (administrators act as staff)."""
+
+    OFFICER = "officer"
+    STAFF = "staff"
+
+
+# (state, action, actor) -> the state after the action.
+TRANSITIONS: dict[tuple[DisclosureState, Action, Actor], DisclosureState] = {
+    (DisclosureState.NOT_STARTED, Action.EDIT, Actor.OFFICER): DisclosureState.DRAFT,
+    (DisclosureState.DRAFT, Action.EDIT, Actor.OFFICER): DisclosureState.DRAFT,
+    (DisclosureState.CHANGES_REQUESTED, Action.EDIT, Actor.OFFICER):
+        DisclosureState.CHANGES_REQUESTED,
+    (DisclosureState.DRAFT, Action.SUBMIT, Actor.OFFICER): DisclosureState.SUBMITTED,
+    (DisclosureState.CHANGES_REQUESTED, Action.SUBMIT, Actor.OFFICER): DisclosureState.SUBMITTED,
+    (DisclosureState.SUBMITTED, Action.REQUEST_CHANGES, Actor.STAFF):
+        DisclosureState.CHANGES_REQUESTED,
+    (DisclosureState.SUBMITTED, Action.ACCEPT, Actor.STAFF): DisclosureState.ACCEPTED,
+    (DisclosureState.ACCEPTED, Action.PUBLISH, Actor.STAFF): DisclosureState.PUBLISHED,
+}
+
 # States in which the company has handed in its answers (used for cycle progress).
 SUBMITTED_OR_LATER = frozenset(
     {DisclosureState.SUBMITTED, DisclosureState.ACCEPTED, DisclosureState.PUBLISHED}
 )
+
+
+class TransitionNotAllowed(Exception):
+    """The action is not possible in this state, or not for this actor."""
+
+    def __init__(self, state: DisclosureState, action: Action, actor: Actor):
+        self.state, self.action, self.actor = state, action, actor
+        super().__init__(f"{actor} cannot {action} a disclosure that is {state}")
+
+
+def next_state(state: DisclosureState, action: Action, actor: Actor) -> DisclosureState:
+    """The state after ``action``, or TransitionNotAllowed."""
+    try:
+        return TRANSITIONS[(state, action, actor)]
+    except KeyError:
+        raise TransitionNotAllowed(state, action, actor) from None
+
+
+def allowed_actions(state: DisclosureState, actor: Actor) -> frozenset[Action]:
+    return frozenset(a for (s, a, who) in TRANSITIONS if s == state and who == actor)

@@ -2,7 +2,7 @@
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import EmailField, SelectField, StringField
+from wtforms import EmailField, SelectChoice, SelectField, StringField
 from wtforms.validators import DataRequired, Email, Length, Optional
 
 from tracker.auth.models import Role
@@ -24,8 +24,9 @@ class UserForm(FlaskForm):
                           validators=[Optional()])
 
     def set_choices(self, roles: list[Role], companies) -> None:
-        self.role.choices = [(r.value, ROLE_LABELS[r]) for r in roles]
-        self.company.choices = [("", "—")] + [(c.id, c.name_en) for c in companies]
+        self.role.choices = [SelectChoice(r.value, ROLE_LABELS[r]) for r in roles]
+        self.company.choices = [SelectChoice("", "—")] + [SelectChoice(c.id, c.name_en)
+                                                          for c in companies]
 
 
 class InviteForm(UserForm):

@@ -1,0 +1,146 @@
+"""What an answer to a checklist item may hold, and when a disclosure is complete.
+
+Drafts are saved permissively so that no typing is ever lost: an answer is refused only when it
+cannot be right at all (a status the item does not allow, a link that is not http(s), text over
+the limits, an option the item does not offer). Whether an answer is *complete* (a reason for
+"not applicable", a narrative for "met") is asked at submission.
+"""
+
+from dataclasses import dataclass, field
+from enum import StrEnum
+from urllib.parse import urlsplit
+
+from tracker.domain.checklist import Checklist, Item
+from tracker.domain.statuses import Status
+
+
+@dataclass(frozen=True)
+class Limits:
+    narrative: int = 20_000     # characters
+    note: int = 5_000
+    reason: int = 2_000
+    links: int = 10             # per item
+    link_title: int = 200
+    url: int = 2_000
+    others: int = 10            # "other" entries in a multi-select
+    other_length: int = 100
+
+
+@dataclass(frozen=True)
+class Link:
+    url: str
+    title: str
+
+
+@dataclass
+class Answer:
+    """An item's answer as typed; every field may still be empty in a draft."""
+
+    status: Status | None = None
+    not_applicable_reason: str = ""
+    narrative: str = ""
+    confidential_note: str = ""
+    links: list[Link] = field(default_factory=list)
+    # field id -> {"selected": [option ids], "other": [free text]}
+    structured: dict[str, dict[str, list[str]]] = field(default_factory=dict)
+
+
+class Problem(StrEnum):
+    STATUS_NOT_ALLOWED = "status_not_allowed"
+    NARRATIVE_TOO_LONG = "narrative_too_long"
+    NOTE_TOO_LONG = "note_too_long"
+    REASON_TOO_LONG = "reason_too_long"
+    TOO_MANY_LINKS = "too_many_links"
+    LINK_NOT_HTTP = "link_not_http"
+    LINK_TOO_LONG = "link_too_long"
+    LINK_TITLE_TOO_LONG = "link_title_too_long"
+    UNKNOWN_FIELD = "unknown_field"
+    UNKNOWN_OPTION = "unknown_option"
+    TOO_MANY_OTHERS = "too_many_others"
+    OTHER_TOO_LONG = "other_too_long"
+    # completeness, asked at submission
+    UNANSWERED = "unanswered"
+    REASON_MISSING = "reason_missing"
+    NARRATIVE_MISSING = "narrative_missing"
+
+
+def is_http_url(url: str) -> bool:
+    parts = urlsplit(url)
+    return parts.scheme in ("http", "https") and bool(parts.hostname)
+
+
+def answer_problems(item: Item, answer: Answer, limits: Limits) -> list[tuple[str, Problem]]:
+    """What makes an answer impossible to save, as (field name, problem) pairs."""
+    found: list[tuple[str, Problem]] = []
+    if answer.status is not None and answer.status not in item.statuses:
+        found.append(("status", Problem.STATUS_NOT_ALLOWED))
+    if len(answer.narrative) > limits.narrative:
+        found.append(("narrative", Problem.NARRATIVE_TOO_LONG))
+    if len(answer.confidential_note) > limits.note:
+        found.append(("confidential_note", Problem.NOTE_TOO_LONG))
+    if len(answer.not_applicable_reason) > limits.reason:
+        found.append(("not_applicable_reason", Problem.REASON_TOO_LONG))
+    if len(answer.links) > limits.links:
+        found.append(("links", Problem.TOO_MANY_LINKS))
+    for link in answer.links:
+        if len(link.url) > limits.url:
+            found.append(("links", Problem.LINK_TOO_LONG))
+        elif not is_http_url(link.url):
+            found.append(("links", Problem.LINK_NOT_HTTP))
+        if len(link.title) > limits.link_title:
+            found.append(("links", Problem.LINK_TITLE_TOO_LONG))
+    fields = {f.id: f for f in item.fields}
+    for field_id, value in answer.structured.items():
+        spec = fields.get(field_id)
+        if spec is None:
+            found.append((field_id, Problem.UNKNOWN_FIELD))
+            continue
+        options = {o.id for o in spec.options}
+        if set(value.get("selected", [])) - options:
+            found.append((field_id, Problem.UNKNOWN_OPTION))
+        others = value.get("other", [])
+        if others and not spec.allow_other:
+            found.append((field_id, Problem.UNKNOWN_OPTION))
+        if len(others) > limits.others:
+            found.append((field_id, Problem.TOO_MANY_OTHERS))
+        if any(len(o) > limits.other_length for o in others):
+            found.append((field_id, Problem.OTHER_TOO_LONG))
+    return list(dict.fromkeys(found))
+
+
+def completeness_problem(item: Item, answer: Answer | None) -> Problem | None:
+    """Why an item's answer is not ready to submit, or None when it is."""
+    if answer is None or answer.status is None:
+        return Problem.UNANSWERED if item.required else None
+    if answer.status is Status.NOT_APPLICABLE and not answer.not_applicable_reason.strip():
+        return Problem.REASON_MISSING
+    if (answer.status in (Status.MET, Status.PARTIALLY_MET) and item.narrative
+            and not answer.narrative.strip()):
+        return Problem.NARRATIVE_MISSING
+    return None
+
+
+@dataclass(frozen=True)
+class Missing:
+    item: Item
+    problem: Problem
+
+
+def missing_for_submission(checklist: Checklist, answers: dict[str, Answer]) -> list[Missing]:
+    """Every item that stops a disclosure from being submitted, in checklist order."""
+    missing = []
+    for item in checklist.items:
+        problem = completeness_problem(item, answers.get(item.id))
+        if problem is not None:
+            missing.append(Missing(item, problem))
+    return missing
+
+
+def progress(checklist: Checklist, answers: dict[str, Answer]) -> dict[str, tuple[int, int]]:
+    """Commitment id -> (required items ready to submit, required items)."""
+    result = {}
+    for commitment in checklist.commitments:
+        required = [i for i in commitment.items if i.required]
+        ready = sum(1 for i in required if completeness_problem(i, answers.get(i.id)) is None)
+        result[commitment.id] = (ready, len(required))
+    return result

@@ -1,0 +1,158 @@
+// Filing pages: autosave each answer as the officer types, a live Markdown preview, a warning
+// before leaving with unsaved changes, and a clear choice when a colleague saved first.
+// Without this script every form still works with its Save button.
+(function () {
+  "use strict";
+
+  var strings = document.getElementById("filing-strings").dataset;
+  var DELAY = 1500;
+  var forms = Array.prototype.slice.call(document.querySelectorAll("form[data-autosave]"));
+  var warning = document.querySelector(".unsaved-warning");
+
+  function anyUnsaved() {
+    return forms.some(function (form) { return form.dataset.dirty === "1" || form.dataset.saving === "1"; });
+  }
+
+  function showState(form, text, kind) {
+    var state = form.querySelector(".save-state");
+    if (!state) { return; }
+    state.textContent = text;
+    state.className = "save-state" + (kind ? " save-" + kind : "");
+    if (warning) { warning.hidden = !anyUnsaved(); }
+  }
+
+  function csrf(form) {
+    var field = form.querySelector("input[name$='csrf_token']");
+    return field ? field.value : "";
+  }
+
+  function save(form) {
+    clearTimeout(form._timer);
+    if (form.dataset.saving === "1") { form.dataset.again = "1"; return; }
+    form.dataset.saving = "1";
+    form.dataset.dirty = "0";
+    showState(form, strings.saving, "busy");
+    fetch(form.action, {
+      method: "POST",
+      body: new FormData(form),
+      credentials: "same-origin",
+      headers: { "Accept": "application/json", "X-CSRFToken": csrf(form) }
+    }).then(function (response) {
+      return response.json().then(function (data) { return { status: response.status, data: data }; });
+    }).then(function (result) {
+      form.dataset.saving = "0";
+      var data = result.data;
+      if (result.status === 200) {
+        form.querySelector("input[name$='version']").value = data.version;
+        var preview = form.querySelector(".narrative[id$='-preview']");
+        if (preview && typeof data.preview === "string") { preview.innerHTML = data.preview; }
+        showState(form, strings.saved.replace("{when}", data.saved_at), "ok");
+      } else if (result.status === 409 && data.conflict) {
+        form.dataset.dirty = "1";
+        conflict(form, data);
+      } else {
+        form.dataset.dirty = "1";
+        showState(form, strings.notSaved + " " + (data.errors || []).join(" "), "error");
+      }
+      if (form.dataset.again === "1") { form.dataset.again = "0"; save(form); }
+    }).catch(function () {
+      form.dataset.saving = "0";
+      form.dataset.dirty = "1";
+      showState(form, strings.offline, "error");
+      form._timer = setTimeout(function () { save(form); }, 10000);
+    });
+  }
+
+  function conflict(form, data) {
+    var state = form.querySelector(".save-state");
+    showState(form, strings.conflict.replace("{name}", data.by || "?").replace("{when}", data.at || ""), "error");
+    var keep = document.createElement("button");
+    keep.type = "button";
+    keep.className = "button small";
+    keep.textContent = strings.keepMine;
+    keep.addEventListener("click", function () {
+      form.querySelector("input[name$='version']").value = data.version;
+      keep.remove(); reload.remove();
+      save(form);
+    });
+    var reload = document.createElement("a");
+    reload.href = window.location.pathname + "#" + form.closest("article").id;
+    reload.className = "button small";
+    reload.textContent = strings.takeTheirs;
+    reload.addEventListener("click", function (event) {
+      event.preventDefault();
+      form.dataset.dirty = "0";
+      window.location.reload();
+    });
+    state.after(keep, reload);
+  }
+
+  function schedule(form) {
+    form.dataset.dirty = "1";
+    showState(form, strings.unsaved, "");
+    clearTimeout(form._timer);
+    form._timer = setTimeout(function () { save(form); }, DELAY);
+  }
+
+  function togglReason(form) {
+    var field = form.querySelector(".na-reason-field");
+    var chosen = form.querySelector("input[type=radio]:checked");
+    var textarea = field && field.querySelector("textarea");
+    if (!field) { return; }
+    field.hidden = !(chosen && chosen.value === "not_applicable") && !(textarea && textarea.value.trim());
+  }
+
+  function preview(textarea) {
+    var target = document.getElementById(textarea.dataset.preview);
+    var form = textarea.form;
+    clearTimeout(textarea._preview);
+    textarea._preview = setTimeout(function () {
+      var body = new FormData();
+      body.append("text", textarea.value);
+      fetch(document.getElementById("filing-strings").dataset.previewUrl, {
+        method: "POST", body: body, credentials: "same-origin",
+        headers: { "Accept": "application/json", "X-CSRFToken": csrf(form) }
+      }).then(function (r) { return r.json(); }).then(function (data) {
+        target.innerHTML = data.html;  // sanitised on the server, exactly as published
+      }).catch(function () {});
+    }, 600);
+  }
+
+  function addLinkRow(form) {
+    var rows = form.querySelector(".link-rows");
+    var last = rows.lastElementChild;
+    var copy = last.cloneNode(true);
+    Array.prototype.forEach.call(copy.querySelectorAll("input"), function (input) {
+      input.name = input.name.replace(/-links-(\d+)-/, function (_, n) { return "-links-" + (Number(n) + 1) + "-"; });
+      input.value = "";
+    });
+    rows.appendChild(copy);
+    copy.querySelector("input").focus();
+  }
+
+  forms.forEach(function (form) {
+    form.addEventListener("input", function (event) {
+      if (event.target.dataset.preview) { preview(event.target); }
+      schedule(form);
+    });
+    form.addEventListener("change", function () { togglReason(form); schedule(form); });
+    form.addEventListener("submit", function (event) { event.preventDefault(); save(form); });
+    togglReason(form);
+    var rows = form.querySelector(".link-rows");
+    if (rows) {
+      var add = document.createElement("button");
+      add.type = "button";
+      add.className = "button small";
+      add.textContent = strings.addLink;
+      add.addEventListener("click", function () { addLinkRow(form); });
+      rows.after(add);
+    }
+  });
+
+  window.addEventListener("beforeunload", function (event) {
+    if (anyUnsaved()) {
+      event.preventDefault();
+      event.returnValue = "";
+    }
+  });
+})();
