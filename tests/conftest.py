@@ -251,3 +251,49 @@ def outbox_link(app, recipient: str, path: str) -> str:
     match = re.search(r"https?://[^/\s]+(" + re.escape(path) + r"[\w\-]+)", body)
     assert match, body
     return match.group(1)
+
+
+# --- filing ---------------------------------------------------------------------------------
+
+PNG = bytes.fromhex("89504e470d0a1a0a0000000d4948445200000001000000010806000000"
+                    "1f15c4890000000d49444154789c6360000002000154a24f5d0000000049454e44ae426082")
+
+
+@pytest.fixture
+def filing_world(app, accounts) -> dict:
+    """An open cycle on the 2024 checklist; company A has answered c1.safety-team and attached
+    a PNG to it. Returns ids: cycle (its slug), disclosure_a, response_a, attachment."""
+    import io
+    from datetime import timedelta
+
+    from tracker.checklists.services import load_checklist
+    from tracker.cycles.models import Cycle
+    from tracker.disclosures.models import Attachment, Disclosure, ItemResponse
+    from tracker.disclosures.storage import store_upload
+    from tracker.domain.statuses import Status
+    from tracker.domain.workflow import DisclosureState
+
+    with app.app_context():
+        loaded = next(c for c in app.extensions["tracker.checklist_files"]
+                      if c.checklist.version == "2024.1")
+        version = load_checklist(db.session, loaded).version
+        today = date.today()
+        cycle = Cycle(slug="test-cycle", name_en="Test cycle", name_zh="测试周期",
+                      checklist_version=version, opens_on=today - timedelta(days=10),
+                      due_on=today + timedelta(days=10))
+        disclosure = Disclosure(company_id=accounts.ids["company_a"], cycle=cycle,
+                                checklist_version=version, state=DisclosureState.DRAFT)
+        response = ItemResponse(disclosure=disclosure, item_id="c1.safety-team",
+                                status=Status.MET, narrative="We have a team.",
+                                confidential_note="SECRET-NOTE-OF-A", evidence_links=[],
+                                structured={}, updated_by_id=accounts.ids["officer_a"])
+        stored = store_upload(io.BytesIO(PNG), "chart.png", app.config["UPLOAD_DIR"],
+                              10_000, ("png",))
+        attachment = Attachment(disclosure=disclosure, item_id="c1.safety-team",
+                                filename=stored.filename, file_type=stored.file_type,
+                                content_type=stored.content_type, size=stored.size,
+                                sha256=stored.sha256)
+        db.session.add_all([cycle, disclosure, response, attachment])
+        db.session.commit()
+        return {"cycle": cycle.slug, "disclosure_a": disclosure.id, "response_a": response.id,
+                "attachment": attachment.id}

@@ -42,6 +42,12 @@ def admin_only(code: int) -> dict[str, int | str]:
             "admin": code}
 
 
+def officers_only(code: int, officer_b: int | None = None) -> dict[str, int | str]:
+    """Filing: each officer acts on their own company's disclosure; staff do not file."""
+    return {"anonymous": SIGN_IN, "officer_a": code,
+            "officer_b": code if officer_b is None else officer_b, "staff": 403, "admin": 403}
+
+
 # (endpoint, method) -> Row. URLs use the objects made by the ``world`` fixture:
 # {officer_a} is officer A's user id, {invitee} an invited officer of company A,
 # {company_a} company A's id, {message} an outbox message that failed.
@@ -84,6 +90,26 @@ MATRIX: dict[tuple[str, str], Row] = {
     ("outbox.detail", "GET"): Row("/admin/outbox/{message}", admin_only(200)),
     ("outbox.retry", "POST"): Row("/admin/outbox/{message}/retry", admin_only(302)),
     ("audit.index", "GET"): Row("/admin/audit/", admin_only(200)),
+    # Filing: URLs name the cycle; the company is always the officer's own. {attachment} is a
+    # file of company A: officer B must not learn it exists.
+    ("filing.dashboard", "GET"): Row("/filing/", officers_only(200)),
+    ("filing.overview", "GET"): Row("/filing/{cycle}/", officers_only(200)),
+    ("filing.commitment", "GET"): Row("/filing/{cycle}/c1", officers_only(200)),
+    ("filing.history", "GET"): Row("/filing/{cycle}/items/c1.safety-team/history",
+                                   officers_only(200)),
+    ("filing.save", "POST"): Row("/filing/{cycle}/items/c1.accountable-exec",
+                                 officers_only(302)),
+    ("filing.upload", "POST"): Row("/filing/{cycle}/items/c1.safety-team/attachments",
+                                   officers_only(303)),  # no file: back to the form
+    ("filing.remove_attachment", "POST"): Row("/filing/{cycle}/attachments/{attachment}/remove",
+                                              officers_only(303, officer_b=404)),
+    ("filing.download", "GET"): Row("/filing/attachments/{attachment}",
+                                    {"anonymous": SIGN_IN, "officer_a": 200, "officer_b": 404,
+                                     "staff": 200, "admin": 200}),
+    ("filing.submit", "POST"): Row("/filing/{cycle}/submit", officers_only(422)),  # incomplete
+    ("filing.copy_forward", "POST"): Row("/filing/{cycle}/copy-forward",
+                                         officers_only(404)),  # no earlier cycle
+    ("filing.preview", "POST"): Row("/filing/preview", signed_in(200)),
 }
 
 
@@ -99,8 +125,9 @@ def test_every_route_is_in_the_matrix(app):
 
 
 @pytest.fixture
-def world(app, accounts) -> dict[str, int]:
-    """The accounts, an invited officer of company A, and a failed outbox message."""
+def world(app, accounts, filing_world) -> dict[str, int]:
+    """The accounts, an invited officer of company A, a failed outbox message, and an open
+    cycle in which company A answered one item and attached a file."""
     with app.app_context():
         invitee = User(email="invitee@test.example", display_name="Invitee", role=Role.OFFICER,
                        company_id=accounts.ids["company_a"])
@@ -109,7 +136,7 @@ def world(app, accounts) -> dict[str, int]:
                                 next_attempt_at=utcnow())
         db.session.add_all([invitee, message])
         db.session.commit()
-        return accounts.ids | {"invitee": invitee.id, "message": message.id}
+        return accounts.ids | filing_world | {"invitee": invitee.id, "message": message.id}
 
 
 def client_as(app, world, role: str):

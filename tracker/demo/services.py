@@ -16,7 +16,8 @@ from tracker.checklists.services import load_checklist
 from tracker.companies.models import Company
 from tracker.cycles.models import Cycle
 from tracker.demo import content
-from tracker.disclosures.models import Disclosure, ItemResponse
+from tracker.disclosures.models import Disclosure, ItemResponse, ResponseRevision
+from tracker.disclosures.services import snapshot
 from tracker.domain.checklist import Checklist, Item, LoadedChecklist
 from tracker.domain.statuses import Status
 from tracker.domain.workflow import DisclosureState
@@ -97,13 +98,21 @@ def seed_demo(session: Session, checklists: list[LoadedChecklist], today: date) 
     existing = set(session.scalars(
         sa.select(Disclosure.company_id).where(Disclosure.cycle_id == cycle.id)))
     checklist = cycle.checklist_version.checklist
+    created = []
     for demo_company, state in zip(content.companies(), STATE_PLAN, strict=True):
         company = companies[demo_company.slug]
         if company.id in existing:
             continue
-        session.add(_disclosure(company, demo_company, officers[company.slug], cycle, checklist,
-                                state, today))
+        created.append(_disclosure(company, demo_company, officers[company.slug], cycle,
+                                   checklist, state, today))
         summary.disclosures_created += 1
+    session.add_all(created)
+    session.flush()
+    # Each answer's first version in its history, as if typed by the company's officer.
+    session.add_all(
+        ResponseRevision(response=r, version=r.version, changed_at=r.updated_at,
+                         changed_by=r.updated_by, before={}, after=snapshot(r))
+        for d in created for r in d.responses)
     session.flush()
     return summary
 

@@ -95,6 +95,8 @@ def fill_from_response(form: AnswerForm, response, link_rows: int = 1) -> None:
     """Put a stored answer into a fresh form (for GET), with empty rows for new links."""
     form.version.data = str(response.version) if response is not None else ""
     if response is None:
+        if link_rows == 0:
+            form.links.pop_entry()
         return
     form.status.data = response.status.value if response.status else None
     form.not_applicable_reason.data = response.not_applicable_reason or ""

@@ -11,6 +11,7 @@ from dataclasses import asdict
 from datetime import date, datetime
 
 import sqlalchemy as sa
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -77,8 +78,11 @@ def disclosure_for(session: Session, company: Company, cycle: Cycle) -> Disclosu
         disclosure = Disclosure(company=company, cycle=cycle,
                                 checklist_version=cycle.checklist_version,
                                 state=DisclosureState.NOT_STARTED)
-        session.add(disclosure)
-        session.flush()
+        try:
+            with session.begin_nested():  # a colleague's first visit may create it too
+                session.add(disclosure)
+        except IntegrityError:
+            return disclosure_for(session, company, cycle)
     return disclosure
 
 
@@ -156,6 +160,7 @@ def save_answer(session: Session, actor: User, disclosure: Disclosure, item: Ite
     }
     if response is None:
         response = ItemResponse(disclosure=disclosure, item_id=item.id)
+        session.add(response)
         before: dict = {}
     else:
         before = snapshot(response)
@@ -172,9 +177,10 @@ def save_answer(session: Session, actor: User, disclosure: Disclosure, item: Ite
     disclosure.updated_at = now
     try:
         # The UPDATE names the version read above: if a concurrent save got there first it
-        # matches no row and SQLAlchemy raises StaleDataError instead of overwriting.
+        # matches no row and SQLAlchemy raises StaleDataError instead of overwriting. Two first
+        # answers racing meet the unique (disclosure, item) constraint instead.
         session.flush()
-    except StaleDataError:
+    except (StaleDataError, IntegrityError):
         raise EditConflict(item.id) from None
     session.add(ResponseRevision(response=response, version=response.version, changed_at=now,
                                  changed_by=actor, before=before, after=snapshot(response)))
@@ -187,9 +193,8 @@ def save_answer(session: Session, actor: User, disclosure: Disclosure, item: Ite
 
 def submit(session: Session, actor: User, disclosure: Disclosure, now: datetime) -> None:
     """Hand the disclosure to the alliance; refused with the exact list of what is missing."""
-    if not cycle_is_open(disclosure.cycle, now.date()):
+    if not can_edit(disclosure, now.date()):
         raise NotEditable()
-    new_state = next_state(disclosure.state, Action.SUBMIT, Actor.OFFICER)
     missing = missing_for_submission(disclosure.checklist_version.checklist,
                                      answers_of(disclosure))
     carried = [r.item_id for r in disclosure.responses if r.carried_over]
@@ -199,7 +204,7 @@ def submit(session: Session, actor: User, disclosure: Disclosure, now: datetime)
                     if i not in {m.item.id for m in missing}]
         order = {item.id: n for n, item in enumerate(checklist.items)}
         raise Incomplete(sorted(missing, key=lambda m: order[m.item.id]))
-    disclosure.state = new_state
+    disclosure.state = next_state(disclosure.state, Action.SUBMIT, Actor.OFFICER)
     disclosure.submitted_at = now
     record(session, actor, "disclosure.submit", "disclosure", disclosure.id,
            {"cycle": disclosure.cycle.slug})

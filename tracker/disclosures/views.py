@@ -136,16 +136,17 @@ def commitment(cycle_slug: str, commitment_id: str):
         abort(404)
     disclosure = find_disclosure(company, cycle)
     responses = {r.item_id: r for r in disclosure.responses} if disclosure else {}
+    editable = _editable(cycle, disclosure)
     forms = {}
     for item in found.items:
         form = AnswerForm.for_item(item, formdata=None)
-        fill_from_response(form, responses.get(item.id))
+        fill_from_response(form, responses.get(item.id), link_rows=1 if editable else 0)
         forms[item.id] = form
     return render_template(
         "filing/commitment.html", company=company, cycle=cycle, checklist=checklist,
         commitment=found, disclosure=disclosure, forms=forms, responses=responses,
         attachments=services.attachments_of(db.session, disclosure) if disclosure else {},
-        editable=_editable(cycle, disclosure), upload_form=UploadForm(),
+        editable=editable, upload_form=UploadForm(),
         limits=limits())
 
 

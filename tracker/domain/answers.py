@@ -65,8 +65,11 @@ class Problem(StrEnum):
 
 
 def is_http_url(url: str) -> bool:
-    parts = urlsplit(url)
-    return parts.scheme in ("http", "https") and bool(parts.hostname)
+    try:
+        parts = urlsplit(url)
+        return parts.scheme in ("http", "https") and bool(parts.hostname)
+    except ValueError:  # e.g. "http://[::1" is not a URL at all
+        return False
 
 
 def answer_problems(item: Item, answer: Answer, limits: Limits) -> list[tuple[str, Problem]]:

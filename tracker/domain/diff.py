@@ -6,7 +6,8 @@ from dataclasses import dataclass
 
 # Words and the spaces between them for Latin text; single characters for Chinese, which has
 # no spaces, so that a changed phrase shows as just that phrase.
-_TOKEN = re.compile(r"[\u3000-\u9fff\uf900-\ufaff]|\w+|\s+|[^\w\s]", re.UNICODE)
+_CJK = "\u3000-\u9fff\uf900-\ufaff"
+_TOKEN = re.compile(rf"[{_CJK}]|[^\W{_CJK}]+|\s+|[^\w\s]")
 
 
 @dataclass(frozen=True)

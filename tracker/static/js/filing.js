@@ -65,19 +65,23 @@
 
   function conflict(form, data) {
     var state = form.querySelector(".save-state");
+    clearTimeout(form._timer);
+    form.dataset.conflict = "1";  // no autosave until the officer chooses
+    Array.prototype.forEach.call(form.querySelectorAll(".conflict-choice"), function (b) { b.remove(); });
     showState(form, strings.conflict.replace("{name}", data.by || "?").replace("{when}", data.at || ""), "error");
     var keep = document.createElement("button");
     keep.type = "button";
-    keep.className = "button small";
+    keep.className = "button small conflict-choice";
     keep.textContent = strings.keepMine;
     keep.addEventListener("click", function () {
       form.querySelector("input[name$='version']").value = data.version;
       keep.remove(); reload.remove();
+      form.dataset.conflict = "0";
       save(form);
     });
     var reload = document.createElement("a");
     reload.href = window.location.pathname + "#" + form.closest("article").id;
-    reload.className = "button small";
+    reload.className = "button small conflict-choice";
     reload.textContent = strings.takeTheirs;
     reload.addEventListener("click", function (event) {
       event.preventDefault();
@@ -89,6 +93,7 @@
 
   function schedule(form) {
     form.dataset.dirty = "1";
+    if (form.dataset.conflict === "1") { return; }  // the conflict message stays until resolved
     showState(form, strings.unsaved, "");
     clearTimeout(form._timer);
     form._timer = setTimeout(function () { save(form); }, DELAY);
@@ -135,8 +140,13 @@
       if (event.target.dataset.preview) { preview(event.target); }
       schedule(form);
     });
-    form.addEventListener("change", function () { togglReason(form); schedule(form); });
-    form.addEventListener("submit", function (event) { event.preventDefault(); save(form); });
+    // "input" fires for every change, checkboxes and radios included; "change" only decides
+    // whether the reason field shows (a text box firing "change" on blur is not a new edit).
+    form.addEventListener("change", function () { togglReason(form); });
+    form.addEventListener("submit", function (event) {
+      event.preventDefault();
+      if (form.dataset.conflict !== "1") { save(form); }
+    });
     togglReason(form);
     var rows = form.querySelector(".link-rows");
     if (rows) {
