@@ -11,6 +11,7 @@ from tracker import config, errors, i18n, ratelimit, security, templating
 from tracker.auth import login
 from tracker.db import db
 from tracker.domain.checklist import load_checklist_directory
+from tracker.requests import TrackerRequest
 from tracker.resources import PACKAGE_DIR, default_instance_path, resource_dir
 
 # Batch mode lets later migrations alter tables on SQLite, which has no ALTER CONSTRAINT.
@@ -30,6 +31,7 @@ def create_app(test_config: dict | None = None) -> Flask:
         instance_relative_config=True,
         template_folder=str(resource_dir("templates")),
     )
+    app.request_class = TrackerRequest
     config.configure(app, test_config)
     if app.config.get("PROXY_HOPS"):
         # Behind a load balancer: trust that many proxies for the client address and scheme.

@@ -1,9 +1,13 @@
 """Error pages: a clear message in the reader's language, never a stack trace."""
 
+import contextlib
+
 from flask import Flask, current_app, render_template
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, InternalServerError
+
+from tracker.db import db
 
 MESSAGES = {
     400: (_l("Bad request"),
@@ -36,6 +40,9 @@ def render_csrf_error(error: CSRFError):
 def render_unexpected(error: Exception):
     """Log an unexpected exception with its traceback, then show the 500 page."""
     current_app.logger.exception("Unhandled exception: %s", error)
+    # A failed statement must not also break the error page, whatever the database does.
+    with contextlib.suppress(Exception):
+        db.session.rollback()
     return render_error(InternalServerError())
 
 

@@ -22,7 +22,7 @@ import pytest
 import sqlalchemy as sa
 from flask_babel import format_datetime
 
-from tests.conftest import PNG, TEST_DATABASE, sign_in
+from tests.conftest import PNG, sign_in
 from tracker.auth.models import Role, User
 from tracker.db import db, utcnow
 from tracker.disclosures.models import Attachment, Disclosure, ItemResponse, ResponseRevision
@@ -311,9 +311,13 @@ def test_a_bad_input_is_refused_and_the_draft_kept(app, officer_a, company_a, ca
     shown = Forms(page).form(save_url(bad.item))
     p = prefix(bad.item)
     assert shown[f"{p}-narrative"] == [fields["narrative"]]
+    if "status" not in bad.fields:
+        assert shown[f"{p}-status"] == ["met"]
     for name, value in bad.fields.items():
         if name.startswith("links-"):
             assert shown[f"{p}-{name}"] == [value]
+    if "field_benchmarks" in bad.fields:
+        assert shown[f"{p}-field_benchmarks"] == ["helm-safety"]  # the choice on offer, kept
 
 
 def test_the_refused_page_saves_once_corrected(app, officer_a, company_a):
@@ -442,9 +446,6 @@ def test_a_file_over_the_size_limit_is_refused(app, officer_a, company_a):
     assert (answers(app, company_a), attachments(app, company_a)) == before
 
 
-@pytest.mark.xfail(strict=True, reason="app bug: tracker/disclosures/messages.py:37 states the "
-                   "limit in whole MB (ATTACHMENT_MAX_SIZE // 1048576), so a limit under 1 MB "
-                   "reads 'larger than 0 MB'")
 def test_the_size_refusal_names_a_limit_that_is_not_zero(app, officer_a):
     app.config["ATTACHMENT_MAX_SIZE"] = 300 * 1024
     # (under 500 KB in all: the test client spools larger bodies to a file it never closes)
@@ -474,10 +475,6 @@ def test_the_per_item_limit_is_kept(app, officer_a, company_a):
     assert upload(officer_a, "c1.accountable-exec", "diagram.png", OTHER_PNG).status_code == 303
 
 
-@pytest.mark.xfail(strict=True, reason="app bug: tracker/disclosures/views.py:282-285 stores the "
-                   "bytes (storage.store_upload) before services.add_attachment checks the "
-                   "per-item and total limits, and nothing removes them when the limit refuses "
-                   "the file: every refused upload stays in UPLOAD_DIR for good")
 def test_a_file_refused_by_a_limit_leaves_nothing_in_the_store(app, officer_a):
     app.config["ATTACHMENTS_PER_ITEM"] = 1
     before = stored_files(app)
@@ -588,8 +585,8 @@ def add_first_revision(app, response_id: int) -> None:
         db.session.commit()
 
 
-def test_two_editors_conflict_and_the_second_keeps_theirs(app, accounts, filing_world,
-                                                         company_a):
+def test_two_editors_conflict_and_the_second_keeps_its_own(app, accounts, filing_world,
+                                                          company_a):
     add_first_revision(app, filing_world["response_a"])
     one, two = signed_in(app, accounts, "officer_a"), signed_in(app, accounts, "officer_a")
     page_one = one.get(commitment_url(ITEM)).get_data(as_text=True)
@@ -657,11 +654,6 @@ def test_a_json_conflict_names_the_stored_version_and_who_saved_it(app, accounts
     assert answers(app, company_a)[ITEM]["narrative"] == "My words."
 
 
-@pytest.mark.xfail(strict=True, raises=AssertionError,
-                   reason="app bug: tracker/disclosures/views.py:202 (_conflict) assumes the item "
-                   "has a stored answer; a version for an item never answered (a stale or "
-                   "tampered form) raises StopIteration, or AttributeError when the disclosure "
-                   "was only just created, and the officer gets a 500")
 def test_a_version_for_an_unanswered_item_is_a_clear_refusal(app, officer_a, company_a):
     before = answers(app, company_a)
     response = post_item(officer_a, "c1.accountable-exec", {"status": "met", "narrative": "x"},
@@ -814,12 +806,6 @@ def test_no_one_outside_company_a_sees_its_confidential_note(app, accounts, fili
 # --- text the database cannot hold --------------------------------------------------------------
 
 
-@pytest.mark.xfail(TEST_DATABASE == "postgresql", strict=True,
-                   reason="app bug: a NUL character in any text field (here the narrative) "
-                   "reaches PostgreSQL, which refuses it (psycopg.DataError), and the save is a "
-                   "server error; the 500 page then fails as well (PendingRollbackError: "
-                   "tracker/errors.py render_unexpected renders base.html, which queries the "
-                   "session that was never rolled back)")
 def test_a_nul_character_is_never_a_server_error(app, officer_a, company_a):
     before = answers(app, company_a)[ITEM]
     response = post_item(officer_a, ITEM, {"status": "met", "narrative": "a\x00b"}, json=True)

@@ -4,6 +4,7 @@ from flask_babel import gettext as _
 
 from tracker.disclosures.storage import Refusal, UploadRefused
 from tracker.domain.answers import Limits, Missing, Problem
+from tracker.templating import filesize
 
 
 def answer_problem_message(problem: Problem, limits: Limits) -> str:
@@ -44,8 +45,8 @@ def refusal_message(refusal: UploadRefused, config) -> str:
     allowed = ", ".join(t.upper() for t in config["ATTACHMENT_TYPES"])
     return {
         Refusal.EMPTY: lambda: _("The file is empty."),
-        Refusal.TOO_LARGE: lambda: _("The file is larger than %(mb)d MB.",
-                                     mb=config["ATTACHMENT_MAX_SIZE"] // (1024 * 1024)),
+        Refusal.TOO_LARGE: lambda: _("The file is larger than %(size)s.",
+                                     size=filesize(config["ATTACHMENT_MAX_SIZE"])),
         Refusal.TYPE_NOT_ALLOWED: lambda: _(
             "This kind of file cannot be attached. Allowed: %(types)s.", types=allowed),
         Refusal.NAME_MISMATCH: lambda: _(

@@ -289,18 +289,30 @@ class AttachmentLimit(FilingError):
         super().__init__(which)
 
 
+def check_room_on_item(session: Session, disclosure: Disclosure, item: Item,
+                       max_per_item: int) -> None:
+    """AttachmentLimit("per_item") when the item already lists the most files allowed."""
+    on_item = session.scalar(
+        sa.select(sa.func.count()).select_from(Attachment)
+        .where(Attachment.disclosure_id == disclosure.id, Attachment.item_id == item.id,
+               Attachment.removed_at.is_(None)))
+    if on_item >= max_per_item:
+        raise AttachmentLimit("per_item")
+
+
+def file_in_use(session: Session, sha256: str) -> bool:
+    """Whether any attachment row (listed or removed) refers to these bytes."""
+    return session.scalar(sa.select(sa.func.count()).select_from(Attachment)
+                          .where(Attachment.sha256 == sha256)) > 0
+
+
 def add_attachment(session: Session, actor: User, disclosure: Disclosure, item: Item,
                    stored: StoredFile, max_per_item: int, max_total: int,
                    now: datetime) -> Attachment:
     """List a stored file under an item, within the per-item and per-disclosure limits."""
     if not can_edit(disclosure, now.date()):
         raise NotEditable()
-    listed = sa.select(Attachment).where(Attachment.disclosure_id == disclosure.id,
-                                         Attachment.removed_at.is_(None))
-    on_item = session.scalar(sa.select(sa.func.count()).select_from(
-        listed.where(Attachment.item_id == item.id).subquery()))
-    if on_item >= max_per_item:
-        raise AttachmentLimit("per_item")
+    check_room_on_item(session, disclosure, item, max_per_item)
     total = session.scalar(sa.select(sa.func.coalesce(sa.func.sum(Attachment.size), 0))
                            .where(Attachment.disclosure_id == disclosure.id,
                                   Attachment.removed_at.is_(None)))

@@ -18,7 +18,7 @@ from flask import (
     send_file,
     url_for,
 )
-from flask_babel import format_datetime
+from flask_babel import format_datetime, ngettext
 from flask_babel import gettext as _
 from flask_login import login_required
 
@@ -39,6 +39,7 @@ from tracker.domain.diff import text_diff
 from tracker.domain.markdown import render_markdown
 from tracker.domain.workflow import DisclosureState, TransitionNotAllowed
 from tracker.public.services import current_cycle
+from tracker.templating import filesize
 
 bp = Blueprint("filing", __name__, url_prefix="/filing")
 
@@ -210,7 +211,11 @@ def _conflict(form: AnswerForm, cycle: Cycle, item):
     """409: someone saved first. Show both versions; the officer chooses."""
     company = actor().company
     disclosure = find_disclosure(company, cycle)
-    theirs = next(r for r in disclosure.responses if r.item_id == item.id)
+    theirs = next((r for r in disclosure.responses if r.item_id == item.id), None) \
+        if disclosure else None
+    if theirs is None:  # the form named a version of an answer that does not exist
+        return _refuse(form, cycle, item, [_("This answer changed while the page was open. "
+                                             "Reload the page, then make your change again.")])
     if wants_json():
         return jsonify(saved=False, conflict=True, version=theirs.version,
                        theirs=services.snapshot(theirs),
@@ -270,7 +275,10 @@ def upload(cycle_slug: str, item_id: str):
         db.session.rollback()
         return _not_editable(cycle)
     upload_file = form.file.data
+    stored = None
     try:
+        # The count is known before the bytes: refuse early rather than store and discard.
+        services.check_room_on_item(db.session, disclosure, item, config["ATTACHMENTS_PER_ITEM"])
         stored = storage.store_upload(upload_file.stream, upload_file.filename,
                                       config["UPLOAD_DIR"], config["ATTACHMENT_MAX_SIZE"],
                                       tuple(config["ATTACHMENT_TYPES"]))
@@ -282,10 +290,13 @@ def upload(cycle_slug: str, item_id: str):
         return _upload_refused(cycle, item, refusal_message(exc, config), back)
     except services.AttachmentLimit as exc:
         db.session.rollback()
-        message = (_("This item already has %(n)d files, the most allowed.",
-                     n=config["ATTACHMENTS_PER_ITEM"]) if exc.which == "per_item" else
-                   _("The files of this disclosure would exceed %(mb)d MB in all.",
-                     mb=config["ATTACHMENTS_TOTAL_SIZE"] // (1024 * 1024)))
+        if stored is not None and not services.file_in_use(db.session, stored.sha256):
+            storage.path_for(config["UPLOAD_DIR"], stored.sha256).unlink(missing_ok=True)
+        message = (ngettext("This item already has %(num)d file, the most allowed.",
+                            "This item already has %(num)d files, the most allowed.",
+                            config["ATTACHMENTS_PER_ITEM"]) if exc.which == "per_item" else
+                   _("The files of this disclosure would exceed %(size)s in all.",
+                     size=filesize(config["ATTACHMENTS_TOTAL_SIZE"])))
         return _upload_refused(cycle, item, message, back)
     db.session.commit()
     flash(_("%(name)s is attached.", name=stored.filename), "success")
