@@ -110,6 +110,7 @@ MATRIX: dict[tuple[str, str], Row] = {
     ("filing.copy_forward", "POST"): Row("/filing/{cycle}/copy-forward",
                                          officers_only(404)),  # no earlier cycle
     ("filing.preview", "POST"): Row("/filing/preview", signed_in(200)),
+    ("ledger.index", "GET"): Row("/ledger/", everyone(200)),
 }
 
 

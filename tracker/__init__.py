@@ -61,9 +61,10 @@ def _register_commands(app: Flask) -> None:
     from tracker.checklists.cli import checklist
     from tracker.demo.cli import demo
     from tracker.outbox.cli import outbox
+    from tracker.publication.cli import ledger
     from tracker.users.cli import users
 
-    for group in (checklist, demo, outbox, users):
+    for group in (checklist, demo, ledger, outbox, users):
         app.cli.add_command(group)
 
 def _register_blueprints(app: Flask) -> None:
@@ -74,10 +75,11 @@ def _register_blueprints(app: Flask) -> None:
     from tracker.disclosures.views import bp as filing_bp
     from tracker.outbox.views import bp as outbox_bp
     from tracker.public.views import bp as public_bp
+    from tracker.publication.views import bp as ledger_bp
     from tracker.users.views import bp as users_bp
 
     for blueprint in (public_bp, companies_bp, auth_bp, users_bp, admin_companies_bp,
-                      outbox_bp, audit_bp, filing_bp):
+                      outbox_bp, audit_bp, filing_bp, ledger_bp):
         app.register_blueprint(blueprint)
 
 def _register_models() -> None:
@@ -89,3 +91,4 @@ def _register_models() -> None:
     from tracker.cycles import models as _cycles  # noqa: F401
     from tracker.disclosures import models as _disclosures  # noqa: F401
     from tracker.outbox import models as _outbox  # noqa: F401
+    from tracker.publication import models as _publication  # noqa: F401

@@ -21,6 +21,7 @@ from tracker.disclosures.services import snapshot
 from tracker.domain.checklist import Checklist, Item, LoadedChecklist
 from tracker.domain.statuses import Status
 from tracker.domain.workflow import DisclosureState
+from tracker.publication.services import publish
 
 DEMO_CYCLE_SLUG = "2025-annual"
 # Every demo account signs in with this password; printed by `tracker demo`. Demo data only.
@@ -114,6 +115,13 @@ def seed_demo(session: Session, checklists: list[LoadedChecklist], today: date) 
                          changed_by=r.updated_by, before={}, after=snapshot(r))
         for d in created for r in d.responses)
     session.flush()
+    # Published ones go through publication proper, in date order, so the ledger holds them.
+    reviewer = session.scalar(sa.select(User).filter_by(email=DEMO_STAFF))
+    to_publish = sorted((d for d in created if d.state is DisclosureState.PUBLISHED),
+                        key=lambda d: (d.published_at, d.company.slug))
+    for disclosure in to_publish:
+        disclosure.state = DisclosureState.ACCEPTED
+        publish(session, reviewer, disclosure, disclosure.published_at)
     return summary
 
 

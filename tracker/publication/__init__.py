@@ -1,0 +1,1 @@
+"""Publication: frozen snapshots of accepted disclosures, chained in a public ledger."""
