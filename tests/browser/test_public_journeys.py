@@ -87,7 +87,7 @@ def test_keyboard_reaches_the_skip_link_first(page: Page, live_server):
 
 
 @pytest.mark.parametrize("path", ["/", "/checklist/", "/companies/", "/companies/<first>",
-                                  "/no-such-page", "/sign-in", "/password/forgot"])
+                                  "/no-such-page", "/sign-in", "/password/forgot", "/ledger/"])
 @pytest.mark.parametrize("language", ["en", "zh_CN"])
 def test_pages_have_no_accessibility_violations(page: Page, live_server, path, language):
     """axe-core (WCAG 2.1 A and AA rules) finds nothing on any public page, in both languages."""

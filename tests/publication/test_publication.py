@@ -128,3 +128,13 @@ def test_the_demo_publishes_through_the_ledger(runner, demo):
     result = runner.invoke(args=["ledger", "verify"])
     assert result.exit_code == 0
     assert "ledger ok: 13 entries" in result.output
+
+
+def test_the_company_page_names_the_published_version_and_its_hash(client, app, published):
+    with app.app_context():
+        db.session.get(Disclosure, published["disclosure_a"])  # published by the fixture
+        entry = db.session.scalar(sa.select(LedgerEntry))
+    html = client.get("/companies/company-a").get_data(as_text=True)
+    assert "Published version 1, ledger entry" in html
+    assert f'href="/ledger/#entry-{entry.sequence}">#{entry.sequence}</a>' in html
+    assert f'title="{entry.snapshot_sha256}"' in html

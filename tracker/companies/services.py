@@ -40,6 +40,16 @@ def published_disclosures(session: Session, company: Company) -> list[Disclosure
     ).unique())
 
 
+def latest_publication(session: Session, disclosure: Disclosure):
+    """The newest published version of a disclosure, with its ledger entry (one query)."""
+    from tracker.publication.models import Publication
+
+    return session.scalar(
+        sa.select(Publication).where(Publication.disclosure_id == disclosure.id)
+        .options(joinedload(Publication.entry))
+        .order_by(Publication.version.desc()).limit(1))
+
+
 def published_scores(session: Session, company_ids: list[int], cycle: Cycle | None):
     """Company id -> published disclosure in a cycle, for a page of companies (one query)."""
     if cycle is None or not company_ids:

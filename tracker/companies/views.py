@@ -49,6 +49,7 @@ def detail(slug: str):
         "companies/detail.html",
         company=company,
         disclosures=disclosures,
+        publication=services.latest_publication(session, shown) if shown else None,
         shown=score(shown) if shown else None,
         responses={r.item_id: r for r in shown.responses} if shown else {},
     )
