@@ -164,16 +164,25 @@ def _item_or_404(cycle: Cycle, item_id: str):
         abort(404)
 
 
+def officer_item(cycle_slug: str, item_id: str):
+    """(company, cycle, item) for an officer's request about one item of their disclosure."""
+    company = officer_company()
+    cycle = cycle_or_404(cycle_slug)
+    return company, cycle, _item_or_404(cycle, item_id)
+
+
+def item_page(cycle: Cycle, item) -> str:
+    """The commitment page, scrolled to the item."""
+    return url_for("filing.commitment", cycle_slug=cycle.slug,
+                   commitment_id=item.commitment_id) + f"#{item.id}"
+
+
 @bp.post("/<cycle_slug>/items/<item_id>")
 @login_required
 def save(cycle_slug: str, item_id: str):
     """Save one item (a form post, or the page's autosave asking for JSON)."""
-    company = officer_company()
-    cycle = cycle_or_404(cycle_slug)
-    item = _item_or_404(cycle, item_id)
+    company, cycle, item = officer_item(cycle_slug, item_id)
     form = AnswerForm.for_item(item)
-    back = url_for("filing.commitment", cycle_slug=cycle.slug,
-                   commitment_id=item.commitment_id) + f"#{item.id}"
     if not form.validate():
         return _refuse(form, cycle, item, [_("The form could not be read. Reload the page.")])
     disclosure = services.disclosure_for(db.session, company, cycle)
@@ -196,7 +205,7 @@ def save(cycle_slug: str, item_id: str):
                        saved_at=format_datetime(response.updated_at, "short"),
                        preview=render_markdown(response.narrative))
     flash(_("Saved."), "success")
-    return redirect(back)
+    return redirect(item_page(cycle, item))
 
 
 def _refuse(form: AnswerForm, cycle: Cycle, item, errors: list[str]):
@@ -243,9 +252,7 @@ def _not_editable(cycle: Cycle):
 @bp.get("/<cycle_slug>/items/<item_id>/history")
 @login_required
 def history(cycle_slug: str, item_id: str):
-    company = officer_company()
-    cycle = cycle_or_404(cycle_slug)
-    item = _item_or_404(cycle, item_id)
+    company, cycle, item = officer_item(cycle_slug, item_id)
     disclosure = find_disclosure(company, cycle)
     response = next((r for r in disclosure.responses if r.item_id == item.id), None) \
         if disclosure else None
@@ -260,12 +267,9 @@ def history(cycle_slug: str, item_id: str):
 @bp.post("/<cycle_slug>/items/<item_id>/attachments")
 @login_required
 def upload(cycle_slug: str, item_id: str):
-    company = officer_company()
-    cycle = cycle_or_404(cycle_slug)
-    item = _item_or_404(cycle, item_id)
+    company, cycle, item = officer_item(cycle_slug, item_id)
     form = UploadForm()
-    back = url_for("filing.commitment", cycle_slug=cycle.slug,
-                   commitment_id=item.commitment_id) + f"#{item.id}"
+    back = item_page(cycle, item)
     if not form.validate():
         flash(_("Choose a file to upload."), "error")
         return redirect(back), 303
@@ -329,9 +333,9 @@ def remove_attachment(cycle_slug: str, attachment_id: int):
         return _not_editable(attachment.disclosure.cycle)
     db.session.commit()
     flash(_("%(name)s is no longer attached.", name=attachment.filename), "success")
-    item = attachment.disclosure.checklist_version.checklist.item(attachment.item_id)
-    return redirect(url_for("filing.commitment", cycle_slug=cycle_slug,
-                            commitment_id=item.commitment_id) + f"#{item.id}", 303)
+    cycle = attachment.disclosure.cycle
+    item = cycle.checklist_version.checklist.item(attachment.item_id)
+    return redirect(item_page(cycle, item), 303)
 
 
 @bp.get("/attachments/<int:attachment_id>")
