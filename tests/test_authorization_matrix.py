@@ -111,6 +111,8 @@ MATRIX: dict[tuple[str, str], Row] = {
                                          officers_only(404)),  # no earlier cycle
     ("filing.preview", "POST"): Row("/filing/preview", signed_in(200)),
     ("ledger.index", "GET"): Row("/ledger/", everyone(200)),
+    ("review.queue", "GET"): Row("/review/?cycle={cycle}", staff_only(200)),
+    ("review.disclosure", "GET"): Row("/review/{cycle}/company-a", staff_only(200)),
 }
 
 

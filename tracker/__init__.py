@@ -76,10 +76,11 @@ def _register_blueprints(app: Flask) -> None:
     from tracker.outbox.views import bp as outbox_bp
     from tracker.public.views import bp as public_bp
     from tracker.publication.views import bp as ledger_bp
+    from tracker.review.views import bp as review_bp
     from tracker.users.views import bp as users_bp
 
     for blueprint in (public_bp, companies_bp, auth_bp, users_bp, admin_companies_bp,
-                      outbox_bp, audit_bp, filing_bp, ledger_bp):
+                      outbox_bp, audit_bp, filing_bp, ledger_bp, review_bp):
         app.register_blueprint(blueprint)
 
 def _register_models() -> None:

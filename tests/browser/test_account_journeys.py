@@ -211,7 +211,8 @@ def test_a_refused_password_marks_the_field_invalid(page: Page, browser: Browser
 
 ADMIN_PAGES = ["/account/", "/account/password", "/admin/users/", "/admin/users/invite",
                "/admin/users/<first>", "/admin/companies/", "/admin/companies/new",
-               "/admin/companies/<first>", "/admin/outbox/", "/admin/audit/"]
+               "/admin/companies/<first>", "/admin/outbox/", "/admin/audit/", "/review/",
+               "/review/<first>"]
 
 
 @pytest.mark.parametrize("language", ["en", "zh_CN"])
