@@ -93,3 +93,4 @@ def _register_models() -> None:
     from tracker.disclosures import models as _disclosures  # noqa: F401
     from tracker.outbox import models as _outbox  # noqa: F401
     from tracker.publication import models as _publication  # noqa: F401
+    from tracker.review import models as _review  # noqa: F401

@@ -3,7 +3,7 @@
 from flask_babel import lazy_gettext as _l
 
 from tracker.domain.statuses import Status
-from tracker.domain.workflow import DisclosureState
+from tracker.domain.workflow import Action, DisclosureState
 from tracker.outbox.models import MessageStatus
 
 STATUS_LABELS = {
@@ -27,4 +27,12 @@ MESSAGE_STATUS_LABELS = {
     MessageStatus.PENDING: _l("Waiting"),
     MessageStatus.SENT: _l("Sent"),
     MessageStatus.FAILED: _l("Failed"),
+}
+
+ACTION_LABELS = {
+    Action.EDIT: _l("Edit"),
+    Action.SUBMIT: _l("Submit"),
+    Action.REQUEST_CHANGES: _l("Request changes"),
+    Action.ACCEPT: _l("Accept"),
+    Action.PUBLISH: _l("Publish"),
 }

@@ -32,6 +32,7 @@ from tracker.domain.answers import (
 )
 from tracker.domain.checklist import Item
 from tracker.domain.workflow import Action, Actor, DisclosureState, next_state
+from tracker.review.models import Transition
 
 
 class FilingError(Exception):
@@ -204,8 +205,11 @@ def submit(session: Session, actor: User, disclosure: Disclosure, now: datetime)
                     if i not in {m.item.id for m in missing}]
         order = {item.id: n for n, item in enumerate(checklist.items)}
         raise Incomplete(sorted(missing, key=lambda m: order[m.item.id]))
-    disclosure.state = next_state(disclosure.state, Action.SUBMIT, Actor.OFFICER)
+    before = disclosure.state
+    disclosure.state = next_state(before, Action.SUBMIT, Actor.OFFICER)
     disclosure.submitted_at = now
+    session.add(Transition(disclosure_id=disclosure.id, action=Action.SUBMIT, from_state=before,
+                           to_state=disclosure.state, actor=actor, at=now))
     record(session, actor, "disclosure.submit", "disclosure", disclosure.id,
            {"cycle": disclosure.cycle.slug})
     session.flush()

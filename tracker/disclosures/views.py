@@ -39,6 +39,8 @@ from tracker.domain.diff import text_diff
 from tracker.domain.markdown import render_markdown
 from tracker.domain.workflow import DisclosureState, TransitionNotAllowed
 from tracker.public.services import current_cycle
+from tracker.review import services as review_services
+from tracker.review.messages import comment_message
 from tracker.templating import filesize
 
 bp = Blueprint("filing", __name__, url_prefix="/filing")
@@ -120,6 +122,11 @@ def _render_overview(company, cycle: Cycle, disclosure: Disclosure | None, **ext
     return render_template("filing/overview.html", company=company, cycle=cycle,
                            disclosure=disclosure, previous=previous, today=date.today(),
                            editable=_editable(cycle, disclosure),
+                           comments=review_services.comments_by_item(db.session, disclosure)
+                           if disclosure else {},
+                           to_fix=_items_to_fix(disclosure),
+                           transitions=review_services.transitions_of(db.session, disclosure)
+                           if disclosure else [],
                            **_progress_context(cycle, disclosure), **extra)
 
 
@@ -146,9 +153,18 @@ def commitment(cycle_slug: str, commitment_id: str):
     return render_template(
         "filing/commitment.html", company=company, cycle=cycle, checklist=checklist,
         commitment=found, disclosure=disclosure, forms=forms, responses=responses,
+        comments=review_services.comments_by_item(db.session, disclosure) if disclosure else {},
+        to_fix=_items_to_fix(disclosure),
         attachments=services.attachments_of(db.session, disclosure) if disclosure else {},
         editable=editable, upload_form=UploadForm(),
         limits=limits())
+
+
+def _items_to_fix(disclosure: Disclosure | None) -> set[str]:
+    """When staff returned the disclosure, the items they commented on since it was submitted."""
+    if disclosure is None or disclosure.state is not DisclosureState.CHANGES_REQUESTED:
+        return set()
+    return review_services.commented_items_since_submission(db.session, disclosure)
 
 
 def _editable(cycle: Cycle, disclosure: Disclosure | None) -> bool:
@@ -402,6 +418,32 @@ def copy_forward(cycle_slug: str):
     flash(_("%(n)d answers were copied from %(cycle)s. Each is marked “carried over” until you "
             "confirm or change it.", n=copied, cycle=previous.cycle.name_en), "success")
     return redirect(url_for("filing.overview", cycle_slug=cycle.slug), 303)
+
+
+@bp.post("/<cycle_slug>/comments")
+@login_required
+def comment(cycle_slug: str):
+    """An officer's comment on an item or on the whole disclosure (answers to staff)."""
+    company = officer_company()
+    cycle = cycle_or_404(cycle_slug)
+    disclosure = find_disclosure(company, cycle)
+    if disclosure is None:
+        abort(404)
+    item_id = request.form.get("item_id") or None
+    try:
+        review_services.add_comment(db.session, actor(), disclosure, item_id,
+                                    request.form.get("body", ""), utcnow())
+    except KeyError:
+        abort(404)
+    except review_services.CommentRefused as exc:
+        db.session.rollback()
+        return render_template("errors/error.html", code=422, title=_("Comment not posted"),
+                               message=comment_message(exc)), 422
+    db.session.commit()
+    flash(_("Comment posted."), "success")
+    if item_id:
+        return redirect(item_page(cycle, cycle.checklist_version.checklist.item(item_id)), 303)
+    return redirect(url_for("filing.overview", cycle_slug=cycle.slug) + "#comments", 303)
 
 
 @bp.post("/preview")

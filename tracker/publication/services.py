@@ -18,6 +18,7 @@ from tracker.disclosures.models import Disclosure
 from tracker.domain.ledger import EntryKind, Finding, next_entry, sha256_hex, verify
 from tracker.domain.workflow import Action, Actor, next_state
 from tracker.publication.models import LedgerEntry, Publication
+from tracker.review.models import Transition
 
 SNAPSHOT_FORMAT = 1
 
@@ -65,7 +66,10 @@ def publish(session: Session, actor: User | None, disclosure: Disclosure,
     publications racing for the same place in the ledger meet the unique constraints on the
     sequence and the previous hash; the loser's transaction fails and nothing half-written stays.
     """
-    disclosure.state = next_state(disclosure.state, Action.PUBLISH, Actor.STAFF)
+    before = disclosure.state
+    disclosure.state = next_state(before, Action.PUBLISH, Actor.STAFF)
+    session.add(Transition(disclosure_id=disclosure.id, action=Action.PUBLISH, from_state=before,
+                           to_state=disclosure.state, actor=actor, at=now))
     earlier = session.scalar(
         sa.select(Publication).filter_by(company_id=disclosure.company_id,
                                          cycle_id=disclosure.cycle_id)

@@ -1,20 +1,24 @@
-"""The review queue: every signatory's disclosure in a cycle, including those not started."""
+"""Review: the queue of every signatory's disclosure in a cycle, comments, and decisions."""
 
 from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 
 import sqlalchemy as sa
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session, joinedload, selectinload
 
+from tracker.audit.services import record
+from tracker.auth.models import Role, User
 from tracker.companies.models import Company
 from tracker.cycles.models import Cycle
 from tracker.disclosures.models import Disclosure
 from tracker.disclosures.services import answers_of
 from tracker.domain.answers import missing_for_submission
-from tracker.domain.workflow import DisclosureState
+from tracker.domain.workflow import Action, DisclosureState, TransitionNotAllowed, next_state
+from tracker.domain.workflow import Actor as WorkflowActor
+from tracker.review.models import Comment, Transition
 
 # States in which the company still owes its answers.
 OWED = frozenset({DisclosureState.NOT_STARTED, DisclosureState.DRAFT,
@@ -62,3 +66,94 @@ def queue(session: Session, cycle: Cycle, state: DisclosureState | None = None,
         rows.sort(key=lambda r: (r.disclosure is None,
                                  -(r.disclosure.updated_at.timestamp() if r.disclosure else 0)))
     return rows, counts
+
+
+# --- comments and decisions ---------------------------------------------------------------------
+
+COMMENT_MAX_LENGTH = 5_000
+
+
+class ReviewError(Exception):
+    """Base of what the review views turn into a clear 4xx."""
+
+
+class CommentRefused(ReviewError):
+    def __init__(self, why: str):
+        self.why = why
+        super().__init__(why)
+
+
+class ReasonMissing(ReviewError):
+    """A decision needs a reason the company can read."""
+
+
+def add_comment(session: Session, actor: User, disclosure: Disclosure, item_id: str | None,
+                body: str, now: datetime) -> Comment:
+    """Add a remark to an item's thread, or to the whole disclosure's when ``item_id`` is None."""
+    body = (body or "").strip()
+    if not body:
+        raise CommentRefused("empty")
+    if len(body) > COMMENT_MAX_LENGTH:
+        raise CommentRefused("too_long")
+    if item_id is not None:
+        disclosure.checklist_version.checklist.item(item_id)  # KeyError for an unknown item
+    comment = Comment(disclosure=disclosure, item_id=item_id, author=actor, body=body,
+                      created_at=now)
+    session.add(comment)
+    record(session, actor, "comment.add", "disclosure", disclosure.id,
+           {"item": item_id, "length": len(body)})
+    session.flush()
+    return comment
+
+
+def comments_by_item(session: Session, disclosure: Disclosure) -> dict[str | None, list[Comment]]:
+    """Item id (None: the whole disclosure) -> its comments, oldest first (one query)."""
+    result: dict[str | None, list[Comment]] = {}
+    for comment in session.scalars(
+            sa.select(Comment).where(Comment.disclosure_id == disclosure.id)
+            .options(joinedload(Comment.author)).order_by(Comment.id)):
+        result.setdefault(comment.item_id, []).append(comment)
+    return result
+
+
+def record_transition(session: Session, actor: User | None, disclosure: Disclosure,
+                      action: Action, before: DisclosureState, reason: str | None,
+                      now: datetime) -> Transition:
+    transition = Transition(disclosure_id=disclosure.id, action=action, from_state=before,
+                            to_state=disclosure.state, reason=reason, actor=actor, at=now)
+    session.add(transition)
+    return transition
+
+
+def decide(session: Session, actor: User, disclosure: Disclosure, action: Action, reason: str,
+           now: datetime) -> Transition:
+    """Request changes or accept, with a reason; TransitionNotAllowed when the state forbids."""
+    if action not in (Action.REQUEST_CHANGES, Action.ACCEPT):
+        raise TransitionNotAllowed(disclosure.state, action, WorkflowActor.STAFF)
+    reason = (reason or "").strip()
+    if not reason:
+        raise ReasonMissing()
+    before = disclosure.state
+    disclosure.state = next_state(before, action, WorkflowActor.STAFF)
+    transition = record_transition(session, actor, disclosure, action, before, reason, now)
+    record(session, actor, f"disclosure.{action.value}", "disclosure", disclosure.id,
+           {"reason": reason, "from": before.value, "to": disclosure.state.value})
+    session.flush()
+    return transition
+
+
+def commented_items_since_submission(session: Session, disclosure: Disclosure) -> set[str]:
+    """Items staff commented on since the last submission: what a returned disclosure must fix."""
+    since = disclosure.submitted_at
+    query = sa.select(Comment.item_id).join(User, User.id == Comment.author_id).where(
+        Comment.disclosure_id == disclosure.id, Comment.item_id.is_not(None),
+        User.role.in_([Role.STAFF, Role.ADMIN]))
+    if since is not None:
+        query = query.where(Comment.created_at >= since)
+    return set(session.scalars(query))
+
+
+def transitions_of(session: Session, disclosure: Disclosure) -> list[Transition]:
+    return list(session.scalars(
+        sa.select(Transition).where(Transition.disclosure_id == disclosure.id)
+        .options(joinedload(Transition.actor)).order_by(Transition.id)))

@@ -3,19 +3,29 @@
 from datetime import date
 
 import sqlalchemy as sa
-from flask import Blueprint, abort, render_template, request
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import login_required
 
 from tracker.auth import permissions as can
 from tracker.auth.login import actor, require
 from tracker.companies.models import Company
 from tracker.cycles.models import Cycle
-from tracker.db import db
+from tracker.db import db, utcnow
 from tracker.disclosures.services import attachments_of
 from tracker.disclosures.views import find_disclosure
-from tracker.domain.workflow import DisclosureState
+from tracker.domain.workflow import (
+    Action,
+    DisclosureState,
+    TransitionNotAllowed,
+    allowed_actions,
+)
+from tracker.domain.workflow import Actor as WorkflowActor
+from tracker.labels import ACTION_LABELS, STATE_LABELS
 from tracker.public.services import current_cycle
+from tracker.publication.services import publish
 from tracker.review import services
+from tracker.review.messages import comment_message
 
 bp = Blueprint("review", __name__, url_prefix="/review")
 
@@ -45,15 +55,104 @@ def queue():
                            states=list(DisclosureState))
 
 
-@bp.get("/<cycle_slug>/<company_slug>")
-@login_required
-def disclosure(cycle_slug: str, company_slug: str):
+def _target(cycle_slug: str, company_slug: str):
     require(can.is_staff(actor()))
     cycle = _cycle(cycle_slug)
     company = db.first_or_404(sa.select(Company).filter_by(slug=company_slug))
-    found = find_disclosure(company, cycle)
+    return cycle, company, find_disclosure(company, cycle)
+
+
+def _page(cycle, company, found, status: int = 200, **extra):
     return render_template(
         "review/disclosure.html", cycle=cycle, company=company, disclosure=found,
         checklist=cycle.checklist_version.checklist,
         responses={r.item_id: r for r in found.responses} if found else {},
-        attachments=attachments_of(db.session, found) if found else {})
+        attachments=attachments_of(db.session, found) if found else {},
+        comments=services.comments_by_item(db.session, found) if found else {},
+        actions=allowed_actions(found.state, WorkflowActor.STAFF) if found else frozenset(),
+        transitions=services.transitions_of(db.session, found) if found else [],
+        Action=Action, ACTION_LABELS=ACTION_LABELS, **extra), status
+
+
+@bp.get("/<cycle_slug>/<company_slug>")
+@login_required
+def disclosure(cycle_slug: str, company_slug: str):
+    return _page(*_target(cycle_slug, company_slug))
+
+
+def _back(cycle, company, anchor: str = "") -> str:
+    return url_for("review.disclosure", cycle_slug=cycle.slug,
+                   company_slug=company.slug) + (f"#{anchor}" if anchor else "")
+
+
+@bp.post("/<cycle_slug>/<company_slug>/comments")
+@login_required
+def comment(cycle_slug: str, company_slug: str):
+    cycle, company, found = _target(cycle_slug, company_slug)
+    if found is None:
+        abort(404)
+    item_id = request.form.get("item_id") or None
+    try:
+        services.add_comment(db.session, actor(), found, item_id, request.form.get("body", ""),
+                             utcnow())
+    except KeyError:
+        abort(404)
+    except services.CommentRefused as exc:
+        db.session.rollback()
+        return _page(cycle, company, found, 422, comment_error=comment_message(exc),
+                     comment_item=item_id, comment_draft=request.form.get("body", ""))
+    db.session.commit()
+    flash(_("Comment posted."), "success")
+    return redirect(_back(cycle, company, item_id or "comments"), 303)
+
+
+@bp.post("/<cycle_slug>/<company_slug>/decision")
+@login_required
+def decide(cycle_slug: str, company_slug: str):
+    cycle, company, found = _target(cycle_slug, company_slug)
+    if found is None:
+        abort(404)
+    try:
+        action = Action(request.form.get("action", ""))
+    except ValueError:
+        abort(400)
+    try:
+        services.decide(db.session, actor(), found, action, request.form.get("reason", ""),
+                        utcnow())
+    except services.ReasonMissing:
+        db.session.rollback()
+        return _page(cycle, company, found, 422,
+                     decision_error=_("Give a reason: the company reads it."),
+                     decision_action=action.value)
+    except TransitionNotAllowed as exc:
+        db.session.rollback()
+        return _not_allowed(exc)
+    db.session.commit()
+    flash(_("Changes requested: the disclosure is back with the company.")
+          if action is Action.REQUEST_CHANGES else _("Accepted."), "success")
+    return redirect(_back(cycle, company), 303)
+
+
+@bp.post("/<cycle_slug>/<company_slug>/publish")
+@login_required
+def publish_disclosure(cycle_slug: str, company_slug: str):
+    cycle, company, found = _target(cycle_slug, company_slug)
+    if found is None:
+        abort(404)
+    try:
+        publication = publish(db.session, actor(), found, utcnow())
+    except TransitionNotAllowed as exc:
+        db.session.rollback()
+        return _not_allowed(exc)
+    db.session.commit()
+    flash(_("Published as version %(version)d, ledger entry #%(n)d.",
+            version=publication.version, n=publication.entry.sequence), "success")
+    return redirect(_back(cycle, company), 303)
+
+
+def _not_allowed(exc: TransitionNotAllowed):
+    message = _("“%(action)s” is not possible while the disclosure is “%(state)s”.",
+                action=ACTION_LABELS[exc.action], state=STATE_LABELS[exc.state])
+    return render_template("errors/error.html", code=409, title=_("Not possible now"),
+                           message=message), 409
+
