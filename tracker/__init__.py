@@ -62,9 +62,10 @@ def _register_commands(app: Flask) -> None:
     from tracker.demo.cli import demo
     from tracker.outbox.cli import outbox
     from tracker.publication.cli import ledger
+    from tracker.review.cli import reminders
     from tracker.users.cli import users
 
-    for group in (checklist, demo, ledger, outbox, users):
+    for group in (checklist, demo, ledger, outbox, reminders, users):
         app.cli.add_command(group)
 
 def _register_blueprints(app: Flask) -> None:

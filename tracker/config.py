@@ -51,6 +51,8 @@ DEFAULTS = {
     "NARRATIVE_MAX_LENGTH": 20_000,
     "NOTE_MAX_LENGTH": 5_000,
     "LINKS_PER_ITEM": 10,
+    # Days before the due date at which companies that have not submitted are reminded.
+    "REMINDER_DAYS": [14, 7, 1],
 }
 
 # Environment variable -> config key; TRACKER_* names win over the conventional ones.

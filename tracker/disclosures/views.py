@@ -38,7 +38,9 @@ from tracker.domain.answers import Limits, missing_for_submission, progress
 from tracker.domain.diff import text_diff
 from tracker.domain.markdown import render_markdown
 from tracker.domain.workflow import DisclosureState, TransitionNotAllowed
+from tracker.links import external_url
 from tracker.public.services import current_cycle
+from tracker.review import mail as review_mail
 from tracker.review import services as review_services
 from tracker.review.messages import comment_message
 from tracker.templating import filesize
@@ -392,6 +394,8 @@ def submit(cycle_slug: str):
     except (services.NotEditable, TransitionNotAllowed):
         db.session.rollback()
         return _not_editable(cycle)
+    review_mail.notify_submitted(db.session, disclosure, external_url(
+        "review.disclosure", cycle_slug=cycle.slug, company_slug=company.slug))
     db.session.commit()
     flash(_("Submitted. The alliance will review your disclosure; it is read-only until then."),
           "success")

@@ -48,3 +48,18 @@ class Transition(db.Model):
     at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     actor: Mapped[User | None] = relationship()
+
+
+class ReminderSent(db.Model):
+    """A reminder of the due date, sent once per company, cycle and threshold."""
+
+    __tablename__ = "reminders_sent"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    company_id: Mapped[int] = mapped_column(sa.ForeignKey("companies.id"))
+    cycle_id: Mapped[int] = mapped_column(sa.ForeignKey("cycles.id"))
+    days_before: Mapped[int]
+    sent_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    recipients: Mapped[int]
+
+    __table_args__ = (sa.UniqueConstraint("company_id", "cycle_id", "days_before"),)

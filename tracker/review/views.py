@@ -22,8 +22,10 @@ from tracker.domain.workflow import (
 )
 from tracker.domain.workflow import Actor as WorkflowActor
 from tracker.labels import ACTION_LABELS, STATE_LABELS
+from tracker.links import external_url
 from tracker.public.services import current_cycle
 from tracker.publication.services import publish
+from tracker.review import mail as review_mail
 from tracker.review import services
 from tracker.review.messages import comment_message
 
@@ -93,14 +95,16 @@ def comment(cycle_slug: str, company_slug: str):
         abort(404)
     item_id = request.form.get("item_id") or None
     try:
-        services.add_comment(db.session, actor(), found, item_id, request.form.get("body", ""),
-                             utcnow())
+        comment = services.add_comment(db.session, actor(), found, item_id,
+                                       request.form.get("body", ""), utcnow())
     except KeyError:
         abort(404)
     except services.CommentRefused as exc:
         db.session.rollback()
         return _page(cycle, company, found, 422, comment_error=comment_message(exc),
                      comment_item=item_id, comment_draft=request.form.get("body", ""))
+    review_mail.notify_comment(db.session, found, actor(), comment.body,
+                               _officer_link(cycle, found, item_id))
     db.session.commit()
     flash(_("Comment posted."), "success")
     return redirect(_back(cycle, company, item_id or "comments"), 303)
@@ -117,8 +121,8 @@ def decide(cycle_slug: str, company_slug: str):
     except ValueError:
         abort(400)
     try:
-        services.decide(db.session, actor(), found, action, request.form.get("reason", ""),
-                        utcnow())
+        transition = services.decide(db.session, actor(), found, action,
+                                     request.form.get("reason", ""), utcnow())
     except services.ReasonMissing:
         db.session.rollback()
         return _page(cycle, company, found, 422,
@@ -127,6 +131,9 @@ def decide(cycle_slug: str, company_slug: str):
     except TransitionNotAllowed as exc:
         db.session.rollback()
         return _not_allowed(exc)
+    if action is Action.REQUEST_CHANGES:
+        review_mail.notify_changes_requested(db.session, found, transition.reason,
+                                             _officer_link(cycle, found, None))
     db.session.commit()
     flash(_("Changes requested: the disclosure is back with the company.")
           if action is Action.REQUEST_CHANGES else _("Accepted."), "success")
@@ -144,10 +151,21 @@ def publish_disclosure(cycle_slug: str, company_slug: str):
     except TransitionNotAllowed as exc:
         db.session.rollback()
         return _not_allowed(exc)
+    review_mail.notify_published(db.session, found, publication.version, external_url(
+        "companies.detail", slug=company.slug, cycle=cycle.slug))
     db.session.commit()
     flash(_("Published as version %(version)d, ledger entry #%(n)d.",
             version=publication.version, n=publication.entry.sequence), "success")
     return redirect(_back(cycle, company), 303)
+
+
+def _officer_link(cycle, found, item_id: str | None) -> str:
+    """Where officers answer: the item on its commitment page, or the disclosure overview."""
+    if item_id:
+        item = found.checklist_version.checklist.item(item_id)
+        return external_url("filing.commitment", cycle_slug=cycle.slug,
+                            commitment_id=item.commitment_id) + f"#{item.id}"
+    return external_url("filing.overview", cycle_slug=cycle.slug)
 
 
 def _not_allowed(exc: TransitionNotAllowed):
