@@ -64,7 +64,7 @@ def test_the_whole_loop(app, accounts, filing_world):
     assert "One item needs more detail." in overview
     page = officer.get("/filing/test-cycle/c1").get_data(as_text=True)
     assert 'class="item card filing-item needs-change"' in page
-    assert "Please name the team&#39;s size." in page or "Please name the team's size." in page
+    assert "Please name the team&#39;s size." in page  # escaped, as every user text
     assert post(officer, "/filing/test-cycle/comments", item_id="c1.safety-team",
                 body="Twelve people; added to the narrative.").status_code == 303
     assert "Twelve people" in staff.get(REVIEW).get_data(as_text=True)
