@@ -64,6 +64,14 @@ def _target(cycle_slug: str, company_slug: str):
     return cycle, company, find_disclosure(company, cycle)
 
 
+def _started_target(cycle_slug: str, company_slug: str):
+    """As _target, for actions that need the disclosure to exist (404 when not started)."""
+    cycle, company, found = _target(cycle_slug, company_slug)
+    if found is None:
+        abort(404)
+    return cycle, company, found
+
+
 def _page(cycle, company, found, status: int = 200, **extra):
     return render_template(
         "review/disclosure.html", cycle=cycle, company=company, disclosure=found,
@@ -90,9 +98,7 @@ def _back(cycle, company, anchor: str = "") -> str:
 @bp.post("/<cycle_slug>/<company_slug>/comments")
 @login_required
 def comment(cycle_slug: str, company_slug: str):
-    cycle, company, found = _target(cycle_slug, company_slug)
-    if found is None:
-        abort(404)
+    cycle, company, found = _started_target(cycle_slug, company_slug)
     item_id = request.form.get("item_id") or None
     try:
         comment = services.add_comment(db.session, actor(), found, item_id,
@@ -113,9 +119,7 @@ def comment(cycle_slug: str, company_slug: str):
 @bp.post("/<cycle_slug>/<company_slug>/decision")
 @login_required
 def decide(cycle_slug: str, company_slug: str):
-    cycle, company, found = _target(cycle_slug, company_slug)
-    if found is None:
-        abort(404)
+    cycle, company, found = _started_target(cycle_slug, company_slug)
     try:
         action = Action(request.form.get("action", ""))
     except ValueError:
@@ -143,9 +147,7 @@ def decide(cycle_slug: str, company_slug: str):
 @bp.post("/<cycle_slug>/<company_slug>/publish")
 @login_required
 def publish_disclosure(cycle_slug: str, company_slug: str):
-    cycle, company, found = _target(cycle_slug, company_slug)
-    if found is None:
-        abort(404)
+    cycle, company, found = _started_target(cycle_slug, company_slug)
     try:
         publication = publish(db.session, actor(), found, utcnow())
     except TransitionNotAllowed as exc:
