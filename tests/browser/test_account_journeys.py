@@ -5,7 +5,7 @@ import re
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
-from tests.conftest import ARTIFACTS
+from tests.browser.helpers import screenshot, submit_sign_in
 from tracker.demo.services import DEMO_ADMIN, DEMO_PASSWORD
 
 NEW_EMAIL = "new.officer@company.example"
@@ -14,16 +14,8 @@ NEW_PASSWORD = "harbour lantern orchestra meadow"
 SIGN_IN_ERROR = "That e-mail address and password do not match an active account."
 
 
-def screenshot(page: Page, name: str) -> None:
-    ARTIFACTS.mkdir(exist_ok=True)
-    page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
-
-
 def sign_in(page: Page, base_url: str, email: str, password: str) -> None:
-    page.goto(base_url + "/sign-in")
-    page.get_by_label("E-mail address").fill(email)
-    page.get_by_label("Password").fill(password)
-    page.get_by_role("button", name="Sign in").click()
+    submit_sign_in(page, base_url, email, password)
 
 
 def account_nav(page: Page):

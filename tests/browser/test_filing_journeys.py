@@ -8,7 +8,15 @@ import pytest
 from flask import Flask
 from playwright.sync_api import Browser, Locator, Page, expect
 
-from tests.conftest import ARTIFACTS, PASSWORD, password_hash
+from tests.browser.helpers import (
+    heading,
+    item_card,
+    new_page,
+    officer_of,
+    screenshot,
+    submit_sign_in,
+)
+from tests.conftest import PASSWORD, password_hash
 from tracker.demo import content
 from tracker.demo.services import DEMO_CYCLE_SLUG, DEMO_PASSWORD
 
@@ -20,41 +28,13 @@ DRAFT_COMPANIES = content.companies()[19], content.companies()[20]
 AXE_RULES = {"runOnly": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]}
 
 
-def screenshot(page: Page, name: str) -> None:
-    ARTIFACTS.mkdir(exist_ok=True)
-    page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
-
-
-def officer_of(company: content.DemoCompany) -> str:
-    return f"officer@{company.slug}.example"
-
-
 def sign_in(page: Page, base_url: str, email: str, password: str = DEMO_PASSWORD) -> None:
-    page.goto(base_url + "/sign-in")
-    page.get_by_label("E-mail address").fill(email)
-    page.get_by_label("Password").fill(password)
-    page.get_by_role("button", name="Sign in").click()
+    submit_sign_in(page, base_url, email, password)
     expect(page).to_have_url(base_url + "/filing/")  # officers land on their filing
-
-
-def new_page(browser: Browser) -> Page:
-    """A page in a browser of its own: no cookies shared with any other."""
-    context = browser.new_context(locale="en-GB", viewport={"width": 1280, "height": 900})
-    page = context.new_page()
-    page.set_default_timeout(10_000)
-    return page
-
-
-def item_card(page: Page, item_id: str) -> Locator:
-    return page.locator(f'article[id="{item_id}"]')
 
 
 def save_state(card: Locator) -> Locator:
     return card.locator(".save-state")
-
-
-def heading(page: Page) -> Locator:
-    return page.get_by_role("heading", level=1)
 
 
 def checklist_items(app: Flask) -> dict[str, list]:

@@ -8,7 +8,14 @@ import sqlalchemy as sa
 from flask import Flask
 from playwright.sync_api import Browser, Locator, Page, expect
 
-from tests.conftest import ARTIFACTS
+from tests.browser.helpers import (
+    heading,
+    item_card,
+    new_page,
+    officer_of,
+    screenshot,
+    submit_sign_in,
+)
 from tracker.demo import content
 from tracker.demo.services import DEMO_CYCLE_SLUG, DEMO_PASSWORD, DEMO_STAFF
 
@@ -24,38 +31,10 @@ OFFICER_COMMENT = "Done: the budget is in the narrative now."
 ACCEPT_REASON = "Thank you, complete now."
 
 
-def screenshot(page: Page, name: str) -> None:
-    ARTIFACTS.mkdir(exist_ok=True)
-    page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
-
-
-def officer_of(company: content.DemoCompany) -> str:
-    return f"officer@{company.slug}.example"
-
-
-def new_page(browser: Browser) -> Page:
-    """A page in a browser of its own: no cookies shared with any other."""
-    context = browser.new_context(locale="en-GB", viewport={"width": 1280, "height": 900})
-    page = context.new_page()
-    page.set_default_timeout(10_000)
-    return page
-
-
 def sign_in(page: Page, base_url: str, email: str, password: str = DEMO_PASSWORD) -> None:
-    page.goto(base_url + "/sign-in")
-    page.get_by_label("E-mail address").fill(email)
-    page.get_by_label("Password").fill(password)
-    page.get_by_role("button", name="Sign in").click()
+    submit_sign_in(page, base_url, email, password)
     expect(page.get_by_role("navigation", name="Account")
            .get_by_role("button", name="Sign out")).to_be_visible()
-
-
-def heading(page: Page) -> Locator:
-    return page.get_by_role("heading", level=1)
-
-
-def item_card(page: Page, item_id: str) -> Locator:
-    return page.locator(f'article[id="{item_id}"]')
 
 
 def flash(page: Page) -> Locator:
