@@ -22,7 +22,7 @@ from flask import Flask
 from flask_migrate import upgrade
 
 from tracker import create_app
-from tracker.db import db
+from tracker.db import db, utcnow
 
 TEST_DATABASE = os.environ.get("TRACKER_TEST_DATABASE", "sqlite")
 POSTGRES_URL = os.environ.get("TRACKER_TEST_POSTGRES_URL",
@@ -280,7 +280,7 @@ def filing_world(app, accounts) -> dict:
         today = date.today()
         cycle = Cycle(slug="test-cycle", name_en="Test cycle", name_zh="测试周期",
                       checklist_version=version, opens_on=today - timedelta(days=10),
-                      due_on=today + timedelta(days=10))
+                      due_on=today + timedelta(days=10), opened_at=utcnow())
         disclosure = Disclosure(company_id=accounts.ids["company_a"], cycle=cycle,
                                 checklist_version=version, state=DisclosureState.DRAFT)
         response = ItemResponse(disclosure=disclosure, item_id="c1.safety-team",
@@ -297,3 +297,18 @@ def filing_world(app, accounts) -> dict:
         db.session.commit()
         return {"cycle": cycle.slug, "disclosure_a": disclosure.id, "response_a": response.id,
                 "attachment": attachment.id}
+
+
+def publish_as_is(app, disclosure_id: int) -> int:
+    """Publish a disclosure's current answers as review would (state set to accepted first, as
+    if staff had accepted them); returns the new version number."""
+    from tracker.disclosures.models import Disclosure
+    from tracker.domain.workflow import DisclosureState
+    from tracker.publication.services import publish
+
+    with app.app_context():
+        disclosure = db.session.get(Disclosure, disclosure_id)
+        disclosure.state = DisclosureState.ACCEPTED
+        publication = publish(db.session, None, disclosure, utcnow())
+        db.session.commit()
+        return publication.version

@@ -109,6 +109,8 @@ MATRIX: dict[tuple[str, str], Row] = {
     ("filing.submit", "POST"): Row("/filing/{cycle}/submit", officers_only(422)),  # incomplete
     ("filing.copy_forward", "POST"): Row("/filing/{cycle}/copy-forward",
                                          officers_only(404)),  # no earlier cycle
+    ("filing.start_correction", "POST"): Row("/filing/{cycle}/correction",
+                                             officers_only(409, officer_b=404)),  # a draft
     ("filing.preview", "POST"): Row("/filing/preview", signed_in(200)),
     ("ledger.index", "GET"): Row("/ledger/", everyone(200)),
     ("review.queue", "GET"): Row("/review/?cycle={cycle}", staff_only(200)),

@@ -35,4 +35,5 @@ ACTION_LABELS = {
     Action.REQUEST_CHANGES: _l("Request changes"),
     Action.ACCEPT: _l("Accept"),
     Action.PUBLISH: _l("Publish"),
+    Action.REOPEN: _l("Reopen for a correction"),
 }

@@ -360,16 +360,18 @@ def test_not_editable_when_the_cycle_has_closed(world):
     assert db.session.get(ItemResponse, world.ids["response_a"]).version == 1
 
 
-def test_open_from_the_opening_day_to_the_closing_day_inclusive(world):
+def test_open_from_its_opening_to_its_closing_day_inclusive(world):
     cycle = world.cycle
     today = utcnow().date()
     cycle.due_on = cycle.closes_on = today
     assert services.cycle_is_open(cycle, today)
     assert not services.cycle_is_open(cycle, today + timedelta(1))
-    assert services.cycle_is_open(cycle, cycle.opens_on)
-    assert not services.cycle_is_open(cycle, cycle.opens_on - timedelta(1))
     cycle.closes_on = None  # no closing date: late filing stays possible after the due date
     assert services.cycle_is_open(cycle, today + timedelta(365))
+    cycle.closed_at = utcnow()  # until an administrator closes it
+    assert not services.cycle_is_open(cycle, today)
+    cycle.closed_at = cycle.opened_at = None  # and not before they open it, whatever the dates
+    assert not services.cycle_is_open(cycle, today)
     db.session.rollback()
 
 
@@ -469,7 +471,7 @@ def make_cycle(world: World, slug: str, opens_days_ago: int) -> Cycle:
     opens = today - timedelta(opens_days_ago)
     cycle = Cycle(slug=slug, name_en=slug, name_zh=slug,
                   checklist_version=world.cycle.checklist_version, opens_on=opens,
-                  due_on=opens + timedelta(30))
+                  due_on=opens + timedelta(30), opened_at=utcnow())
     db.session.add(cycle)
     return cycle
 

@@ -22,7 +22,7 @@ import pytest
 import sqlalchemy as sa
 from flask_babel import format_datetime
 
-from tests.conftest import PNG, sign_in
+from tests.conftest import PNG, publish_as_is, sign_in
 from tracker.auth.models import Role, User
 from tracker.db import db, utcnow
 from tracker.disclosures.models import Attachment, Disclosure, ItemResponse, ResponseRevision
@@ -787,7 +787,7 @@ def test_no_one_outside_company_a_sees_its_confidential_note(app, accounts, fili
     assert SECRET not in officer_b.get(location(saved)).get_data(as_text=True)
     assert SECRET not in officer_b.get(f"{save_url(ITEM)}/history").get_data(as_text=True)
 
-    set_state(app, filing_world["disclosure_a"], DisclosureState.PUBLISHED)
+    publish_as_is(app, filing_world["disclosure_a"])
     public = ["/", "/companies/", "/companies/company-a",
               f"/companies/company-a?cycle={CYCLE}", "/checklist/"]
     anonymous = app.test_client()

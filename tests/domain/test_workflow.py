@@ -27,6 +27,8 @@ EXPECTED = {
     (S.SUBMITTED, A.REQUEST_CHANGES, W.STAFF): S.CHANGES_REQUESTED,
     (S.SUBMITTED, A.ACCEPT, W.STAFF): S.ACCEPTED,
     (S.ACCEPTED, A.PUBLISH, W.STAFF): S.PUBLISHED,
+    (S.PUBLISHED, A.REOPEN, W.OFFICER): S.DRAFT,
+    (S.PUBLISHED, A.REOPEN, W.STAFF): S.CHANGES_REQUESTED,
 }
 
 
@@ -67,6 +69,12 @@ REFUSED = [
     (S.ACCEPTED, A.REQUEST_CHANGES, W.STAFF),
     (S.PUBLISHED, A.PUBLISH, W.STAFF),
     (S.PUBLISHED, A.REQUEST_CHANGES, W.STAFF),
+    # only a published disclosure can be reopened for a correction
+    (S.DRAFT, A.REOPEN, W.OFFICER),
+    (S.SUBMITTED, A.REOPEN, W.STAFF),
+    (S.ACCEPTED, A.REOPEN, W.STAFF),
+    (S.ACCEPTED, A.REOPEN, W.OFFICER),
+    (S.CHANGES_REQUESTED, A.REOPEN, W.STAFF),
 ]
 
 
@@ -99,8 +107,8 @@ def test_every_combination_outside_the_table_is_refused():
     (S.CHANGES_REQUESTED, W.STAFF, set()),
     (S.ACCEPTED, W.OFFICER, set()),
     (S.ACCEPTED, W.STAFF, {A.PUBLISH}),
-    (S.PUBLISHED, W.OFFICER, set()),
-    (S.PUBLISHED, W.STAFF, set()),
+    (S.PUBLISHED, W.OFFICER, {A.REOPEN}),
+    (S.PUBLISHED, W.STAFF, {A.REOPEN}),
 ])
 def test_allowed_actions(state, actor, actions):
     assert allowed_actions(state, actor) == frozenset(actions)

@@ -4,6 +4,7 @@ import re
 
 import sqlalchemy as sa
 
+from tests.conftest import publish_as_is
 from tracker.companies.models import Company
 from tracker.db import db
 from tracker.disclosures.models import Disclosure, ItemResponse
@@ -175,6 +176,9 @@ def test_narrative_markdown_is_sanitised_on_the_page(client, demo, app):
         d.responses[0].evidence_links = [{"url": "javascript:alert(1)", "title": "Bad link"}]
         db.session.commit()
         slug = d.company.slug
+    # Live answers never reach the public: only once published (as a correction) do they show.
+    assert "<strong>Bold</strong>" not in client.get(f"/companies/{slug}").get_data(as_text=True)
+    assert publish_as_is(app, d.id) == 2
     html = client.get(f"/companies/{slug}").get_data(as_text=True)
     assert "<strong>Bold</strong>" in html
     assert "<script>alert" not in html

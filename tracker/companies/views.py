@@ -14,7 +14,8 @@ from tracker.companies.forms import CompanyForm
 from tracker.companies.models import Company
 from tracker.db import db
 from tracker.pagination import paginate
-from tracker.public.services import current_cycle, score
+from tracker.public.services import current_cycle
+from tracker.publication import queries
 
 bp = Blueprint("companies", __name__, url_prefix="/companies")
 
@@ -24,34 +25,43 @@ def index():
     session = db.session
     page = paginate(services.listed_companies_query())
     cycle = current_cycle(session, date.today())
-    published = services.published_scores(session, [c.id for c in page.items], cycle)
+    published = (queries.current_in_cycle(session, cycle, [c.id for c in page.items])
+                 if cycle else [])
     return render_template(
         "companies/index.html",
         page=page,
         cycle=cycle,
-        scored={company_id: score(d) for company_id, d in published.items()},
+        scored={p.publication.company_id: p for p in published},
     )
 
 
 @bp.get("/<slug>")
 def detail(slug: str):
+    """A company's published disclosure: the latest version of a cycle, or an earlier one."""
     session = db.session
     company = services.company_by_slug(session, slug)
     if company is None or not company.is_public_signatory:
         abort(404)
-    disclosures = services.published_disclosures(session, company)
-    wanted = request.args.get("cycle")
-    shown = next((d for d in disclosures if d.cycle.slug == wanted), None) if wanted else None
-    if wanted and shown is None:
+    history = queries.company_history(session, company)
+    wanted_cycle = request.args.get("cycle")
+    versions = (next((g for g in history if g[0].cycle.slug == wanted_cycle), None)
+                if wanted_cycle else (history[0] if history else None))
+    if wanted_cycle and versions is None:
         abort(404)
-    shown = shown or (disclosures[0] if disclosures else None)
+    shown = None
+    if versions:
+        wanted_version = request.args.get("version", type=int)
+        publication = (next((p for p in versions if p.version == wanted_version), None)
+                       if wanted_version is not None else versions[0])
+        if publication is None:
+            abort(404)
+        shown = queries.read(publication, queries.superseding(versions, publication))
     return render_template(
         "companies/detail.html",
         company=company,
-        disclosures=disclosures,
-        publication=services.latest_publication(session, shown) if shown else None,
-        shown=score(shown) if shown else None,
-        responses={r.item_id: r for r in shown.responses} if shown else {},
+        history=history,
+        versions=versions or [],
+        shown=shown,
     )
 
 

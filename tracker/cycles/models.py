@@ -1,12 +1,20 @@
 """A reporting cycle, such as the 2025 annual disclosure."""
 
 from datetime import date, datetime
+from enum import StrEnum
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from tracker.auth.models import User
 from tracker.checklists.models import ChecklistVersion
 from tracker.db import UTCDateTime, db, utcnow
+
+
+class CyclePhase(StrEnum):
+    PLANNED = "planned"  # created, not opened yet
+    OPEN = "open"
+    CLOSED = "closed"
 
 
 class Cycle(db.Model):
@@ -21,6 +29,10 @@ class Cycle(db.Model):
     due_on: Mapped[date]
     closes_on: Mapped[date | None]
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # Set when an administrator opens the cycle (every signatory gets its disclosure) and when
+    # they close it (no more filing; corrections of published disclosures still go through).
+    opened_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     checklist_version: Mapped[ChecklistVersion] = relationship(lazy="joined")
 
@@ -32,9 +44,33 @@ class Cycle(db.Model):
     def name(self, locale: str) -> str:
         return self.name_zh if str(locale).lower().startswith("zh") else self.name_en
 
+    @property
+    def phase(self) -> "CyclePhase":
+        if self.closed_at is not None:
+            return CyclePhase.CLOSED
+        return CyclePhase.OPEN if self.opened_at is not None else CyclePhase.PLANNED
+
     def days_left(self, today: date) -> int:
         """Days until the due date (negative once it has passed)."""
         return (self.due_on - today).days
 
     def __repr__(self) -> str:
         return f"<Cycle {self.slug}>"
+
+
+class DueDateExtension(db.Model):
+    """A company's due date moved for one cycle, by whom and why. The disclosure keeps the
+    current date; these rows keep every change."""
+
+    __tablename__ = "due_date_extensions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    disclosure_id: Mapped[int] = mapped_column(sa.ForeignKey("disclosures.id"), index=True)
+    previous_due_on: Mapped[date]
+    due_on: Mapped[date]
+    reason: Mapped[str] = mapped_column(sa.Text)
+    created_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    disclosure: Mapped["Disclosure"] = relationship()  # noqa: F821 (tracker.disclosures.models)
+    created_by: Mapped[User | None] = relationship()

@@ -91,6 +91,7 @@ def seed_demo(session: Session, checklists: list[LoadedChecklist], today: date) 
             slug=DEMO_CYCLE_SLUG, name_en="2025 annual disclosure", name_zh="2025年度披露",
             checklist_version=versions[DEMO_CHECKLIST],
             opens_on=today - timedelta(days=75), due_on=today + timedelta(days=21),
+            opened_at=datetime.combine(today - timedelta(days=75), time(9), tzinfo=UTC),
         )
         session.add(cycle)
         session.flush()

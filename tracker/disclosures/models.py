@@ -1,6 +1,6 @@
 """A company's disclosure for a cycle and its answer to each checklist item."""
 
-from datetime import datetime
+from datetime import date, datetime
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -29,6 +29,8 @@ class Disclosure(db.Model):
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
     submitted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     published_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # This company's due date when an administrator extended it; else the cycle's applies.
+    due_on: Mapped[date | None]
 
     company: Mapped[Company] = relationship()
     cycle: Mapped[Cycle] = relationship()
@@ -41,6 +43,10 @@ class Disclosure(db.Model):
         sa.UniqueConstraint("company_id", "cycle_id"),
         sa.Index("ix_disclosures_cycle_id_state", "cycle_id", "state"),
     )
+
+    @property
+    def effective_due_on(self) -> date:
+        return self.due_on or self.cycle.due_on
 
     def statuses(self) -> dict[str, Status | None]:
         """Item id -> status, for scoring."""

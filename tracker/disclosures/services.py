@@ -18,7 +18,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from tracker.audit.services import record
 from tracker.auth.models import User
 from tracker.companies.models import Company
-from tracker.cycles.models import Cycle
+from tracker.cycles.models import Cycle, CyclePhase
 from tracker.disclosures.models import Attachment, Disclosure, ItemResponse, ResponseRevision
 from tracker.disclosures.storage import StoredFile
 from tracker.domain.answers import (
@@ -118,14 +118,21 @@ def snapshot(response: ItemResponse) -> dict:
 
 
 def cycle_is_open(cycle: Cycle, today: date) -> bool:
-    return today >= cycle.opens_on and (cycle.closes_on is None or today <= cycle.closes_on)
+    """Filing is possible once an administrator opened the cycle, until they close it or its
+    closing date passes."""
+    return (cycle.phase is CyclePhase.OPEN
+            and (cycle.closes_on is None or today <= cycle.closes_on))
 
 
 def can_edit(disclosure: Disclosure, today: date) -> bool:
-    """Officers may change answers: not handed in (or returned to them), and the cycle open."""
+    """Officers may change answers: not handed in (or returned to them), and the cycle open.
+
+    A correction of a published disclosure may come after the cycle closed: it goes through
+    review again, so it stays editable whatever the dates.
+    """
     return (disclosure.state in (DisclosureState.NOT_STARTED, DisclosureState.DRAFT,
                                  DisclosureState.CHANGES_REQUESTED)
-            and cycle_is_open(disclosure.cycle, today))
+            and (disclosure.published_at is not None or cycle_is_open(disclosure.cycle, today)))
 
 
 # --- saving -------------------------------------------------------------------------------------

@@ -37,9 +37,10 @@ from tracker.disclosures.models import Attachment, Disclosure
 from tracker.domain.answers import Limits, missing_for_submission, progress
 from tracker.domain.diff import text_diff
 from tracker.domain.markdown import render_markdown
-from tracker.domain.workflow import DisclosureState, TransitionNotAllowed
+from tracker.domain.workflow import Action, Actor, DisclosureState, TransitionNotAllowed
 from tracker.links import external_url
 from tracker.public.services import current_cycle
+from tracker.publication import queries as publication_queries
 from tracker.review import mail as review_mail
 from tracker.review import services as review_services
 from tracker.review.messages import comment_message
@@ -129,6 +130,8 @@ def _render_overview(company, cycle: Cycle, disclosure: Disclosure | None, **ext
                            to_fix=_items_to_fix(disclosure),
                            transitions=review_services.transitions_of(db.session, disclosure)
                            if disclosure else [],
+                           published=publication_queries.versions_of(db.session, disclosure)
+                           if disclosure and disclosure.published_at else [],
                            **_progress_context(cycle, disclosure), **extra)
 
 
@@ -421,6 +424,36 @@ def copy_forward(cycle_slug: str):
     db.session.commit()
     flash(_("%(n)d answers were copied from %(cycle)s. Each is marked “carried over” until you "
             "confirm or change it.", n=copied, cycle=previous.cycle.name_en), "success")
+    return redirect(url_for("filing.overview", cycle_slug=cycle.slug), 303)
+
+
+@bp.post("/<cycle_slug>/correction")
+@login_required
+def start_correction(cycle_slug: str):
+    """Reopen the company's published disclosure to correct it (a reason is required)."""
+    company = officer_company()
+    cycle = cycle_or_404(cycle_slug)
+    disclosure = find_disclosure(company, cycle)
+    if disclosure is None:
+        abort(404)
+    try:
+        review_services.decide(db.session, actor(), disclosure, Action.REOPEN,
+                               request.form.get("reason", ""), utcnow(), who=Actor.OFFICER)
+    except (review_services.ReasonMissing, review_services.CommentRefused) as exc:
+        db.session.rollback()
+        error = (comment_message(exc) if isinstance(exc, review_services.CommentRefused)
+                 else _("Say what you are correcting: the alliance reads it."))
+        return _render_overview(company, cycle, disclosure, correction_error=error,
+                                correction_reason=request.form.get("reason", "")), 422
+    except TransitionNotAllowed:
+        db.session.rollback()
+        return render_template("errors/error.html", code=409, title=_("Not possible now"),
+                               message=_("Only a published disclosure can be reopened for a "
+                                         "correction.")), 409
+    db.session.commit()
+    flash(_("Correction started. Change the answers that were wrong and submit again; the "
+            "public keeps reading the published version until the correction is published."),
+          "success")
     return redirect(url_for("filing.overview", cycle_slug=cycle.slug), 303)
 
 

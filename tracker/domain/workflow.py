@@ -18,6 +18,9 @@ class Action(StrEnum):
     REQUEST_CHANGES = "request_changes"
     ACCEPT = "accept"
     PUBLISH = "publish"
+    # Start a correction of a published disclosure: it goes through review again and becomes a
+    # new published version; the public keeps reading the old one until then.
+    REOPEN = "reopen"
 
 
 class Actor(StrEnum):
@@ -39,6 +42,9 @@ TRANSITIONS: dict[tuple[DisclosureState, Action, Actor], DisclosureState] = {
         DisclosureState.CHANGES_REQUESTED,
     (DisclosureState.SUBMITTED, Action.ACCEPT, Actor.STAFF): DisclosureState.ACCEPTED,
     (DisclosureState.ACCEPTED, Action.PUBLISH, Actor.STAFF): DisclosureState.PUBLISHED,
+    # Officers correct their own published disclosure; staff ask them to (as with changes).
+    (DisclosureState.PUBLISHED, Action.REOPEN, Actor.OFFICER): DisclosureState.DRAFT,
+    (DisclosureState.PUBLISHED, Action.REOPEN, Actor.STAFF): DisclosureState.CHANGES_REQUESTED,
 }
 
 # States in which the company has handed in its answers (used for cycle progress).

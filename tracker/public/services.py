@@ -1,18 +1,21 @@
-"""Queries behind the public pages. Only published disclosures ever leave this module."""
+"""Queries behind the public home page: the current cycle, its progress, the signatories.
+
+What companies published is read from their snapshots (tracker.publication.queries).
+"""
 
 from collections import Counter
 from dataclasses import dataclass
 from datetime import date
 
 import sqlalchemy as sa
-from sqlalchemy.orm import Session, joinedload, selectinload
+from sqlalchemy.orm import Session
 
 from tracker.companies.models import Company
 from tracker.cycles.models import Cycle
 from tracker.disclosures.models import Disclosure
 from tracker.domain.checklist import Checklist
-from tracker.domain.scoring import Scorecard, score_disclosure
 from tracker.domain.workflow import SUBMITTED_OR_LATER, DisclosureState
+from tracker.publication.models import Publication
 
 
 def current_cycle(session: Session, today: date) -> Cycle | None:
@@ -64,44 +67,16 @@ class CycleProgress:
 
 
 def cycle_progress(session: Session, cycle: Cycle) -> CycleProgress:
+    """Disclosures per state, counting one with a published version as published even while
+    a correction of it is in progress (the public still reads the published version)."""
+    published = sa.select(Publication.disclosure_id).distinct().subquery()
     rows = session.execute(
-        sa.select(Disclosure.state, sa.func.count())
-        .where(Disclosure.cycle_id == cycle.id)
-        .group_by(Disclosure.state)
-    )
-    return CycleProgress(counts=Counter(dict(rows.all())))
-
-
-@dataclass(frozen=True)
-class ScoredDisclosure:
-    disclosure: Disclosure
-    scorecard: Scorecard
-
-    @property
-    def company(self) -> Company:
-        return self.disclosure.company
-
-
-def published_in_cycle(session: Session, cycle: Cycle) -> list[ScoredDisclosure]:
-    """Every published disclosure of a cycle with its scores, in two queries whatever the count."""
-    disclosures = session.scalars(
-        sa.select(Disclosure)
-        .join(Disclosure.company)
-        .where(Disclosure.cycle_id == cycle.id, Disclosure.state == DisclosureState.PUBLISHED,
-               Company.is_public_signatory)
-        .options(
-            joinedload(Disclosure.company),
-            joinedload(Disclosure.checklist_version),
-            selectinload(Disclosure.responses),
-        )
-        .order_by(Company.name_en)
-    ).unique()
-    return [score(d) for d in disclosures]
-
-
-def score(disclosure: Disclosure) -> ScoredDisclosure:
-    checklist = disclosure.checklist_version.checklist
-    return ScoredDisclosure(disclosure, score_disclosure(checklist, disclosure.statuses()))
+        sa.select(Disclosure.state, published.c.disclosure_id)
+        .outerjoin(published, published.c.disclosure_id == Disclosure.id)
+        .where(Disclosure.cycle_id == cycle.id))
+    return CycleProgress(counts=Counter(
+        DisclosureState.PUBLISHED if has_publication is not None else state
+        for state, has_publication in rows))
 
 
 def checklist_of(cycle: Cycle) -> Checklist:

@@ -9,6 +9,7 @@ from tracker.db import db
 from tracker.domain.crosswalk import describe_tag
 from tracker.domain.workflow import DisclosureState
 from tracker.public import services
+from tracker.publication import queries
 
 bp = Blueprint("public", __name__)
 
@@ -22,7 +23,7 @@ def home():
         cycle=cycle,
         checklist=services.checklist_of(cycle) if cycle else None,
         progress=services.cycle_progress(session, cycle) if cycle else None,
-        published=services.published_in_cycle(session, cycle) if cycle else [],
+        published=queries.current_in_cycle(session, cycle) if cycle else [],
         signatories=services.public_signatories(session),
         PUBLISHED=DisclosureState.PUBLISHED,
         states=list(DisclosureState),

@@ -125,16 +125,31 @@ def record_transition(session: Session, actor: User | None, disclosure: Disclosu
     return transition
 
 
+# What each side may decide with a reason: staff review and reopen, officers reopen their own.
+DECISIONS = {
+    WorkflowActor.STAFF: (Action.REQUEST_CHANGES, Action.ACCEPT, Action.REOPEN),
+    WorkflowActor.OFFICER: (Action.REOPEN,),
+}
+
+
 def decide(session: Session, actor: User, disclosure: Disclosure, action: Action, reason: str,
-           now: datetime) -> Transition:
-    """Request changes or accept, with a reason; TransitionNotAllowed when the state forbids."""
-    if action not in (Action.REQUEST_CHANGES, Action.ACCEPT):
-        raise TransitionNotAllowed(disclosure.state, action, WorkflowActor.STAFF)
+           now: datetime, who: WorkflowActor = WorkflowActor.STAFF) -> Transition:
+    """Request changes, accept, or reopen a published disclosure for a correction, with a
+    reason; TransitionNotAllowed when the state (or the side acting) forbids it.
+
+    Reopening keeps every published version as it is: the correction goes through review again
+    and is published as a new version that supersedes the last.
+    """
+    if action not in DECISIONS[who]:
+        raise TransitionNotAllowed(disclosure.state, action, who)
+    before = disclosure.state
+    after = next_state(before, action, who)  # the state decides first, then the reason
     reason = (reason or "").strip()
     if not reason:
         raise ReasonMissing()
-    before = disclosure.state
-    disclosure.state = next_state(before, action, WorkflowActor.STAFF)
+    if len(reason) > COMMENT_MAX_LENGTH:
+        raise CommentRefused("too_long")
+    disclosure.state = after
     transition = record_transition(session, actor, disclosure, action, before, reason, now)
     record(session, actor, f"disclosure.{action.value}", "disclosure", disclosure.id,
            {"reason": reason, "from": before.value, "to": disclosure.state.value})

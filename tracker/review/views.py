@@ -127,20 +127,25 @@ def decide(cycle_slug: str, company_slug: str):
     try:
         transition = services.decide(db.session, actor(), found, action,
                                      request.form.get("reason", ""), utcnow())
-    except services.ReasonMissing:
+    except (services.ReasonMissing, services.CommentRefused) as exc:
         db.session.rollback()
-        return _page(cycle, company, found, 422,
-                     decision_error=_("Give a reason: the company reads it."),
-                     decision_action=action.value)
+        error = (comment_message(exc) if isinstance(exc, services.CommentRefused)
+                 else _("Give a reason: the company reads it."))
+        return _page(cycle, company, found, 422, decision_error=error,
+                     decision_action=action.value, decision_reason=request.form.get("reason"))
     except TransitionNotAllowed as exc:
         db.session.rollback()
         return _not_allowed(exc)
-    if action is Action.REQUEST_CHANGES:
+    if action in (Action.REQUEST_CHANGES, Action.REOPEN):
         review_mail.notify_changes_requested(db.session, found, transition.reason,
                                              _officer_link(cycle, found, None))
     db.session.commit()
-    flash(_("Changes requested: the disclosure is back with the company.")
-          if action is Action.REQUEST_CHANGES else _("Accepted."), "success")
+    flash({Action.REQUEST_CHANGES: _("Changes requested: the disclosure is back with the "
+                                     "company."),
+           Action.ACCEPT: _("Accepted."),
+           Action.REOPEN: _("Reopened for a correction: the company can change its answers; "
+                            "the public keeps reading the published version until the "
+                            "correction is published.")}[action], "success")
     return redirect(_back(cycle, company), 303)
 
 

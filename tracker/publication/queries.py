@@ -1,0 +1,143 @@
+"""What the public reads: published versions, straight from their frozen snapshots.
+
+Public pages never read live answers. A company correcting a published disclosure edits a draft
+that nobody outside sees; the public keeps reading the latest published snapshot until the
+correction is itself published.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Session, joinedload
+
+from tracker.companies.models import Company
+from tracker.cycles.models import Cycle
+from tracker.disclosures.models import Disclosure
+from tracker.domain.checklist import Checklist
+from tracker.domain.scoring import Scorecard, score_disclosure
+from tracker.domain.statuses import Status
+from tracker.publication.models import Publication
+
+
+@dataclass(frozen=True)
+class PublishedItem:
+    """One item's answer as published (the same attribute names as a live answer)."""
+
+    item_id: str
+    status: Status | None
+    not_applicable_reason: str
+    narrative: str
+    evidence_links: list
+    structured: dict
+
+
+@dataclass(frozen=True)
+class PublishedVersion:
+    """A publication read back: its items, its scores, and whether a later version replaced it."""
+
+    publication: Publication
+    checklist: Checklist
+    items: dict[str, PublishedItem]
+    scorecard: Scorecard
+    superseded_by: Publication | None = None
+
+    @property
+    def company(self) -> Company:
+        return self.publication.company
+
+    @property
+    def cycle(self) -> Cycle:
+        return self.publication.cycle
+
+    @property
+    def version(self) -> int:
+        return self.publication.version
+
+    @property
+    def published_at(self) -> datetime:
+        return self.publication.published_at
+
+    @property
+    def is_superseded(self) -> bool:
+        return self.superseded_by is not None
+
+
+def read(publication: Publication, superseded_by: Publication | None = None) -> PublishedVersion:
+    """Turn a stored snapshot into what pages show."""
+    checklist = publication.disclosure.checklist_version.checklist
+    items = {}
+    for entry in publication.snapshot["items"]:
+        items[entry["id"]] = PublishedItem(
+            item_id=entry["id"],
+            status=Status(entry["status"]) if entry["status"] else None,
+            not_applicable_reason=entry.get("not_applicable_reason", ""),
+            narrative=entry.get("narrative", ""),
+            evidence_links=list(entry.get("evidence_links", [])),
+            structured=dict(entry.get("structured", {})),
+        )
+    statuses = {item_id: item.status for item_id, item in items.items()}
+    return PublishedVersion(publication, checklist, items, score_disclosure(checklist, statuses),
+                            superseded_by)
+
+
+def _with_context(query: sa.Select) -> sa.Select:
+    return query.options(
+        joinedload(Publication.company), joinedload(Publication.cycle),
+        joinedload(Publication.entry),
+        joinedload(Publication.disclosure).joinedload(Disclosure.checklist_version))
+
+
+def _latest_versions(cycle_id: int) -> sa.Subquery:
+    return (sa.select(Publication.company_id, sa.func.max(Publication.version).label("version"))
+            .where(Publication.cycle_id == cycle_id)
+            .group_by(Publication.company_id).subquery())
+
+
+def current_in_cycle(session: Session, cycle: Cycle,
+                     company_ids: list[int] | None = None) -> list[PublishedVersion]:
+    """The latest published version of each public signatory's disclosure in a cycle, by name.
+
+    One query whatever the number of companies; ``company_ids`` narrows it to a page of them.
+    """
+    latest = _latest_versions(cycle.id)
+    query = (sa.select(Publication)
+             .join(latest, sa.and_(Publication.company_id == latest.c.company_id,
+                                   Publication.version == latest.c.version))
+             .join(Company, Company.id == Publication.company_id)
+             .where(Publication.cycle_id == cycle.id, Company.is_public_signatory)
+             .order_by(Company.name_en))
+    if company_ids is not None:
+        query = query.where(Publication.company_id.in_(company_ids))
+    return [read(p) for p in session.scalars(_with_context(query)).unique()]
+
+
+def company_history(session: Session, company: Company) -> list[list[Publication]]:
+    """Every publication of a company, grouped per cycle (newest cycle first), newest version
+    first within a cycle. One query."""
+    publications = session.scalars(_with_context(
+        sa.select(Publication).join(Cycle, Cycle.id == Publication.cycle_id)
+        .where(Publication.company_id == company.id)
+        .order_by(Cycle.opens_on.desc(), Cycle.id.desc(), Publication.version.desc()))).unique()
+    groups: list[list[Publication]] = []
+    for publication in publications:
+        if groups and groups[-1][0].cycle_id == publication.cycle_id:
+            groups[-1].append(publication)
+        else:
+            groups.append([publication])
+    return groups
+
+
+def superseding(versions: list[Publication], publication: Publication) -> Publication | None:
+    """The version that replaced ``publication``, from its cycle's versions (newest first)."""
+    return next((p for p in versions if p.supersedes_id == publication.id), None)
+
+
+def versions_of(session: Session, disclosure: Disclosure) -> list[Publication]:
+    """A disclosure's published versions, newest first, with their ledger entries."""
+    return list(session.scalars(
+        sa.select(Publication).where(Publication.disclosure_id == disclosure.id)
+        .options(joinedload(Publication.entry))
+        .order_by(Publication.version.desc())))
