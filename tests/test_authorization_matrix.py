@@ -11,6 +11,7 @@ import sqlalchemy as sa
 
 from tests.conftest import csrf_token
 from tracker.auth.models import Role, User
+from tracker.cycles.models import Cycle
 from tracker.db import db, utcnow
 from tracker.outbox.models import MessageStatus, OutboxMessage
 
@@ -90,6 +91,18 @@ MATRIX: dict[tuple[str, str], Row] = {
     ("outbox.detail", "GET"): Row("/admin/outbox/{message}", admin_only(200)),
     ("outbox.retry", "POST"): Row("/admin/outbox/{message}/retry", admin_only(302)),
     ("audit.index", "GET"): Row("/admin/audit/", admin_only(200)),
+    # Cycles: {cycle_id} is the open test cycle; empty forms are refused, opening an open cycle
+    # is a 409, closing it works.
+    ("cycles.index", "GET"): Row("/admin/cycles/", admin_only(200)),
+    ("cycles.new", "GET"): Row("/admin/cycles/new", admin_only(200)),
+    ("cycles.new", "POST"): Row("/admin/cycles/new", admin_only(422)),
+    ("cycles.detail", "GET"): Row("/admin/cycles/{cycle_id}", admin_only(200)),
+    ("cycles.edit", "GET"): Row("/admin/cycles/{cycle_id}/edit", admin_only(200)),
+    ("cycles.edit", "POST"): Row("/admin/cycles/{cycle_id}/edit", admin_only(422)),
+    ("cycles.open_cycle", "POST"): Row("/admin/cycles/{cycle_id}/open", admin_only(409)),
+    ("cycles.close_cycle", "POST"): Row("/admin/cycles/{cycle_id}/close", admin_only(303)),
+    ("cycles.extend", "POST"): Row("/admin/cycles/{cycle_id}/extensions/{disclosure_a}",
+                                   admin_only(422)),
     # Filing: URLs name the cycle; the company is always the officer's own. {attachment} is a
     # file of company A: officer B must not learn it exists.
     ("filing.dashboard", "GET"): Row("/filing/", officers_only(200)),
@@ -149,7 +162,9 @@ def world(app, accounts, filing_world) -> dict[str, int]:
                                 next_attempt_at=utcnow())
         db.session.add_all([invitee, message])
         db.session.commit()
-        return accounts.ids | filing_world | {"invitee": invitee.id, "message": message.id}
+        cycle_id = db.session.scalar(sa.select(Cycle.id).filter_by(slug=filing_world["cycle"]))
+        return accounts.ids | filing_world | {"invitee": invitee.id, "message": message.id,
+                                              "cycle_id": cycle_id}
 
 
 def client_as(app, world, role: str):

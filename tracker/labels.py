@@ -2,6 +2,7 @@
 
 from flask_babel import lazy_gettext as _l
 
+from tracker.cycles.models import CyclePhase
 from tracker.domain.statuses import Status
 from tracker.domain.workflow import Action, DisclosureState
 from tracker.outbox.models import MessageStatus
@@ -36,4 +37,10 @@ ACTION_LABELS = {
     Action.ACCEPT: _l("Accept"),
     Action.PUBLISH: _l("Publish"),
     Action.REOPEN: _l("Reopen for a correction"),
+}
+
+PHASE_LABELS = {
+    CyclePhase.PLANNED: _l("Planned"),
+    CyclePhase.OPEN: _l("Open"),
+    CyclePhase.CLOSED: _l("Closed"),
 }

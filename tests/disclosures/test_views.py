@@ -110,11 +110,12 @@ def upload_url(item_id: str) -> str:
 
 def post_item(client, item_id: str, fields: dict | None = None, *, json: bool = False,
               page: str | None = None, version: str | None = None, extra: dict | None = None,
-              url: str | None = None):
+              url: str | None = None, form_url: str | None = None):
     """Post an item's form: the CSRF token and the version come from the page (the commitment
-    page unless another is given); ``fields`` are named without the item's prefix."""
+    page unless another is given) and its form posting to ``form_url`` (the test cycle's save
+    URL unless given); ``fields`` are named without the item's prefix."""
     html = page if page is not None else client.get(commitment_url(item_id)).get_data(as_text=True)
-    form = Forms(html).form(save_url(item_id))
+    form = Forms(html).form(form_url or save_url(item_id))
     p = prefix(item_id)
     data: dict = {f"{p}-csrf_token": csrf_from(form),
                   f"{p}-version": version if version is not None else form[f"{p}-version"][0]}

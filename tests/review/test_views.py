@@ -78,3 +78,16 @@ def test_queue_runs_a_fixed_number_of_queries(client, app, accounts, filing_worl
     with count_queries() as many:
         client.get("/review/?cycle=test-cycle")
     assert many.count == few.count
+
+
+def test_queue_searches_companies_and_sorts_by_due_date(client, app, accounts, filing_world):
+    sign_in(client, accounts.email("staff"))
+    found = client.get("/review/?cycle=test-cycle&q=company%20b").get_data(as_text=True)
+    assert ">Company B</a>" in found and ">Company A</a>" not in found
+    chinese = client.get("/review/?cycle=test-cycle&q=甲").get_data(as_text=True)
+    assert ">Company A</a>" in chinese and ">Company B</a>" not in chinese
+    none = client.get("/review/?cycle=test-cycle&q=zzz")
+    assert none.status_code == 200 and "No disclosure matches." in none.get_data(as_text=True)
+    by_due = client.get("/review/?cycle=test-cycle&sort=due").get_data(as_text=True)
+    assert by_due.index(">Company A</a>") < by_due.index(">Company B</a>")
+    assert 'value="due" selected' in by_due

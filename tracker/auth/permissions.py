@@ -42,6 +42,10 @@ def can_manage_companies(user: Actor) -> bool:
     return is_admin(user)
 
 
+def can_manage_cycles(user: Actor) -> bool:
+    return is_admin(user)
+
+
 def can_view_users(user: Actor) -> bool:
     return is_staff(user)
 

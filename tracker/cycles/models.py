@@ -6,7 +6,6 @@ from enum import StrEnum
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from tracker.auth.models import User
 from tracker.checklists.models import ChecklistVersion
 from tracker.db import UTCDateTime, db, utcnow
 
@@ -57,20 +56,3 @@ class Cycle(db.Model):
     def __repr__(self) -> str:
         return f"<Cycle {self.slug}>"
 
-
-class DueDateExtension(db.Model):
-    """A company's due date moved for one cycle, by whom and why. The disclosure keeps the
-    current date; these rows keep every change."""
-
-    __tablename__ = "due_date_extensions"
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    disclosure_id: Mapped[int] = mapped_column(sa.ForeignKey("disclosures.id"), index=True)
-    previous_due_on: Mapped[date]
-    due_on: Mapped[date]
-    reason: Mapped[str] = mapped_column(sa.Text)
-    created_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-
-    disclosure: Mapped["Disclosure"] = relationship()  # noqa: F821 (tracker.disclosures.models)
-    created_by: Mapped[User | None] = relationship()

@@ -18,8 +18,8 @@ from tracker.audit.services import changes, record
 from tracker.auth.models import User
 from tracker.checklists.models import ChecklistVersion
 from tracker.companies.models import Company
-from tracker.cycles.models import Cycle, CyclePhase, DueDateExtension
-from tracker.disclosures.models import Disclosure
+from tracker.cycles.models import Cycle, CyclePhase
+from tracker.disclosures.models import Disclosure, DueDateExtension
 from tracker.domain.workflow import DisclosureState
 
 REASON_MAX_LENGTH = 2_000

@@ -137,3 +137,21 @@ class Attachment(db.Model):
         sa.CheckConstraint("size > 0", name="size_positive"),
         sa.Index("ix_attachments_disclosure_id_item_id", "disclosure_id", "item_id"),
     )
+
+
+class DueDateExtension(db.Model):
+    """A company's due date moved for one cycle, by whom and why. The disclosure keeps the
+    current date; these rows keep every change."""
+
+    __tablename__ = "due_date_extensions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    disclosure_id: Mapped[int] = mapped_column(sa.ForeignKey("disclosures.id"), index=True)
+    previous_due_on: Mapped[date]
+    due_on: Mapped[date]
+    reason: Mapped[str] = mapped_column(sa.Text)
+    created_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    disclosure: Mapped[Disclosure] = relationship()
+    created_by: Mapped[User | None] = relationship()

@@ -58,9 +58,18 @@ def notify_published(session: Session, disclosure: Disclosure, version: int, lin
                  "published", disclosure=disclosure, version=version, link=link)
 
 
-def notify_reminder(session: Session, disclosure_company_id: int, cycle, days_left: int,
+def notify_reminder(session: Session, company_id: int, cycle, due_on, days_left: int,
                     link: str) -> int:
-    return _send(session, officers_of(session, disclosure_company_id), "reminder",
-                 f"披露将于 {cycle.due_on.isoformat()} 截止 / Your disclosure is due on "
-                 f"{cycle.due_on.isoformat()}", "reminder", cycle=cycle, days_left=days_left,
-                 link=link)
+    """Remind a company's officers of its due date (the cycle's, or its own when extended)."""
+    return _send(session, officers_of(session, company_id), "reminder",
+                 f"披露将于 {due_on.isoformat()} 截止 / Your disclosure is due on "
+                 f"{due_on.isoformat()}", "reminder", cycle=cycle, due_on=due_on,
+                 days_left=days_left, link=link)
+
+
+def notify_cycle_opened(session: Session, cycle, company_ids: list[int], link: str) -> int:
+    """Tell the officers of each company that a cycle is open for their disclosure."""
+    officers = [person for company_id in company_ids for person in officers_of(session, company_id)]
+    return _send(session, officers, "cycle_opened",
+                 f"{cycle.name_zh}已开放填报 / {cycle.name_en} is open for disclosures",
+                 "cycle_opened", cycle=cycle, link=link)

@@ -23,7 +23,7 @@ from tracker.review.models import Comment, Transition
 # States in which the company still owes its answers.
 OWED = frozenset({DisclosureState.NOT_STARTED, DisclosureState.DRAFT,
                   DisclosureState.CHANGES_REQUESTED})
-SORTS = ("company", "state", "updated")
+SORTS = ("company", "state", "due", "updated")
 
 
 @dataclass(frozen=True)
@@ -36,13 +36,22 @@ class QueueRow:
     def state(self) -> DisclosureState:
         return self.disclosure.state if self.disclosure else DisclosureState.NOT_STARTED
 
+    def due_on(self, cycle: Cycle) -> date:
+        """The company's due date: its extension if it has one, else the cycle's."""
+        return self.disclosure.effective_due_on if self.disclosure else cycle.due_on
+
+    @property
+    def extended(self) -> bool:
+        return self.disclosure is not None and self.disclosure.due_on is not None
+
     def overdue(self, cycle: Cycle, today: date) -> bool:
-        return self.state in OWED and today > cycle.due_on
+        return self.state in OWED and today > self.due_on(cycle)
 
 
 def queue(session: Session, cycle: Cycle, state: DisclosureState | None = None,
-          sort: str = "company") -> tuple[list[QueueRow], Counter]:
-    """Rows for every confirmed signatory (and any company with a disclosure), and counts."""
+          sort: str = "company", search: str = "") -> tuple[list[QueueRow], Counter]:
+    """Rows for every confirmed signatory (and any company with a disclosure), and counts by
+    state (before filtering). ``search`` keeps companies whose name or short name contains it."""
     disclosures = {d.company_id: d for d in session.scalars(
         sa.select(Disclosure).where(Disclosure.cycle_id == cycle.id)
         .options(selectinload(Disclosure.responses)))}
@@ -59,9 +68,16 @@ def queue(session: Session, cycle: Cycle, state: DisclosureState | None = None,
     counts = Counter(row.state for row in rows)
     if state is not None:
         rows = [r for r in rows if r.state is state]
+    needle = search.strip().casefold()
+    if needle:
+        rows = [r for r in rows if any(needle in name.casefold() for name in
+                                       (r.company.name_en, r.company.name_zh, r.company.slug))]
     order = list(DisclosureState)
     if sort == "state":
         rows.sort(key=lambda r: (order.index(r.state), r.company.name_en))
+    elif sort == "due":
+        # Owed disclosures first, the earliest due date first; handed-in ones after.
+        rows.sort(key=lambda r: (r.state not in OWED, r.due_on(cycle), r.company.name_en))
     elif sort == "updated":
         rows.sort(key=lambda r: (r.disclosure is None,
                                  -(r.disclosure.updated_at.timestamp() if r.disclosure else 0)))

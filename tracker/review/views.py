@@ -50,11 +50,12 @@ def queue():
     state = DisclosureState(state_arg) if state_arg in {s.value for s in DisclosureState} \
         else None
     sort = request.args.get("sort") if request.args.get("sort") in services.SORTS else "company"
-    rows, counts = services.queue(db.session, cycle, state, sort)
+    search = request.args.get("q", "")[:200]
+    rows, counts = services.queue(db.session, cycle, state, sort, search)
     cycles = db.session.scalars(sa.select(Cycle).order_by(Cycle.opens_on.desc())).all()
     return render_template("review/queue.html", cycle=cycle, cycles=cycles, rows=rows,
-                           counts=counts, state=state, sort=sort, today=date.today(),
-                           states=list(DisclosureState))
+                           counts=counts, state=state, sort=sort, search=search,
+                           today=date.today(), states=list(DisclosureState))
 
 
 def _target(cycle_slug: str, company_slug: str):

@@ -1,0 +1,202 @@
+"""Cycle administration: the list, create and edit, open, close, and due-date extensions."""
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import get_locale, ngettext
+from flask_babel import gettext as _
+from flask_login import login_required
+
+from tracker.auth import permissions as can
+from tracker.auth.login import actor, require
+from tracker.checklists.services import list_versions
+from tracker.cycles import services
+from tracker.cycles.forms import CycleForm, ExtensionForm
+from tracker.cycles.models import Cycle, CyclePhase
+from tracker.db import db, utcnow
+from tracker.disclosures.models import Disclosure
+from tracker.links import external_url
+from tracker.review.mail import notify_cycle_opened
+
+bp = Blueprint("cycles", __name__, url_prefix="/admin/cycles")
+
+CYCLE_MESSAGES = {
+    "slug_taken": lambda: _("Another cycle already uses this short name."),
+    "dates_out_of_order": lambda: _("Dates must run: opening, due, closing."),
+    "checklist_frozen": lambda: _("Disclosures were filed against this checklist version: it "
+                                  "cannot change any more."),
+}
+EXTENSION_MESSAGES = {
+    "reason_missing": lambda: _("Give a reason."),
+    "reason_too_long": lambda: _("The reason may have at most 2000 characters."),
+    "cycle_closed": lambda: _("The cycle is closed."),
+    "same_date": lambda: _("That is already the company's due date."),
+    "before_opening": lambda: _("The due date cannot be before the cycle opens."),
+    "after_closing": lambda: _("The due date cannot be after the cycle closes."),
+}
+
+
+def _require_admin() -> None:
+    require(can.can_manage_cycles(actor()))
+
+
+def _form(cycle: Cycle | None) -> CycleForm:
+    form = CycleForm(obj=cycle if request.method == "GET" else None)
+    form.checklist_version_id.choices = [
+        (v.id, f"{v.checklist.title.get(get_locale())} · {v.version}")
+        for v in list_versions(db.session)]
+    return form
+
+
+def _values(form: CycleForm) -> services.CycleValues:
+    return services.CycleValues(
+        slug=form.slug.data, name_en=form.name_en.data.strip(), name_zh=form.name_zh.data.strip(),
+        checklist_version_id=form.checklist_version_id.data, opens_on=form.opens_on.data,
+        due_on=form.due_on.data, closes_on=form.closes_on.data)
+
+
+@bp.get("/")
+@login_required
+def index():
+    _require_admin()
+    cycles = services.all_cycles(db.session)
+    counts = services.disclosure_counts(db.session, [c.id for c in cycles])
+    return render_template("cycles/index.html", cycles=cycles, counts=counts)
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@login_required
+def new():
+    _require_admin()
+    form = _form(None)
+    if request.method == "GET":
+        return render_template("cycles/form.html", form=form, cycle=None, frozen=False)
+    if not form.validate():
+        return render_template("cycles/form.html", form=form, cycle=None, frozen=False), 422
+    try:
+        cycle = services.create_cycle(db.session, actor(), _values(form))
+    except services.CycleError as exc:
+        db.session.rollback()
+        return _refused(form, None, False, exc)
+    db.session.commit()
+    flash(_("The cycle was created. Open it when companies should start filing."), "success")
+    return redirect(url_for("cycles.detail", cycle_id=cycle.id), 303)
+
+
+def _refused(form: CycleForm, cycle: Cycle | None, frozen: bool, exc: services.CycleError):
+    target = {"slug_taken": form.slug, "checklist_frozen": form.checklist_version_id}.get(
+        exc.code, form.due_on)
+    target.errors = [*target.errors, CYCLE_MESSAGES[exc.code]()]
+    return render_template("cycles/form.html", form=form, cycle=cycle, frozen=frozen), 422
+
+
+@bp.route("/<int:cycle_id>/edit", methods=["GET", "POST"])
+@login_required
+def edit(cycle_id: int):
+    _require_admin()
+    cycle = db.get_or_404(Cycle, cycle_id)
+    frozen = services.has_disclosures(db.session, cycle)
+    form = _form(cycle)
+    if frozen:
+        form.checklist_version_id.render_kw = {"disabled": True}
+        if request.method == "POST":
+            form.checklist_version_id.data = cycle.checklist_version_id
+    if request.method == "GET":
+        return render_template("cycles/form.html", form=form, cycle=cycle, frozen=frozen)
+    if frozen:
+        # A disabled select is not sent; the stored version stands in for validation.
+        form.checklist_version_id.raw_data = [str(cycle.checklist_version_id)]
+    if not form.validate():
+        return render_template("cycles/form.html", form=form, cycle=cycle, frozen=frozen), 422
+    try:
+        changed = services.update_cycle(db.session, actor(), cycle, _values(form))
+    except services.CycleError as exc:
+        db.session.rollback()
+        return _refused(form, cycle, frozen, exc)
+    db.session.commit()
+    flash(_("Saved.") if changed else _("Nothing was changed."), "success")
+    return redirect(url_for("cycles.detail", cycle_id=cycle.id), 303)
+
+
+def _detail(cycle: Cycle, status: int = 200, posted: ExtensionForm | None = None,
+            posted_for: int | None = None):
+    """The cycle page; ``posted`` is the extension form for ``posted_for`` sent back with its
+    errors (its details stay open)."""
+    disclosures, extensions = services.disclosures_with_extensions(db.session, cycle)
+    forms = {d.id: ExtensionForm(formdata=None, prefix=f"d{d.id}") for d in disclosures}
+    if posted is not None:
+        forms[posted_for] = posted
+    return render_template("cycles/detail.html", cycle=cycle, disclosures=disclosures,
+                           extensions=extensions, extension_forms=forms, posted_for=posted_for,
+                           PLANNED=CyclePhase.PLANNED, OPEN=CyclePhase.OPEN,
+                           CLOSED=CyclePhase.CLOSED), status
+
+
+@bp.get("/<int:cycle_id>")
+@login_required
+def detail(cycle_id: int):
+    _require_admin()
+    return _detail(db.get_or_404(Cycle, cycle_id))
+
+
+def _wrong_phase():
+    return render_template("errors/error.html", code=409, title=_("Not possible now"),
+                           message=_("Only a planned cycle can be opened, and only an open one "
+                                     "closed.")), 409
+
+
+@bp.post("/<int:cycle_id>/open")
+@login_required
+def open_cycle(cycle_id: int):
+    _require_admin()
+    cycle = db.get_or_404(Cycle, cycle_id)
+    try:
+        created = services.open_cycle(db.session, actor(), cycle, utcnow())
+    except services.WrongPhase:
+        db.session.rollback()
+        return _wrong_phase()
+    told = notify_cycle_opened(db.session, cycle, [d.company_id for d in created],
+                               external_url("filing.overview", cycle_slug=cycle.slug))
+    db.session.commit()
+    flash(ngettext("Opened: %(num)d company got its disclosure; %(told)d officers were told.",
+                   "Opened: %(num)d companies got their disclosures; %(told)d officers were "
+                   "told.", len(created), told=told), "success")
+    return redirect(url_for("cycles.detail", cycle_id=cycle.id), 303)
+
+
+@bp.post("/<int:cycle_id>/close")
+@login_required
+def close_cycle(cycle_id: int):
+    _require_admin()
+    cycle = db.get_or_404(Cycle, cycle_id)
+    try:
+        services.close_cycle(db.session, actor(), cycle, utcnow())
+    except services.WrongPhase:
+        db.session.rollback()
+        return _wrong_phase()
+    db.session.commit()
+    flash(_("Closed: nobody can file any more; handed-in disclosures can still be reviewed and "
+            "published."), "success")
+    return redirect(url_for("cycles.detail", cycle_id=cycle.id), 303)
+
+
+@bp.post("/<int:cycle_id>/extensions/<int:disclosure_id>")
+@login_required
+def extend(cycle_id: int, disclosure_id: int):
+    _require_admin()
+    cycle = db.get_or_404(Cycle, cycle_id)
+    disclosure = db.session.get(Disclosure, disclosure_id)
+    if disclosure is None or disclosure.cycle_id != cycle.id:
+        abort(404)
+    form = ExtensionForm(prefix=f"d{disclosure.id}")
+    if not form.validate():
+        return _detail(cycle, 422, form, disclosure.id)
+    try:
+        services.extend_due_date(db.session, actor(), disclosure, form.due_on.data,
+                                 form.reason.data)
+    except services.ExtensionRefused as exc:
+        db.session.rollback()
+        form.due_on.errors = [*form.due_on.errors, EXTENSION_MESSAGES[exc.code]()]
+        return _detail(cycle, 422, form, disclosure.id)
+    db.session.commit()
+    flash(_("%(company)s is now due on %(date)s.", company=disclosure.company.name_en,
+            date=disclosure.due_on.isoformat()), "success")
+    return redirect(url_for("cycles.detail", cycle_id=cycle.id) + f"#d{disclosure.id}", 303)
