@@ -91,6 +91,7 @@ MATRIX: dict[tuple[str, str], Row] = {
     ("outbox.detail", "GET"): Row("/admin/outbox/{message}", admin_only(200)),
     ("outbox.retry", "POST"): Row("/admin/outbox/{message}/retry", admin_only(302)),
     ("audit.index", "GET"): Row("/admin/audit/", admin_only(200)),
+    ("audit.export", "GET"): Row("/admin/audit/export.csv", admin_only(200)),
     # Cycles: {cycle_id} is the open test cycle; empty forms are refused, opening an open cycle
     # is a 409, closing it works.
     ("cycles.index", "GET"): Row("/admin/cycles/", admin_only(200)),

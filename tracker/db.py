@@ -62,3 +62,34 @@ def enum_column(enum_cls: type, name: str) -> sa.Enum:
         values_callable=lambda members: [m.value for m in members],
         validate_strings=True,
     )
+
+
+class AppendOnly:
+    """Mixin for records written once and never changed: the audit trail, the ledger and its
+    snapshots, answer revisions, workflow transitions, due-date extensions.
+
+    The session refuses to flush an update or a delete of one, so that no code path can rewrite
+    history by accident; audit events are also protected by database triggers
+    (tracker.audit.append_only), and the ledger by its hash chain.
+    """
+
+
+class AppendOnlyViolation(RuntimeError):
+    """Code tried to change or delete an append-only record."""
+
+
+def _columns_changed(obj: object) -> list[str]:
+    state = sa.inspect(obj)
+    return [attr.key for attr in state.mapper.column_attrs
+            if state.attrs[attr.key].history.has_changes()]
+
+
+@sa.event.listens_for(sa.orm.Session, "before_flush")
+def _refuse_changes_to_append_only(session, flush_context, instances) -> None:
+    for obj in session.deleted:
+        if isinstance(obj, AppendOnly):
+            raise AppendOnlyViolation(f"{type(obj).__name__} records cannot be deleted")
+    for obj in session.dirty:
+        if isinstance(obj, AppendOnly) and (changed := _columns_changed(obj)):
+            raise AppendOnlyViolation(
+                f"{type(obj).__name__} records cannot be changed (tried: {', '.join(changed)})")

@@ -7,7 +7,7 @@ import pytest
 import sqlalchemy as sa
 
 from tracker.audit.models import AuditEvent
-from tracker.db import db, utcnow
+from tracker.db import AppendOnlyViolation, db, utcnow
 from tracker.disclosures.models import Disclosure
 from tracker.domain.ledger import EntryKind
 from tracker.domain.workflow import DisclosureState, TransitionNotAllowed
@@ -103,7 +103,15 @@ def test_verify_catches_a_changed_narrative(runner, app, published):
         publication = db.session.scalar(sa.select(Publication))
         snapshot = json.loads(json.dumps(publication.snapshot))
         snapshot["items"][0]["narrative"] = "We have the best team."
+        # The application refuses to rewrite a publication...
         publication.snapshot = snapshot
+        with pytest.raises(AppendOnlyViolation):
+            db.session.commit()
+        db.session.rollback()
+        # ...so the change is made behind its back, straight in the table.
+        db.session.execute(sa.update(Publication.__table__)
+                           .where(Publication.__table__.c.id == publication.id)
+                           .values(snapshot=snapshot))
         db.session.commit()
     result = runner.invoke(args=["ledger", "verify"])
     assert result.exit_code == 1

@@ -6,10 +6,10 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from tracker.auth.models import User
-from tracker.db import JSONType, UTCDateTime, db, utcnow
+from tracker.db import AppendOnly, JSONType, UTCDateTime, db, utcnow
 
 
-class AuditEvent(db.Model):
+class AuditEvent(AppendOnly, db.Model):
     __tablename__ = "audit_events"
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -1,8 +1,15 @@
-"""Recording actions in the audit trail."""
+"""Recording actions in the audit trail, and reading it back filtered (page and CSV)."""
 
+import csv
+import io
+import json
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
-from sqlalchemy.orm import Session
+import sqlalchemy as sa
+from sqlalchemy.orm import Session, joinedload
 
 from tracker.audit.models import AuditEvent
 from tracker.auth.models import User
@@ -32,3 +39,81 @@ def _jsonable(value: Any) -> Any:
     if value is None or isinstance(value, bool | int | float | str):
         return value
     return str(value)
+
+
+# --- reading ------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class AuditFilters:
+    """What the administrator asked to see; empty fields do not filter."""
+
+    action: str = ""            # prefix, e.g. "disclosure." or "user.sign_in"
+    actor: str = ""             # part of the actor's email
+    object_type: str = ""
+    object_id: int | None = None
+    since: date | None = None   # inclusive, UTC days
+    until: date | None = None   # inclusive
+
+    @property
+    def active(self) -> bool:
+        return any((self.action, self.actor, self.object_type, self.object_id is not None,
+                    self.since, self.until))
+
+
+def filtered(filters: AuditFilters) -> sa.Select:
+    """Events matching ``filters``, newest first, with their actors."""
+    query = (sa.select(AuditEvent).options(joinedload(AuditEvent.actor))
+             .order_by(AuditEvent.id.desc()))
+    if filters.action:
+        query = query.where(AuditEvent.action.startswith(filters.action, autoescape=True))
+    if filters.actor:
+        query = query.where(AuditEvent.actor_id.in_(
+            sa.select(User.id).where(User.email.contains(filters.actor.lower(),
+                                                         autoescape=True))))
+    if filters.object_type:
+        query = query.where(AuditEvent.object_type == filters.object_type)
+    if filters.object_id is not None:
+        query = query.where(AuditEvent.object_id == filters.object_id)
+    if filters.since:
+        query = query.where(AuditEvent.at >= datetime.combine(filters.since, time(), UTC))
+    if filters.until:
+        query = query.where(
+            AuditEvent.at < datetime.combine(filters.until + timedelta(days=1), time(), UTC))
+    return query
+
+
+def object_types(session: Session) -> list[str]:
+    return list(session.scalars(sa.select(AuditEvent.object_type).distinct()
+                                .order_by(AuditEvent.object_type)))
+
+
+CSV_COLUMNS = ("id", "at_utc", "actor_email", "action", "object_type", "object_id", "details")
+
+
+def _cell(value: Any) -> str:
+    """A CSV cell that a spreadsheet will not run as a formula."""
+    text = "" if value is None else str(value)
+    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+
+
+def csv_lines(session: Session, query: sa.Select, batch: int = 500) -> Iterator[str]:
+    """The events of ``query`` as CSV text, a header then one line per event, read in batches
+    so that a long trail streams without being held in memory."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+
+    def flush() -> str:
+        text = buffer.getvalue()
+        buffer.seek(0)
+        buffer.truncate()
+        return text
+
+    writer.writerow(CSV_COLUMNS)
+    yield "\ufeff" + flush()  # a BOM, so that spreadsheet programs read UTF-8 (Chinese) right
+    for event in session.scalars(query.execution_options(yield_per=batch)):
+        writer.writerow([_cell(v) for v in (
+            event.id, event.at.astimezone(UTC).isoformat(),
+            event.actor.email if event.actor else "", event.action, event.object_type,
+            event.object_id, json.dumps(event.details, ensure_ascii=False, sort_keys=True))])
+        yield flush()

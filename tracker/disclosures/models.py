@@ -9,7 +9,7 @@ from tracker.auth.models import User
 from tracker.checklists.models import ChecklistVersion
 from tracker.companies.models import Company
 from tracker.cycles.models import Cycle
-from tracker.db import JSONType, UTCDateTime, db, enum_column, utcnow
+from tracker.db import AppendOnly, JSONType, UTCDateTime, db, enum_column, utcnow
 from tracker.domain.statuses import Status
 from tracker.domain.workflow import DisclosureState
 
@@ -91,7 +91,7 @@ class ItemResponse(db.Model):
         return f"<ItemResponse {self.item_id} {self.status}>"
 
 
-class ResponseRevision(db.Model):
+class ResponseRevision(AppendOnly, db.Model):
     """One saved change to an answer: who, when, and the answer before and after."""
 
     __tablename__ = "response_revisions"
@@ -139,7 +139,7 @@ class Attachment(db.Model):
     )
 
 
-class DueDateExtension(db.Model):
+class DueDateExtension(AppendOnly, db.Model):
     """A company's due date moved for one cycle, by whom and why. The disclosure keeps the
     current date; these rows keep every change."""
 

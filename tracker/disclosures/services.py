@@ -190,8 +190,13 @@ def save_answer(session: Session, actor: User, disclosure: Disclosure, item: Ite
         session.flush()
     except (StaleDataError, IntegrityError):
         raise EditConflict(item.id) from None
+    after = snapshot(response)
     session.add(ResponseRevision(response=response, version=response.version, changed_at=now,
-                                 changed_by=actor, before=before, after=snapshot(response)))
+                                 changed_by=actor, before=before, after=after))
+    record(session, actor, "answer.save", "disclosure", disclosure.id,
+           {"item": item.id, "version": response.version,
+            **{field: [before.get(field), value] for field, value in after.items()
+               if before.get(field) != value}})
     session.flush()
     return response
 

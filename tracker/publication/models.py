@@ -8,12 +8,12 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from tracker.auth.models import User
 from tracker.companies.models import Company
 from tracker.cycles.models import Cycle
-from tracker.db import JSONType, UTCDateTime, db, enum_column
+from tracker.db import AppendOnly, JSONType, UTCDateTime, db, enum_column
 from tracker.disclosures.models import Disclosure
 from tracker.domain.ledger import Entry, EntryKind
 
 
-class Publication(db.Model):
+class Publication(AppendOnly, db.Model):
     """A published version of a company's disclosure for a cycle: its public content, frozen."""
 
     __tablename__ = "publications"
@@ -38,7 +38,7 @@ class Publication(db.Model):
     __table_args__ = (sa.UniqueConstraint("company_id", "cycle_id", "version"),)
 
 
-class LedgerEntry(db.Model):
+class LedgerEntry(AppendOnly, db.Model):
     """One line of the public ledger. The hashed fields are stored exactly as hashed."""
 
     __tablename__ = "ledger_entries"

@@ -6,7 +6,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from tracker.auth.models import User
-from tracker.db import UTCDateTime, db, enum_column, utcnow
+from tracker.db import AppendOnly, UTCDateTime, db, enum_column, utcnow
 from tracker.disclosures.models import Disclosure
 from tracker.domain.workflow import Action, DisclosureState
 
@@ -30,7 +30,7 @@ class Comment(db.Model):
     __table_args__ = (sa.CheckConstraint("length(body) > 0", name="body_not_empty"),)
 
 
-class Transition(db.Model):
+class Transition(AppendOnly, db.Model):
     """One workflow step: who moved the disclosure from which state to which, when and why."""
 
     __tablename__ = "transitions"
