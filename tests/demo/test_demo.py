@@ -13,6 +13,7 @@ from tracker.demo import content
 from tracker.disclosures.models import Disclosure, ItemResponse
 from tracker.domain.statuses import Status
 from tracker.domain.workflow import DisclosureState
+from tracker.publication.models import Publication
 
 REAL_COMPANIES = ["alibaba", "baidu", "huawei", "tencent", "deepseek", "阿里", "百度", "华为",
                   "腾讯", "深度求索", "bytedance", "字节", "zhipu", "智谱", "sensetime", "商汤",
@@ -136,3 +137,21 @@ def test_every_demo_account_signs_in_with_the_printed_password(runner, app):
                            (f"officer@{first}.example", "/filing/")):
         response = sign_in(app.test_client(), email, DEMO_PASSWORD)
         assert response.headers["Location"] == landing, email
+
+
+def test_demo_shows_a_correction_and_its_superseded_version(demo, app, client):
+    with app.app_context():
+        corrected = db.session.scalars(
+            sa.select(Publication).where(Publication.supersedes_id.is_not(None))).all()
+        assert len(corrected) == 1
+        slug, cycle = corrected[0].company.slug, corrected[0].cycle.slug
+        first = db.session.get(Publication, corrected[0].supersedes_id)
+        assert first.published_at < corrected[0].published_at
+        assert "**Correction:**" not in str(first.snapshot)
+        assert "**Correction:**" in str(corrected[0].snapshot)
+    current = client.get(f"/companies/{slug}").get_data(as_text=True)
+    assert "Published version 2, ledger entry" in current
+    assert "<strong>Correction:</strong>" in current
+    old = client.get(f"/companies/{slug}?cycle={cycle}&version=1").get_data(as_text=True)
+    assert "Superseded: this is version 1" in old
+    assert "<strong>Correction:</strong>" not in old

@@ -132,10 +132,17 @@ def test_the_empty_ledger_says_so(client):
     assert "Nothing has been published yet." in client.get("/ledger/").get_data(as_text=True)
 
 
-def test_the_demo_publishes_through_the_ledger(runner, demo):
+def test_the_demo_publishes_through_the_ledger(runner, app, demo):
     result = runner.invoke(args=["ledger", "verify"])
     assert result.exit_code == 0
-    assert "ledger ok: 13 entries" in result.output
+    assert "ledger ok: 14 entries" in result.output  # 13 publications and one correction
+    with app.app_context():
+        kinds = db.session.scalars(sa.select(LedgerEntry.kind)
+                                   .order_by(LedgerEntry.sequence)).all()
+        assert kinds == [EntryKind.PUBLICATION] * 13 + [EntryKind.CORRECTION]
+        times = db.session.scalars(sa.select(LedgerEntry.published_at)
+                                   .order_by(LedgerEntry.sequence)).all()
+        assert times == sorted(times)
 
 
 def test_the_company_page_names_the_published_version_and_its_hash(client, app, published):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import random
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
@@ -17,11 +18,13 @@ from tracker.companies.models import Company
 from tracker.cycles.models import Cycle
 from tracker.demo import content
 from tracker.disclosures.models import Disclosure, ItemResponse, ResponseRevision
-from tracker.disclosures.services import snapshot
+from tracker.disclosures.services import answer_of, save_answer, snapshot, submit
+from tracker.domain.answers import Limits
 from tracker.domain.checklist import Checklist, Item, LoadedChecklist
 from tracker.domain.statuses import Status
-from tracker.domain.workflow import DisclosureState
+from tracker.domain.workflow import Action, Actor, DisclosureState
 from tracker.publication.services import publish
+from tracker.review.services import decide
 
 DEMO_CYCLE_SLUG = "2025-annual"
 # Every demo account signs in with this password; printed by `tracker demo`. Demo data only.
@@ -123,7 +126,33 @@ def seed_demo(session: Session, checklists: list[LoadedChecklist], today: date) 
     for disclosure in to_publish:
         disclosure.state = DisclosureState.ACCEPTED
         publish(session, reviewer, disclosure, disclosure.published_at)
+    if to_publish:
+        _correct(session, officers[to_publish[0].company.slug], reviewer, to_publish[0],
+                 min(to_publish[-1].published_at + timedelta(hours=6),
+                     datetime.combine(today, time(9), tzinfo=UTC)))
     return summary
+
+
+DEMO_CORRECTION = ("\n\n**Correction:** the figures above were restated after an internal "
+                   "audit; the earlier version understated the review's scope.")
+
+
+def _correct(session: Session, officer: User, reviewer: User, disclosure: Disclosure,
+             at: datetime) -> None:
+    """One company corrects its published disclosure through review, so the demo shows a
+    correction in the ledger and a superseded version on the public pages."""
+    decide(session, officer, disclosure, Action.REOPEN,
+           "Restating one answer after our internal audit.", at, who=Actor.OFFICER)
+    response = next(r for r in disclosure.responses if r.narrative)
+    item = disclosure.checklist_version.checklist.item(response.item_id)
+    answer = answer_of(response)
+    save_answer(session, officer, disclosure, item,
+                dataclasses.replace(answer, narrative=answer.narrative + DEMO_CORRECTION),
+                response.version, Limits(), at + timedelta(minutes=5))
+    submit(session, officer, disclosure, at + timedelta(minutes=10))
+    decide(session, reviewer, disclosure, Action.ACCEPT, "Correction checked.",
+           at + timedelta(minutes=40))
+    publish(session, reviewer, disclosure, at + timedelta(minutes=45))
 
 
 def _ensure_companies(session: Session, summary: DemoSummary) -> dict[str, Company]:
