@@ -64,8 +64,11 @@ def test_an_officer_corrects_a_published_disclosure(app, accounts, filing_world)
     assert "We have a team." in public and CORRECTED not in public
     assert "Published version 1, ledger entry" in public
 
-    # The correction goes through review again and is published as version 2.
+    # The correction goes through review again and is published as version 2; staff see it is
+    # a correction.
     assert post(officer, "/filing/test-cycle/submit").status_code == 303
+    review = staff.get(REVIEW).get_data(as_text=True)
+    assert "This is a correction of published version 1: publishing it adds version 2" in review
     assert post(staff, f"{REVIEW}/decision", action="accept",
                 reason="Correction checked.").status_code == 303
     assert post(staff, f"{REVIEW}/publish").status_code == 303

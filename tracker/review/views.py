@@ -24,6 +24,7 @@ from tracker.domain.workflow import Actor as WorkflowActor
 from tracker.labels import ACTION_LABELS, STATE_LABELS
 from tracker.links import external_url
 from tracker.public.services import current_cycle
+from tracker.publication import queries as publication_queries
 from tracker.publication.services import publish
 from tracker.review import mail as review_mail
 from tracker.review import services
@@ -82,6 +83,8 @@ def _page(cycle, company, found, status: int = 200, **extra):
         comments=services.comments_by_item(db.session, found) if found else {},
         actions=allowed_actions(found.state, WorkflowActor.STAFF) if found else frozenset(),
         transitions=services.transitions_of(db.session, found) if found else [],
+        published=publication_queries.versions_of(db.session, found)
+        if found and found.published_at else [],
         Action=Action, ACTION_LABELS=ACTION_LABELS, **extra), status
 
 
