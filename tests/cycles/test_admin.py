@@ -16,6 +16,7 @@ from tracker.cycles.models import Cycle, CyclePhase
 from tracker.db import db, utcnow
 from tracker.disclosures.models import Disclosure, DueDateExtension
 from tracker.outbox.models import OutboxMessage
+from tracker.public.services import current_cycle
 from tracker.review.reminders import send_reminders
 from tracker.review.services import queue
 
@@ -248,3 +249,17 @@ def test_the_cycle_pages_list_with_few_queries(app, admin, versions, count_queri
     assert counter.count <= 8, counter.statements
     with app.app_context():
         assert db.session.scalar(sa.select(sa.func.count()).select_from(ChecklistVersion)) == 2
+
+
+def test_a_planned_cycle_does_not_replace_the_one_under_way(app_ctx, accounts, filing_world,
+                                                            versions):
+    under_way = db.session.scalar(sa.select(Cycle).filter_by(slug="test-cycle"))
+    values = services.CycleValues(
+        slug="next", name_en="Next", name_zh="下一期", checklist_version_id=versions["2025.1"],
+        opens_on=TODAY, due_on=TODAY + timedelta(days=30), closes_on=None)
+    planned = services.create_cycle(db.session, None, values)
+    db.session.commit()
+    assert current_cycle(db.session, TODAY) == under_way
+    services.open_cycle(db.session, None, planned, utcnow())
+    db.session.commit()
+    assert current_cycle(db.session, TODAY) == planned

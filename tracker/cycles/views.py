@@ -1,7 +1,7 @@
 """Cycle administration: the list, create and edit, open, close, and due-date extensions."""
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
-from flask_babel import get_locale, ngettext
+from flask_babel import format_date, get_locale, ngettext
 from flask_babel import gettext as _
 from flask_login import login_required
 
@@ -197,6 +197,7 @@ def extend(cycle_id: int, disclosure_id: int):
         form.due_on.errors = [*form.due_on.errors, EXTENSION_MESSAGES[exc.code]()]
         return _detail(cycle, 422, form, disclosure.id)
     db.session.commit()
-    flash(_("%(company)s is now due on %(date)s.", company=disclosure.company.name_en,
-            date=disclosure.due_on.isoformat()), "success")
+    flash(_("%(company)s is now due on %(date)s.",
+            company=disclosure.company.name(str(get_locale())),
+            date=format_date(disclosure.due_on)), "success")
     return redirect(url_for("cycles.detail", cycle_id=cycle.id) + f"#d{disclosure.id}", 303)

@@ -19,13 +19,14 @@ from tracker.publication.models import Publication
 
 
 def current_cycle(session: Session, today: date) -> Cycle | None:
-    """The cycle opened most recently on or before today; else the next one to open."""
-    opened = session.scalar(
-        sa.select(Cycle).where(Cycle.opens_on <= today).order_by(Cycle.opens_on.desc()).limit(1)
-    )
-    if opened is not None:
-        return opened
-    return session.scalar(sa.select(Cycle).order_by(Cycle.opens_on).limit(1))
+    """The cycle companies are filing in or last filed in: of the cycles an administrator has
+    opened, the one opening latest on or before today; else the latest opened one; else the
+    next planned cycle (so a cycle created ahead never hides the one under way)."""
+    opened = sa.select(Cycle).where(Cycle.opened_at.is_not(None))
+    return (session.scalar(opened.where(Cycle.opens_on <= today)
+                           .order_by(Cycle.opens_on.desc()).limit(1))
+            or session.scalar(opened.order_by(Cycle.opens_on.desc()).limit(1))
+            or session.scalar(sa.select(Cycle).order_by(Cycle.opens_on).limit(1)))
 
 
 def public_signatories(session: Session) -> list[Company]:
