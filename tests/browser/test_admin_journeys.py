@@ -14,20 +14,22 @@ from flask import Flask
 from playwright.sync_api import Browser, Locator, Page, expect
 
 from tests.browser.helpers import (
+    AXE_RULES,
+    CYCLE,
+    NARRATIVE,
+    SAVED,
+    flash,
     heading,
     item_card,
+    narrated_item,
     new_page,
     officer_of,
     screenshot,
-    submit_sign_in,
+    sign_in,
 )
 from tracker.demo import content
-from tracker.demo.services import DEMO_ADMIN, DEMO_CYCLE_SLUG, DEMO_PASSWORD, DEMO_STAFF
+from tracker.demo.services import DEMO_ADMIN, DEMO_STAFF
 
-CYCLE = DEMO_CYCLE_SLUG
-SAVED = re.compile(r"^Saved\b")  # "Saved 3/5/25, 10:04 AM"; not "Saving…"
-NARRATIVE = "Public narrative (Markdown)"
-AXE_RULES = {"runOnly": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]}
 REQUIRED = "This field is required."
 
 NEW_CYCLE = {"Name in English": "2026 annual disclosure", "Name in Chinese": "2026年度披露",
@@ -38,14 +40,8 @@ CORRECTED_NARRATIVE = "Corrected: our safety team has 9 full-time people, not 18
 ACCEPT_REASON = "The correction is clear, thank you."
 
 
-def sign_in(page: Page, base_url: str, email: str, password: str = DEMO_PASSWORD) -> None:
-    submit_sign_in(page, base_url, email, password)
-    expect(page.get_by_role("navigation", name="Account")
-           .get_by_role("button", name="Sign out")).to_be_visible()
 
 
-def flash(page: Page) -> Locator:
-    return page.locator(".flashes")
 
 
 def admin_nav(page: Page) -> Locator:
@@ -189,7 +185,7 @@ def test_administrator_creates_opens_extends_and_closes_a_cycle(page: Page, live
     reason.fill(EXTENSION_REASON)
     row.get_by_role("button", name="Extend", exact=True).click()
     expect(flash(page)).to_contain_text(
-        f"{company.name_en} is now due on {new_due.isoformat()}.")
+        f"{company.name_en} is now due on {shown_date(new_due)}.")
     expect(page).to_have_url(re.compile(re.escape(live_server + cycle_path) + r"#d\d+$"))
     row = page.get_by_role("region", name="Companies and due dates").get_by_role("row").filter(
         has=page.get_by_role("rowheader", name=company.name_en, exact=True))
@@ -254,28 +250,6 @@ def published_once(app: Flask) -> content.DemoCompany:
     return next(c for c in content.companies() if c.slug == slugs[0])
 
 
-def narrated_item(app: Flask, company: content.DemoCompany) -> tuple[str, str]:
-    """(item id, commitment id) of the first item the company answered with a narrative."""
-    from tracker.companies.models import Company
-    from tracker.cycles.models import Cycle
-    from tracker.db import db
-    from tracker.demo.services import DEMO_CHECKLIST
-    from tracker.disclosures.models import Disclosure, ItemResponse
-
-    loaded = next(c for c in app.extensions["tracker.checklist_files"]
-                  if c.checklist.key == DEMO_CHECKLIST)
-    with app.app_context():
-        narrated = set(db.session.scalars(
-            sa.select(ItemResponse.item_id).join(Disclosure)
-            .join(Company, Company.id == Disclosure.company_id)
-            .join(Cycle, Cycle.id == Disclosure.cycle_id)
-            .where(Company.slug == company.slug, Cycle.slug == CYCLE,
-                   ItemResponse.narrative.is_not(None), ItemResponse.narrative != "")))
-    for commitment in loaded.checklist.commitments:
-        for item in commitment.items:
-            if item.id in narrated:
-                return item.id, commitment.id
-    raise AssertionError(f"{company.slug} answered no item with a narrative")
 
 
 def test_officer_corrects_a_published_disclosure(browser: Browser, page: Page, live_server,
@@ -434,6 +408,7 @@ def test_administrator_filters_the_audit_trail_and_downloads_it(page: Page, live
     from tracker.db import db
 
     prefix = "disclosure."
+    sign_in(page, live_server, DEMO_ADMIN)  # (signing in is recorded too)
     with app.app_context():
         actions = dict(db.session.execute(
             sa.select(AuditEvent.action, sa.func.count()).group_by(AuditEvent.action)).all())
@@ -441,7 +416,6 @@ def test_administrator_filters_the_audit_trail_and_downloads_it(page: Page, live
     assert matching and matching < sum(actions.values())  # the filter leaves some out
     assert len([a for a in actions if a.startswith(prefix)]) > 1  # a prefix, not one action
 
-    sign_in(page, live_server, DEMO_ADMIN)
     admin_nav(page).get_by_role("link", name="Audit trail").click()
     expect(page).to_have_url(f"{live_server}/admin/audit/")
     expect(heading(page)).to_have_text("Audit trail")

@@ -9,6 +9,10 @@ from flask import Flask
 from playwright.sync_api import Browser, Locator, Page, expect
 
 from tests.browser.helpers import (
+    AXE_RULES,
+    CYCLE,
+    NARRATIVE,
+    SAVED,
     heading,
     item_card,
     new_page,
@@ -18,14 +22,10 @@ from tests.browser.helpers import (
 )
 from tests.conftest import PASSWORD, password_hash
 from tracker.demo import content
-from tracker.demo.services import DEMO_CYCLE_SLUG, DEMO_PASSWORD
+from tracker.demo.services import DEMO_PASSWORD
 
-CYCLE = DEMO_CYCLE_SLUG
-SAVED = re.compile(r"^Saved\b")  # "Saved 3/5/25, 10:04 AM"; not "Saving…"
-NARRATIVE = "Public narrative (Markdown)"
 NOT_STARTED_COMPANY = content.companies()[21]
 DRAFT_COMPANIES = content.companies()[19], content.companies()[20]
-AXE_RULES = {"runOnly": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]}
 
 
 def sign_in(page: Page, base_url: str, email: str, password: str = DEMO_PASSWORD) -> None:

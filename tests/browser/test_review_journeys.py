@@ -4,24 +4,24 @@ the public finds the published disclosure and its ledger entry."""
 
 import re
 
-import sqlalchemy as sa
-from flask import Flask
-from playwright.sync_api import Browser, Locator, Page, expect
+from playwright.sync_api import Browser, Page, expect
 
 from tests.browser.helpers import (
+    CYCLE,
+    NARRATIVE,
+    SAVED,
+    flash,
     heading,
     item_card,
+    narrated_item,
     new_page,
     officer_of,
     screenshot,
-    submit_sign_in,
+    sign_in,
 )
 from tracker.demo import content
-from tracker.demo.services import DEMO_CYCLE_SLUG, DEMO_PASSWORD, DEMO_STAFF
+from tracker.demo.services import DEMO_STAFF
 
-CYCLE = DEMO_CYCLE_SLUG
-SAVED = re.compile(r"^Saved\b")  # "Saved 3/5/25, 10:04 AM"; not "Saving…"
-NARRATIVE = "Public narrative (Markdown)"
 SUBMITTED_COMPANY = content.companies()[15]
 
 STAFF_COMMENT = "Please name the team's budget for this year."
@@ -31,43 +31,15 @@ OFFICER_COMMENT = "Done: the budget is in the narrative now."
 ACCEPT_REASON = "Thank you, complete now."
 
 
-def sign_in(page: Page, base_url: str, email: str, password: str = DEMO_PASSWORD) -> None:
-    submit_sign_in(page, base_url, email, password)
-    expect(page.get_by_role("navigation", name="Account")
-           .get_by_role("button", name="Sign out")).to_be_visible()
 
 
-def flash(page: Page) -> Locator:
-    return page.locator(".flashes")
 
 
-def answered_item(app: Flask, company: content.DemoCompany) -> tuple[str, str]:
-    """(item id, commitment id) of the first item the company answered with a narrative."""
-    from tracker.companies.models import Company
-    from tracker.cycles.models import Cycle
-    from tracker.db import db
-    from tracker.demo.services import DEMO_CHECKLIST
-    from tracker.disclosures.models import Disclosure, ItemResponse
-
-    loaded = next(c for c in app.extensions["tracker.checklist_files"]
-                  if c.checklist.key == DEMO_CHECKLIST)
-    with app.app_context():
-        narrated = set(db.session.scalars(
-            sa.select(ItemResponse.item_id).join(Disclosure)
-            .join(Company, Company.id == Disclosure.company_id)
-            .join(Cycle, Cycle.id == Disclosure.cycle_id)
-            .where(Company.slug == company.slug, Cycle.slug == CYCLE,
-                   ItemResponse.narrative.is_not(None), ItemResponse.narrative != "")))
-    for commitment in loaded.checklist.commitments:
-        for item in commitment.items:
-            if item.id in narrated:
-                return item.id, commitment.id
-    raise AssertionError(f"{company.slug} answered no item with a narrative")
 
 
 def test_the_whole_review_loop(browser: Browser, page: Page, live_server, app):
     company = SUBMITTED_COMPANY
-    item_id, commitment_id = answered_item(app, company)
+    item_id, commitment_id = narrated_item(app, company)
     review_url = f"{live_server}/review/{CYCLE}/{company.slug}"
     staff = page
     officer = new_page(browser)

@@ -263,3 +263,22 @@ def test_a_planned_cycle_does_not_replace_the_one_under_way(app_ctx, accounts, f
     services.open_cycle(db.session, None, planned, utcnow())
     db.session.commit()
     assert current_cycle(db.session, TODAY) == planned
+
+
+def test_officers_see_their_extended_due_date(app, accounts, filing_world):
+    with app.app_context():
+        disclosure = db.session.get(Disclosure, filing_world["disclosure_a"])
+        disclosure.cycle.due_on = TODAY - timedelta(days=2)  # the cycle's date has passed
+        services.extend_due_date(db.session, None, disclosure, TODAY + timedelta(days=5),
+                                 "Board meeting.")
+        db.session.commit()
+    officer = app.test_client()
+    sign_in(officer, accounts.email("officer_a"))
+    dashboard = officer.get("/filing/").get_data(as_text=True)
+    assert "(extended)" in dashboard and "5 days left" in dashboard
+    assert "overdue" not in dashboard
+    overview = officer.get("/filing/test-cycle/").get_data(as_text=True)
+    assert "(extended)" in overview
+    other = app.test_client()
+    sign_in(other, accounts.email("officer_b"))
+    assert "2 days overdue" in other.get("/filing/").get_data(as_text=True)

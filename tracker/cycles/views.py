@@ -41,7 +41,7 @@ def _require_admin() -> None:
 def _form(cycle: Cycle | None) -> CycleForm:
     form = CycleForm(obj=cycle if request.method == "GET" else None)
     form.checklist_version_id.choices = [
-        (v.id, f"{v.checklist.title.get(get_locale())} · {v.version}")
+        (v.id, f"{v.version} · {v.checklist.title.get(get_locale())}")
         for v in list_versions(db.session)]
     return form
 
