@@ -103,6 +103,9 @@ def test_an_officer_corrects_a_published_disclosure(app, accounts, filing_world)
     assert app.test_client().get(f"{COMPANY_PAGE}?cycle=test-cycle&version=3").status_code == 404
     ledger = app.test_client().get("/ledger/").get_data(as_text=True)
     assert ledger.count('id="entry-') == 2
+    assert 'href="/companies/company-a?cycle=test-cycle&amp;version=1"' in ledger
+    assert 'href="/companies/company-a?cycle=test-cycle&amp;version=2"' in ledger
+    assert '<a class="tag" href="#entry-1">correction of #1</a>' in ledger
 
 
 def test_staff_reopen_a_published_disclosure_and_the_officers_are_told(app, accounts,
