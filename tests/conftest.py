@@ -67,6 +67,8 @@ def make_app(database_url: str, instance_path: Path, **extra) -> Flask:
         "SQLALCHEMY_DATABASE_URI": database_url,
         "SECRET_KEY": "test-secret-key",
         "INSTANCE_PATH": str(instance_path),
+        # Publishing renders two PDFs (about 2 s); tests of reports turn it back on.
+        "RENDER_REPORTS_ON_PUBLISH": False,
         **extra,
     })
 

@@ -127,6 +127,12 @@ MATRIX: dict[tuple[str, str], Row] = {
                                              officers_only(409, officer_b=404)),  # a draft
     ("filing.preview", "POST"): Row("/filing/preview", signed_in(200)),
     ("ledger.index", "GET"): Row("/ledger/", everyone(200)),
+    # Reports: nothing of company A is published in this world; its draft is for its officers
+    # and staff (officer B has no disclosure of their own in the cycle).
+    ("reports.published", "GET"): Row("/companies/company-a/report.pdf", everyone(404)),
+    ("reports.officer_draft", "GET"): Row("/filing/{cycle}/report.pdf",
+                                          officers_only(200, officer_b=404)),
+    ("reports.staff_draft", "GET"): Row("/review/{cycle}/company-a/report.pdf", staff_only(200)),
     ("review.queue", "GET"): Row("/review/?cycle={cycle}", staff_only(200)),
     ("review.disclosure", "GET"): Row("/review/{cycle}/company-a", staff_only(200)),
     # An empty decision or comment: refused with a message (the draft is not submitted, so a

@@ -78,11 +78,12 @@ def _register_blueprints(app: Flask) -> None:
     from tracker.outbox.views import bp as outbox_bp
     from tracker.public.views import bp as public_bp
     from tracker.publication.views import bp as ledger_bp
+    from tracker.reports.views import bp as reports_bp
     from tracker.review.views import bp as review_bp
     from tracker.users.views import bp as users_bp
 
     for blueprint in (public_bp, companies_bp, auth_bp, users_bp, admin_companies_bp,
-                      outbox_bp, audit_bp, filing_bp, ledger_bp, review_bp, cycles_bp):
+                      outbox_bp, audit_bp, filing_bp, ledger_bp, review_bp, cycles_bp, reports_bp):
         app.register_blueprint(blueprint)
 
 def _register_models() -> None:
@@ -95,4 +96,5 @@ def _register_models() -> None:
     from tracker.disclosures import models as _disclosures  # noqa: F401
     from tracker.outbox import models as _outbox  # noqa: F401
     from tracker.publication import models as _publication  # noqa: F401
+    from tracker.reports import models as _reports  # noqa: F401
     from tracker.review import models as _review  # noqa: F401

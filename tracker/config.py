@@ -47,6 +47,10 @@ DEFAULTS = {
     "ATTACHMENTS_TOTAL_SIZE": 200 * 1024 * 1024,
     "ATTACHMENT_TYPES": ["pdf", "png", "jpg", "gif", "webp", "docx", "xlsx", "pptx", "odt",
                          "ods", "odp"],
+    # Rendered PDF reports, stored once by content hash (default instance/reports); a published
+    # version's reports are rendered when it is published (else at the first download).
+    "REPORT_DIR": None,
+    "RENDER_REPORTS_ON_PUBLISH": True,
     # Answer limits: characters per narrative, note and reason; links per item.
     "NARRATIVE_MAX_LENGTH": 20_000,
     "NOTE_MAX_LENGTH": 5_000,
@@ -65,6 +69,7 @@ ENVIRONMENT = {
     "TRACKER_BASE_URL": "BASE_URL",
     "TRACKER_PROXY_HOPS": "PROXY_HOPS",
     "TRACKER_UPLOAD_DIR": "UPLOAD_DIR",
+    "TRACKER_REPORT_DIR": "REPORT_DIR",
     "TRACKER_RATELIMIT_STORAGE_URI": "RATELIMIT_STORAGE_URI",
     "TRACKER_MAIL_SERVER": "MAIL_SERVER",
     "TRACKER_MAIL_PORT": "MAIL_PORT",
@@ -103,6 +108,8 @@ def configure(app: Flask, test_config: dict | None) -> None:
     app.config["SQLALCHEMY_DATABASE_URI"] = database_url(app.config["SQLALCHEMY_DATABASE_URI"])
     if not app.config.get("UPLOAD_DIR"):
         app.config["UPLOAD_DIR"] = str(Path(app.instance_path) / "uploads")
+    if not app.config.get("REPORT_DIR"):
+        app.config["REPORT_DIR"] = str(Path(app.instance_path) / "reports")
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = instance_secret_key(Path(app.instance_path))
 

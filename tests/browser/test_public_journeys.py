@@ -31,7 +31,7 @@ def test_home_page_shows_the_heatmap_and_links_to_a_company(page: Page, live_ser
     name = first_company.inner_text()
     first_company.click()
     expect(page.get_by_role("heading", level=1)).to_contain_text(name)
-    expect(page.get_by_text("Score per commitment")).to_be_attached()
+    expect(page.get_by_text("Score per commitment", exact=True)).to_be_attached()
     expect(page.locator("article.item")).to_have_count(31)
 
 
@@ -98,3 +98,26 @@ def test_pages_have_no_accessibility_violations(page: Page, live_server, path, l
     page.goto(live_server + path)
     results = Axe().run(page, options={"runOnly": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]})
     assert results.violations_count == 0, results.generate_report()
+
+
+def test_company_page_draws_the_score_chart_and_offers_its_pdf(page: Page, live_server):
+    page.goto(live_server + "/companies/")
+    page.get_by_role("row").filter(has_not_text="not yet published").nth(1) \
+        .get_by_role("link").click()
+    chart = page.get_by_role("img", name="Score per commitment, 0 to 100")
+    expect(chart).to_be_visible()
+    box = chart.bounding_box()
+    assert box["width"] > 300 and box["height"] > 150  # drawn at a readable size
+    expect(chart.locator("rect")).not_to_have_count(0)
+    chart.screenshot(path=str(ARTIFACTS / "company-score-chart.png"))
+
+    for name, language in (("English", "en"), ("中文", "zh")):
+        link = page.locator(".downloads").get_by_role("link", name=name)
+        href = link.get_attribute("href")
+        assert f"lang={language}" in href and "version=" in href
+        response = page.request.get(live_server + href)  # as the browser would fetch it
+        assert response.status == 200
+        assert response.headers["content-type"] == "application/pdf"
+        assert response.headers["cache-control"] == "public, max-age=31536000, immutable"
+        body = response.body()
+        assert body.startswith(b"%PDF-") and int(response.headers["content-length"]) == len(body)

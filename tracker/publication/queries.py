@@ -17,31 +17,18 @@ from tracker.companies.models import Company
 from tracker.cycles.models import Cycle
 from tracker.disclosures.models import Disclosure
 from tracker.domain.checklist import Checklist
-from tracker.domain.scoring import Scorecard, score_disclosure
-from tracker.domain.statuses import Status
+from tracker.domain.scoring import Scorecard
 from tracker.publication.models import Publication
-
-
-@dataclass(frozen=True)
-class PublishedItem:
-    """One item's answer as published (the same attribute names as a live answer)."""
-
-    item_id: str
-    status: Status | None
-    not_applicable_reason: str
-    narrative: str
-    evidence_links: list
-    structured: dict
+from tracker.reports import context
+from tracker.reports.context import CompanyReport
 
 
 @dataclass(frozen=True)
 class PublishedVersion:
-    """A publication read back: its items, its scores, and whether a later version replaced it."""
+    """A publication read back as its report, and whether a later version replaced it."""
 
     publication: Publication
-    checklist: Checklist
-    items: dict[str, PublishedItem]
-    scorecard: Scorecard
+    report: CompanyReport
     superseded_by: Publication | None = None
 
     @property
@@ -51,6 +38,18 @@ class PublishedVersion:
     @property
     def cycle(self) -> Cycle:
         return self.publication.cycle
+
+    @property
+    def checklist(self) -> Checklist:
+        return self.report.checklist
+
+    @property
+    def items(self) -> dict[str, context.Answer]:
+        return self.report.answers
+
+    @property
+    def scorecard(self) -> Scorecard:
+        return self.report.scorecard
 
     @property
     def version(self) -> int:
@@ -65,22 +64,25 @@ class PublishedVersion:
         return self.superseded_by is not None
 
 
+def report_of(publication: Publication,
+              superseded_by: Publication | None = None) -> CompanyReport:
+    """The report context of a published version, from its frozen snapshot alone (and the
+    checklist it names)."""
+    snapshot = publication.snapshot
+    return context.build(
+        company=snapshot["company"], cycle=snapshot["cycle"],
+        checklist=publication.disclosure.checklist_version.checklist,
+        answers=context.answers_from_snapshot(snapshot),
+        publication=context.Publication(
+            version=publication.version, published_at=publication.published_at,
+            snapshot_sha256=publication.snapshot_sha256,
+            ledger_sequence=publication.entry.sequence, entry_hash=publication.entry.entry_hash,
+            superseded_on=superseded_by.published_at if superseded_by else None))
+
+
 def read(publication: Publication, superseded_by: Publication | None = None) -> PublishedVersion:
-    """Turn a stored snapshot into what pages show."""
-    checklist = publication.disclosure.checklist_version.checklist
-    items = {}
-    for entry in publication.snapshot["items"]:
-        items[entry["id"]] = PublishedItem(
-            item_id=entry["id"],
-            status=Status(entry["status"]) if entry["status"] else None,
-            not_applicable_reason=entry.get("not_applicable_reason", ""),
-            narrative=entry.get("narrative", ""),
-            evidence_links=list(entry.get("evidence_links", [])),
-            structured=dict(entry.get("structured", {})),
-        )
-    statuses = {item_id: item.status for item_id, item in items.items()}
-    return PublishedVersion(publication, checklist, items, score_disclosure(checklist, statuses),
-                            superseded_by)
+    """Turn a stored snapshot into what pages and reports show."""
+    return PublishedVersion(publication, report_of(publication, superseded_by), superseded_by)
 
 
 def _with_context(query: sa.Select) -> sa.Select:

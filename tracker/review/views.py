@@ -1,9 +1,19 @@
 """Staff pages: the queue, and one company's disclosure with everything staff may read."""
 
 from datetime import date
+from pathlib import Path
 
 import sqlalchemy as sa
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_login import login_required
 
@@ -26,6 +36,7 @@ from tracker.links import external_url
 from tracker.public.services import current_cycle
 from tracker.publication import queries as publication_queries
 from tracker.publication.services import publish
+from tracker.reports.services import render_all
 from tracker.review import mail as review_mail
 from tracker.review import services
 from tracker.review.messages import comment_message
@@ -165,9 +176,23 @@ def publish_disclosure(cycle_slug: str, company_slug: str):
     review_mail.notify_published(db.session, found, publication.version, external_url(
         "companies.detail", slug=company.slug, cycle=cycle.slug))
     db.session.commit()
+    if current_app.config["RENDER_REPORTS_ON_PUBLISH"]:
+        _store_reports(publication)
     flash(_("Published as version %(version)d, ledger entry #%(n)d.",
             version=publication.version, n=publication.entry.sequence), "success")
     return redirect(_back(cycle, company), 303)
+
+
+def _store_reports(publication) -> None:
+    """Render the new version's PDFs now, once (about a second each), so that downloads only
+    read a file. Publishing stands if this fails: the first download renders them instead."""
+    try:
+        render_all(db.session, publication, Path(current_app.config["REPORT_DIR"]))
+        db.session.commit()
+    except Exception:
+        db.session.rollback()
+        current_app.logger.exception("Could not render the reports of publication %s",
+                                     publication.id)
 
 
 def _officer_link(cycle, found, item_id: str | None) -> str:

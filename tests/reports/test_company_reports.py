@@ -1,0 +1,231 @@
+"""Company reports as PDFs, read back: contents, metadata, bookmarks, fonts and glyphs, draft
+marking, storage and cache headers, and the safety of what ends up inside."""
+
+import io
+import subprocess
+from pathlib import Path
+
+import pypdf
+import pytest
+import sqlalchemy as sa
+from PIL import Image, ImageChops
+
+from tests.conftest import publish_as_is, sign_in
+from tests.review.test_loop import REVIEW, answer_everything, post
+from tracker.db import db
+from tracker.disclosures.models import ItemResponse
+from tracker.reports.models import StoredReport
+from tracker.reports.pdf import render_pdf
+
+REPORT = "/companies/company-a/report.pdf"
+STATIC = Path(__file__).resolve().parents[2] / "tracker" / "static"
+
+
+def download(client, url: str, **kwargs):
+    """GET a file and close the response (send_file keeps the file open until then)."""
+    response = client.get(url, **kwargs)
+    response.get_data()
+    response.close()
+    return response
+
+
+def text_of(pdf: bytes) -> list[str]:
+    return [page.extract_text() for page in pypdf.PdfReader(io.BytesIO(pdf)).pages]
+
+
+def run(*args: str, data: bytes) -> str:
+    """A poppler tool's output for ``data`` (written to a temporary file)."""
+    import tempfile
+
+    with tempfile.NamedTemporaryFile(suffix=".pdf") as f:
+        f.write(data)
+        f.flush()
+        return subprocess.run([*args, f.name], check=True, capture_output=True,
+                              text=True).stdout
+
+
+@pytest.fixture
+def published(app, accounts, filing_world):
+    """Company A's disclosure published over HTTP, reports rendered at publication."""
+    app.config["RENDER_REPORTS_ON_PUBLISH"] = True
+    staff, officer = app.test_client(), app.test_client()
+    sign_in(staff, accounts.email("staff"))
+    sign_in(officer, accounts.email("officer_a"))
+    answer_everything(app, filing_world["disclosure_a"])
+    assert post(officer, "/filing/test-cycle/submit").status_code == 303
+    assert post(staff, f"{REVIEW}/decision", action="accept", reason="Fine.").status_code == 303
+    assert post(staff, f"{REVIEW}/publish").status_code == 303
+    return filing_world
+
+
+def test_publishing_renders_and_stores_both_languages(app, published):
+    with app.app_context():
+        stored = db.session.scalars(sa.select(StoredReport).order_by(StoredReport.language)).all()
+        assert [s.language for s in stored] == ["en", "zh"]
+        for report in stored:
+            path = Path(app.config["REPORT_DIR"]) / report.sha256[:2] / f"{report.sha256}.pdf"
+            assert path.stat().st_size == report.size
+            assert report.pages >= 8
+
+
+def test_the_report_holds_every_item_the_scores_and_the_ledger_record(app, client, published):
+    response = download(client, f"{REPORT}?lang=en")
+    assert response.status_code == 200 and response.mimetype == "application/pdf"
+    pdf = response.get_data()
+    reader = pypdf.PdfReader(io.BytesIO(pdf))
+    pages = text_of(pdf)
+    text = "\n".join(pages)
+    with app.app_context():
+        from tracker.publication.models import Publication
+
+        publication = db.session.scalar(sa.select(Publication))
+        sha, entry = publication.snapshot_sha256, publication.entry.entry_hash
+        checklist = publication.disclosure.checklist_version.checklist
+    assert "Company A" in pages[0] and "Test cycle" in pages[0]
+    assert sha in text.replace("\n", "") and entry in text.replace("\n", "")
+    assert "How to verify this report" in pages[0]
+    assert "Contents" in pages[1] and "Methodology" in pages[1]
+    for item in checklist.items:
+        assert item.title.en[:40] in text.replace("\n", " "), item.id
+    assert "We have a team." in text and "Scorecard" in text and "Overall score" in text
+    assert "SECRET-NOTE-OF-A" not in text  # confidential notes never reach a report
+    assert 8 <= len(reader.pages) <= 40
+    assert reader.metadata.title == "Company A — Test cycle"
+    assert reader.metadata.author == "AI Safety Commitments Tracker"
+    assert reader.trailer["/Root"].get("/Lang") == "en"
+    outline = [entry.title for entry in reader.outline if not isinstance(entry, list)]
+    assert "Scorecard" in outline and "Methodology" in outline
+    assert any(title.startswith("C1 ") for title in outline)
+    assert f"{len(pages)} / {len(pages)}" in pages[-1]  # page numbers, n / total
+
+
+def test_the_chinese_report_embeds_a_cjk_font_and_draws_its_glyphs(client, published):
+    pdf = download(client, f"{REPORT}?lang=zh").get_data()
+    fonts = run("pdffonts", data=pdf)
+    assert "WenQuanYi" in fonts
+    assert all(line.split()[-4] == "yes" for line in fonts.splitlines()[2:])  # all embedded
+    text = "\n".join(text_of(pdf))
+    assert "甲公司" in text and "测试周期" in text and "方法说明" in text
+    assert pypdf.PdfReader(io.BytesIO(pdf)).trailer["/Root"].get("/Lang") == "zh-CN"
+
+
+def _raster(html_body: str, tmp_path: Path) -> Image.Image:
+    html = ('<html lang="zh-CN"><head><link rel="stylesheet" href="css/report.css"></head>'
+            f'<body><h1 class="cover-title">{html_body}</h1></body></html>')
+    source = tmp_path / "glyphs.pdf"
+    source.write_bytes(render_pdf(html, STATIC).data)
+    subprocess.run(["pdftoppm", "-png", "-r", "60", "-f", "1", "-l", "1", "-singlefile",
+                    str(source), str(tmp_path / "page")], check=True)
+    with Image.open(tmp_path / "page.png") as image:
+        return image.convert("L")
+
+
+def test_chinese_characters_render_as_distinct_glyphs_not_boxes(tmp_path):
+    # Missing glyphs would all be the same empty box: two different strings of the same length
+    # would then rasterise identically. Real glyphs differ.
+    first, second, same = (_raster(text, tmp_path) for text in ("安全承诺", "人工智能", "安全承诺"))
+    assert ImageChops.difference(first, same).getbbox() is None  # rendering is stable
+    assert ImageChops.difference(first, second).getbbox() is not None
+    assert first.getextrema()[0] < 100  # and something dark was drawn
+
+
+def test_downloads_carry_length_etag_and_cache_headers(app, client, published):
+    latest = download(client, f"{REPORT}?lang=en")
+    with app.app_context():
+        stored = db.session.scalar(sa.select(StoredReport).filter_by(language="en"))
+    assert latest.headers["Content-Length"] == str(stored.size)
+    assert latest.headers["ETag"] == f'"{stored.sha256}"'
+    assert latest.headers["Cache-Control"] == "public, max-age=300"
+    assert latest.headers["Content-Disposition"].startswith(
+        'inline; filename="company-a-test-cycle-v1-en.pdf"')
+    named = download(client, f"{REPORT}?lang=en&cycle=test-cycle&version=1")
+    assert named.headers["Cache-Control"] == "public, max-age=31536000, immutable"
+    assert named.get_data() == latest.get_data()
+    again = download(client, f"{REPORT}?lang=en", headers={"If-None-Match": f'"{stored.sha256}"'})
+    assert again.status_code == 304 and again.get_data() == b""
+    with app.app_context():  # served from the store, never rendered again
+        assert db.session.scalar(sa.select(sa.func.count()).select_from(StoredReport)) == 2
+
+
+@pytest.mark.parametrize("query", ["lang=fr", "lang=en&version=2", "lang=en&cycle=nope",
+                                   "lang=en&version=x2"])
+def test_unknown_reports_are_404(client, published, query):
+    assert download(client, f"{REPORT}?{query}").status_code == 404
+
+
+def test_a_company_with_nothing_published_has_no_report(client, accounts, filing_world):
+    assert download(client, f"{REPORT}?lang=en").status_code == 404
+    assert client.get("/companies/no-such/report.pdf").status_code == 404
+
+
+def test_a_publication_without_stored_reports_is_rendered_once_at_first_download(
+        app, client, accounts, filing_world):
+    publish_as_is(app, filing_world["disclosure_a"])  # as before reports were stored
+    first = download(client, f"{REPORT}?lang=zh")
+    assert first.status_code == 200
+    second = download(client, f"{REPORT}?lang=zh")
+    assert second.get_data() == first.get_data()
+    with app.app_context():
+        assert db.session.scalar(sa.select(sa.func.count()).select_from(StoredReport)) == 1
+
+
+def test_draft_reports_are_marked_on_every_page_and_private(app, accounts, filing_world):
+    officer = app.test_client()
+    sign_in(officer, accounts.email("officer_a"))
+    response = officer.get("/filing/test-cycle/report.pdf?lang=en")
+    assert response.status_code == 200
+    assert response.headers["Cache-Control"] == "private, no-store"
+    pages = text_of(response.get_data())
+    assert all("DRAFT: not published, not reviewed" in page for page in pages)
+    assert "We have a team." in "\n".join(pages)
+    assert "SECRET-NOTE-OF-A" not in "\n".join(pages)
+    staff = app.test_client()
+    sign_in(staff, accounts.email("staff"))
+    staff_copy = staff.get(f"{REVIEW}/report.pdf?lang=zh")
+    assert staff_copy.status_code == 200
+    assert all("草稿" in page for page in text_of(staff_copy.get_data()))
+    assert officer.get(f"{REVIEW}/report.pdf").status_code == 403
+    other = app.test_client()
+    sign_in(other, accounts.email("officer_b"))
+    assert other.get("/filing/test-cycle/report.pdf").status_code == 404  # B has none yet
+
+
+HOSTILE = """Plain words.
+
+![local image](file:///etc/hostname) ![relative](../../pyproject.toml)
+![remote](https://example.com/tracker-test.png)
+
+<a rel="attachment" href="file:///etc/passwd">attach</a>
+<img src="file:///etc/hostname"> <object data="file:///etc/passwd"></object>
+<link rel="stylesheet" href="file:///etc/passwd">
+[relative link](/etc/hostname) [attachment](file:///etc/passwd)
+"""
+
+
+def test_hostile_narratives_leave_nothing_in_the_pdf(app, client, accounts, filing_world):
+    with app.app_context():
+        response = db.session.get(ItemResponse, filing_world["response_a"])
+        response.narrative = HOSTILE
+        db.session.commit()
+    publish_as_is(app, filing_world["disclosure_a"])
+    pdf = download(client, f"{REPORT}?lang=en").get_data()
+    assert "0 embedded files" in run("pdfdetach", "-list", data=pdf)
+    assert len(run("pdfimages", "-list", data=pdf).splitlines()) == 2  # the header lines only
+    reader = pypdf.PdfReader(io.BytesIO(pdf))
+    assert "/EmbeddedFiles" not in str(reader.trailer["/Root"].get("/Names", {}))
+    text = "\n".join(text_of(pdf))
+    assert "Plain words." in text
+    assert "root:x:0:0" not in text and Path("/etc/hostname").read_text().strip() not in text
+    uris = [a.get_object()["/A"].get("/URI") for page in reader.pages
+            for a in page.get("/Annots", []) if "/A" in a.get_object()]
+    assert not any(uri and not str(uri).startswith(("http://", "https://", "mailto:"))
+                   for uri in uris)
+
+
+def test_the_fetcher_alone_keeps_files_out_even_of_unsanitised_html():
+    html = ('<html><body><p>x</p><a rel="attachment" href="file:///etc/passwd">a</a>'
+            '<img src="file:///etc/hostname"><img src="../../pyproject.toml">'
+            '<link rel="attachment" href="file:///etc/passwd"></body></html>')
+    pdf = render_pdf(html, STATIC).data
+    assert "0 embedded files" in run("pdfdetach", "-list", data=pdf)
+    assert len(run("pdfimages", "-list", data=pdf).splitlines()) == 2

@@ -1,0 +1,106 @@
+"""One report context for a company's disclosure, used by its web page and by its PDF.
+
+Built from a published snapshot (the public report) or from live answers (a draft report, for
+the company's officers and alliance staff only). No Flask here: the caller picks the language
+and renders.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from tracker.domain.checklist import Checklist, Commitment, Item
+from tracker.domain.scoring import Score, Scorecard, score_disclosure
+from tracker.domain.statuses import Status
+
+
+@dataclass(frozen=True)
+class Answer:
+    """One item's answer as a report shows it (the public fields only)."""
+
+    status: Status | None
+    not_applicable_reason: str
+    narrative: str
+    evidence_links: list
+    structured: dict
+
+
+@dataclass(frozen=True)
+class CommitmentSection:
+    commitment: Commitment
+    score: Score
+    items: list[tuple[Item, Answer | None]]
+
+
+@dataclass(frozen=True)
+class Publication:
+    """Where a published report comes from: its version, date and ledger record."""
+
+    version: int
+    published_at: datetime
+    snapshot_sha256: str
+    ledger_sequence: int
+    entry_hash: str
+    superseded_on: datetime | None = None
+
+
+@dataclass(frozen=True)
+class CompanyReport:
+    company_slug: str
+    company_name_en: str
+    company_name_zh: str
+    cycle_slug: str
+    cycle_name_en: str
+    cycle_name_zh: str
+    checklist: Checklist
+    scorecard: Scorecard
+    sections: list[CommitmentSection]
+    answers: dict[str, Answer]
+    publication: Publication | None  # None: a draft, not published
+
+    @property
+    def is_draft(self) -> bool:
+        return self.publication is None
+
+    def company_name(self, locale: str) -> str:
+        return self.company_name_zh if str(locale).startswith("zh") else self.company_name_en
+
+    def cycle_name(self, locale: str) -> str:
+        return self.cycle_name_zh if str(locale).startswith("zh") else self.cycle_name_en
+
+    def status_counts(self) -> dict[Status | None, int]:
+        """How many items have each status (None: unanswered), for the cover."""
+        counts: dict[Status | None, int] = {}
+        for item in self.checklist.items:
+            answer = self.answers.get(item.id)
+            status = answer.status if answer else None
+            counts[status] = counts.get(status, 0) + 1
+        return counts
+
+
+def build(*, company: dict, cycle: dict, checklist: Checklist, answers: dict[str, Answer],
+          publication: Publication | None) -> CompanyReport:
+    """The report of one disclosure: scores and every item, in checklist order."""
+    statuses = {item_id: answer.status for item_id, answer in answers.items()}
+    scorecard = score_disclosure(checklist, statuses)
+    sections = [
+        CommitmentSection(c, scorecard.by_commitment[c.id],
+                          [(item, answers.get(item.id)) for item in c.items])
+        for c in checklist.commitments]
+    return CompanyReport(
+        company_slug=company["slug"], company_name_en=company["name_en"],
+        company_name_zh=company["name_zh"], cycle_slug=cycle["slug"],
+        cycle_name_en=cycle["name_en"], cycle_name_zh=cycle["name_zh"], checklist=checklist,
+        scorecard=scorecard, sections=sections, answers=answers, publication=publication)
+
+
+def answers_from_snapshot(snapshot: dict) -> dict[str, Answer]:
+    """Item id -> answer, from a published snapshot's items."""
+    return {entry["id"]: Answer(
+        status=Status(entry["status"]) if entry.get("status") else None,
+        not_applicable_reason=entry.get("not_applicable_reason", ""),
+        narrative=entry.get("narrative", ""),
+        evidence_links=list(entry.get("evidence_links", [])),
+        structured=dict(entry.get("structured", {})),
+    ) for entry in snapshot["items"]}

@@ -1,0 +1,28 @@
+"""PDF reports rendered once and kept: a published version's report per language."""
+
+from datetime import datetime
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from tracker.db import AppendOnly, UTCDateTime, db, utcnow
+from tracker.publication.models import Publication
+
+
+class StoredReport(AppendOnly, db.Model):
+    """A rendered PDF: the file is stored under REPORT_DIR by its SHA-256, which is also the
+    download's ETag. A published version's report never changes, so it is never re-rendered."""
+
+    __tablename__ = "stored_reports"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    publication_id: Mapped[int] = mapped_column(sa.ForeignKey("publications.id"))
+    language: Mapped[str] = mapped_column(sa.String(8))
+    sha256: Mapped[str] = mapped_column(sa.String(64))
+    size: Mapped[int]
+    pages: Mapped[int]
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    publication: Mapped[Publication] = relationship()
+
+    __table_args__ = (sa.UniqueConstraint("publication_id", "language"),)

@@ -1,0 +1,109 @@
+"""Downloading reports: published versions (stored, cached) and drafts (officers and staff)."""
+
+from pathlib import Path
+from urllib.parse import quote
+
+import sqlalchemy as sa
+from flask import Blueprint, Response, abort, current_app, request, send_file
+from flask_login import login_required
+
+from tracker.auth import permissions as can
+from tracker.auth.login import actor, require
+from tracker.companies.models import Company
+from tracker.cycles.models import Cycle
+from tracker.db import db
+from tracker.disclosures.views import cycle_or_404, find_disclosure, officer_company
+from tracker.publication.models import Publication
+from tracker.reports import services
+from tracker.reports.rendering import LANGUAGES, company_report_pdf
+
+bp = Blueprint("reports", __name__)
+
+YEAR = 365 * 24 * 3600
+
+
+def _language() -> str:
+    language = request.args.get("lang", "en")
+    if language not in LANGUAGES:
+        abort(404)
+    return language
+
+
+def _filename(slug: str, cycle_slug: str, version: int | None, language: str) -> str:
+    return f"{slug}-{cycle_slug}-{f'v{version}' if version else 'draft'}-{language}.pdf"
+
+
+def _disposition(filename: str) -> str:
+    return f"inline; filename=\"{filename}\"; filename*=UTF-8''{quote(filename)}"
+
+
+@bp.get("/companies/<slug>/report.pdf")
+def published(slug: str):
+    """A published version's PDF (the latest of a cycle unless ``version`` names one)."""
+    language = _language()
+    company = db.session.scalar(sa.select(Company).filter_by(slug=slug))
+    if company is None or not company.is_public_signatory:
+        abort(404)
+    query = (sa.select(Publication).join(Cycle, Cycle.id == Publication.cycle_id)
+             .where(Publication.company_id == company.id)
+             .order_by(Cycle.opens_on.desc(), Publication.version.desc()))
+    if request.args.get("cycle"):
+        query = query.where(Cycle.slug == request.args["cycle"])
+    version = request.args.get("version", type=int)
+    if version is None and request.args.get("version"):
+        abort(404)
+    if version is not None:
+        query = query.where(Publication.version == version)
+    publication = db.session.scalars(query.limit(1)).first()
+    if publication is None:
+        abort(404)
+    stored = services.stored_report(db.session, publication, language)
+    if stored is None:  # published before reports were stored: rendered once, now
+        stored = services.render_published(db.session, publication, language,
+                                           Path(current_app.config["REPORT_DIR"]))
+        db.session.commit()
+    path = services.report_path(Path(current_app.config["REPORT_DIR"]), stored.sha256)
+    response = send_file(path, mimetype="application/pdf", conditional=True, etag=stored.sha256,
+                         max_age=YEAR if version is not None else 300,
+                         last_modified=publication.published_at)
+    response.headers["Content-Disposition"] = _disposition(_filename(
+        company.slug, publication.cycle.slug, publication.version, language))
+    if version is not None:  # a named version never changes
+        response.headers["Cache-Control"] = f"public, max-age={YEAR}, immutable"
+    else:
+        response.headers["Cache-Control"] = "public, max-age=300"
+    return response
+
+
+def _draft_response(disclosure, language: str) -> Response:
+    pdf = company_report_pdf(services.draft_report(disclosure), language)
+    response = Response(pdf.data, mimetype="application/pdf")
+    response.headers["Content-Disposition"] = _disposition(_filename(
+        disclosure.company.slug, disclosure.cycle.slug, None, language))
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
+
+
+@bp.get("/filing/<cycle_slug>/report.pdf")
+@login_required
+def officer_draft(cycle_slug: str):
+    """The officer's own company's current answers as a report marked as a draft."""
+    language = _language()
+    company = officer_company()
+    disclosure = find_disclosure(company, cycle_or_404(cycle_slug))
+    if disclosure is None:
+        abort(404)
+    return _draft_response(disclosure, language)
+
+
+@bp.get("/review/<cycle_slug>/<company_slug>/report.pdf")
+@login_required
+def staff_draft(cycle_slug: str, company_slug: str):
+    """Any company's current answers as a draft report, for alliance staff."""
+    require(can.is_staff(actor()))
+    language = _language()
+    company = db.first_or_404(sa.select(Company).filter_by(slug=company_slug))
+    disclosure = find_disclosure(company, cycle_or_404(cycle_slug))
+    if disclosure is None:
+        abort(404)
+    return _draft_response(disclosure, language)
