@@ -69,6 +69,7 @@ def make_app(database_url: str, instance_path: Path, **extra) -> Flask:
         "INSTANCE_PATH": str(instance_path),
         # Publishing renders two PDFs (about 2 s); tests of reports turn it back on.
         "RENDER_REPORTS_ON_PUBLISH": False,
+        "REPORT_JOBS": "off",
         **extra,
     })
 

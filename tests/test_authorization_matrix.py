@@ -130,6 +130,8 @@ MATRIX: dict[tuple[str, str], Row] = {
     # Reports: nothing of company A is published in this world; its draft is for its officers
     # and staff (officer B has no disclosure of their own in the cycle).
     ("reports.published", "GET"): Row("/companies/company-a/report.pdf", everyone(404)),
+    # The aggregate is built in the background ("off" in tests): not ready yet, for everyone.
+    ("reports.cycle_report", "GET"): Row("/cycles/{cycle}/report.pdf", everyone(503)),
     ("reports.officer_draft", "GET"): Row("/filing/{cycle}/report.pdf",
                                           officers_only(200, officer_b=404)),
     ("reports.staff_draft", "GET"): Row("/review/{cycle}/company-a/report.pdf", staff_only(200)),

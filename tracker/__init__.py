@@ -11,6 +11,7 @@ from tracker import config, errors, i18n, ratelimit, security, templating
 from tracker.auth import login
 from tracker.db import db
 from tracker.domain.checklist import load_checklist_directory
+from tracker.reports import jobs as report_jobs
 from tracker.requests import TrackerRequest
 from tracker.resources import PACKAGE_DIR, default_instance_path, resource_dir
 
@@ -51,6 +52,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     security.init_app(app)
     templating.init_app(app)
     errors.init_app(app)
+    report_jobs.init_app(app)
     _register_blueprints(app)
     _register_commands(app)
     _register_models()
@@ -62,10 +64,11 @@ def _register_commands(app: Flask) -> None:
     from tracker.demo.cli import demo
     from tracker.outbox.cli import outbox
     from tracker.publication.cli import ledger
+    from tracker.reports.cli import reports
     from tracker.review.cli import reminders
     from tracker.users.cli import users
 
-    for group in (checklist, demo, ledger, outbox, reminders, users):
+    for group in (checklist, demo, ledger, outbox, reminders, reports, users):
         app.cli.add_command(group)
 
 def _register_blueprints(app: Flask) -> None:

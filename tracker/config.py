@@ -51,6 +51,8 @@ DEFAULTS = {
     # version's reports are rendered when it is published (else at the first download).
     "REPORT_DIR": None,
     "RENDER_REPORTS_ON_PUBLISH": True,
+    # How aggregate reports are built outside requests: "thread", "inline" or "off".
+    "REPORT_JOBS": "thread",
     # Answer limits: characters per narrative, note and reason; links per item.
     "NARRATIVE_MAX_LENGTH": 20_000,
     "NOTE_MAX_LENGTH": 5_000,

@@ -121,3 +121,19 @@ def test_company_page_draws_the_score_chart_and_offers_its_pdf(page: Page, live_
         assert response.headers["cache-control"] == "public, max-age=31536000, immutable"
         body = response.body()
         assert body.startswith(b"%PDF-") and int(response.headers["content-length"]) == len(body)
+
+
+def test_home_page_offers_the_aggregate_report(page: Page, live_server, app):
+    app.config["REPORT_JOBS"] = "off"
+    page.goto(live_server + "/")
+    link = page.locator(".downloads").get_by_role("link", name="English")
+    href = link.get_attribute("href")
+    assert href == "/cycles/2025-annual/report.pdf?lang=en"
+    waiting = page.request.get(live_server + href)  # nothing built yet: it says so, politely
+    assert waiting.status == 503 and waiting.headers["retry-after"] == "30"
+    app.config["REPORT_JOBS"] = "inline"  # as the background job would, here and now
+    response = page.request.get(live_server + href)
+    assert response.status == 200
+    assert response.headers["content-type"] == "application/pdf"
+    assert response.body().startswith(b"%PDF-")
+    assert int(response.headers["content-length"]) == len(response.body())

@@ -29,3 +29,16 @@ def test_domain_modules_import_no_web_or_database_library():
             assert top not in FORBIDDEN, f"{path.name} imports {name}"
             if top == "tracker":
                 assert name.startswith("tracker.domain"), f"{path.name} imports {name}"
+
+
+def test_report_contexts_and_charts_are_plain_python_too():
+    """The report context, the aggregate and the charts feed pages and PDFs alike: they take
+    plain data and import nothing of the web or the database (tracker.domain at most)."""
+    reports = DOMAIN.parent / "reports"
+    for name in ("context.py", "aggregate.py", "charts.py"):
+        for module in imported_modules(reports / name):
+            top = module.split(".")[0]
+            assert top not in FORBIDDEN, f"{name} imports {module}"
+            if top == "tracker":
+                assert module.startswith(("tracker.domain", "tracker.reports.context")), \
+                    f"{name} imports {module}"

@@ -26,3 +26,21 @@ class StoredReport(AppendOnly, db.Model):
     publication: Mapped[Publication] = relationship()
 
     __table_args__ = (sa.UniqueConstraint("publication_id", "language"),)
+
+
+class StoredCycleReport(AppendOnly, db.Model):
+    """A cycle's aggregate PDF, built from the ledger up to the cycle's latest entry: when a
+    new publication in the cycle moves that entry, a new report is built and stored beside."""
+
+    __tablename__ = "stored_cycle_reports"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    cycle_id: Mapped[int] = mapped_column(sa.ForeignKey("cycles.id"))
+    ledger_sequence: Mapped[int]  # 0: nothing published in the cycle yet
+    language: Mapped[str] = mapped_column(sa.String(8))
+    sha256: Mapped[str] = mapped_column(sa.String(64))
+    size: Mapped[int]
+    pages: Mapped[int]
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    __table_args__ = (sa.UniqueConstraint("cycle_id", "ledger_sequence", "language"),)

@@ -9,7 +9,9 @@ from flask_babel import force_locale
 from flask_babel import gettext as _
 from markupsafe import Markup
 
+from tracker.domain.statuses import Status
 from tracker.i18n import current_locale
+from tracker.reports.aggregate import CycleReport
 from tracker.reports.charts import Bar, score_bars
 from tracker.reports.context import CompanyReport
 from tracker.reports.pdf import RenderedPdf, render_pdf
@@ -30,4 +32,11 @@ def company_report_pdf(report: CompanyReport, language: str) -> RenderedPdf:
     """The PDF of a company's report in ``language`` ("en" or "zh")."""
     with force_locale(LANGUAGES[language]):
         html = render_template("reports/company.html", report=report)
+    return render_pdf(html, Path(current_app.static_folder))
+
+
+def cycle_report_pdf(report: CycleReport, language: str) -> RenderedPdf:
+    """The PDF of a cycle's aggregate report in ``language`` ("en" or "zh")."""
+    with force_locale(LANGUAGES[language]):
+        html = render_template("reports/cycle.html", report=report, STATUS=Status)
     return render_pdf(html, Path(current_app.static_folder))

@@ -11,13 +11,15 @@ import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from tracker.cycles.models import Cycle
 from tracker.disclosures.models import Disclosure
-from tracker.publication.models import Publication
-from tracker.publication.queries import report_of
+from tracker.publication.models import LedgerEntry, Publication
+from tracker.publication.queries import current_in_cycle, report_of
 from tracker.reports import context
+from tracker.reports.aggregate import CycleReport, LedgerHead, build_cycle_report
 from tracker.reports.context import CompanyReport
-from tracker.reports.models import StoredReport
-from tracker.reports.rendering import LANGUAGES, company_report_pdf
+from tracker.reports.models import StoredCycleReport, StoredReport
+from tracker.reports.rendering import LANGUAGES, company_report_pdf, cycle_report_pdf
 
 
 def report_path(directory: Path, sha256: str) -> Path:
@@ -82,3 +84,51 @@ def draft_report(disclosure: Disclosure) -> CompanyReport:
         company={"slug": company.slug, "name_en": company.name_en, "name_zh": company.name_zh},
         cycle={"slug": cycle.slug, "name_en": cycle.name_en, "name_zh": cycle.name_zh},
         checklist=disclosure.checklist_version.checklist, answers=answers, publication=None)
+
+
+# --- the aggregate report of a cycle -------------------------------------------------------------
+
+
+def cycle_head(session: Session, cycle: Cycle) -> LedgerEntry | None:
+    """The cycle's latest ledger entry: what its aggregate report is built from."""
+    return session.scalar(sa.select(LedgerEntry).filter_by(cycle_slug=cycle.slug)
+                          .order_by(LedgerEntry.sequence.desc()).limit(1))
+
+
+def cycle_report(session: Session, cycle: Cycle) -> CycleReport:
+    """The aggregate report context of a cycle, from its published versions."""
+    head = cycle_head(session, cycle)
+    invited = session.scalar(sa.select(sa.func.count()).select_from(Disclosure)
+                             .where(Disclosure.cycle_id == cycle.id))
+    return build_cycle_report(
+        cycle={"slug": cycle.slug, "name_en": cycle.name_en, "name_zh": cycle.name_zh},
+        checklist=cycle.checklist_version.checklist,
+        companies=[p.report for p in current_in_cycle(session, cycle)], invited=invited,
+        ledger_head=LedgerHead(head.sequence, head.entry_hash) if head else None)
+
+
+def stored_cycle_report(session: Session, cycle: Cycle, language: str) -> StoredCycleReport | None:
+    """The stored aggregate for the cycle's current ledger head, if it was built already."""
+    head = cycle_head(session, cycle)
+    return session.scalar(sa.select(StoredCycleReport).filter_by(
+        cycle_id=cycle.id, ledger_sequence=head.sequence if head else 0, language=language))
+
+
+def render_cycle(session: Session, cycle: Cycle, language: str,
+                 directory: Path) -> StoredCycleReport:
+    """Build and store the cycle's aggregate for its current ledger head (once)."""
+    existing = stored_cycle_report(session, cycle, language)
+    if existing is not None:
+        return existing
+    report = cycle_report(session, cycle)
+    pdf = cycle_report_pdf(report, language)
+    row = StoredCycleReport(cycle_id=cycle.id, language=language,
+                            ledger_sequence=report.ledger_head.sequence if report.ledger_head
+                            else 0, sha256=_store(directory, pdf.data), size=len(pdf.data),
+                            pages=pdf.pages)
+    try:
+        with session.begin_nested():
+            session.add(row)
+    except IntegrityError:
+        return stored_cycle_report(session, cycle, language)
+    return row

@@ -4,7 +4,8 @@ from pathlib import Path
 from urllib.parse import quote
 
 import sqlalchemy as sa
-from flask import Blueprint, Response, abort, current_app, request, send_file
+from flask import Blueprint, Response, abort, current_app, render_template, request, send_file
+from flask_babel import gettext as _
 from flask_login import login_required
 
 from tracker.auth import permissions as can
@@ -15,6 +16,7 @@ from tracker.db import db
 from tracker.disclosures.views import cycle_or_404, find_disclosure, officer_company
 from tracker.publication.models import Publication
 from tracker.reports import services
+from tracker.reports.jobs import jobs
 from tracker.reports.rendering import LANGUAGES, company_report_pdf
 
 bp = Blueprint("reports", __name__)
@@ -72,6 +74,33 @@ def published(slug: str):
         response.headers["Cache-Control"] = f"public, max-age={YEAR}, immutable"
     else:
         response.headers["Cache-Control"] = "public, max-age=300"
+    return response
+
+
+@bp.get("/cycles/<cycle_slug>/report.pdf")
+def cycle_report(cycle_slug: str):
+    """The aggregate report of a cycle, as of its latest ledger entry. Built outside requests:
+    when it is not ready yet, the answer is 503 with Retry-After while it is being built."""
+    language = _language()
+    cycle = db.first_or_404(sa.select(Cycle).filter_by(slug=cycle_slug))
+    stored = services.stored_cycle_report(db.session, cycle, language)
+    if stored is None:
+        jobs(current_app).build_cycle(cycle.id)
+        stored = services.stored_cycle_report(db.session, cycle, language)  # "inline" built it
+    if stored is None:
+        response = Response(render_template(
+            "errors/error.html", code=503, title=_("Report being prepared"),
+            message=_("The aggregate report of this cycle is being built from the latest "
+                      "publications. Try again in a minute.")), status=503)
+        response.headers["Retry-After"] = "30"
+        response.headers["Cache-Control"] = "no-store"
+        return response
+    path = services.report_path(Path(current_app.config["REPORT_DIR"]), stored.sha256)
+    response = send_file(path, mimetype="application/pdf", conditional=True, etag=stored.sha256,
+                         max_age=300, last_modified=stored.created_at)
+    response.headers["Content-Disposition"] = _disposition(
+        f"{cycle.slug}-aggregate-{stored.ledger_sequence}-{language}.pdf")
+    response.headers["Cache-Control"] = "public, max-age=300"
     return response
 
 

@@ -36,6 +36,7 @@ from tracker.links import external_url
 from tracker.public.services import current_cycle
 from tracker.publication import queries as publication_queries
 from tracker.publication.services import publish
+from tracker.reports.jobs import jobs as report_jobs
 from tracker.reports.services import render_all
 from tracker.review import mail as review_mail
 from tracker.review import services
@@ -178,6 +179,7 @@ def publish_disclosure(cycle_slug: str, company_slug: str):
     db.session.commit()
     if current_app.config["RENDER_REPORTS_ON_PUBLISH"]:
         _store_reports(publication)
+    report_jobs(current_app).build_cycle(cycle.id)  # the aggregate, in the background
     flash(_("Published as version %(version)d, ledger entry #%(n)d.",
             version=publication.version, n=publication.entry.sequence), "success")
     return redirect(_back(cycle, company), 303)

@@ -1,0 +1,158 @@
+"""The aggregate report of a cycle: headline figures, the companies × commitments matrix, the
+adoption of every item, the benchmark matrix, and one summary per company. No Flask here.
+
+It is built from the companies' published reports only (tracker.reports.context), so it shows
+exactly what the public pages show.
+"""
+
+from __future__ import annotations
+
+import statistics
+from collections import Counter
+from dataclasses import dataclass
+
+from tracker.domain.checklist import Checklist, Field, Item
+from tracker.domain.statuses import Status
+from tracker.reports.context import CompanyReport
+
+
+@dataclass(frozen=True)
+class ItemAdoption:
+    """How the companies answered one item."""
+
+    item: Item
+    counts: Counter  # Status or None (unanswered) -> companies
+
+    @property
+    def applicable(self) -> int:
+        return sum(self.counts.values()) - self.counts[Status.NOT_APPLICABLE]
+
+    @property
+    def adopted(self) -> int:
+        """Companies that meet the item fully or partly."""
+        return self.counts[Status.MET] + self.counts[Status.PARTIALLY_MET]
+
+    @property
+    def rate(self) -> int | None:
+        """Adopted, as a whole percentage of the companies it applies to (None: none)."""
+        return round(100 * self.adopted / self.applicable) if self.applicable else None
+
+
+@dataclass(frozen=True)
+class Benchmark:
+    key: str                  # an option id, or "other:<text>" for a free-text entry
+    option: object | None     # the checklist Option, None for free text
+    text: str                 # the free text ("" for an option)
+    companies: frozenset[str]  # company slugs that report it
+
+
+@dataclass(frozen=True)
+class BenchmarkMatrix:
+    """Which companies report which benchmarks, for one multi-select field."""
+
+    item: Item
+    field: Field
+    companies: list[str]       # slugs of the companies in the matrix, in report order
+    rows: list[Benchmark]      # most reported first
+
+    def shared_by(self, at_least: int) -> int:
+        """How many benchmarks at least ``at_least`` companies report."""
+        return sum(1 for row in self.rows if len(row.companies) >= at_least)
+
+    def per_company(self) -> dict[str, int]:
+        return {slug: sum(1 for row in self.rows if slug in row.companies)
+                for slug in self.companies}
+
+
+@dataclass(frozen=True)
+class LedgerHead:
+    sequence: int
+    entry_hash: str
+
+
+@dataclass(frozen=True)
+class CycleReport:
+    cycle_slug: str
+    cycle_name_en: str
+    cycle_name_zh: str
+    checklist: Checklist
+    companies: list[CompanyReport]   # published, by name
+    invited: int                     # disclosures the cycle has (published or not)
+    adoption: list[ItemAdoption]
+    benchmarks: list[BenchmarkMatrix]
+    ledger_head: LedgerHead | None   # the cycle's latest ledger entry it was built from
+
+    def cycle_name(self, locale: str) -> str:
+        return self.cycle_name_zh if str(locale).startswith("zh") else self.cycle_name_en
+
+    @property
+    def overall_scores(self) -> list[int]:
+        return [r.scorecard.overall.percent for r in self.companies
+                if r.scorecard.overall.percent is not None]
+
+    @property
+    def mean_score(self) -> int | None:
+        scores = self.overall_scores
+        return round(statistics.fmean(scores)) if scores else None
+
+    @property
+    def median_score(self) -> int | None:
+        scores = self.overall_scores
+        return round(statistics.median(scores)) if scores else None
+
+    def commitment_means(self) -> dict[str, int | None]:
+        """Commitment id -> mean score over the companies where it counts."""
+        means = {}
+        for commitment in self.checklist.commitments:
+            values = [r.scorecard.by_commitment[commitment.id].percent for r in self.companies]
+            values = [v for v in values if v is not None]
+            means[commitment.id] = round(statistics.fmean(values)) if values else None
+        return means
+
+
+def _adoption(checklist: Checklist, companies: list[CompanyReport]) -> list[ItemAdoption]:
+    result = []
+    for item in checklist.items:
+        counts: Counter = Counter()
+        for report in companies:
+            answer = report.answers.get(item.id)
+            counts[answer.status if answer else None] += 1
+        result.append(ItemAdoption(item, counts))
+    return result
+
+
+def _benchmarks(checklist: Checklist, companies: list[CompanyReport]) -> list[BenchmarkMatrix]:
+    matrices = []
+    for item in checklist.items:
+        for field in item.fields:
+            if field.type != "multi_select":
+                continue
+            reported: dict[str, set[str]] = {}
+            texts: dict[str, str] = {}
+            for report in companies:
+                answer = report.answers.get(item.id)
+                chosen = (answer.structured.get(field.id) or {}) if answer else {}
+                for option_id in chosen.get("selected", []):
+                    reported.setdefault(option_id, set()).add(report.company_slug)
+                for text in chosen.get("other", []):
+                    key = "other:" + " ".join(text.split()).casefold()
+                    texts.setdefault(key, " ".join(text.split()))
+                    reported.setdefault(key, set()).add(report.company_slug)
+            options = {option.id: option for option in field.options}
+            rows = [Benchmark(key, options.get(key), texts.get(key, ""), frozenset(slugs))
+                    for key, slugs in reported.items()]
+            order = list(options)
+            rows.sort(key=lambda b: (-len(b.companies), b.key.startswith("other:"),
+                                     order.index(b.key) if b.key in options else 0, b.text))
+            matrices.append(BenchmarkMatrix(item, field, [r.company_slug for r in companies],
+                                            rows))
+    return matrices
+
+
+def build_cycle_report(*, cycle: dict, checklist: Checklist, companies: list[CompanyReport],
+                       invited: int, ledger_head: LedgerHead | None) -> CycleReport:
+    return CycleReport(
+        cycle_slug=cycle["slug"], cycle_name_en=cycle["name_en"], cycle_name_zh=cycle["name_zh"],
+        checklist=checklist, companies=companies, invited=invited,
+        adoption=_adoption(checklist, companies),
+        benchmarks=_benchmarks(checklist, companies), ledger_head=ledger_head)

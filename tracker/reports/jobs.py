@@ -1,0 +1,84 @@
+"""Building aggregate reports outside requests.
+
+An aggregate takes seconds (22 companies) to tens of seconds (hundreds), so no request waits
+for one: after a publication, or when a download finds no report for the cycle's current ledger
+head, the work is handed to one background thread of the process. Rows and files are keyed by
+the ledger head and content hash, so two processes building the same report at once end with
+one row. ``REPORT_JOBS`` picks the runner: "thread" (the default), "inline" (now, in the caller;
+for the command line and tests) or "off" (nothing is built automatically; `tracker reports
+export` or a test does it).
+"""
+
+from __future__ import annotations
+
+import threading
+from concurrent.futures import Future, ThreadPoolExecutor
+from pathlib import Path
+
+from flask import Flask
+
+from tracker.cycles.models import Cycle
+from tracker.db import db
+from tracker.reports.rendering import LANGUAGES
+
+
+class ReportJobs:
+    def __init__(self, app: Flask):
+        self.app = app
+        self.mode  # noqa: B018 - a bad setting fails at start-up, not at the first publication
+        self._executor: ThreadPoolExecutor | None = None
+        self._pending: set[int] = set()
+        self._lock = threading.Lock()
+
+    @property
+    def mode(self) -> str:
+        mode = self.app.config["REPORT_JOBS"]
+        if mode not in ("thread", "inline", "off"):
+            raise ValueError(f"REPORT_JOBS must be thread, inline or off, not {mode!r}")
+        return mode
+
+    def build_cycle(self, cycle_id: int) -> Future | None:
+        """Ask for the cycle's aggregate (both languages) to be built for its current head."""
+        if self.mode == "off":
+            return None
+        if self.mode == "inline":
+            self._build(cycle_id)
+            return None
+        with self._lock:
+            if cycle_id in self._pending:  # already queued: that run will see the new head
+                return None
+            self._pending.add(cycle_id)
+            if self._executor is None:
+                self._executor = ThreadPoolExecutor(max_workers=1,
+                                                    thread_name_prefix="tracker-reports")
+        return self._executor.submit(self._run, cycle_id)
+
+    def _run(self, cycle_id: int) -> None:
+        with self._lock:
+            self._pending.discard(cycle_id)
+        with self.app.app_context():
+            try:
+                self._build(cycle_id)
+            except Exception:
+                db.session.rollback()
+                self.app.logger.exception("Could not build the report of cycle %s", cycle_id)
+            finally:
+                db.session.remove()
+
+    def _build(self, cycle_id: int) -> None:
+        from tracker.reports.services import render_cycle
+
+        cycle = db.session.get(Cycle, cycle_id)
+        if cycle is None:
+            return
+        for language in LANGUAGES:
+            render_cycle(db.session, cycle, language, Path(self.app.config["REPORT_DIR"]))
+        db.session.commit()
+
+
+def init_app(app: Flask) -> None:
+    app.extensions["tracker.report_jobs"] = ReportJobs(app)
+
+
+def jobs(app: Flask) -> ReportJobs:
+    return app.extensions["tracker.report_jobs"]
