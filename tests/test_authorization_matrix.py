@@ -127,6 +127,8 @@ MATRIX: dict[tuple[str, str], Row] = {
                                              officers_only(409, officer_b=404)),  # a draft
     ("filing.preview", "POST"): Row("/filing/preview", signed_in(200)),
     ("ledger.index", "GET"): Row("/ledger/", everyone(200)),
+    ("opendata.ledger_csv", "GET"): Row("/ledger.csv", everyone(200)),
+    ("opendata.cycle_csv", "GET"): Row("/cycles/{cycle}/disclosures.csv", everyone(200)),
     # Reports: nothing of company A is published in this world; its draft is for its officers
     # and staff (officer B has no disclosure of their own in the cycle).
     ("reports.published", "GET"): Row("/companies/company-a/report.pdf", everyone(404)),

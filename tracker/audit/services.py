@@ -1,7 +1,5 @@
 """Recording actions in the audit trail, and reading it back filtered (page and CSV)."""
 
-import csv
-import io
 import json
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -11,6 +9,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.orm import Session, joinedload
 
+from tracker import csvsafe
 from tracker.audit.models import AuditEvent
 from tracker.auth.models import User
 
@@ -91,29 +90,13 @@ def object_types(session: Session) -> list[str]:
 CSV_COLUMNS = ("id", "at_utc", "actor_email", "action", "object_type", "object_id", "details")
 
 
-def _cell(value: Any) -> str:
-    """A CSV cell that a spreadsheet will not run as a formula."""
-    text = "" if value is None else str(value)
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
-
-
 def csv_lines(session: Session, query: sa.Select, batch: int = 500) -> Iterator[str]:
-    """The events of ``query`` as CSV text, a header then one line per event, read in batches
-    so that a long trail streams without being held in memory."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-
-    def flush() -> str:
-        text = buffer.getvalue()
-        buffer.seek(0)
-        buffer.truncate()
-        return text
-
-    writer.writerow(CSV_COLUMNS)
-    yield "\ufeff" + flush()  # a BOM, so that spreadsheet programs read UTF-8 (Chinese) right
-    for event in session.scalars(query.execution_options(yield_per=batch)):
-        writer.writerow([_cell(v) for v in (
-            event.id, event.at.astimezone(UTC).isoformat(),
-            event.actor.email if event.actor else "", event.action, event.object_type,
-            event.object_id, json.dumps(event.details, ensure_ascii=False, sort_keys=True))])
-        yield flush()
+    """The events of ``query`` as CSV, read in batches so that a long trail streams without
+    being held in memory."""
+    # A generator: the query runs when the response streams, inside its request context.
+    events = session.scalars(query.execution_options(yield_per=batch))
+    yield from csvsafe.csv_lines(CSV_COLUMNS, (
+        (event.id, event.at.astimezone(UTC).isoformat(),
+         event.actor.email if event.actor else "", event.action, event.object_type,
+         event.object_id, json.dumps(event.details, ensure_ascii=False, sort_keys=True))
+        for event in events))

@@ -1,0 +1,75 @@
+"""CSV downloads of published content: columns, values, formula safety, nothing unpublished."""
+
+import csv
+import io
+
+import sqlalchemy as sa
+
+from tests.conftest import publish_as_is
+from tracker.db import db
+from tracker.disclosures.models import ItemResponse
+from tracker.opendata.services import DISCLOSURE_COLUMNS, LEDGER_COLUMNS
+from tracker.publication.models import LedgerEntry
+
+
+def rows(response) -> list[dict]:
+    assert response.status_code == 200 and response.mimetype == "text/csv"
+    text = response.get_data(as_text=True)
+    assert text.startswith("\ufeff")
+    return list(csv.DictReader(io.StringIO(text.lstrip("\ufeff"))))
+
+
+def test_the_cycle_csv_has_one_row_per_company_and_item(app, client, accounts, filing_world):
+    with app.app_context():
+        response = db.session.get(ItemResponse, filing_world["response_a"])
+        response.narrative = "=HYPERLINK(\"http://evil.example\") we have a team"
+        response.evidence_links = [{"url": "https://a.example/r", "title": "Report"}]
+        db.session.commit()
+    publish_as_is(app, filing_world["disclosure_a"])
+    download = client.get("/cycles/test-cycle/disclosures.csv")
+    assert download.headers["Content-Disposition"] == \
+        'attachment; filename="test-cycle-disclosures.csv"'
+    table = rows(download)
+    assert list(table[0]) == list(DISCLOSURE_COLUMNS)
+    assert len(table) == 31  # company A published; B did not
+    assert {r["company"] for r in table} == {"company-a"}
+    team = next(r for r in table if r["item"] == "c1.safety-team")
+    assert team["status"] == "met" and team["version"] == "1"
+    assert team["narrative"].startswith("'=HYPERLINK")  # defused for spreadsheets
+    assert team["evidence_links"] == "https://a.example/r"
+    assert team["company_name_zh"] == "甲公司" and team["item_title_en"]
+    with app.app_context():
+        entry = db.session.scalar(sa.select(LedgerEntry))
+    assert team["ledger_sequence"] == str(entry.sequence)
+    assert team["snapshot_sha256"] == entry.snapshot_sha256
+    assert "SECRET-NOTE-OF-A" not in download.get_data(as_text=True)
+
+
+def test_the_cycle_csv_reads_published_versions_not_live_answers(app, client, accounts,
+                                                                  filing_world):
+    publish_as_is(app, filing_world["disclosure_a"])
+    with app.app_context():
+        response = db.session.get(ItemResponse, filing_world["response_a"])
+        response.narrative = "An unpublished change."
+        db.session.commit()
+    text = client.get("/cycles/test-cycle/disclosures.csv").get_data(as_text=True)
+    assert "An unpublished change." not in text and "We have a team." in text
+
+
+def test_an_empty_cycle_has_just_the_header_and_unknown_is_404(client, accounts, filing_world):
+    assert rows(client.get("/cycles/test-cycle/disclosures.csv")) == []
+    assert client.get("/cycles/nope/disclosures.csv").status_code == 404
+
+
+def test_the_ledger_csv_is_the_ledger_as_hashed(app, client, accounts, filing_world):
+    publish_as_is(app, filing_world["disclosure_a"])
+    publish_as_is(app, filing_world["disclosure_a"])  # a correction
+    table = rows(client.get("/ledger.csv"))
+    assert list(table[0]) == list(LEDGER_COLUMNS)
+    with app.app_context():
+        entries = db.session.scalars(sa.select(LedgerEntry).order_by(LedgerEntry.sequence)).all()
+        expected = [(str(e.sequence), e.kind.value, e.published_at, e.entry_hash,
+                     "" if e.supersedes is None else str(e.supersedes)) for e in entries]
+    assert [(r["sequence"], r["kind"], r["published_at"], r["entry_hash"], r["supersedes"])
+            for r in table] == expected
+    assert table[1]["previous_hash"] == table[0]["entry_hash"]

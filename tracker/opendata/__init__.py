@@ -1,0 +1,1 @@
+"""Open data: CSV downloads and the read-only JSON API, of published content only."""
