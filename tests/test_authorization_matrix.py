@@ -128,6 +128,20 @@ MATRIX: dict[tuple[str, str], Row] = {
     ("filing.preview", "POST"): Row("/filing/preview", signed_in(200)),
     ("ledger.index", "GET"): Row("/ledger/", everyone(200)),
     ("opendata.ledger_csv", "GET"): Row("/ledger.csv", everyone(200)),
+    # The open-data API: public, read-only, the same for everyone (nothing published here yet).
+    ("api.index", "GET"): Row("/api/v1/", everyone(200)),
+    ("api.openapi", "GET"): Row("/api/v1/openapi.json", everyone(200)),
+    ("api.checklists", "GET"): Row("/api/v1/checklists", everyone(200)),
+    ("api.checklist", "GET"): Row("/api/v1/checklists/aiia-ai-safety-commitments/2024.1",
+                                  everyone(200)),
+    ("api.companies", "GET"): Row("/api/v1/companies", everyone(200)),
+    ("api.company", "GET"): Row("/api/v1/companies/company-a", everyone(200)),
+    ("api.cycles", "GET"): Row("/api/v1/cycles", everyone(200)),
+    ("api.cycle", "GET"): Row("/api/v1/cycles/{cycle}", everyone(200)),
+    ("api.cycle_disclosures", "GET"): Row("/api/v1/cycles/{cycle}/disclosures", everyone(200)),
+    ("api.cycle_matrix", "GET"): Row("/api/v1/cycles/{cycle}/matrix", everyone(200)),
+    ("api.disclosure", "GET"): Row("/api/v1/disclosures/company-a/{cycle}/1", everyone(404)),
+    ("api.ledger", "GET"): Row("/api/v1/ledger", everyone(200)),
     ("opendata.cycle_csv", "GET"): Row("/cycles/{cycle}/disclosures.csv", everyone(200)),
     # Reports: nothing of company A is published in this world; its draft is for its officers
     # and staff (officer B has no disclosure of their own in the cycle).

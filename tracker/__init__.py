@@ -78,6 +78,7 @@ def _register_blueprints(app: Flask) -> None:
     from tracker.companies.views import bp as companies_bp
     from tracker.cycles.views import bp as cycles_bp
     from tracker.disclosures.views import bp as filing_bp
+    from tracker.opendata.api import bp as api_bp
     from tracker.opendata.views import bp as opendata_bp
     from tracker.outbox.views import bp as outbox_bp
     from tracker.public.views import bp as public_bp
@@ -88,7 +89,7 @@ def _register_blueprints(app: Flask) -> None:
 
     for blueprint in (public_bp, companies_bp, auth_bp, users_bp, admin_companies_bp,
                       outbox_bp, audit_bp, filing_bp, ledger_bp, review_bp, cycles_bp, reports_bp,
-                      opendata_bp):
+                      opendata_bp, api_bp):
         app.register_blueprint(blueprint)
 
 def _register_models() -> None:

@@ -2,7 +2,7 @@
 
 import contextlib
 
-from flask import Flask, current_app, render_template
+from flask import Flask, current_app, jsonify, render_template, request
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, InternalServerError
@@ -27,6 +27,8 @@ MESSAGES = {
 def render_error(error: HTTPException):
     code = error.code or 500
     title, message = MESSAGES.get(code, (error.name, error.description))
+    if request.path.startswith("/api/"):  # API clients get JSON, whatever went wrong
+        return jsonify({"error": {"status": code, "message": str(message)}}), code
     return render_template("errors/error.html", code=code, title=title, message=message), code
 
 

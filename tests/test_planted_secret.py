@@ -1,0 +1,75 @@
+"""A secret planted in every confidential note, in every unpublished draft, and in unpublished
+edits of published disclosures appears in no public page, API response, CSV or PDF."""
+
+import io
+
+import pypdf
+import sqlalchemy as sa
+
+from tracker.db import db
+from tracker.disclosures.models import Disclosure, ItemResponse
+from tracker.domain.workflow import DisclosureState
+from tracker.publication.models import Publication
+
+SECRET = "PLANTED-SECRET-7f3a9c"
+
+
+def plant(app) -> None:
+    with app.app_context():
+        for response in db.session.scalars(sa.select(ItemResponse)):
+            response.confidential_note = f"{response.confidential_note or ''} {SECRET}"
+            if response.disclosure.state is not DisclosureState.PUBLISHED:
+                response.narrative = f"{response.narrative or ''} {SECRET} (draft)"
+        # and an unpublished edit of a published answer
+        published = db.session.scalar(sa.select(Disclosure).where(
+            Disclosure.state == DisclosureState.PUBLISHED))
+        published.responses[0].narrative += f" {SECRET} (edit)"
+        db.session.commit()
+
+
+def public_urls(app, client) -> list[str]:
+    with app.app_context():
+        publications = db.session.scalars(sa.select(Publication)).all()
+        companies = sorted({p.company.slug for p in publications})
+        versions = [(p.company.slug, p.cycle.slug, p.version) for p in publications]
+        cycle = publications[0].cycle.slug
+    all_companies = [c["slug"] for c in client.get("/api/v1/companies?per_page=200")
+                     .get_json()["data"]]
+    return [
+        "/", "/companies/", "/checklist/", "/ledger/", "/ledger.csv",
+        f"/cycles/{cycle}/disclosures.csv",
+        *[f"/companies/{slug}" for slug in all_companies],
+        *[f"/companies/{c}?cycle={y}&version={v}" for c, y, v in versions],
+        "/api/v1/", "/api/v1/companies?per_page=200", "/api/v1/cycles", "/api/v1/ledger",
+        "/api/v1/checklists", f"/api/v1/cycles/{cycle}/disclosures?per_page=200",
+        f"/api/v1/cycles/{cycle}/matrix",
+        *[f"/api/v1/companies/{slug}" for slug in companies],
+        *[f"/api/v1/disclosures/{c}/{y}/{v}" for c, y, v in versions],
+    ]
+
+
+def test_the_planted_secret_is_nowhere_public(app, client, demo):
+    plant(app)
+    urls = public_urls(app, client)
+    for url in urls:
+        response = client.get(url)
+        assert response.status_code == 200, url
+        assert SECRET not in response.get_data(as_text=True), url
+    # PDFs: the corrected company and another, both languages, and the cycle's aggregate.
+    app.config["REPORT_JOBS"] = "inline"
+    with app.app_context():
+        corrected = db.session.scalar(sa.select(Publication).where(
+            Publication.supersedes_id.is_not(None)))
+        other = db.session.scalar(sa.select(Publication).where(
+            Publication.company_id != corrected.company_id))
+        pdfs = [f"/companies/{p.company.slug}/report.pdf?lang={lang}"
+                for p in (corrected, other) for lang in ("en", "zh")]
+        pdfs.append(f"/cycles/{corrected.cycle.slug}/report.pdf?lang=en")
+    for url in pdfs:
+        response = client.get(url)
+        assert response.status_code == 200, url
+        data = response.get_data()
+        response.close()
+        text = "".join(page.extract_text() for page in pypdf.PdfReader(io.BytesIO(data)).pages)
+        assert SECRET not in text and SECRET.encode() not in data, url
+    assert len(urls) > 40  # every company page, version and API record was read
