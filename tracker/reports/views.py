@@ -1,9 +1,13 @@
 """Downloading reports: published versions (stored, cached) and drafts (officers and staff)."""
 
+from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
+from threading import Lock
 from urllib.parse import quote
 
 import sqlalchemy as sa
+from cachetools import TTLCache
 from flask import Blueprint, Response, abort, current_app, render_template, request, send_file
 from flask_babel import gettext as _
 from flask_login import login_required
@@ -39,21 +43,37 @@ def _disposition(filename: str) -> str:
     return f"inline; filename=\"{filename}\"; filename*=UTF-8''{quote(filename)}"
 
 
-@bp.get("/companies/<slug>/report.pdf")
-def published(slug: str):
-    """A published version's PDF (the latest of a cycle unless ``version`` names one)."""
-    language = _language()
+@dataclass(frozen=True)
+class Served:
+    """What a download needs, looked up once: the stored file and how to name it."""
+
+    sha256: str
+    filename: str
+    published_at: datetime
+    named: bool  # a named version never changes; "the latest" may
+
+
+LOOKUP_SECONDS = 60
+
+
+def _lookups() -> TTLCache:
+    """Per app: (company, cycle, version, language) -> Served, kept for a minute, so that a
+    download of a stored report reads no database at all (a company taken off the roster
+    stops being served within that minute)."""
+    return current_app.extensions.setdefault(
+        "tracker.report_lookups", (TTLCache(maxsize=4096, ttl=LOOKUP_SECONDS), Lock()))
+
+
+def _look_up(slug: str, cycle_slug: str | None, version: int | None,
+             language: str) -> Served:
     company = db.session.scalar(sa.select(Company).filter_by(slug=slug))
     if company is None or not company.is_public_signatory:
         abort(404)
     query = (sa.select(Publication).join(Cycle, Cycle.id == Publication.cycle_id)
              .where(Publication.company_id == company.id)
              .order_by(Cycle.opens_on.desc(), Publication.version.desc()))
-    if request.args.get("cycle"):
-        query = query.where(Cycle.slug == request.args["cycle"])
-    version = request.args.get("version", type=int)
-    if version is None and request.args.get("version"):
-        abort(404)
+    if cycle_slug:
+        query = query.where(Cycle.slug == cycle_slug)
     if version is not None:
         query = query.where(Publication.version == version)
     publication = db.session.scalars(query.limit(1)).first()
@@ -64,16 +84,32 @@ def published(slug: str):
         stored = services.render_published(db.session, publication, language,
                                            Path(current_app.config["REPORT_DIR"]))
         db.session.commit()
-    path = services.report_path(Path(current_app.config["REPORT_DIR"]), stored.sha256)
-    response = send_file(path, mimetype="application/pdf", conditional=True, etag=stored.sha256,
-                         max_age=YEAR if version is not None else 300,
-                         last_modified=publication.published_at)
-    response.headers["Content-Disposition"] = _disposition(_filename(
-        company.slug, publication.cycle.slug, publication.version, language))
-    if version is not None:  # a named version never changes
-        response.headers["Cache-Control"] = f"public, max-age={YEAR}, immutable"
-    else:
-        response.headers["Cache-Control"] = "public, max-age=300"
+    return Served(stored.sha256, _filename(company.slug, publication.cycle.slug,
+                                           publication.version, language),
+                  publication.published_at, version is not None)
+
+
+@bp.get("/companies/<slug>/report.pdf")
+def published(slug: str):
+    """A published version's PDF (the latest of a cycle unless ``version`` names one)."""
+    language = _language()
+    version = request.args.get("version", type=int)
+    if version is None and request.args.get("version"):
+        abort(404)
+    key = (slug, request.args.get("cycle") or None, version, language)
+    cache, lock = _lookups()
+    with lock:
+        served = cache.get(key)
+    if served is None:
+        served = _look_up(*key)
+        with lock:
+            cache[key] = served
+    path = services.report_path(Path(current_app.config["REPORT_DIR"]), served.sha256)
+    response = send_file(path, mimetype="application/pdf", conditional=True, etag=served.sha256,
+                         last_modified=served.published_at)
+    response.headers["Content-Disposition"] = _disposition(served.filename)
+    response.headers["Cache-Control"] = (f"public, max-age={YEAR}, immutable" if served.named
+                                         else "public, max-age=300")
     return response
 
 
