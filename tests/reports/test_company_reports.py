@@ -229,3 +229,49 @@ def test_the_fetcher_alone_keeps_files_out_even_of_unsanitised_html():
     pdf = render_pdf(html, STATIC).data
     assert "0 embedded files" in run("pdfdetach", "-list", data=pdf)
     assert len(run("pdfimages", "-list", data=pdf).splitlines()) == 2
+
+
+def _page_images(pdf: bytes, tmp_path: Path, name: str) -> list[Image.Image]:
+    source = tmp_path / f"{name}.pdf"
+    source.write_bytes(pdf)
+    subprocess.run(["pdftoppm", "-png", "-r", "40", str(source), str(tmp_path / name)],
+                   check=True)
+    images = []
+    for path in sorted(tmp_path.glob(f"{name}-*.png")):
+        with Image.open(path) as image:
+            images.append(image.convert("RGB"))
+    return images
+
+
+def test_published_reports_are_pdf_a_3a_and_render_as_the_plain_pdf(app, client, published,
+                                                                    tmp_path):
+    """Checked without veraPDF (it is not in this machine's registries): the PDF/A
+    identification in the XMP metadata, an output intent, a tagged structure tree with a
+    language, every font embedded; and every page looks exactly like the same report rendered
+    as a plain PDF."""
+    import re
+
+    from flask import render_template
+    from flask_babel import force_locale
+
+    from tracker.publication.models import Publication
+    from tracker.publication.queries import report_of
+
+    archival = download(client, f"{REPORT}?lang=zh").get_data()
+    root = pypdf.PdfReader(io.BytesIO(archival)).trailer["/Root"]
+    xmp = root["/Metadata"].get_object().get_data().decode()
+    assert re.search(r'pdfaid:part(>|=")3', xmp) and re.search(r'pdfaid:conformance(>|=")A', xmp)
+    assert "/OutputIntents" in root and "/StructTreeRoot" in root
+    assert root["/MarkInfo"]["/Marked"] and root["/Lang"] == "zh-CN"
+    assert "Tagged:          yes" in run("pdfinfo", data=archival)
+    assert all(line.split()[-4] == "yes" for line in run("pdffonts", data=archival)
+               .splitlines()[2:])
+    with app.app_context(), force_locale("zh_CN"):
+        html = render_template("reports/company.html",
+                               report=report_of(db.session.scalar(sa.select(Publication))))
+        plain = render_pdf(html, STATIC).data  # the same HTML, no PDF/A
+    archived_pages = _page_images(archival, tmp_path, "archival")
+    plain_pages = _page_images(plain, tmp_path, "plain")
+    assert len(archived_pages) == len(plain_pages) >= 8
+    for page, (a, b) in enumerate(zip(archived_pages, plain_pages, strict=True), 1):
+        assert ImageChops.difference(a, b).getbbox() is None, f"page {page} differs"

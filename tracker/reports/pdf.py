@@ -47,12 +47,18 @@ class RenderedPdf:
     pages: int
 
 
-def render_pdf(html: str, static_root: Path) -> RenderedPdf:
+# Published reports are archival: PDF/A-3 level A (tagged, so also readable by assistive
+# technology), with an sRGB output intent and XMP metadata. Drafts are plain PDFs.
+ARCHIVAL = "pdf/a-3a"
+
+
+def render_pdf(html: str, static_root: Path, variant: str | None = None) -> RenderedPdf:
     """The PDF of ``html``; relative URLs resolve inside ``static_root`` (stylesheets, fonts).
 
     Title, author, language and keywords come from the document's <title>, <meta name="author">,
-    <html lang> and <meta name="keywords">; bookmarks from its headings.
+    <html lang> and <meta name="keywords">; bookmarks from its headings. ``variant`` is one of
+    WeasyPrint's PDF variants (e.g. ``ARCHIVAL``).
     """
     document = weasyprint.HTML(string=html, base_url=static_root.resolve().as_uri() + "/",
                                url_fetcher=StaticOnlyFetcher(static_root)).render()
-    return RenderedPdf(document.write_pdf(), len(document.pages))
+    return RenderedPdf(document.write_pdf(pdf_variant=variant), len(document.pages))

@@ -14,7 +14,7 @@ from tracker.i18n import current_locale
 from tracker.reports.aggregate import CycleReport
 from tracker.reports.charts import Bar, score_bars
 from tracker.reports.context import CompanyReport
-from tracker.reports.pdf import RenderedPdf, render_pdf
+from tracker.reports.pdf import ARCHIVAL, RenderedPdf, render_pdf
 
 LANGUAGES = {"en": "en", "zh": "zh_CN"}  # as in addresses -> the locale
 
@@ -29,14 +29,16 @@ def score_chart(report: CompanyReport, chart_id: str = "score-chart") -> Markup:
 
 
 def company_report_pdf(report: CompanyReport, language: str) -> RenderedPdf:
-    """The PDF of a company's report in ``language`` ("en" or "zh")."""
+    """The PDF of a company's report in ``language`` ("en" or "zh"); archival (PDF/A-3a) when
+    published, a plain PDF for a draft."""
     with force_locale(LANGUAGES[language]):
         html = render_template("reports/company.html", report=report)
-    return render_pdf(html, Path(current_app.static_folder))
+    return render_pdf(html, Path(current_app.static_folder),
+                      None if report.is_draft else ARCHIVAL)
 
 
 def cycle_report_pdf(report: CycleReport, language: str) -> RenderedPdf:
     """The PDF of a cycle's aggregate report in ``language`` ("en" or "zh")."""
     with force_locale(LANGUAGES[language]):
         html = render_template("reports/cycle.html", report=report, STATUS=Status)
-    return render_pdf(html, Path(current_app.static_folder))
+    return render_pdf(html, Path(current_app.static_folder), ARCHIVAL)
