@@ -55,7 +55,8 @@ def detail(slug: str):
                        if wanted_version is not None else versions[0])
         if publication is None:
             abort(404)
-        shown = queries.read(publication, queries.superseding(versions, publication))
+        shown = queries.read(publication, queries.superseding(versions, publication),
+                             queries.earlier_cycle_version(session, publication))
     return render_template(
         "companies/detail.html",
         company=company,

@@ -27,6 +27,11 @@ from tracker.publication.services import publish
 from tracker.review.services import decide
 
 DEMO_CYCLE_SLUG = "2025-annual"
+# The cycle before, closed, in which the first companies published: the year-over-year pages
+# compare against it. Companies were a step less advanced then.
+DEMO_EARLIER_CYCLE_SLUG = "2024-annual"
+EARLIER_PUBLISHED = 10
+EARLIER_PROFILE = {"leader": "solid", "solid": "mixed", "mixed": "early", "early": "early"}
 # Every demo account signs in with this password; printed by `tracker demo`. Demo data only.
 DEMO_PASSWORD = "tracker-demo-password"  # noqa: S105 - printed for the demo on purpose
 DEMO_ADMIN = "admin@alliance.example"
@@ -88,6 +93,8 @@ def seed_demo(session: Session, checklists: list[LoadedChecklist], today: date) 
 
     companies = _ensure_companies(session, summary)
     officers = _ensure_users(session, companies, summary)
+    reviewer = session.scalar(sa.select(User).filter_by(email=DEMO_STAFF))
+    _earlier_cycle(session, versions[DEMO_CHECKLIST], companies, officers, reviewer, today)
     cycle = session.scalar(sa.select(Cycle).filter_by(slug=DEMO_CYCLE_SLUG))
     if cycle is None:
         cycle = Cycle(
@@ -120,7 +127,6 @@ def seed_demo(session: Session, checklists: list[LoadedChecklist], today: date) 
         for d in created for r in d.responses)
     session.flush()
     # Published ones go through publication proper, in date order, so the ledger holds them.
-    reviewer = session.scalar(sa.select(User).filter_by(email=DEMO_STAFF))
     to_publish = sorted((d for d in created if d.state is DisclosureState.PUBLISHED),
                         key=lambda d: (d.published_at, d.company.slug))
     for disclosure in to_publish:
@@ -197,9 +203,39 @@ def _ensure_users(session: Session, companies: dict[str, Company],
     return officers
 
 
+def _earlier_cycle(session: Session, version: ChecklistVersion, companies: dict[str, Company],
+                   officers: dict[str, User], reviewer: User, today: date) -> None:
+    """The closed 2024 cycle: the first companies published then, a step less advanced."""
+    if session.scalar(sa.select(Cycle).filter_by(slug=DEMO_EARLIER_CYCLE_SLUG)) is not None:
+        return
+    opened = datetime.combine(today - timedelta(days=440), time(9), tzinfo=UTC)
+    cycle = Cycle(slug=DEMO_EARLIER_CYCLE_SLUG, name_en="2024 annual disclosure",
+                  name_zh="2024年度披露", checklist_version=version, opens_on=opened.date(),
+                  due_on=today - timedelta(days=350), closes_on=today - timedelta(days=330),
+                  opened_at=opened, closed_at=opened + timedelta(days=110))
+    session.add(cycle)
+    session.flush()
+    created = [
+        _disclosure(companies[demo.slug],
+                    dataclasses.replace(demo, profile=EARLIER_PROFILE[demo.profile]),
+                    officers[demo.slug], cycle, version.checklist, DisclosureState.PUBLISHED,
+                    today, seed="2024")
+        for demo in content.companies()[:EARLIER_PUBLISHED]]
+    session.add_all(created)
+    session.flush()
+    session.add_all(
+        ResponseRevision(response=r, version=r.version, changed_at=r.updated_at,
+                         changed_by=r.updated_by, before={}, after=snapshot(r))
+        for d in created for r in d.responses)
+    for disclosure in sorted(created, key=lambda d: (d.published_at, d.company.slug)):
+        disclosure.state = DisclosureState.ACCEPTED
+        publish(session, reviewer, disclosure, disclosure.published_at)
+
+
 def _disclosure(company: Company, demo: content.DemoCompany, officer: User, cycle: Cycle,
-                checklist: Checklist, state: DisclosureState, today: date) -> Disclosure:
-    rng = random.Random(f"tracker-demo:{demo.slug}")  # noqa: S311 - demo data, not security
+                checklist: Checklist, state: DisclosureState, today: date,
+                seed: str = "") -> Disclosure:
+    rng = random.Random(f"tracker-demo:{demo.slug}{seed}")  # noqa: S311 - demo data
     opened = datetime.combine(cycle.opens_on, time(9), tzinfo=UTC)
     disclosure = Disclosure(company=company, cycle=cycle,
                             checklist_version=cycle.checklist_version, state=state,

@@ -7,6 +7,7 @@ correction is itself published.
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -64,12 +65,13 @@ class PublishedVersion:
         return self.superseded_by is not None
 
 
-def report_of(publication: Publication,
-              superseded_by: Publication | None = None) -> CompanyReport:
+def report_of(publication: Publication, superseded_by: Publication | None = None,
+              earlier: Publication | None = None) -> CompanyReport:
     """The report context of a published version, from its frozen snapshot alone (and the
-    checklist it names)."""
+    checklist it names); compared with ``earlier``, the company's earlier published cycle, when
+    given."""
     snapshot = publication.snapshot
-    return context.build(
+    report = context.build(
         company=snapshot["company"], cycle=snapshot["cycle"],
         checklist=publication.disclosure.checklist_version.checklist,
         answers=context.answers_from_snapshot(snapshot),
@@ -78,11 +80,28 @@ def report_of(publication: Publication,
             snapshot_sha256=publication.snapshot_sha256,
             ledger_sequence=publication.entry.sequence, entry_hash=publication.entry.entry_hash,
             superseded_on=superseded_by.published_at if superseded_by else None))
+    if earlier is None:
+        return report
+    return dataclasses.replace(report, comparison=context.compare(report, report_of(earlier)))
 
 
-def read(publication: Publication, superseded_by: Publication | None = None) -> PublishedVersion:
+def read(publication: Publication, superseded_by: Publication | None = None,
+         earlier: Publication | None = None) -> PublishedVersion:
     """Turn a stored snapshot into what pages and reports show."""
-    return PublishedVersion(publication, report_of(publication, superseded_by), superseded_by)
+    return PublishedVersion(publication, report_of(publication, superseded_by, earlier),
+                            superseded_by)
+
+
+def earlier_cycle_version(session: Session, publication: Publication) -> Publication | None:
+    """The latest version the company published in the latest cycle before this one, as it
+    stood when ``publication`` was published (for year-over-year comparisons)."""
+    this_cycle = publication.cycle
+    return session.scalar(_with_context(
+        sa.select(Publication).join(Cycle, Cycle.id == Publication.cycle_id)
+        .where(Publication.company_id == publication.company_id,
+               Cycle.opens_on < this_cycle.opens_on,
+               Publication.published_at <= publication.published_at)
+        .order_by(Cycle.opens_on.desc(), Publication.version.desc()).limit(1)))
 
 
 def _with_context(query: sa.Select) -> sa.Select:

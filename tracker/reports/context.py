@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from tracker.domain.checklist import Checklist, Commitment, Item
+from tracker.domain.diff import Chunk, text_diff
 from tracker.domain.scoring import Score, Scorecard, score_disclosure
 from tracker.domain.statuses import Status
 
@@ -46,6 +47,37 @@ class Publication:
 
 
 @dataclass(frozen=True)
+class ItemChange:
+    """How one item's published answer changed from the earlier cycle to this one."""
+
+    item: Item
+    status_before: Status | None
+    status_after: Status | None
+    narrative: list[Chunk] | None  # the word-level changes; None when the text is the same
+
+    @property
+    def status_changed(self) -> bool:
+        return self.status_before != self.status_after
+
+
+@dataclass(frozen=True)
+class Comparison:
+    """Year over year: this disclosure against the company's earlier published cycle."""
+
+    cycle_slug: str
+    cycle_name_en: str
+    cycle_name_zh: str
+    version: int
+    published_at: datetime
+    changes: list[ItemChange]   # items answered in both whose status or narrative changed
+    unchanged: int              # items answered in both, the same
+    new_items: list[Item]       # items the earlier disclosure did not answer (or not have)
+
+    def cycle_name(self, locale: str) -> str:
+        return self.cycle_name_zh if str(locale).startswith("zh") else self.cycle_name_en
+
+
+@dataclass(frozen=True)
 class CompanyReport:
     company_slug: str
     company_name_en: str
@@ -58,6 +90,7 @@ class CompanyReport:
     sections: list[CommitmentSection]
     answers: dict[str, Answer]
     publication: Publication | None  # None: a draft, not published
+    comparison: Comparison | None = None  # with the company's earlier published cycle
 
     @property
     def is_draft(self) -> bool:
@@ -104,3 +137,28 @@ def answers_from_snapshot(snapshot: dict) -> dict[str, Answer]:
         evidence_links=list(entry.get("evidence_links", [])),
         structured=dict(entry.get("structured", {})),
     ) for entry in snapshot["items"]}
+
+
+def compare(current: CompanyReport, earlier: CompanyReport) -> Comparison:
+    """What changed per item since the company's earlier published report (matched by item id,
+    so items renamed or added by a newer checklist version show as new)."""
+    assert earlier.publication is not None, "compare with a published report"
+    changes, unchanged, new_items = [], 0, []
+    for item in current.checklist.items:
+        now, before = current.answers.get(item.id), earlier.answers.get(item.id)
+        if before is None or before.status is None:
+            new_items.append(item)
+            continue
+        after_status = now.status if now else None
+        after_text = now.narrative if now else ""
+        narrative = (text_diff(before.narrative, after_text)
+                     if before.narrative.strip() != after_text.strip() else None)
+        if after_status != before.status or narrative is not None:
+            changes.append(ItemChange(item, before.status, after_status, narrative))
+        else:
+            unchanged += 1
+    return Comparison(
+        cycle_slug=earlier.cycle_slug, cycle_name_en=earlier.cycle_name_en,
+        cycle_name_zh=earlier.cycle_name_zh, version=earlier.publication.version,
+        published_at=earlier.publication.published_at, changes=changes, unchanged=unchanged,
+        new_items=new_items)

@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 from tracker.cycles.models import Cycle
 from tracker.disclosures.models import Disclosure
 from tracker.publication.models import LedgerEntry, Publication
-from tracker.publication.queries import current_in_cycle, report_of
+from tracker.publication.queries import current_in_cycle, earlier_cycle_version, report_of
 from tracker.reports import context
 from tracker.reports.aggregate import CycleReport, LedgerHead, build_cycle_report
 from tracker.reports.context import CompanyReport
@@ -55,8 +55,10 @@ def render_published(session: Session, publication: Publication, language: str,
     existing = stored_report(session, publication, language)
     if existing is not None:
         return existing
-    # The report of the version as published: it does not change when a correction comes.
-    pdf = company_report_pdf(report_of(publication), language)
+    # The report of the version as published (compared with the company's earlier cycle as it
+    # stood then): it does not change when a correction comes.
+    pdf = company_report_pdf(
+        report_of(publication, earlier=earlier_cycle_version(session, publication)), language)
     sha256 = _store(directory, pdf.data)
     row = StoredReport(publication=publication, language=language, sha256=sha256,
                        size=len(pdf.data), pages=pdf.pages)
