@@ -60,7 +60,7 @@ def test_language_switch_translates_the_page_and_is_remembered(page: Page, live_
     page.goto(live_server + "/")
     expect(page.locator("html")).to_have_attribute("lang", "zh-CN")
     page.screenshot(path=str(ARTIFACTS / "home-zh.png"), full_page=True)
-    page.get_by_role("link", name="English").click()
+    page.get_by_role("navigation", name="语言").get_by_role("link", name="English").click()
     expect(page.locator("html")).to_have_attribute("lang", "en")
 
 

@@ -93,10 +93,14 @@ CSV_COLUMNS = ("id", "at_utc", "actor_email", "action", "object_type", "object_i
 def csv_lines(session: Session, query: sa.Select, batch: int = 500) -> Iterator[str]:
     """The events of ``query`` as CSV, read in batches so that a long trail streams without
     being held in memory."""
-    # A generator: the query runs when the response streams, inside its request context.
+    # A generator: the query runs when the response streams, inside its request context. A
+    # download stopped half-way closes the generator, and with it the (server-side) cursor.
     events = session.scalars(query.execution_options(yield_per=batch))
-    yield from csvsafe.csv_lines(CSV_COLUMNS, (
-        (event.id, event.at.astimezone(UTC).isoformat(),
-         event.actor.email if event.actor else "", event.action, event.object_type,
-         event.object_id, json.dumps(event.details, ensure_ascii=False, sort_keys=True))
-        for event in events))
+    try:
+        yield from csvsafe.csv_lines(CSV_COLUMNS, (
+            (event.id, event.at.astimezone(UTC).isoformat(),
+             event.actor.email if event.actor else "", event.action, event.object_type,
+             event.object_id, json.dumps(event.details, ensure_ascii=False, sort_keys=True))
+            for event in events))
+    finally:
+        events.close()
