@@ -47,8 +47,9 @@ def render_published(session: Session, publication: Publication, language: str,
                      directory: Path) -> StoredReport:
     """The stored report of a published version in a language, rendering it the first time.
 
-    Two requests rendering the same report at once both write the same file (same hash); the
-    unique constraint keeps one row and the other takes it.
+    Two requests rendering the same report at once each write their file (PDFs carry their
+    creation time, so the hashes differ); the unique constraint keeps one row, the other request
+    takes it, and its own file is simply never served.
     """
     if language not in LANGUAGES:
         raise ValueError(language)
