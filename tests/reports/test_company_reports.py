@@ -11,7 +11,8 @@ import sqlalchemy as sa
 from PIL import Image, ImageChops
 
 from tests.conftest import publish_as_is, sign_in
-from tests.review.test_loop import REVIEW, answer_everything, post
+from tests.review.test_corrections import publish_first_version
+from tests.review.test_loop import REVIEW
 from tracker.db import db
 from tracker.disclosures.models import ItemResponse
 from tracker.reports.models import StoredReport
@@ -48,25 +49,13 @@ def run(*args: str, data: bytes) -> str:
 def published(app, accounts, filing_world):
     """Company A's disclosure published over HTTP (its reports render at the first download;
     rendering at publication is tested on its own)."""
-    staff, officer = app.test_client(), app.test_client()
-    sign_in(staff, accounts.email("staff"))
-    sign_in(officer, accounts.email("officer_a"))
-    answer_everything(app, filing_world["disclosure_a"])
-    assert post(officer, "/filing/test-cycle/submit").status_code == 303
-    assert post(staff, f"{REVIEW}/decision", action="accept", reason="Fine.").status_code == 303
-    assert post(staff, f"{REVIEW}/publish").status_code == 303
+    publish_first_version(app, accounts, filing_world)
     return filing_world
 
 
 def test_publishing_renders_and_stores_both_languages(app, accounts, filing_world):
     app.config["RENDER_REPORTS_ON_PUBLISH"] = True
-    staff, officer = app.test_client(), app.test_client()
-    sign_in(staff, accounts.email("staff"))
-    sign_in(officer, accounts.email("officer_a"))
-    answer_everything(app, filing_world["disclosure_a"])
-    assert post(officer, "/filing/test-cycle/submit").status_code == 303
-    assert post(staff, f"{REVIEW}/decision", action="accept", reason="Fine.").status_code == 303
-    assert post(staff, f"{REVIEW}/publish").status_code == 303
+    publish_first_version(app, accounts, filing_world)
     with app.app_context():
         stored = db.session.scalars(sa.select(StoredReport).order_by(StoredReport.language)).all()
         assert [s.language for s in stored] == ["en", "zh"]
