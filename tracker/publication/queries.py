@@ -162,3 +162,17 @@ def versions_of(session: Session, disclosure: Disclosure) -> list[Publication]:
         sa.select(Publication).where(Publication.disclosure_id == disclosure.id)
         .options(joinedload(Publication.entry))
         .order_by(Publication.version.desc())))
+
+
+def find_publication(session: Session, company: Company, cycle_slug: str | None,
+                     version: int | None) -> Publication | None:
+    """A company's published version: the named one, else the latest of the named cycle, else
+    the latest of its newest cycle."""
+    query = (sa.select(Publication).join(Cycle, Cycle.id == Publication.cycle_id)
+             .where(Publication.company_id == company.id)
+             .order_by(Cycle.opens_on.desc(), Publication.version.desc()))
+    if cycle_slug:
+        query = query.where(Cycle.slug == cycle_slug)
+    if version is not None:
+        query = query.where(Publication.version == version)
+    return session.scalar(query.limit(1))

@@ -18,7 +18,7 @@ from tracker.companies.models import Company
 from tracker.cycles.models import Cycle
 from tracker.db import db
 from tracker.disclosures.views import cycle_or_404, find_disclosure, officer_company
-from tracker.publication.models import Publication
+from tracker.publication.queries import find_publication
 from tracker.reports import services
 from tracker.reports.jobs import jobs
 from tracker.reports.rendering import LANGUAGES, company_report_pdf
@@ -69,14 +69,7 @@ def _look_up(slug: str, cycle_slug: str | None, version: int | None,
     company = db.session.scalar(sa.select(Company).filter_by(slug=slug))
     if company is None or not company.is_public_signatory:
         abort(404)
-    query = (sa.select(Publication).join(Cycle, Cycle.id == Publication.cycle_id)
-             .where(Publication.company_id == company.id)
-             .order_by(Cycle.opens_on.desc(), Publication.version.desc()))
-    if cycle_slug:
-        query = query.where(Cycle.slug == cycle_slug)
-    if version is not None:
-        query = query.where(Publication.version == version)
-    publication = db.session.scalars(query.limit(1)).first()
+    publication = find_publication(db.session, company, cycle_slug, version)
     if publication is None:
         abort(404)
     stored = services.stored_report(db.session, publication, language)
