@@ -25,8 +25,9 @@ from tracker import create_app
 from tracker.db import db, utcnow
 
 TEST_DATABASE = os.environ.get("TRACKER_TEST_DATABASE", "sqlite")
-POSTGRES_URL = os.environ.get("TRACKER_TEST_POSTGRES_URL",
-                              "postgresql://postgres@127.0.0.1:5432/postgres")
+POSTGRES_URL = os.environ.get(
+    "TRACKER_TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/postgres"
+)
 REPO_ROOT = Path(__file__).resolve().parent.parent
 ARTIFACTS = REPO_ROOT / "test-artifacts"
 
@@ -57,21 +58,24 @@ def empty_database(tmp_path: Path) -> Iterator[str]:
     elif TEST_DATABASE == "sqlite":
         yield f"sqlite:///{tmp_path / 'tracker.sqlite3'}"
     else:
-        raise pytest.UsageError(f"TRACKER_TEST_DATABASE must be sqlite or postgresql, "
-                                f"not {TEST_DATABASE!r}")
+        raise pytest.UsageError(
+            f"TRACKER_TEST_DATABASE must be sqlite or postgresql, not {TEST_DATABASE!r}"
+        )
 
 
 def make_app(database_url: str, instance_path: Path, **extra) -> Flask:
-    return create_app({
-        "TESTING": True,
-        "SQLALCHEMY_DATABASE_URI": database_url,
-        "SECRET_KEY": "test-secret-key",
-        "INSTANCE_PATH": str(instance_path),
-        # Publishing renders two PDFs (about 2 s); tests of reports turn it back on.
-        "RENDER_REPORTS_ON_PUBLISH": False,
-        "REPORT_JOBS": "off",
-        **extra,
-    })
+    return create_app(
+        {
+            "TESTING": True,
+            "SQLALCHEMY_DATABASE_URI": database_url,
+            "SECRET_KEY": "test-secret-key",
+            "INSTANCE_PATH": str(instance_path),
+            # Publishing renders two PDFs (about 2 s); tests of reports turn it back on.
+            "RENDER_REPORTS_ON_PUBLISH": False,
+            "REPORT_JOBS": "off",
+            **extra,
+        }
+    )
 
 
 @pytest.fixture(scope="session")
@@ -212,15 +216,29 @@ def _create_accounts() -> Accounts:
     from tracker.auth.models import Role, User
     from tracker.companies.models import Company
 
-    a = Company(slug="company-a", name_en="Company A", name_zh="甲公司", is_signatory=True,
-                signatory_confirmed=True, signatory_source="test")
-    b = Company(slug="company-b", name_en="Company B", name_zh="乙公司", is_signatory=True,
-                signatory_confirmed=True, signatory_source="test")
+    a = Company(
+        slug="company-a",
+        name_en="Company A",
+        name_zh="甲公司",
+        is_signatory=True,
+        signatory_confirmed=True,
+        signatory_source="test",
+    )
+    b = Company(
+        slug="company-b",
+        name_en="Company B",
+        name_zh="乙公司",
+        is_signatory=True,
+        signatory_confirmed=True,
+        signatory_source="test",
+    )
     people = {
-        "officer_a": User(email="officer_a@test.example", display_name="Officer A",
-                          role=Role.OFFICER, company=a),
-        "officer_b": User(email="officer_b@test.example", display_name="Officer B",
-                          role=Role.OFFICER, company=b),
+        "officer_a": User(
+            email="officer_a@test.example", display_name="Officer A", role=Role.OFFICER, company=a
+        ),
+        "officer_b": User(
+            email="officer_b@test.example", display_name="Officer B", role=Role.OFFICER, company=b
+        ),
         "staff": User(email="staff@test.example", display_name="Staff", role=Role.STAFF),
         "admin": User(email="admin@test.example", display_name="Admin", role=Role.ADMIN),
     }
@@ -238,8 +256,9 @@ def csrf_token(client, url: str = "/sign-in") -> str:
     import re
 
     html = client.get(url, follow_redirects=True).get_data(as_text=True)
-    match = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', html) or \
-        re.search(r'name="csrf_token" value="([^"]+)"', html)
+    match = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', html) or re.search(
+        r'name="csrf_token" value="([^"]+)"', html
+    )
     assert match, f"no CSRF token on {url}"
     return match.group(1)
 
@@ -247,8 +266,7 @@ def csrf_token(client, url: str = "/sign-in") -> str:
 def sign_in(client, email: str, password: str = PASSWORD):
     """Sign in through the form; returns the response (302 on success)."""
     token = csrf_token(client)
-    return client.post("/sign-in", data={"email": email, "password": password,
-                                         "csrf_token": token})
+    return client.post("/sign-in", data={"email": email, "password": password, "csrf_token": token})
 
 
 def outbox_link(app, recipient: str, path: str) -> str:
@@ -260,9 +278,11 @@ def outbox_link(app, recipient: str, path: str) -> str:
     from tracker.outbox.models import OutboxMessage
 
     with app.app_context():
-        body = db.session.scalar(sa.select(OutboxMessage.body)
-                                 .filter_by(recipient=recipient)
-                                 .order_by(OutboxMessage.id.desc()))
+        body = db.session.scalar(
+            sa.select(OutboxMessage.body)
+            .filter_by(recipient=recipient)
+            .order_by(OutboxMessage.id.desc())
+        )
     assert body, f"no message to {recipient}"
     match = re.search(r"https?://[^/\s]+(" + re.escape(path) + r"[\w\-]+)", body)
     assert match, body
@@ -271,8 +291,10 @@ def outbox_link(app, recipient: str, path: str) -> str:
 
 # --- filing ---------------------------------------------------------------------------------
 
-PNG = bytes.fromhex("89504e470d0a1a0a0000000d4948445200000001000000010806000000"
-                    "1f15c4890000000d49444154789c6360000002000154a24f5d0000000049454e44ae426082")
+PNG = bytes.fromhex(
+    "89504e470d0a1a0a0000000d4948445200000001000000010806000000"
+    "1f15c4890000000d49444154789c6360000002000154a24f5d0000000049454e44ae426082"
+)
 
 
 @pytest.fixture
@@ -290,29 +312,56 @@ def filing_world(app, accounts) -> dict:
     from tracker.domain.workflow import DisclosureState
 
     with app.app_context():
-        loaded = next(c for c in app.extensions["tracker.checklist_files"]
-                      if c.checklist.version == "2024.1")
+        loaded = next(
+            c for c in app.extensions["tracker.checklist_files"] if c.checklist.version == "2024.1"
+        )
         version = load_checklist(db.session, loaded).version
         today = date.today()
-        cycle = Cycle(slug="test-cycle", name_en="Test cycle", name_zh="测试周期",
-                      checklist_version=version, opens_on=today - timedelta(days=10),
-                      due_on=today + timedelta(days=10), opened_at=utcnow())
-        disclosure = Disclosure(company_id=accounts.ids["company_a"], cycle=cycle,
-                                checklist_version=version, state=DisclosureState.DRAFT)
-        response = ItemResponse(disclosure=disclosure, item_id="c1.safety-team",
-                                status=Status.MET, narrative="We have a team.",
-                                confidential_note="SECRET-NOTE-OF-A", evidence_links=[],
-                                structured={}, updated_by_id=accounts.ids["officer_a"])
-        stored = store_upload(io.BytesIO(PNG), "chart.png", app.config["UPLOAD_DIR"],
-                              10_000, ("png",))
-        attachment = Attachment(disclosure=disclosure, item_id="c1.safety-team",
-                                filename=stored.filename, file_type=stored.file_type,
-                                content_type=stored.content_type, size=stored.size,
-                                sha256=stored.sha256)
+        cycle = Cycle(
+            slug="test-cycle",
+            name_en="Test cycle",
+            name_zh="测试周期",
+            checklist_version=version,
+            opens_on=today - timedelta(days=10),
+            due_on=today + timedelta(days=10),
+            opened_at=utcnow(),
+        )
+        disclosure = Disclosure(
+            company_id=accounts.ids["company_a"],
+            cycle=cycle,
+            checklist_version=version,
+            state=DisclosureState.DRAFT,
+        )
+        response = ItemResponse(
+            disclosure=disclosure,
+            item_id="c1.safety-team",
+            status=Status.MET,
+            narrative="We have a team.",
+            confidential_note="SECRET-NOTE-OF-A",
+            evidence_links=[],
+            structured={},
+            updated_by_id=accounts.ids["officer_a"],
+        )
+        stored = store_upload(
+            io.BytesIO(PNG), "chart.png", app.config["UPLOAD_DIR"], 10_000, ("png",)
+        )
+        attachment = Attachment(
+            disclosure=disclosure,
+            item_id="c1.safety-team",
+            filename=stored.filename,
+            file_type=stored.file_type,
+            content_type=stored.content_type,
+            size=stored.size,
+            sha256=stored.sha256,
+        )
         db.session.add_all([cycle, disclosure, response, attachment])
         db.session.commit()
-        return {"cycle": cycle.slug, "disclosure_a": disclosure.id, "response_a": response.id,
-                "attachment": attachment.id}
+        return {
+            "cycle": cycle.slug,
+            "disclosure_a": disclosure.id,
+            "response_a": response.id,
+            "attachment": attachment.id,
+        }
 
 
 def publish_as_is(app, disclosure_id: int) -> int:

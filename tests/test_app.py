@@ -44,7 +44,9 @@ def test_database_url_from_the_environment_selects_postgresql(tmp_path, monkeypa
     monkeypatch.setenv("TRACKER_INSTANCE_PATH", str(tmp_path))
     monkeypatch.setenv("DATABASE_URL", "postgresql://tracker@db.internal/tracker")
     app = create_app()
-    assert app.config["SQLALCHEMY_DATABASE_URI"] == "postgresql+psycopg://tracker@db.internal/tracker"
+    assert (
+        app.config["SQLALCHEMY_DATABASE_URI"] == "postgresql+psycopg://tracker@db.internal/tracker"
+    )
 
 
 def test_instance_config_file_is_read(tmp_path, monkeypatch):
@@ -75,10 +77,18 @@ def test_app_refuses_to_start_on_a_broken_checklist(tmp_path):
     shutil.copy(REPO / "commitments" / "aiia-2024.yaml", checklists)
     shutil.copy(REPO / "tests/domain/broken_checklists/unknown_status.yaml", checklists)
     with pytest.raises(ChecklistError) as caught:
-        create_app({"CHECKLIST_DIR": str(checklists), "INSTANCE_PATH": str(tmp_path),
-                    "SECRET_KEY": "x", "SQLALCHEMY_DATABASE_URI": "sqlite://"})
-    assert "unknown_status.yaml:17: commitments[0].items[0].statuses[1]: unknown status 'done'" \
+        create_app(
+            {
+                "CHECKLIST_DIR": str(checklists),
+                "INSTANCE_PATH": str(tmp_path),
+                "SECRET_KEY": "x",
+                "SQLALCHEMY_DATABASE_URI": "sqlite://",
+            }
+        )
+    assert (
+        "unknown_status.yaml:17: commitments[0].items[0].statuses[1]: unknown status 'done'"
         in str(caught.value)
+    )
 
 
 def test_cli_refuses_to_start_and_names_the_file(tmp_path, monkeypatch):
@@ -94,5 +104,7 @@ def test_cli_refuses_to_start_and_names_the_file(tmp_path, monkeypatch):
     result = CliRunner().invoke(cli, ["db", "current"])
     assert result.exit_code == 2
     assert "tracker cannot start: a checklist file is invalid." in result.output
-    assert "duplicate_item_id.yaml:17: commitments[0].items[1].id: duplicate item id 'c1.a'" \
+    assert (
+        "duplicate_item_id.yaml:17: commitments[0].items[1].id: duplicate item id 'c1.a'"
         in result.output
+    )

@@ -34,19 +34,22 @@ def signed_in(code: int) -> dict[str, int | str]:
 
 
 def staff_only(code: int) -> dict[str, int | str]:
-    return {"anonymous": SIGN_IN, "officer_a": 403, "officer_b": 403, "staff": code,
-            "admin": code}
+    return {"anonymous": SIGN_IN, "officer_a": 403, "officer_b": 403, "staff": code, "admin": code}
 
 
 def admin_only(code: int) -> dict[str, int | str]:
-    return {"anonymous": SIGN_IN, "officer_a": 403, "officer_b": 403, "staff": 403,
-            "admin": code}
+    return {"anonymous": SIGN_IN, "officer_a": 403, "officer_b": 403, "staff": 403, "admin": code}
 
 
 def officers_only(code: int, officer_b: int | None = None) -> dict[str, int | str]:
     """Filing: each officer acts on their own company's disclosure; staff do not file."""
-    return {"anonymous": SIGN_IN, "officer_a": code,
-            "officer_b": code if officer_b is None else officer_b, "staff": 403, "admin": 403}
+    return {
+        "anonymous": SIGN_IN,
+        "officer_a": code,
+        "officer_b": code if officer_b is None else officer_b,
+        "staff": 403,
+        "admin": 403,
+    }
 
 
 # (endpoint, method) -> Row. URLs use the objects made by the ``world`` fixture:
@@ -61,8 +64,7 @@ MATRIX: dict[tuple[str, str], Row] = {
     ("static", "GET"): Row("/static/css/tracker.css", everyone(200)),
     ("auth.sign_in", "GET"): Row("/sign-in", {"anonymous": 200} | dict.fromkeys(ROLES[1:], 302)),
     # An empty form: 422 for a visitor, a redirect for someone already signed in.
-    ("auth.sign_in", "POST"): Row("/sign-in",
-                                  {"anonymous": 422} | dict.fromkeys(ROLES[1:], 302)),
+    ("auth.sign_in", "POST"): Row("/sign-in", {"anonymous": 422} | dict.fromkeys(ROLES[1:], 302)),
     ("auth.sign_out", "POST"): Row("/sign-out", everyone(302)),
     ("auth.forgot_password", "GET"): Row("/password/forgot", everyone(200)),
     ("auth.forgot_password", "POST"): Row("/password/forgot", everyone(422)),
@@ -80,8 +82,9 @@ MATRIX: dict[tuple[str, str], Row] = {
     ("users.detail", "POST"): Row("/admin/users/{officer_a}", admin_only(422)),
     ("users.deactivate", "POST"): Row("/admin/users/{officer_a}/deactivate", admin_only(302)),
     ("users.reactivate", "POST"): Row("/admin/users/{officer_a}/reactivate", admin_only(302)),
-    ("users.resend_invitation", "POST"): Row("/admin/users/{invitee}/resend-invitation",
-                                             staff_only(302)),
+    ("users.resend_invitation", "POST"): Row(
+        "/admin/users/{invitee}/resend-invitation", staff_only(302)
+    ),
     ("admin_companies.admin_index", "GET"): Row("/admin/companies/", admin_only(200)),
     ("admin_companies.admin_new", "GET"): Row("/admin/companies/new", admin_only(200)),
     ("admin_companies.admin_new", "POST"): Row("/admin/companies/new", admin_only(422)),
@@ -102,29 +105,35 @@ MATRIX: dict[tuple[str, str], Row] = {
     ("cycles.edit", "POST"): Row("/admin/cycles/{cycle_id}/edit", admin_only(422)),
     ("cycles.open_cycle", "POST"): Row("/admin/cycles/{cycle_id}/open", admin_only(409)),
     ("cycles.close_cycle", "POST"): Row("/admin/cycles/{cycle_id}/close", admin_only(303)),
-    ("cycles.extend", "POST"): Row("/admin/cycles/{cycle_id}/extensions/{disclosure_a}",
-                                   admin_only(422)),
+    ("cycles.extend", "POST"): Row(
+        "/admin/cycles/{cycle_id}/extensions/{disclosure_a}", admin_only(422)
+    ),
     # Filing: URLs name the cycle; the company is always the officer's own. {attachment} is a
     # file of company A: officer B must not learn it exists.
     ("filing.dashboard", "GET"): Row("/filing/", officers_only(200)),
     ("filing.overview", "GET"): Row("/filing/{cycle}/", officers_only(200)),
     ("filing.commitment", "GET"): Row("/filing/{cycle}/c1", officers_only(200)),
-    ("filing.history", "GET"): Row("/filing/{cycle}/items/c1.safety-team/history",
-                                   officers_only(200)),
-    ("filing.save", "POST"): Row("/filing/{cycle}/items/c1.accountable-exec",
-                                 officers_only(302)),
-    ("filing.upload", "POST"): Row("/filing/{cycle}/items/c1.safety-team/attachments",
-                                   officers_only(303)),  # no file: back to the form
-    ("filing.remove_attachment", "POST"): Row("/filing/{cycle}/attachments/{attachment}/remove",
-                                              officers_only(303, officer_b=404)),
-    ("filing.download", "GET"): Row("/filing/attachments/{attachment}",
-                                    {"anonymous": SIGN_IN, "officer_a": 200, "officer_b": 404,
-                                     "staff": 200, "admin": 200}),
+    ("filing.history", "GET"): Row(
+        "/filing/{cycle}/items/c1.safety-team/history", officers_only(200)
+    ),
+    ("filing.save", "POST"): Row("/filing/{cycle}/items/c1.accountable-exec", officers_only(302)),
+    ("filing.upload", "POST"): Row(
+        "/filing/{cycle}/items/c1.safety-team/attachments", officers_only(303)
+    ),  # no file: back to the form
+    ("filing.remove_attachment", "POST"): Row(
+        "/filing/{cycle}/attachments/{attachment}/remove", officers_only(303, officer_b=404)
+    ),
+    ("filing.download", "GET"): Row(
+        "/filing/attachments/{attachment}",
+        {"anonymous": SIGN_IN, "officer_a": 200, "officer_b": 404, "staff": 200, "admin": 200},
+    ),
     ("filing.submit", "POST"): Row("/filing/{cycle}/submit", officers_only(422)),  # incomplete
-    ("filing.copy_forward", "POST"): Row("/filing/{cycle}/copy-forward",
-                                         officers_only(404)),  # no earlier cycle
-    ("filing.start_correction", "POST"): Row("/filing/{cycle}/correction",
-                                             officers_only(409, officer_b=404)),  # a draft
+    ("filing.copy_forward", "POST"): Row(
+        "/filing/{cycle}/copy-forward", officers_only(404)
+    ),  # no earlier cycle
+    ("filing.start_correction", "POST"): Row(
+        "/filing/{cycle}/correction", officers_only(409, officer_b=404)
+    ),  # a draft
     ("filing.preview", "POST"): Row("/filing/preview", signed_in(200)),
     ("ledger.index", "GET"): Row("/ledger/", everyone(200)),
     ("opendata.ledger_csv", "GET"): Row("/ledger.csv", everyone(200)),
@@ -132,8 +141,9 @@ MATRIX: dict[tuple[str, str], Row] = {
     ("api.index", "GET"): Row("/api/v1/", everyone(200)),
     ("api.openapi", "GET"): Row("/api/v1/openapi.json", everyone(200)),
     ("api.checklists", "GET"): Row("/api/v1/checklists", everyone(200)),
-    ("api.checklist", "GET"): Row("/api/v1/checklists/aiia-ai-safety-commitments/2024.1",
-                                  everyone(200)),
+    ("api.checklist", "GET"): Row(
+        "/api/v1/checklists/aiia-ai-safety-commitments/2024.1", everyone(200)
+    ),
     ("api.companies", "GET"): Row("/api/v1/companies", everyone(200)),
     ("api.company", "GET"): Row("/api/v1/companies/company-a", everyone(200)),
     ("api.cycles", "GET"): Row("/api/v1/cycles", everyone(200)),
@@ -148,8 +158,9 @@ MATRIX: dict[tuple[str, str], Row] = {
     ("reports.published", "GET"): Row("/companies/company-a/report.pdf", everyone(404)),
     # The aggregate is built in the background ("off" in tests): not ready yet, for everyone.
     ("reports.cycle_report", "GET"): Row("/cycles/{cycle}/report.pdf", everyone(503)),
-    ("reports.officer_draft", "GET"): Row("/filing/{cycle}/report.pdf",
-                                          officers_only(200, officer_b=404)),
+    ("reports.officer_draft", "GET"): Row(
+        "/filing/{cycle}/report.pdf", officers_only(200, officer_b=404)
+    ),
     ("reports.staff_draft", "GET"): Row("/review/{cycle}/company-a/report.pdf", staff_only(200)),
     ("review.queue", "GET"): Row("/review/?cycle={cycle}", staff_only(200)),
     ("review.disclosure", "GET"): Row("/review/{cycle}/company-a", staff_only(200)),
@@ -157,16 +168,19 @@ MATRIX: dict[tuple[str, str], Row] = {
     # decision would be a 409 even with a reason).
     ("review.decide", "POST"): Row("/review/{cycle}/company-a/decision", staff_only(400)),
     ("review.comment", "POST"): Row("/review/{cycle}/company-a/comments", staff_only(422)),
-    ("review.publish_disclosure", "POST"): Row("/review/{cycle}/company-a/publish",
-                                               staff_only(409)),
-    ("filing.comment", "POST"): Row("/filing/{cycle}/comments",
-                                    officers_only(422, officer_b=404)),
+    ("review.publish_disclosure", "POST"): Row(
+        "/review/{cycle}/company-a/publish", staff_only(409)
+    ),
+    ("filing.comment", "POST"): Row("/filing/{cycle}/comments", officers_only(422, officer_b=404)),
 }
 
 
 def app_routes(app) -> set[tuple[str, str]]:
-    return {(rule.endpoint, method) for rule in app.url_map.iter_rules()
-            for method in rule.methods - {"HEAD", "OPTIONS"}}
+    return {
+        (rule.endpoint, method)
+        for rule in app.url_map.iter_rules()
+        for method in rule.methods - {"HEAD", "OPTIONS"}
+    }
 
 
 def test_every_route_is_in_the_matrix(app):
@@ -180,16 +194,29 @@ def world(app, accounts, filing_world) -> dict[str, int]:
     """The accounts, an invited officer of company A, a failed outbox message, and an open
     cycle in which company A answered one item and attached a file."""
     with app.app_context():
-        invitee = User(email="invitee@test.example", display_name="Invitee", role=Role.OFFICER,
-                       company_id=accounts.ids["company_a"])
-        message = OutboxMessage(recipient="x@test.example", subject="s", body="b", kind="test",
-                                status=MessageStatus.FAILED, attempts=8,
-                                next_attempt_at=utcnow())
+        invitee = User(
+            email="invitee@test.example",
+            display_name="Invitee",
+            role=Role.OFFICER,
+            company_id=accounts.ids["company_a"],
+        )
+        message = OutboxMessage(
+            recipient="x@test.example",
+            subject="s",
+            body="b",
+            kind="test",
+            status=MessageStatus.FAILED,
+            attempts=8,
+            next_attempt_at=utcnow(),
+        )
         db.session.add_all([invitee, message])
         db.session.commit()
         cycle_id = db.session.scalar(sa.select(Cycle.id).filter_by(slug=filing_world["cycle"]))
-        return accounts.ids | filing_world | {"invitee": invitee.id, "message": message.id,
-                                              "cycle_id": cycle_id}
+        return (
+            accounts.ids
+            | filing_world
+            | {"invitee": invitee.id, "message": message.id, "cycle_id": cycle_id}
+        )
 
 
 def client_as(app, world, role: str):

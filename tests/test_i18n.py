@@ -19,10 +19,25 @@ PLACEHOLDER = re.compile(r"%\(\w+\)[sd]")
 def extracted_ids(tmp_path: Path) -> set[str]:
     pot = tmp_path / "messages.pot"
     subprocess.run(
-        [sys.executable, "-m", "babel.messages.frontend", "extract", "-F",
-         str(TRANSLATIONS / "babel.cfg"), "-k", "_l", "-k", "lazy_gettext", "--no-location",
-         "-o", str(pot), "."],
-        cwd=REPO, check=True, capture_output=True,
+        [
+            sys.executable,
+            "-m",
+            "babel.messages.frontend",
+            "extract",
+            "-F",
+            str(TRANSLATIONS / "babel.cfg"),
+            "-k",
+            "_l",
+            "-k",
+            "lazy_gettext",
+            "--no-location",
+            "-o",
+            str(pot),
+            ".",
+        ],
+        cwd=REPO,
+        check=True,
+        capture_output=True,
     )
     with pot.open("rb") as f:
         return {m.id if isinstance(m.id, str) else m.id[0] for m in read_po(f) if m.id}
@@ -94,9 +109,9 @@ def test_browser_language_is_the_default(client):
 def test_chinese_pages_show_chinese_content_from_checklist_and_data(client, demo):
     client.get("/language/zh_CN")
     home = client.get("/").get_data(as_text=True)
-    assert "安全团队与风险管理" in home       # commitment title from the checklist file
-    assert "2025年度披露" in home           # cycle name from the database
-    assert "签署企业" in home               # interface text from the catalogue
+    assert "安全团队与风险管理" in home  # commitment title from the checklist file
+    assert "2025年度披露" in home  # cycle name from the database
+    assert "签署企业" in home  # interface text from the catalogue
     checklist = client.get("/checklist/").get_data(as_text=True)
     assert "设立专职人工智能安全团队或指定责任部门" in checklist
     assert "首尔" in checklist

@@ -16,8 +16,15 @@ def test_migrations_build_the_models_schema_on_an_empty_database(tmp_path):
             try:
                 upgrade()
                 tables = set(sa.inspect(db.engine).get_table_names())
-                assert {"companies", "cycles", "disclosures", "item_responses", "users",
-                        "checklist_versions", "alembic_version"} <= tables
+                assert {
+                    "companies",
+                    "cycles",
+                    "disclosures",
+                    "item_responses",
+                    "users",
+                    "checklist_versions",
+                    "alembic_version",
+                } <= tables
                 with db.engine.connect() as conn:
                     diff = compare_metadata(MigrationContext.configure(conn), db.metadata)
                 assert diff == [], f"models and migrations differ: {diff}"
@@ -36,18 +43,25 @@ def test_upgrading_keeps_existing_data(tmp_path):
             try:
                 upgrade(revision="0001")
                 with db.engine.begin() as conn:
-                    conn.execute(sa.text(
-                        "INSERT INTO companies (id, slug, name_en, name_zh, is_signatory, "
-                        "signatory_confirmed, created_at) VALUES (1, 'kept', 'Kept Co', "
-                        "'保留公司', true, false, CURRENT_TIMESTAMP)"))
-                    conn.execute(sa.text(
-                        "INSERT INTO users (id, email, display_name, role, company_id, is_active, "
-                        "created_at) VALUES (1, 'Mixed.Case@Kept.example', 'Kept Officer', "
-                        "'officer', 1, true, CURRENT_TIMESTAMP)"))
+                    conn.execute(
+                        sa.text(
+                            "INSERT INTO companies (id, slug, name_en, name_zh, is_signatory, "
+                            "signatory_confirmed, created_at) VALUES (1, 'kept', 'Kept Co', "
+                            "'保留公司', true, false, CURRENT_TIMESTAMP)"
+                        )
+                    )
+                    conn.execute(
+                        sa.text(
+                            "INSERT INTO users (id, email, display_name, role, company_id, "
+                            "is_active, created_at) VALUES (1, 'Mixed.Case@Kept.example', "
+                            "'Kept Officer', 'officer', 1, true, CURRENT_TIMESTAMP)"
+                        )
+                    )
                 upgrade()
                 with db.engine.connect() as conn:
-                    row = conn.execute(sa.text(
-                        "SELECT email, session_version, password_hash FROM users")).one()
+                    row = conn.execute(
+                        sa.text("SELECT email, session_version, password_hash FROM users")
+                    ).one()
                     company = conn.execute(sa.text("SELECT name_zh FROM companies")).scalar()
                 assert tuple(row) == ("mixed.case@kept.example", 1, None)
                 assert company == "保留公司"

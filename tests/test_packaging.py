@@ -16,9 +16,20 @@ REPO = Path(__file__).resolve().parent.parent
 def wheel(tmp_path_factory) -> Path:
     out = tmp_path_factory.mktemp("wheel")
     subprocess.run(
-        [sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "--quiet",
-         "-w", str(out), str(REPO)],
-        check=True, capture_output=True,
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "wheel",
+            "--no-deps",
+            "--no-build-isolation",
+            "--quiet",
+            "-w",
+            str(out),
+            str(REPO),
+        ],
+        check=True,
+        capture_output=True,
     )
     (built,) = out.glob("tracker-*.whl")
     return built
@@ -65,9 +76,15 @@ def test_unpacked_wheel_runs_without_the_checkout(wheel, tmp_path):
         print("ok")
     """)
     result = subprocess.run(
-        [sys.executable, "-c", script, str(site)], cwd=tmp_path, capture_output=True, text=True,
-        env={"PYTHONPATH": str(site), "TRACKER_INSTANCE_PATH": str(tmp_path / "instance"),
-             "PATH": "/usr/bin:/bin"},
+        [sys.executable, "-c", script, str(site)],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        env={
+            "PYTHONPATH": str(site),
+            "TRACKER_INSTANCE_PATH": str(tmp_path / "instance"),
+            "PATH": "/usr/bin:/bin",
+        },
     )
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "ok"

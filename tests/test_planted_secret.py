@@ -21,8 +21,9 @@ def plant(app) -> None:
             if response.disclosure.state is not DisclosureState.PUBLISHED:
                 response.narrative = f"{response.narrative or ''} {SECRET} (draft)"
         # and an unpublished edit of a published answer
-        published = db.session.scalar(sa.select(Disclosure).where(
-            Disclosure.state == DisclosureState.PUBLISHED))
+        published = db.session.scalar(
+            sa.select(Disclosure).where(Disclosure.state == DisclosureState.PUBLISHED)
+        )
         published.responses[0].narrative += f" {SECRET} (edit)"
         db.session.commit()
 
@@ -33,15 +34,24 @@ def public_urls(app, client) -> list[str]:
         companies = sorted({p.company.slug for p in publications})
         versions = [(p.company.slug, p.cycle.slug, p.version) for p in publications]
         cycle = publications[0].cycle.slug
-    all_companies = [c["slug"] for c in client.get("/api/v1/companies?per_page=200")
-                     .get_json()["data"]]
+    all_companies = [
+        c["slug"] for c in client.get("/api/v1/companies?per_page=200").get_json()["data"]
+    ]
     return [
-        "/", "/companies/", "/checklist/", "/ledger/", "/ledger.csv",
+        "/",
+        "/companies/",
+        "/checklist/",
+        "/ledger/",
+        "/ledger.csv",
         f"/cycles/{cycle}/disclosures.csv",
         *[f"/companies/{slug}" for slug in all_companies],
         *[f"/companies/{c}?cycle={y}&version={v}" for c, y, v in versions],
-        "/api/v1/", "/api/v1/companies?per_page=200", "/api/v1/cycles", "/api/v1/ledger",
-        "/api/v1/checklists", f"/api/v1/cycles/{cycle}/disclosures?per_page=200",
+        "/api/v1/",
+        "/api/v1/companies?per_page=200",
+        "/api/v1/cycles",
+        "/api/v1/ledger",
+        "/api/v1/checklists",
+        f"/api/v1/cycles/{cycle}/disclosures?per_page=200",
         f"/api/v1/cycles/{cycle}/matrix",
         *[f"/api/v1/companies/{slug}" for slug in companies],
         *[f"/api/v1/disclosures/{c}/{y}/{v}" for c, y, v in versions],
@@ -58,10 +68,12 @@ def test_the_planted_secret_is_nowhere_public(app, client, demo):
     # PDFs: the corrected company's in both languages, and the cycle's aggregate.
     app.config["REPORT_JOBS"] = "inline"
     with app.app_context():
-        corrected = db.session.scalar(sa.select(Publication).where(
-            Publication.supersedes_id.is_not(None)))
-        pdfs = [f"/companies/{corrected.company.slug}/report.pdf?lang={lang}"
-                for lang in ("en", "zh")]
+        corrected = db.session.scalar(
+            sa.select(Publication).where(Publication.supersedes_id.is_not(None))
+        )
+        pdfs = [
+            f"/companies/{corrected.company.slug}/report.pdf?lang={lang}" for lang in ("en", "zh")
+        ]
         pdfs.append(f"/cycles/{corrected.cycle.slug}/report.pdf?lang=en")
     for url in pdfs:
         response = client.get(url)

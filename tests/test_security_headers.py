@@ -9,8 +9,10 @@ EXPECTED = {
 }
 
 
-@pytest.mark.parametrize("url", ["/", "/checklist/", "/companies/", "/no-such-page",
-                                 "/static/css/tracker.css", "/language/en"])
+@pytest.mark.parametrize(
+    "url",
+    ["/", "/checklist/", "/companies/", "/no-such-page", "/static/css/tracker.css", "/language/en"],
+)
 def test_headers_on_every_response(client, url):
     response = client.get(url)
     for name, value in EXPECTED.items():

@@ -71,6 +71,7 @@ def _register_commands(app: Flask) -> None:
     for group in (checklist, demo, ledger, outbox, reminders, reports, users):
         app.cli.add_command(group)
 
+
 def _register_blueprints(app: Flask) -> None:
     from tracker.audit.views import bp as audit_bp
     from tracker.auth.views import bp as auth_bp
@@ -87,10 +88,24 @@ def _register_blueprints(app: Flask) -> None:
     from tracker.review.views import bp as review_bp
     from tracker.users.views import bp as users_bp
 
-    for blueprint in (public_bp, companies_bp, auth_bp, users_bp, admin_companies_bp,
-                      outbox_bp, audit_bp, filing_bp, ledger_bp, review_bp, cycles_bp, reports_bp,
-                      opendata_bp, api_bp):
+    for blueprint in (
+        public_bp,
+        companies_bp,
+        auth_bp,
+        users_bp,
+        admin_companies_bp,
+        outbox_bp,
+        audit_bp,
+        filing_bp,
+        ledger_bp,
+        review_bp,
+        cycles_bp,
+        reports_bp,
+        opendata_bp,
+        api_bp,
+    ):
         app.register_blueprint(blueprint)
+
 
 def _register_models() -> None:
     """Import every model module so that metadata (and so migrations) know all tables."""

@@ -45,8 +45,19 @@ DEFAULTS = {
     "ATTACHMENT_MAX_SIZE": 10 * 1024 * 1024,
     "ATTACHMENTS_PER_ITEM": 10,
     "ATTACHMENTS_TOTAL_SIZE": 200 * 1024 * 1024,
-    "ATTACHMENT_TYPES": ["pdf", "png", "jpg", "gif", "webp", "docx", "xlsx", "pptx", "odt",
-                         "ods", "odp"],
+    "ATTACHMENT_TYPES": [
+        "pdf",
+        "png",
+        "jpg",
+        "gif",
+        "webp",
+        "docx",
+        "xlsx",
+        "pptx",
+        "odt",
+        "ods",
+        "odp",
+    ],
     # Rendered PDF reports, stored once by content hash (default instance/reports); a published
     # version's reports are rendered when it is published (else at the first download).
     "REPORT_DIR": None,
@@ -87,7 +98,7 @@ def database_url(url: str) -> str:
     """Use the psycopg 3 driver for PostgreSQL URLs given in the common short forms."""
     for prefix in ("postgres://", "postgresql://"):
         if url.startswith(prefix):
-            return "postgresql+psycopg://" + url[len(prefix):]
+            return "postgresql+psycopg://" + url[len(prefix) :]
     return url
 
 

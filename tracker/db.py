@@ -80,8 +80,11 @@ class AppendOnlyViolation(RuntimeError):
 
 def _columns_changed(obj: object) -> list[str]:
     state = sa.inspect(obj)
-    return [attr.key for attr in state.mapper.column_attrs
-            if state.attrs[attr.key].history.has_changes()]
+    return [
+        attr.key
+        for attr in state.mapper.column_attrs
+        if state.attrs[attr.key].history.has_changes()
+    ]
 
 
 @sa.event.listens_for(sa.orm.Session, "before_flush")
@@ -92,4 +95,5 @@ def _refuse_changes_to_append_only(session, flush_context, instances) -> None:
     for obj in session.dirty:
         if isinstance(obj, AppendOnly) and (changed := _columns_changed(obj)):
             raise AppendOnlyViolation(
-                f"{type(obj).__name__} records cannot be changed (tried: {', '.join(changed)})")
+                f"{type(obj).__name__} records cannot be changed (tried: {', '.join(changed)})"
+            )

@@ -10,17 +10,25 @@ from werkzeug.exceptions import HTTPException, InternalServerError
 from tracker.db import db
 
 MESSAGES = {
-    400: (_l("Bad request"),
-          _l("The request could not be understood. Check what you sent and try again.")),
+    400: (
+        _l("Bad request"),
+        _l("The request could not be understood. Check what you sent and try again."),
+    ),
     403: (_l("Not allowed"), _l("You do not have permission to see this page.")),
-    404: (_l("Page not found"),
-          _l("There is nothing at this address. It may have moved, or the link may be wrong.")),
+    404: (
+        _l("Page not found"),
+        _l("There is nothing at this address. It may have moved, or the link may be wrong."),
+    ),
     405: (_l("Method not allowed"), _l("This address does not accept that kind of request.")),
     413: (_l("Too large"), _l("What you sent is larger than the server accepts.")),
     429: (_l("Too many requests"), _l("Please wait a moment before trying again.")),
-    500: (_l("Something went wrong"),
-          _l("The server could not finish your request. The error has been logged; "
-             "please try again later.")),
+    500: (
+        _l("Something went wrong"),
+        _l(
+            "The server could not finish your request. The error has been logged; "
+            "please try again later."
+        ),
+    ),
 }
 
 
@@ -34,8 +42,10 @@ def render_error(error: HTTPException):
 
 def render_csrf_error(error: CSRFError):
     title = _l("The form could not be sent")
-    message = _l("The page was open for too long, or the form came from another site. Go back, "
-                 "reload the page and send the form again.")
+    message = _l(
+        "The page was open for too long, or the form came from another site. Go back, "
+        "reload the page and send the form again."
+    )
     return render_template("errors/error.html", code=400, title=title, message=message), 400
 
 

@@ -36,12 +36,17 @@ class SignInThrottle:
     @classmethod
     def from_app(cls) -> SignInThrottle:
         config = current_app.config
-        return cls(config["SIGN_IN_ACCOUNT_LIMIT"], config["SIGN_IN_ADDRESS_LIMIT"],
-                   config["RATELIMIT_KEY_PREFIX"])
+        return cls(
+            config["SIGN_IN_ACCOUNT_LIMIT"],
+            config["SIGN_IN_ADDRESS_LIMIT"],
+            config["RATELIMIT_KEY_PREFIX"],
+        )
 
     def _checks(self, email: str, address: str):
-        return [(self.account_limit, (self.prefix, "sign-in-account", email)),
-                (self.address_limit, (self.prefix, "sign-in-address", address))]
+        return [
+            (self.account_limit, (self.prefix, "sign-in-account", email)),
+            (self.address_limit, (self.prefix, "sign-in-address", address)),
+        ]
 
     def retry_after(self, email: str, address: str) -> int | None:
         """Seconds to wait before another try is allowed, or None when allowed now."""

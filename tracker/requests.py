@@ -14,8 +14,10 @@ from werkzeug.datastructures import ImmutableMultiDict, MultiDict
 def _without_nul(data: MultiDict) -> MultiDict:
     if not any("\x00" in key or "\x00" in value for key, value in data.items(multi=True)):
         return data
-    return ImmutableMultiDict((key.replace("\x00", ""), value.replace("\x00", ""))
-                              for key, value in data.items(multi=True))
+    return ImmutableMultiDict(
+        (key.replace("\x00", ""), value.replace("\x00", ""))
+        for key, value in data.items(multi=True)
+    )
 
 
 class TrackerRequest(Request):

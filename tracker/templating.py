@@ -46,9 +46,12 @@ def init_app(app: Flask) -> None:
     app.jinja_env.filters["date"] = format_date
     app.jinja_env.filters["datetime"] = format_datetime
     app.jinja_env.globals.update(
-        score_band=score_band, STATUS_LABELS=STATUS_LABELS, STATE_LABELS=STATE_LABELS,
+        score_band=score_band,
+        STATUS_LABELS=STATUS_LABELS,
+        STATE_LABELS=STATE_LABELS,
         PHASE_LABELS=PHASE_LABELS,
-        MESSAGE_STATUS_LABELS=MESSAGE_STATUS_LABELS, score_chart=score_chart,
+        MESSAGE_STATUS_LABELS=MESSAGE_STATUS_LABELS,
+        score_chart=score_chart,
     )
     app.jinja_env.tests["http_url"] = is_http_url
     app.jinja_env.filters["filesize"] = filesize

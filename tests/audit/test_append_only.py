@@ -19,8 +19,9 @@ def history(app, accounts, filing_world):
     publish_as_is(app, filing_world["disclosure_a"])
     with app.app_context():
         record(db.session, None, "test.event", "test", 1, {"a": 1})
-        revision = ResponseRevision(response_id=filing_world["response_a"], version=1,
-                                    before={}, after={"status": "met"})
+        revision = ResponseRevision(
+            response_id=filing_world["response_a"], version=1, before={}, after={"status": "met"}
+        )
         db.session.add(revision)
         db.session.commit()
 
@@ -34,8 +35,9 @@ CHANGES = [
 ]
 
 
-@pytest.mark.parametrize(("model", "field", "value"), CHANGES,
-                         ids=[m.__name__ for m, _, _ in CHANGES])
+@pytest.mark.parametrize(
+    ("model", "field", "value"), CHANGES, ids=[m.__name__ for m, _, _ in CHANGES]
+)
 def test_the_session_refuses_to_change_or_delete_history(app, history, model, field, value):
     with app.app_context():
         row = db.session.scalars(sa.select(model)).first()
@@ -51,24 +53,38 @@ def test_the_session_refuses_to_change_or_delete_history(app, history, model, fi
         assert getattr(db.session.scalars(sa.select(model)).first(), field) == before
 
 
-@pytest.mark.parametrize("statement", [
-    "UPDATE audit_events SET action = 'rewritten'",
-    "DELETE FROM audit_events",
-])
+@pytest.mark.parametrize(
+    "statement",
+    [
+        "UPDATE audit_events SET action = 'rewritten'",
+        "DELETE FROM audit_events",
+    ],
+)
 def test_the_database_refuses_to_change_the_audit_trail(app, history, statement):
     with app.app_context():
         count = db.session.scalar(sa.select(sa.func.count()).select_from(AuditEvent))
         with pytest.raises(sa.exc.DBAPIError, match="append-only"), db.engine.begin() as conn:
             conn.execute(sa.text(statement))
         assert db.session.scalar(sa.select(sa.func.count()).select_from(AuditEvent)) == count
-        assert db.session.scalar(
-            sa.select(sa.func.count()).select_from(AuditEvent)
-            .where(AuditEvent.action == "rewritten")) == 0
+        assert (
+            db.session.scalar(
+                sa.select(sa.func.count())
+                .select_from(AuditEvent)
+                .where(AuditEvent.action == "rewritten")
+            )
+            == 0
+        )
 
 
 def test_adding_history_still_works(app, history):
     with app.app_context():
         record(db.session, None, "test.second", "test", 2)
         db.session.commit()
-        assert db.session.scalar(sa.select(sa.func.count()).select_from(AuditEvent)
-                                 .where(AuditEvent.action.like("test.%"))) == 2
+        assert (
+            db.session.scalar(
+                sa.select(sa.func.count())
+                .select_from(AuditEvent)
+                .where(AuditEvent.action.like("test.%"))
+            )
+            == 2
+        )

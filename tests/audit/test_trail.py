@@ -21,8 +21,11 @@ from tracker.disclosures.models import Attachment, Disclosure
 
 def trail(app) -> list[AuditEvent]:
     with app.app_context():
-        events = db.session.scalars(sa.select(AuditEvent).options(
-            sa.orm.joinedload(AuditEvent.actor)).order_by(AuditEvent.id)).all()
+        events = db.session.scalars(
+            sa.select(AuditEvent)
+            .options(sa.orm.joinedload(AuditEvent.actor))
+            .order_by(AuditEvent.id)
+        ).all()
         db.session.expunge_all()
         return events
 
@@ -33,8 +36,7 @@ def first(events, action) -> AuditEvent:
     return found[0]
 
 
-def test_every_kind_of_change_is_recorded_with_actor_and_before_after(app, accounts,
-                                                                      filing_world):
+def test_every_kind_of_change_is_recorded_with_actor_and_before_after(app, accounts, filing_world):
     officer, staff, admin = app.test_client(), app.test_client(), app.test_client()
     assert sign_in(officer, "officer_a@test.example", "wrong password").status_code == 422
     sign_in(officer, accounts.email("officer_a"))
@@ -42,28 +44,46 @@ def test_every_kind_of_change_is_recorded_with_actor_and_before_after(app, accou
     sign_in(admin, accounts.email("admin"))
 
     # An edit: the answer's fields before and after.
-    assert post_item(officer, "c1.safety-team",
-                     {"status": "partially_met", "narrative": "A team of two."}).status_code == 302
+    assert (
+        post_item(
+            officer, "c1.safety-team", {"status": "partially_met", "narrative": "A team of two."}
+        ).status_code
+        == 302
+    )
     assert upload(officer, "c1.safety-team", "second.png", PNG).status_code == 303
     with app.app_context():
         attachment = db.session.scalar(sa.select(Attachment).filter_by(filename="second.png"))
-    assert post(officer, f"/filing/test-cycle/attachments/{attachment.id}/remove") \
-        .status_code == 303
+    assert (
+        post(officer, f"/filing/test-cycle/attachments/{attachment.id}/remove").status_code == 303
+    )
     # A comment, decisions, publication, a correction.
     answer_everything(app, filing_world["disclosure_a"])
     assert post(officer, "/filing/test-cycle/submit").status_code == 303
     assert post(staff, f"{REVIEW}/comments", body="Name the team.").status_code == 303
-    assert post(staff, f"{REVIEW}/decision", action="request_changes",
-                reason="One more detail.").status_code == 303
+    assert (
+        post(
+            staff, f"{REVIEW}/decision", action="request_changes", reason="One more detail."
+        ).status_code
+        == 303
+    )
     assert post(officer, "/filing/test-cycle/submit").status_code == 303
     assert post(staff, f"{REVIEW}/decision", action="accept", reason="Good.").status_code == 303
     assert post(staff, f"{REVIEW}/publish").status_code == 303
     assert post(officer, "/filing/test-cycle/correction", reason="Typo.").status_code == 303
     # Administration: a company, an invitation, the cycle.
-    assert post(admin, f"/admin/companies/{accounts.ids['company_a']}",
-                name_en="Company A Ltd", name_zh="甲公司", slug="company-a",
-                is_signatory="y", signatory_source="test",
-                signatory_confirmed="y").status_code == 302
+    assert (
+        post(
+            admin,
+            f"/admin/companies/{accounts.ids['company_a']}",
+            name_en="Company A Ltd",
+            name_zh="甲公司",
+            slug="company-a",
+            is_signatory="y",
+            signatory_source="test",
+            signatory_confirmed="y",
+        ).status_code
+        == 302
+    )
     assert post(staff, "/admin/users/invite", **invite_form(accounts)).status_code == 302
     with app.app_context():
         cycle_id = db.session.get(Disclosure, filing_world["disclosure_a"]).cycle_id
@@ -83,16 +103,26 @@ def test_every_kind_of_change_is_recorded_with_actor_and_before_after(app, accou
     assert saved.details["status"] == ["met", "partially_met"]
     assert saved.details["narrative"] == ["We have a team.", "A team of two."]
 
-    for action, who in [("attachment.add", "officer_a"), ("attachment.remove", "officer_a"),
-                        ("disclosure.submit", "officer_a"), ("comment.add", "staff"),
-                        ("disclosure.request_changes", "staff"), ("disclosure.accept", "staff"),
-                        ("disclosure.publish", "staff"), ("disclosure.reopen", "officer_a"),
-                        ("company.update", "admin"), ("user.invite", "staff"),
-                        ("cycle.close", "admin")]:
+    for action, who in [
+        ("attachment.add", "officer_a"),
+        ("attachment.remove", "officer_a"),
+        ("disclosure.submit", "officer_a"),
+        ("comment.add", "staff"),
+        ("disclosure.request_changes", "staff"),
+        ("disclosure.accept", "staff"),
+        ("disclosure.publish", "staff"),
+        ("disclosure.reopen", "officer_a"),
+        ("company.update", "admin"),
+        ("user.invite", "staff"),
+        ("cycle.close", "admin"),
+    ]:
         assert by[action].actor.email == accounts.email(who), action
         assert by[action].at is not None
     assert by["disclosure.request_changes"].details == {
-        "reason": "One more detail.", "from": "submitted", "to": "changes_requested"}
+        "reason": "One more detail.",
+        "from": "submitted",
+        "to": "changes_requested",
+    }
     assert by["company.update"].details["name_en"] == ["Company A", "Company A Ltd"]
     assert by["disclosure.publish"].details["version"] == 1
 
@@ -103,8 +133,14 @@ def seed_events(app, accounts) -> None:
         record(db.session, admin, "company.update", "company", 7, {"name_en": ["A", "B"]})
         record(db.session, None, "user.sign_in_failed", "user", None, {"email": "x@y"})
         record(db.session, None, "test.formula", "=cmd|' /C calc'!A0", None)
-        record(db.session, admin, "disclosure.publish", "disclosure", 3,
-               {"note": "=HYPERLINK(\"http://evil\")", "name_zh": "甲公司"})
+        record(
+            db.session,
+            admin,
+            "disclosure.publish",
+            "disclosure",
+            3,
+            {"note": '=HYPERLINK("http://evil")', "name_zh": "甲公司"},
+        )
         db.session.commit()
 
 
@@ -119,8 +155,9 @@ def test_the_page_filters_by_action_actor_object_and_date(app, accounts):
         assert response.status_code == 200
         return response.get_data(as_text=True)
 
-    assert "company.update" in rows(action="company.") and \
-        "disclosure.publish" not in rows(action="company.")
+    assert "company.update" in rows(action="company.") and "disclosure.publish" not in rows(
+        action="company."
+    )
     by_actor = rows(actor="ADMIN@test")
     assert "disclosure.publish" in by_actor and "user.sign_in_failed" not in by_actor
     assert "company.update" not in rows(object_type="disclosure")
@@ -155,15 +192,27 @@ def test_csv_export_has_the_filtered_events_safe_for_spreadsheets(app, accounts)
     text = response.get_data(as_text=True)
     assert text.startswith("\ufeff")
     rows = list(csv.reader(io.StringIO(text.lstrip("\ufeff"))))
-    assert rows[0] == ["id", "at_utc", "actor_email", "action", "object_type", "object_id",
-                       "details"]
+    assert rows[0] == [
+        "id",
+        "at_utc",
+        "actor_email",
+        "action",
+        "object_type",
+        "object_id",
+        "details",
+    ]
     assert [r[3] for r in rows[1:]] == ["disclosure.publish"]
     details = json.loads(rows[1][6])
-    assert details == {"note": "=HYPERLINK(\"http://evil\")", "name_zh": "甲公司"}
+    assert details == {"note": '=HYPERLINK("http://evil")', "name_zh": "甲公司"}
     assert rows[1][2] == accounts.email("admin")
 
-    everything = list(csv.reader(io.StringIO(
-        admin.get("/admin/audit/export.csv").get_data(as_text=True).lstrip("\ufeff"))))
+    everything = list(
+        csv.reader(
+            io.StringIO(
+                admin.get("/admin/audit/export.csv").get_data(as_text=True).lstrip("\ufeff")
+            )
+        )
+    )
     actions = {r[3] for r in everything[1:]}
     assert {"company.update", "user.sign_in_failed", "disclosure.publish"} <= actions
     # A cell that starts like a formula is defused.

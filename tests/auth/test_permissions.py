@@ -11,9 +11,15 @@ B = Company(id=2, slug="b", name_en="B", name_zh="乙")
 
 
 def user(role: Role, company: Company | None = None, active: bool = True, uid: int = 10) -> User:
-    return User(id=uid, email=f"{role}@x.example", display_name=role.value, role=role,
-                company_id=company.id if company else None, is_active=active,
-                password_hash="set")
+    return User(
+        id=uid,
+        email=f"{role}@x.example",
+        display_name=role.value,
+        role=role,
+        company_id=company.id if company else None,
+        is_active=active,
+        password_hash="set",
+    )
 
 
 OFFICER_A = user(Role.OFFICER, A, uid=1)
@@ -21,8 +27,14 @@ OFFICER_B = user(Role.OFFICER, B, uid=2)
 STAFF = user(Role.STAFF, uid=3)
 ADMIN = user(Role.ADMIN, uid=4)
 INACTIVE_ADMIN = user(Role.ADMIN, active=False, uid=5)
-PEOPLE = {"anonymous": None, "officer_a": OFFICER_A, "officer_b": OFFICER_B, "staff": STAFF,
-          "admin": ADMIN, "inactive_admin": INACTIVE_ADMIN}
+PEOPLE = {
+    "anonymous": None,
+    "officer_a": OFFICER_A,
+    "officer_b": OFFICER_B,
+    "staff": STAFF,
+    "admin": ADMIN,
+    "inactive_admin": INACTIVE_ADMIN,
+}
 
 TABLE = [
     # predicate, arguments after the actor, who is allowed
@@ -40,8 +52,11 @@ TABLE = [
 ]
 
 
-@pytest.mark.parametrize(("predicate", "args", "allowed"), TABLE,
-                         ids=[f"{p.__name__}{i}" for i, (p, _, _) in enumerate(TABLE)])
+@pytest.mark.parametrize(
+    ("predicate", "args", "allowed"),
+    TABLE,
+    ids=[f"{p.__name__}{i}" for i, (p, _, _) in enumerate(TABLE)],
+)
 def test_permission_table(predicate, args, allowed):
     got = {name for name, person in PEOPLE.items() if predicate(person, *args)}
     assert got == allowed

@@ -30,8 +30,20 @@ def test_failures_in_another_process_count_here(migrated_database, accounts, tmp
     """)
     try:
         other = subprocess.run(
-            [sys.executable, "-c", script, migrated_database, str(tmp_path / "other"), REDIS_URL,
-             prefix], capture_output=True, text=True, check=True, timeout=60)
+            [
+                sys.executable,
+                "-c",
+                script,
+                migrated_database,
+                str(tmp_path / "other"),
+                REDIS_URL,
+                prefix,
+            ],
+            capture_output=True,
+            text=True,
+            check=True,
+            timeout=60,
+        )
         assert other.stdout.strip() == "[422, 422, 422, 422, 422]"
         app = make_app(migrated_database, tmp_path / "here", **settings)
         response = sign_in(app.test_client(), "officer_a@test.example")

@@ -11,9 +11,10 @@ from tracker.db import db
 SAME_ANSWER = "That e-mail address and password do not match an active account."
 
 
-@pytest.mark.parametrize(("who", "landing"), [("officer_a", "/filing/"),
-                                              ("staff", "/admin/users/"),
-                                              ("admin", "/admin/users/")])
+@pytest.mark.parametrize(
+    ("who", "landing"),
+    [("officer_a", "/filing/"), ("staff", "/admin/users/"), ("admin", "/admin/users/")],
+)
 def test_each_role_lands_on_its_page(client, accounts, who, landing):
     response = sign_in(client, accounts.email(who))
     assert response.status_code == 302
@@ -40,8 +41,7 @@ def test_unknown_address_costs_the_same_password_check(client, accounts, monkeyp
 
     calls = []
     real = services.check_password_hash
-    monkeypatch.setattr(services, "check_password_hash",
-                        lambda h, p: calls.append(h) or real(h, p))
+    monkeypatch.setattr(services, "check_password_hash", lambda h, p: calls.append(h) or real(h, p))
     sign_in(client, accounts.email("officer_a"), "not the password at all")
     sign_in(client, "nobody@test.example", "not the password at all")
     assert len(calls) == 2
@@ -121,8 +121,10 @@ def test_sign_ins_are_recorded(client, accounts, app):
 
 def test_account_is_paused_after_five_failures_even_for_the_right_password(client, accounts):
     for _ in range(5):
-        assert sign_in(client, accounts.email("officer_a"), "wrong password attempt").status_code \
+        assert (
+            sign_in(client, accounts.email("officer_a"), "wrong password attempt").status_code
             == 422
+        )
     paused = sign_in(client, accounts.email("officer_a"))
     assert paused.status_code == 429
     assert int(paused.headers["Retry-After"]) > 0
@@ -154,6 +156,8 @@ def test_one_address_is_paused_after_many_failures_across_accounts(client, accou
     other_address = app.test_client()
     token = csrf_token(other_address)
     response = other_address.post(
-        "/sign-in", data={"email": accounts.email("officer_a"), "password": PASSWORD,
-                          "csrf_token": token}, environ_base={"REMOTE_ADDR": "10.9.8.7"})
+        "/sign-in",
+        data={"email": accounts.email("officer_a"), "password": PASSWORD, "csrf_token": token},
+        environ_base={"REMOTE_ADDR": "10.9.8.7"},
+    )
     assert response.status_code == 302

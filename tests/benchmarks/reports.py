@@ -69,18 +69,26 @@ def generated_companies(app, count: int) -> list:
     """``count`` published company reports, cycled from the demo's and renamed."""
     cycle = db.session.scalar(sa.select(Publication)).cycle
     published = [p.report for p in current_in_cycle(db.session, cycle)]
-    return [dataclasses.replace(base, company_slug=f"{base.company_slug}-{n}",
-                                company_name_en=f"{base.company_name_en} {n}",
-                                company_name_zh=f"{base.company_name_zh}{n}")
-            for n, base in ((n, published[n % len(published)]) for n in range(count))], cycle
+    return [
+        dataclasses.replace(
+            base,
+            company_slug=f"{base.company_slug}-{n}",
+            company_name_en=f"{base.company_name_en} {n}",
+            company_name_zh=f"{base.company_name_zh}{n}",
+        )
+        for n, base in ((n, published[n % len(published)]) for n in range(count))
+    ], cycle
 
 
 def aggregate_pdf(app, count: int, repeat: int) -> tuple[float, int]:
     companies, cycle = generated_companies(app, count)
     report = build_cycle_report(
         cycle={"slug": cycle.slug, "name_en": cycle.name_en, "name_zh": cycle.name_zh},
-        checklist=cycle.checklist_version.checklist, companies=companies, invited=count,
-        ledger_head=LedgerHead(1, "0" * 64))
+        checklist=cycle.checklist_version.checklist,
+        companies=companies,
+        invited=count,
+        ledger_head=LedgerHead(1, "0" * 64),
+    )
     pages = cycle_report_pdf(report, "en").pages
     return median_seconds(lambda: cycle_report_pdf(report, "en"), repeat), pages
 
@@ -93,8 +101,10 @@ def downloads(app, requests: int, repeat: int) -> tuple[float, float, int]:
     static_copy = Path(app.static_folder) / f"benchmark-{stored.sha256[:12]}.pdf"
     shutil.copyfile(source, static_copy)
     client = app.test_client()
-    url = (f"/companies/{publication.company.slug}/report.pdf?cycle={publication.cycle.slug}"
-           f"&version={publication.version}&lang=en")
+    url = (
+        f"/companies/{publication.company.slug}/report.pdf?cycle={publication.cycle.slug}"
+        f"&version={publication.version}&lang=en"
+    )
     static_url = f"/static/{static_copy.name}"
 
     def fetch(address: str):
@@ -103,6 +113,7 @@ def downloads(app, requests: int, repeat: int) -> tuple[float, float, int]:
                 response = client.get(address)
                 assert response.status_code == 200 and len(response.get_data()) == stored.size
                 response.close()
+
         return run
 
     try:
@@ -122,27 +133,40 @@ def main() -> None:
     args = parser.parse_args()
     work = Path(tempfile.mkdtemp(prefix="tracker-bench-"))
     try:
-        app = create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{work / 'bench.sqlite3'}",
-                          "SECRET_KEY": "benchmark", "INSTANCE_PATH": str(work),
-                          "REPORT_JOBS": "off", "RENDER_REPORTS_ON_PUBLISH": False})
+        app = create_app(
+            {
+                "SQLALCHEMY_DATABASE_URI": f"sqlite:///{work / 'bench.sqlite3'}",
+                "SECRET_KEY": "benchmark",
+                "INSTANCE_PATH": str(work),
+                "REPORT_JOBS": "off",
+                "RENDER_REPORTS_ON_PUBLISH": False,
+            }
+        )
         with app.app_context():
             upgrade()
             seed_demo(db.session, app.extensions["tracker.checklist_files"], date.today())
             db.session.commit()
             print(f"Report benchmark, median of {args.repeat} runs, {date.today()}")
             ours, minimal, pages = company_pdf(app, args.repeat)
-            print(f"company PDF ({pages} pages): {ours:.2f} s; same HTML, minimal stylesheet: "
-                  f"{minimal:.2f} s; ratio {ours / minimal:.2f} (target <= 1.3)")
+            print(
+                f"company PDF ({pages} pages): {ours:.2f} s; same HTML, minimal stylesheet: "
+                f"{minimal:.2f} s; ratio {ours / minimal:.2f} (target <= 1.3)"
+            )
             small, small_pages = aggregate_pdf(app, 22, args.repeat)
             large, large_pages = aggregate_pdf(app, 220, 1)
-            print(f"aggregate PDF, 22 companies ({small_pages} pages): {small:.2f} s "
-                  f"(target < 3 s)")
-            print(f"aggregate PDF, 220 companies ({large_pages} pages): {large:.2f} s = "
-                  f"{large / small:.1f} x the 22 figure (target < 10.5 x)")
+            print(
+                f"aggregate PDF, 22 companies ({small_pages} pages): {small:.2f} s (target < 3 s)"
+            )
+            print(
+                f"aggregate PDF, 220 companies ({large_pages} pages): {large:.2f} s = "
+                f"{large / small:.1f} x the 22 figure (target < 10.5 x)"
+            )
             report_time, static_time, size = downloads(app, args.requests, args.repeat)
-            print(f"download of a stored {size / 1024:.0f} KiB PDF, {args.requests} requests: "
-                  f"{report_time:.2f} s; the same file as a static file: {static_time:.2f} s; "
-                  f"speed ratio {static_time / report_time:.2f} (target >= 0.8)")
+            print(
+                f"download of a stored {size / 1024:.0f} KiB PDF, {args.requests} requests: "
+                f"{report_time:.2f} s; the same file as a static file: {static_time:.2f} s; "
+                f"speed ratio {static_time / report_time:.2f} (target >= 0.8)"
+            )
     finally:
         shutil.rmtree(work, ignore_errors=True)
 

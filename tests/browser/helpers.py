@@ -56,8 +56,9 @@ def item_card(page: Page, item_id: str) -> Locator:
 def sign_in(page: Page, base_url: str, email: str, password: str = DEMO_PASSWORD) -> None:
     """Sign in and wait until the page shows the account's sign-out button."""
     submit_sign_in(page, base_url, email, password)
-    expect(page.get_by_role("navigation", name="Account")
-           .get_by_role("button", name="Sign out")).to_be_visible()
+    expect(
+        page.get_by_role("navigation", name="Account").get_by_role("button", name="Sign out")
+    ).to_be_visible()
 
 
 def flash(page: Page) -> Locator:
@@ -67,15 +68,24 @@ def flash(page: Page) -> Locator:
 def narrated_item(app: Flask, company: content.DemoCompany) -> tuple[str, str]:
     """(item id, commitment id) of the first item the company answered with a narrative in the
     demo cycle."""
-    loaded = next(c for c in app.extensions["tracker.checklist_files"]
-                  if c.checklist.key == DEMO_CHECKLIST)
+    loaded = next(
+        c for c in app.extensions["tracker.checklist_files"] if c.checklist.key == DEMO_CHECKLIST
+    )
     with app.app_context():
-        narrated = set(db.session.scalars(
-            sa.select(ItemResponse.item_id).join(Disclosure)
-            .join(Company, Company.id == Disclosure.company_id)
-            .join(Cycle, Cycle.id == Disclosure.cycle_id)
-            .where(Company.slug == company.slug, Cycle.slug == CYCLE,
-                   ItemResponse.narrative.is_not(None), ItemResponse.narrative != "")))
+        narrated = set(
+            db.session.scalars(
+                sa.select(ItemResponse.item_id)
+                .join(Disclosure)
+                .join(Company, Company.id == Disclosure.company_id)
+                .join(Cycle, Cycle.id == Disclosure.cycle_id)
+                .where(
+                    Company.slug == company.slug,
+                    Cycle.slug == CYCLE,
+                    ItemResponse.narrative.is_not(None),
+                    ItemResponse.narrative != "",
+                )
+            )
+        )
     for commitment in loaded.checklist.commitments:
         for item in commitment.items:
             if item.id in narrated:

@@ -44,7 +44,8 @@ def invite_an_officer(page: Page, base_url: str, shots: bool = True) -> tuple[st
     page.get_by_role("button", name="Send invitation").click()
 
     expect(page.get_by_role("status")).to_contain_text(
-        f"Invitation for {NEW_EMAIL} is in the outbox.")
+        f"Invitation for {NEW_EMAIL} is in the outbox."
+    )
     heading = page.get_by_role("heading", level=1)
     expect(heading).to_contain_text(NEW_NAME)
     expect(heading.locator(".status")).to_have_text("Invited")
@@ -54,8 +55,7 @@ def invite_an_officer(page: Page, base_url: str, shots: bool = True) -> tuple[st
     expect(facts).to_contain_text(company)
 
     # ... and reads the invitation in the outbox.
-    page.get_by_role("navigation", name="Administration").get_by_role("link", name="Outbox") \
-        .click()
+    page.get_by_role("navigation", name="Administration").get_by_role("link", name="Outbox").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Outbox")
     newest = page.locator("table.data tbody tr").first
     expect(newest).to_contain_text(NEW_EMAIL)
@@ -78,8 +78,9 @@ def new_context(browser: Browser):
     return browser.new_context(locale="en-GB", viewport={"width": 1280, "height": 900})
 
 
-def test_admin_invites_an_officer_who_accepts_signs_in_and_out(page: Page, browser: Browser,
-                                                               live_server):
+def test_admin_invites_an_officer_who_accepts_signs_in_and_out(
+    page: Page, browser: Browser, live_server
+):
     link, company = invite_an_officer(page, live_server)
 
     # The invited officer, in a browser of their own, opens the link.
@@ -109,7 +110,8 @@ def test_admin_invites_an_officer_who_accepts_signs_in_and_out(page: Page, brows
         officer.get_by_role("button", name="Set password and sign in").click()
         expect(officer).to_have_url(live_server + "/filing/")  # officers land on their filing
         expect(officer.get_by_role("status")).to_contain_text(
-            f"Your password is set. Welcome, {NEW_NAME}.")
+            f"Your password is set. Welcome, {NEW_NAME}."
+        )
         account_nav(officer).get_by_role("link", name=NEW_NAME).click()
         expect(officer.get_by_role("heading", level=1)).to_have_text("Your account")
         expect(account_nav(officer).get_by_role("button", name="Sign out")).to_be_visible()
@@ -155,10 +157,13 @@ def test_admin_invites_an_officer_who_accepts_signs_in_and_out(page: Page, brows
 
 
 def test_sign_in_with_a_wrong_password_shows_one_message_for_unknown_and_known_accounts(
-        page: Page, live_server):
+    page: Page, live_server
+):
     messages = []
-    for email, password in ((DEMO_ADMIN, "not the demo password"),
-                            ("nobody@nowhere.example", DEMO_PASSWORD)):
+    for email, password in (
+        (DEMO_ADMIN, "not the demo password"),
+        ("nobody@nowhere.example", DEMO_PASSWORD),
+    ):
         sign_in(page, live_server, email, password)
         alert = page.get_by_role("alert")
         expect(alert).to_have_text(SIGN_IN_ERROR)
@@ -196,15 +201,26 @@ def test_a_refused_password_marks_the_field_invalid(page: Page, browser: Browser
         expect(officer.get_by_role("alert")).to_contain_text("Use at least 15 characters.")
         expect(new_password).to_have_attribute("aria-invalid", "true", timeout=2_000)
         expect(new_password).to_have_accessible_description(
-            re.compile("Use at least 15 characters"), timeout=2_000)
+            re.compile("Use at least 15 characters"), timeout=2_000
+        )
     finally:
         context.close()
 
 
-ADMIN_PAGES = ["/account/", "/account/password", "/admin/users/", "/admin/users/invite",
-               "/admin/users/<first>", "/admin/companies/", "/admin/companies/new",
-               "/admin/companies/<first>", "/admin/outbox/", "/admin/audit/", "/review/",
-               "/review/<first>"]
+ADMIN_PAGES = [
+    "/account/",
+    "/account/password",
+    "/admin/users/",
+    "/admin/users/invite",
+    "/admin/users/<first>",
+    "/admin/companies/",
+    "/admin/companies/new",
+    "/admin/companies/<first>",
+    "/admin/outbox/",
+    "/admin/audit/",
+    "/review/",
+    "/review/<first>",
+]
 
 
 @pytest.mark.parametrize("language", ["en", "zh_CN"])
@@ -224,6 +240,5 @@ def test_signed_in_pages_have_no_accessibility_violations(page: Page, live_serve
             path = page.locator("table.data tbody th a").first.get_attribute("href")
         response = page.goto(live_server + path)
         assert response.status == 200, path
-        results = axe.run(page, options={"runOnly": ["wcag2a", "wcag2aa", "wcag21a",
-                                                     "wcag21aa"]})
+        results = axe.run(page, options={"runOnly": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]})
         assert results.violations_count == 0, (path, results.generate_report())

@@ -32,16 +32,15 @@ from tracker.demo.services import DEMO_ADMIN, DEMO_STAFF
 
 REQUIRED = "This field is required."
 
-NEW_CYCLE = {"Name in English": "2026 annual disclosure", "Name in Chinese": "2026年度披露",
-             "Short name in addresses": "2026-annual"}
+NEW_CYCLE = {
+    "Name in English": "2026 annual disclosure",
+    "Name in Chinese": "2026年度披露",
+    "Short name in addresses": "2026-annual",
+}
 EXTENSION_REASON = "The company's board meets after the due date; agreed on the phone."
 CORRECTION_REASON = "The team size in C1 was wrong: we counted contractors twice."
 CORRECTED_NARRATIVE = "Corrected: our safety team has 9 full-time people, not 18."
 ACCEPT_REASON = "The correction is clear, thank you."
-
-
-
-
 
 
 def admin_nav(page: Page) -> Locator:
@@ -70,8 +69,9 @@ def test_administrator_creates_opens_extends_and_closes_a_cycle(page: Page, live
     today = date.today()
     opens, due, closes = today, today + timedelta(days=30), today + timedelta(days=60)
     with app.app_context():
-        signatories = db.session.scalar(sa.select(sa.func.count()).select_from(Company)
-                                        .where(Company.is_public_signatory))
+        signatories = db.session.scalar(
+            sa.select(sa.func.count()).select_from(Company).where(Company.is_public_signatory)
+        )
     assert signatories > 1
 
     # The administrator finds the cycles in the administration menu.
@@ -100,8 +100,9 @@ def test_administrator_creates_opens_extends_and_closes_a_cycle(page: Page, live
     assert answer.value.status == 422
     expect(page.get_by_role("alert")).to_contain_text("Please correct the following:")
     error = "The closing date cannot be before the due date."
-    expect(page.get_by_role("alert").get_by_role("link", name=f"Closes on: {error}")) \
-        .to_be_visible()
+    expect(
+        page.get_by_role("alert").get_by_role("link", name=f"Closes on: {error}")
+    ).to_be_visible()
     closes_on = page.get_by_label("Closes on")
     expect(closes_on).to_have_attribute("aria-invalid", "true")
     expect(page.locator(".field.has-error")).to_have_count(1)
@@ -121,15 +122,17 @@ def test_administrator_creates_opens_extends_and_closes_a_cycle(page: Page, live
     page.get_by_role("button", name="Create the cycle").click()
     expect(page).to_have_url(re.compile(re.escape(live_server) + r"/admin/cycles/\d+$"))
     expect(flash(page)).to_contain_text(
-        "The cycle was created. Open it when companies should start filing.")
+        "The cycle was created. Open it when companies should start filing."
+    )
     expect(heading(page)).to_contain_text("2026 annual disclosure")
     expect(heading(page).locator(".phase")).to_have_text("Planned")
     facts = page.locator(".facts")
     expect(facts).to_contain_text(version_label.split(" · ")[-1])
     expect(facts).to_contain_text(shown_date(due))
     expect(facts).to_contain_text(shown_date(closes))
-    expect(page.get_by_text("No disclosure yet: they are created when the cycle is opened.")) \
-        .to_be_visible()
+    expect(
+        page.get_by_text("No disclosure yet: they are created when the cycle is opened.")
+    ).to_be_visible()
     expect(page.get_by_role("button", name="Close the cycle")).to_have_count(0)
     screenshot(page, "admin-cycle-created")
     cycle_path = page.url.removeprefix(live_server)
@@ -145,8 +148,7 @@ def test_administrator_creates_opens_extends_and_closes_a_cycle(page: Page, live
     page.get_by_role("button", name="Open the cycle").click()
     expect(page).to_have_url(live_server + cycle_path)
     message = flash(page)
-    expect(message).to_contain_text(
-        f"Opened: {signatories} companies got their disclosures;")
+    expect(message).to_contain_text(f"Opened: {signatories} companies got their disclosures;")
     assert re.search(r"; \d+ officers were told\.", message.inner_text()), message.inner_text()
     expect(heading(page).locator(".phase")).to_have_text("Open")
     expect(page.get_by_role("heading", name="Companies and due dates")).to_be_visible()
@@ -158,7 +160,8 @@ def test_administrator_creates_opens_extends_and_closes_a_cycle(page: Page, live
     # One company gets more time: first without a reason, refused.
     company = content.companies()[0]
     row = table.get_by_role("row").filter(
-        has=page.get_by_role("rowheader", name=company.name_en, exact=True))
+        has=page.get_by_role("rowheader", name=company.name_en, exact=True)
+    )
     expect(row).to_have_count(1)
     expect(row).to_contain_text("Not started")
     expect(row.get_by_role("cell").nth(1)).to_contain_text(shown_date(due))
@@ -169,8 +172,11 @@ def test_administrator_creates_opens_extends_and_closes_a_cycle(page: Page, live
     with posting(page, "/extensions/") as answer:
         row.get_by_role("button", name="Extend", exact=True).click()
     assert answer.value.status == 422
-    row = page.get_by_role("region", name="Companies and due dates").get_by_role("row").filter(
-        has=page.get_by_role("rowheader", name=company.name_en, exact=True))
+    row = (
+        page.get_by_role("region", name="Companies and due dates")
+        .get_by_role("row")
+        .filter(has=page.get_by_role("rowheader", name=company.name_en, exact=True))
+    )
     reason = row.get_by_label("Reason")
     expect(reason).to_be_visible()  # the details are open again, with the error
     expect(row.locator(".field.has-error")).to_contain_text(REQUIRED)
@@ -184,16 +190,19 @@ def test_administrator_creates_opens_extends_and_closes_a_cycle(page: Page, live
     # ... then with one.
     reason.fill(EXTENSION_REASON)
     row.get_by_role("button", name="Extend", exact=True).click()
-    expect(flash(page)).to_contain_text(
-        f"{company.name_en} is now due on {shown_date(new_due)}.")
+    expect(flash(page)).to_contain_text(f"{company.name_en} is now due on {shown_date(new_due)}.")
     expect(page).to_have_url(re.compile(re.escape(live_server + cycle_path) + r"#d\d+$"))
-    row = page.get_by_role("region", name="Companies and due dates").get_by_role("row").filter(
-        has=page.get_by_role("rowheader", name=company.name_en, exact=True))
+    row = (
+        page.get_by_role("region", name="Companies and due dates")
+        .get_by_role("row")
+        .filter(has=page.get_by_role("rowheader", name=company.name_en, exact=True))
+    )
     due_cell = row.get_by_role("cell").nth(1)
     expect(due_cell).to_contain_text(shown_date(new_due))
     expect(due_cell).to_contain_text(
         f"Moved from {shown_date(due)} to {shown_date(new_due)} by Demo Administrator: "
-        f"“{EXTENSION_REASON}”")
+        f"“{EXTENSION_REASON}”"
+    )
     expect(row.get_by_label("Reason")).to_be_hidden()  # the details closed after success
     others = page.get_by_role("region", name="Companies and due dates").get_by_text("Moved from")
     expect(others).to_have_count(1)
@@ -212,8 +221,11 @@ def test_administrator_creates_opens_extends_and_closes_a_cycle(page: Page, live
 
     # The list shows the phase too.
     admin_nav(page).get_by_role("link", name="Cycles").click()
-    listed = page.get_by_role("region", name="Reporting cycles").get_by_role("row").filter(
-        has=page.get_by_role("link", name="2026 annual disclosure"))
+    listed = (
+        page.get_by_role("region", name="Reporting cycles")
+        .get_by_role("row")
+        .filter(has=page.get_by_role("link", name="2026 annual disclosure"))
+    )
     expect(listed).to_contain_text("Closed")
     expect(listed.get_by_role("cell").last).to_have_text(str(signatories))
 
@@ -229,8 +241,12 @@ def test_administrator_creates_opens_extends_and_closes_a_cycle(page: Page, live
         assert disclosure.cycle_id == cycle_id
         assert disclosure.company.slug == company.slug
         assert disclosure.due_on == new_due
-        assert db.session.scalar(sa.select(sa.func.count()).select_from(Disclosure)
-                                 .filter_by(cycle_id=cycle_id)) == signatories
+        assert (
+            db.session.scalar(
+                sa.select(sa.func.count()).select_from(Disclosure).filter_by(cycle_id=cycle_id)
+            )
+            == signatories
+        )
 
 
 # --- 2. a correction of a published disclosure --------------------------------------------------
@@ -243,17 +259,19 @@ def published_once(app: Flask) -> content.DemoCompany:
     from tracker.publication.models import Publication
 
     with app.app_context():
-        slugs = sorted(db.session.scalars(
-            sa.select(Company.slug).join(Publication, Publication.company_id == Company.id)
-            .group_by(Company.slug).having(sa.func.count(Publication.id) == 1)))
+        slugs = sorted(
+            db.session.scalars(
+                sa.select(Company.slug)
+                .join(Publication, Publication.company_id == Company.id)
+                .group_by(Company.slug)
+                .having(sa.func.count(Publication.id) == 1)
+            )
+        )
     assert slugs
     return next(c for c in content.companies() if c.slug == slugs[0])
 
 
-
-
-def test_officer_corrects_a_published_disclosure(browser: Browser, page: Page, live_server,
-                                                 app):
+def test_officer_corrects_a_published_disclosure(browser: Browser, page: Page, live_server, app):
     from tracker.companies.models import Company
     from tracker.db import db
     from tracker.publication.models import Publication
@@ -294,8 +312,7 @@ def test_officer_corrects_a_published_disclosure(browser: Browser, page: Page, l
         published.get_by_role("button", name="Start a correction").click()
         expect(officer).to_have_url(overview_url)
         expect(flash(officer)).to_contain_text("Correction started.")
-        expect(officer.locator("#correcting")).to_contain_text(
-            "Correcting published version 1")
+        expect(officer.locator("#correcting")).to_contain_text("Correcting published version 1")
         expect(officer.locator(".facts")).to_contain_text("Draft")
         expect(officer.get_by_role("region", name="Published")).to_have_count(0)
 
@@ -309,7 +326,8 @@ def test_officer_corrects_a_published_disclosure(browser: Browser, page: Page, l
         expect(officer.locator(".unsaved-warning")).to_be_hidden()
         officer.reload()
         expect(item_card(officer, item_id).get_by_label(NARRATIVE)).to_have_value(
-            CORRECTED_NARRATIVE)
+            CORRECTED_NARRATIVE
+        )
 
         # Meanwhile the public still reads version 1.
         public.reload()
@@ -329,21 +347,21 @@ def test_officer_corrects_a_published_disclosure(browser: Browser, page: Page, l
         staff.goto(f"{live_server}/review/{CYCLE}/{company.slug}")
         expect(heading(staff)).to_contain_text(company.name_en)
         expect(staff.get_by_role("note").filter(has_text="This is a correction")).to_contain_text(
-            "This is a correction of published version 1: publishing it adds version 2")
-        expect(item_card(staff, item_id).locator(".narrative")).to_contain_text(
-            CORRECTED_NARRATIVE)
+            "This is a correction of published version 1: publishing it adds version 2"
+        )
+        expect(item_card(staff, item_id).locator(".narrative")).to_contain_text(CORRECTED_NARRATIVE)
         decision = staff.get_by_role("region", name="Decision")
         expect(decision).to_contain_text(CORRECTION_REASON)  # the officer's reason, in the steps
         decision.get_by_label("Accept").check()
         decision.get_by_label("Reason (the company reads it)").fill(ACCEPT_REASON)
         decision.get_by_role("button", name="Record the decision").click()
         expect(flash(staff)).to_contain_text("Accepted.")
-        staff.get_by_role("region", name="Decision").get_by_role("button", name="Publish") \
-            .click()
+        staff.get_by_role("region", name="Decision").get_by_role("button", name="Publish").click()
         message = flash(staff)
         expect(message).to_contain_text("Published as version 2")
-        found = re.search(r"Published as version (\d+), ledger entry #(\d+)\.",
-                          message.inner_text())
+        found = re.search(
+            r"Published as version (\d+), ledger entry #(\d+)\.", message.inner_text()
+        )
         assert found, message.inner_text()
         assert int(found.group(1)) == 2
         entry = int(found.group(2))
@@ -351,9 +369,9 @@ def test_officer_corrects_a_published_disclosure(browser: Browser, page: Page, l
         # --- the public reads version 2, and version 1 marked superseded ---------------------
         public.reload()
         expect(public.locator(".record")).to_contain_text(
-            f"Published version 2, ledger entry #{entry}")
-        expect(item_card(public, item_id).locator(".narrative")).to_have_text(
-            CORRECTED_NARRATIVE)
+            f"Published version 2, ledger entry #{entry}"
+        )
+        expect(item_card(public, item_id).locator(".narrative")).to_have_text(CORRECTED_NARRATIVE)
         expect(public.locator("#superseded")).to_have_count(0)
         versions = public.locator("details.version-list")
         versions.get_by_text("2 published versions").click()
@@ -371,8 +389,7 @@ def test_officer_corrects_a_published_disclosure(browser: Browser, page: Page, l
         expect(public.get_by_text(CORRECTED_NARRATIVE)).to_have_count(0)
         screenshot(public, "admin-correction-public-superseded")
         superseded.get_by_role("link", name="Read the current version").click()
-        expect(item_card(public, item_id).locator(".narrative")).to_have_text(
-            CORRECTED_NARRATIVE)
+        expect(item_card(public, item_id).locator(".narrative")).to_have_text(CORRECTED_NARRATIVE)
 
         # --- the ledger lists the correction ------------------------------------------------
         public.get_by_role("navigation", name="Main").get_by_role("link", name="Ledger").click()
@@ -388,8 +405,10 @@ def test_officer_corrects_a_published_disclosure(browser: Browser, page: Page, l
         with app.app_context():
             company_id = db.session.scalar(sa.select(Company.id).filter_by(slug=company.slug))
             first, second = db.session.scalars(
-                sa.select(Publication).filter_by(company_id=company_id)
-                .order_by(Publication.version)).all()
+                sa.select(Publication)
+                .filter_by(company_id=company_id)
+                .order_by(Publication.version)
+            ).all()
             assert (first.version, second.version) == (1, 2)
             assert second.supersedes_id == first.id
             assert second.entry.sequence == entry
@@ -410,8 +429,11 @@ def test_administrator_filters_the_audit_trail_and_downloads_it(page: Page, live
     prefix = "disclosure."
     sign_in(page, live_server, DEMO_ADMIN)  # (signing in is recorded too)
     with app.app_context():
-        actions = dict(db.session.execute(
-            sa.select(AuditEvent.action, sa.func.count()).group_by(AuditEvent.action)).all())
+        actions = dict(
+            db.session.execute(
+                sa.select(AuditEvent.action, sa.func.count()).group_by(AuditEvent.action)
+            ).all()
+        )
     matching = sum(n for a, n in actions.items() if a.startswith(prefix))
     assert matching and matching < sum(actions.values())  # the filter leaves some out
     assert len([a for a in actions if a.startswith(prefix)]) > 1  # a prefix, not one action
@@ -421,8 +443,9 @@ def test_administrator_filters_the_audit_trail_and_downloads_it(page: Page, live
     expect(heading(page)).to_have_text("Audit trail")
     trail = page.get_by_role("region", name="Audit trail")
     expect(page.get_by_text(f"{sum(actions.values())} events")).to_be_visible()
-    expect(trail.get_by_role("rowheader").filter(has_text=re.compile(r"^answer\."))) \
-        .not_to_have_count(0)
+    expect(
+        trail.get_by_role("rowheader").filter(has_text=re.compile(r"^answer\."))
+    ).not_to_have_count(0)
 
     filters = page.get_by_role("form", name="Filter the audit trail")
     filters.get_by_label("Action starts with").fill(prefix)
@@ -456,8 +479,9 @@ def test_administrator_filters_the_audit_trail_and_downloads_it(page: Page, live
 
 
 @pytest.mark.parametrize("language", ["en", "zh_CN"])
-def test_cycle_and_audit_pages_have_no_accessibility_violations(page: Page, live_server, app,
-                                                                language):
+def test_cycle_and_audit_pages_have_no_accessibility_violations(
+    page: Page, live_server, app, language
+):
     """axe-core (WCAG 2.1 A and AA) on the cycle and audit pages, in both languages, also with
     a form sent back with its errors."""
     from axe_playwright_python.sync_playwright import Axe
@@ -477,8 +501,13 @@ def test_cycle_and_audit_pages_have_no_accessibility_violations(page: Page, live
         results = axe.run(page, options=AXE_RULES)
         assert results.violations_count == 0, (what, results.generate_report())
 
-    for path in ("/admin/cycles/", f"/admin/cycles/{cycle_id}", "/admin/cycles/new",
-                 "/admin/audit/", "/admin/audit/?action=disclosure."):
+    for path in (
+        "/admin/cycles/",
+        f"/admin/cycles/{cycle_id}",
+        "/admin/cycles/new",
+        "/admin/audit/",
+        "/admin/audit/?action=disclosure.",
+    ):
         response = page.goto(live_server + path)
         assert response.status == 200, path
         check(path)

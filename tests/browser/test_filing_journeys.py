@@ -41,8 +41,9 @@ def checklist_items(app: Flask) -> dict[str, list]:
     """Commitment id -> its items, of the checklist the demo cycle files against."""
     from tracker.demo.services import DEMO_CHECKLIST
 
-    loaded = next(c for c in app.extensions["tracker.checklist_files"]
-                  if c.checklist.key == DEMO_CHECKLIST)
+    loaded = next(
+        c for c in app.extensions["tracker.checklist_files"] if c.checklist.key == DEMO_CHECKLIST
+    )
     return {c.id: list(c.items) for c in loaded.checklist.commitments}
 
 
@@ -53,8 +54,9 @@ def commitment_url(base_url: str, commitment_id: str) -> str:
 # --- 1. filing over two visits ------------------------------------------------------------------
 
 
-def test_officer_files_over_two_visits_attaches_a_file_and_submits(page: Page, live_server, app,
-                                                                   tmp_path: Path):
+def test_officer_files_over_two_visits_attaches_a_file_and_submits(
+    page: Page, live_server, app, tmp_path: Path
+):
     import weasyprint
 
     company = NOT_STARTED_COMPANY
@@ -132,8 +134,7 @@ def test_officer_files_over_two_visits_attaches_a_file_and_submits(page: Page, l
     files.get_by_label("Add a file").set_input_files(pdf)
     files.get_by_role("button", name="Upload").click()
     expect(page).to_have_url(commitment_url(live_server, "c1") + f"#{first_id}")
-    expect(page.get_by_role("status").first).to_contain_text(
-        "safety-team-charter.pdf is attached.")
+    expect(page.get_by_role("status").first).to_contain_text("safety-team-charter.pdf is attached.")
     listed = item_card(page, first_id).locator(".file-list li")
     expect(listed).to_have_count(1)
     expect(listed.get_by_role("link", name="safety-team-charter.pdf")).to_be_visible()
@@ -150,7 +151,8 @@ def test_officer_files_over_two_visits_attaches_a_file_and_submits(page: Page, l
     expect(first.get_by_label("Met", exact=True)).to_be_checked()
     expect(first.get_by_label(NARRATIVE)).to_have_value("**Bold** team of 12")
     expect(first.get_by_label("Address", exact=True).first).to_have_value(
-        "https://songjian.example/safety")
+        "https://songjian.example/safety"
+    )
     expect(first.locator(".file-list")).to_contain_text("safety-team-charter.pdf")
 
     # Submitting too early lists every item still missing, each a link to it.
@@ -182,8 +184,10 @@ def test_officer_files_over_two_visits_attaches_a_file_and_submits(page: Page, l
                 choice = "Not met" if n % 2 else "Not disclosed"
                 card.get_by_label(choice, exact=True).check()
                 waiting.append(card)
-            elif (card.locator("input[type=radio][value$=met]:checked:not([value=not_met])")
-                  .count() and not card.get_by_label(NARRATIVE).input_value().strip()):
+            elif (
+                card.locator("input[type=radio][value$=met]:checked:not([value=not_met])").count()
+                and not card.get_by_label(NARRATIVE).input_value().strip()
+            ):
                 card.get_by_label(NARRATIVE).fill("Described on our website.")
                 waiting.append(card)
         for card in waiting:
@@ -196,17 +200,16 @@ def test_officer_files_over_two_visits_attaches_a_file_and_submits(page: Page, l
     page.get_by_role("button", name="Submit to the alliance").click()
     expect(page).to_have_url(f"{live_server}/filing/{CYCLE}/")
     expect(page.get_by_role("status")).to_contain_text(
-        "Submitted. The alliance will review your disclosure; it is read-only until then.")
+        "Submitted. The alliance will review your disclosure; it is read-only until then."
+    )
     expect(page.locator(".facts")).to_contain_text("Submitted")
-    expect(page.get_by_text("This disclosure has been handed in and is read-only.")) \
-        .to_be_visible()
+    expect(page.get_by_text("This disclosure has been handed in and is read-only.")).to_be_visible()
     expect(page.get_by_role("button", name="Submit to the alliance")).to_have_count(0)
     screenshot(page, "filing-submitted-overview")
 
     page.goto(commitment_url(live_server, "c1"))
     expect(page.get_by_text("This disclosure is read-only now.")).to_be_visible()
-    fields = page.locator("form.answer-form").locator(
-        "input:not([type=hidden]), textarea, select")
+    fields = page.locator("form.answer-form").locator("input:not([type=hidden]), textarea, select")
     assert fields.count() > 0
     for field in fields.all():
         expect(field).to_be_disabled()
@@ -284,7 +287,8 @@ def test_unsaved_changes_warn_before_leaving(page: Page, live_server, app):
     # And the change is stored.
     page.goto(commitment_url(live_server, "c3"))
     expect(item_card(page, item.id).get_by_label(NARRATIVE)).to_have_value(
-        re.compile(r"More to come\.$"))
+        re.compile(r"More to come\.$")
+    )
 
 
 # --- 3. two people, one answer ------------------------------------------------------------------
@@ -302,8 +306,15 @@ def test_two_officers_editing_the_same_item_see_a_conflict(browser: Browser, liv
     second_email, second_name = f"second@{company.slug}.example", "Second Officer"
     with app.app_context():
         company_row = db.session.scalar(sa.select(Company).filter_by(slug=company.slug))
-        db.session.add(User(email=second_email, display_name=second_name, role=Role.OFFICER,
-                            company=company_row, password_hash=password_hash()))
+        db.session.add(
+            User(
+                email=second_email,
+                display_name=second_name,
+                role=Role.OFFICER,
+                company=company_row,
+                password_hash=password_hash(),
+            )
+        )
         db.session.commit()
     item = checklist_items(app)["c1"][0]
     url = commitment_url(live_server, "c1")
@@ -322,8 +333,12 @@ def test_two_officers_editing_the_same_item_see_a_conflict(browser: Browser, liv
         # ... the second, whose page is older, is told instead of overwriting it.
         card_two.get_by_label(NARRATIVE).fill("The second officer's text.")
         state = save_state(card_two)
-        expect(state).to_have_text(re.compile(
-            rf"^Not saved: {re.escape(first_name)} saved this answer at .+, after you opened it\."))
+        expect(state).to_have_text(
+            re.compile(
+                rf"^Not saved: {re.escape(first_name)} saved this answer at .+, "
+                r"after you opened it\."
+            )
+        )
         keep = card_two.get_by_role("button", name="Keep my version")
         expect(keep).to_be_visible()
         expect(card_two.get_by_role("link", name="Load their version")).to_be_visible()
@@ -341,11 +356,13 @@ def test_two_officers_editing_the_same_item_see_a_conflict(browser: Browser, liv
         # The first, still on the old page, edits again: now the second is named, and the
         # first loads the other version instead.
         card_one.get_by_label(NARRATIVE).fill("The first officer's text, again.")
-        expect(save_state(card_one)).to_have_text(re.compile(
-            rf"^Not saved: {re.escape(second_name)} saved this answer"))
+        expect(save_state(card_one)).to_have_text(
+            re.compile(rf"^Not saved: {re.escape(second_name)} saved this answer")
+        )
         card_one.get_by_role("link", name="Load their version").press("Enter")
         expect(item_card(one, item.id).get_by_label(NARRATIVE)).to_have_value(
-            "The second officer's text.")
+            "The second officer's text."
+        )
         expect(save_state(item_card(one, item.id))).to_have_text(SAVED)
 
         # The history lists both saved versions, newest first, with who saved them, after
@@ -360,9 +377,14 @@ def test_two_officers_editing_the_same_item_see_a_conflict(browser: Browser, liv
         expect(newest.locator("del")).to_have_text("first")
         expect(newest.locator("ins")).to_have_text("second")
         expect(revisions.nth(1).get_by_role("heading")).to_contain_text(first_name)
-        after = revisions.nth(1).locator("dd.diff").evaluate(  # the text without what went
-            "dd => { const c = dd.cloneNode(true); c.querySelectorAll('del')"
-            ".forEach(d => d.remove()); return c.textContent; }")
+        after = (
+            revisions.nth(1)
+            .locator("dd.diff")
+            .evaluate(  # the text without what went
+                "dd => { const c = dd.cloneNode(true); c.querySelectorAll('del')"
+                ".forEach(d => d.remove()); return c.textContent; }"
+            )
+        )
         assert after == "The first officer's text.", after
         heads = revisions.get_by_role("heading").all_inner_texts()
         numbers = [int(re.search(r"Version (\d+)", h).group(1)) for h in heads]
@@ -417,8 +439,12 @@ def test_filing_pages_have_no_accessibility_violations(page: Page, live_server, 
     page.goto(f"{live_server}/language/{language}?next=/filing/")
     expect(page.locator("html")).to_have_attribute("lang", "en" if language == "en" else "zh-CN")
     axe = Axe()
-    for path in ("/filing/", f"/filing/{CYCLE}/", f"/filing/{CYCLE}/c2",
-                 f"/filing/{CYCLE}/items/{item.id}/history"):
+    for path in (
+        "/filing/",
+        f"/filing/{CYCLE}/",
+        f"/filing/{CYCLE}/c2",
+        f"/filing/{CYCLE}/items/{item.id}/history",
+    ):
         response = page.goto(live_server + path)
         assert response.status == 200, path
         expect(page.locator("main")).not_to_be_empty()

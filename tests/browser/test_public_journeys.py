@@ -37,8 +37,9 @@ def test_home_page_shows_the_heatmap_and_links_to_a_company(page: Page, live_ser
 
 def test_company_page_shows_items_statuses_and_evidence(page: Page, live_server):
     page.goto(live_server + "/companies/")
-    page.get_by_role("row").filter(has_not_text="not yet published").nth(1) \
-        .get_by_role("link").click()
+    page.get_by_role("row").filter(has_not_text="not yet published").nth(1).get_by_role(
+        "link"
+    ).click()
     expect(page.locator(".score-big")).to_be_visible()
     statuses = page.locator("article.item .status")
     expect(statuses).to_have_count(31)
@@ -86,8 +87,19 @@ def test_keyboard_reaches_the_skip_link_first(page: Page, live_server):
     expect(page).to_have_url(re.compile("#main$"))
 
 
-@pytest.mark.parametrize("path", ["/", "/checklist/", "/companies/", "/companies/<first>",
-                                  "/no-such-page", "/sign-in", "/password/forgot", "/ledger/"])
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/",
+        "/checklist/",
+        "/companies/",
+        "/companies/<first>",
+        "/no-such-page",
+        "/sign-in",
+        "/password/forgot",
+        "/ledger/",
+    ],
+)
 @pytest.mark.parametrize("language", ["en", "zh_CN"])
 def test_pages_have_no_accessibility_violations(page: Page, live_server, path, language):
     """axe-core (WCAG 2.1 A and AA rules) finds nothing on any public page, in both languages."""
@@ -102,8 +114,9 @@ def test_pages_have_no_accessibility_violations(page: Page, live_server, path, l
 
 def test_company_page_draws_the_score_chart_and_offers_its_pdf(page: Page, live_server):
     page.goto(live_server + "/companies/")
-    page.get_by_role("row").filter(has_not_text="not yet published").nth(1) \
-        .get_by_role("link").click()
+    page.get_by_role("row").filter(has_not_text="not yet published").nth(1).get_by_role(
+        "link"
+    ).click()
     chart = page.get_by_role("img", name="Score per commitment, 0 to 100")
     expect(chart).to_be_visible()
     box = chart.bounding_box()

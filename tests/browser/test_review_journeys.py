@@ -31,12 +31,6 @@ OFFICER_COMMENT = "Done: the budget is in the narrative now."
 ACCEPT_REASON = "Thank you, complete now."
 
 
-
-
-
-
-
-
 def test_the_whole_review_loop(browser: Browser, page: Page, live_server, app):
     company = SUBMITTED_COMPANY
     item_id, commitment_id = narrated_item(app, company)
@@ -52,7 +46,8 @@ def test_the_whole_review_loop(browser: Browser, page: Page, live_server, app):
         expect(heading(staff)).to_contain_text("Review queue")
         queue = staff.get_by_role("region", name="Review queue")
         row = queue.get_by_role("row").filter(
-            has=staff.get_by_role("link", name=company.name_en, exact=True))
+            has=staff.get_by_role("link", name=company.name_en, exact=True)
+        )
         expect(row).to_contain_text("Submitted")
         row.get_by_role("link", name=company.name_en, exact=True).click()
         expect(staff).to_have_url(review_url)
@@ -72,7 +67,8 @@ def test_the_whole_review_loop(browser: Browser, page: Page, live_server, app):
         decision.get_by_label("Reason (the company reads it)").fill(REQUEST_REASON)
         decision.get_by_role("button", name="Record the decision").click()
         expect(flash(staff)).to_contain_text(
-            "Changes requested: the disclosure is back with the company.")
+            "Changes requested: the disclosure is back with the company."
+        )
         expect(staff.locator(".facts")).to_contain_text("Changes requested")
 
         # --- the officer: the returned disclosure, the marked item, a change and an answer ------
@@ -87,7 +83,8 @@ def test_the_whole_review_loop(browser: Browser, page: Page, live_server, app):
         expect(card).to_have_class(re.compile(r"\bneeds-change\b"))
         expect(card).to_contain_text("the alliance asks for a change")
         expect(card.get_by_role("region", name="Comments on this item")).to_contain_text(
-            STAFF_COMMENT)
+            STAFF_COMMENT
+        )
         marked = officer.locator("article.needs-change")
         expect(marked).to_have_count(1)
         card.scroll_into_view_if_needed()
@@ -103,7 +100,8 @@ def test_the_whole_review_loop(browser: Browser, page: Page, live_server, app):
         card = item_card(officer, item_id)
         expect(card.get_by_label(NARRATIVE)).to_have_value(NEW_NARRATIVE)
         expect(card.get_by_role("region", name="Comments on this item")).to_contain_text(
-            OFFICER_COMMENT)
+            OFFICER_COMMENT
+        )
 
         officer.goto(f"{live_server}/filing/{CYCLE}/")
         officer.get_by_role("button", name="Submit to the alliance").click()
@@ -122,12 +120,12 @@ def test_the_whole_review_loop(browser: Browser, page: Page, live_server, app):
         decision.get_by_label("Reason (the company reads it)").fill(ACCEPT_REASON)
         decision.get_by_role("button", name="Record the decision").click()
         expect(flash(staff)).to_contain_text("Accepted.")
-        staff.get_by_role("region", name="Decision").get_by_role("button", name="Publish") \
-            .click()
+        staff.get_by_role("region", name="Decision").get_by_role("button", name="Publish").click()
         message = flash(staff)
         expect(message).to_contain_text("Published as version")
-        found = re.search(r"Published as version (\d+), ledger entry #(\d+)\.",
-                          message.inner_text())
+        found = re.search(
+            r"Published as version (\d+), ledger entry #(\d+)\.", message.inner_text()
+        )
         assert found, message.inner_text()
         version, entry = int(found.group(1)), int(found.group(2))
         assert version == 1
@@ -137,7 +135,8 @@ def test_the_whole_review_loop(browser: Browser, page: Page, live_server, app):
         public.goto(f"{live_server}/companies/{company.slug}")
         expect(heading(public)).to_contain_text(company.name_en)
         expect(public.locator(".record")).to_contain_text(
-            f"Published version 1, ledger entry #{entry}")
+            f"Published version 1, ledger entry #{entry}"
+        )
         expect(item_card(public, item_id).locator(".narrative")).to_contain_text(NEW_NARRATIVE)
         expect(public.get_by_text(STAFF_COMMENT)).to_have_count(0)
         expect(public.get_by_text(OFFICER_COMMENT)).to_have_count(0)

@@ -26,10 +26,14 @@ def test_check_reports_every_problem_and_exits_1():
     files = [str(BROKEN / "wrong_type.yaml"), str(REPO / "commitments/aiia-2024.yaml")]
     result = CliRunner().invoke(cli, ["checklist", "check", *files])
     assert result.exit_code == 1
-    assert f"{files[0]}:19: commitments[0].items[0].required: expected true or false, got text" \
+    assert (
+        f"{files[0]}:19: commitments[0].items[0].required: expected true or false, got text"
         in result.output
-    assert f"{files[0]}:20: commitments[0].items[0].weight: expected a number, got text" \
+    )
+    assert (
+        f"{files[0]}:20: commitments[0].items[0].weight: expected a number, got text"
         in result.output
+    )
     assert "aiia-2024.yaml: aiia-ai-safety-commitments 2024.1" in result.output
 
 
@@ -42,8 +46,9 @@ def test_check_of_a_missing_file_is_a_usage_error():
 def test_check_finds_the_same_version_in_two_files(tmp_path):
     for name in ("a.yaml", "b.yaml"):
         shutil.copy(REPO / "commitments/aiia-2024.yaml", tmp_path / name)
-    result = CliRunner().invoke(cli, ["checklist", "check", str(tmp_path / "a.yaml"),
-                                      str(tmp_path / "b.yaml")])
+    result = CliRunner().invoke(
+        cli, ["checklist", "check", str(tmp_path / "a.yaml"), str(tmp_path / "b.yaml")]
+    )
     assert result.exit_code == 1
     assert "is also defined in" in result.output
 
@@ -63,8 +68,9 @@ def test_load_refuses_a_version_edited_in_place(runner, app, tmp_path):
     edited = tmp_path / "commitments"
     edited.mkdir()
     text = (REPO / "commitments/aiia-2024.yaml").read_text(encoding="utf-8")
-    (edited / "aiia-2024.yaml").write_text(text.replace("Dedicated AI safety team", "A team"),
-                                           encoding="utf-8")
+    (edited / "aiia-2024.yaml").write_text(
+        text.replace("Dedicated AI safety team", "A team"), encoding="utf-8"
+    )
     app.config["CHECKLIST_DIR"] = str(edited)
     result = runner.invoke(args=["checklist", "load"])
     assert result.exit_code == 1

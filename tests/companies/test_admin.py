@@ -7,9 +7,16 @@ from tracker.audit.models import AuditEvent
 from tracker.companies.models import Company
 from tracker.db import db
 
-GOOD = {"slug": "qingyun-ai", "name_en": "Qingyun AI", "name_zh": "青云智能",
-        "website": "https://qingyun.example", "is_signatory": "y", "signatory_since": "2025-03-01",
-        "signatory_source": "CAICT press release, 2025-03-02", "signatory_confirmed": "y"}
+GOOD = {
+    "slug": "qingyun-ai",
+    "name_en": "Qingyun AI",
+    "name_zh": "青云智能",
+    "website": "https://qingyun.example",
+    "is_signatory": "y",
+    "signatory_since": "2025-03-01",
+    "signatory_source": "CAICT press release, 2025-03-02",
+    "signatory_confirmed": "y",
+}
 
 
 def post(client, url, data):
@@ -65,8 +72,14 @@ def test_bad_company_forms_get_clear_messages_and_keep_what_was_typed(client, ac
 def test_edits_record_before_and_after(client, accounts, app):
     sign_in(client, accounts.email("admin"))
     company_id = accounts.ids["company_a"]
-    data = {"slug": "company-a", "name_en": "Company A Renamed", "name_zh": "甲公司",
-            "is_signatory": "y", "signatory_source": "test", "signatory_confirmed": "y"}
+    data = {
+        "slug": "company-a",
+        "name_en": "Company A Renamed",
+        "name_zh": "甲公司",
+        "is_signatory": "y",
+        "signatory_source": "test",
+        "signatory_confirmed": "y",
+    }
     assert post(client, f"/admin/companies/{company_id}", data).status_code == 302
     with app.app_context():
         event = db.session.scalar(sa.select(AuditEvent).filter_by(action="company.update"))
@@ -76,7 +89,8 @@ def test_edits_record_before_and_after(client, accounts, app):
     unchanged = post(client, f"/admin/companies/{company_id}", data)
     assert unchanged.status_code == 302
     assert "Nothing was changed." in client.get(unchanged.headers["Location"]).get_data(
-        as_text=True)
+        as_text=True
+    )
 
 
 def test_unknown_company_is_a_404(client, accounts):

@@ -31,8 +31,10 @@ def post(client, url, data=None):
 def versions(app) -> dict[str, int]:
     """Both bundled checklist versions, loaded: version -> id."""
     with app.app_context():
-        loaded = {c.checklist.version: load_checklist(db.session, c).version
-                  for c in app.extensions["tracker.checklist_files"]}
+        loaded = {
+            c.checklist.version: load_checklist(db.session, c).version
+            for c in app.extensions["tracker.checklist_files"]
+        }
         db.session.commit()
         return {version: row.id for version, row in loaded.items()}
 
@@ -45,11 +47,15 @@ def admin(app, accounts):
 
 
 def form(versions, **changes) -> dict:
-    values = {"name_en": "2026 annual disclosure", "name_zh": "2026年度披露",
-              "slug": "2026-annual", "checklist_version_id": str(versions["2024.1"]),
-              "opens_on": (TODAY + timedelta(days=1)).isoformat(),
-              "due_on": (TODAY + timedelta(days=60)).isoformat(),
-              "closes_on": (TODAY + timedelta(days=90)).isoformat()}
+    values = {
+        "name_en": "2026 annual disclosure",
+        "name_zh": "2026年度披露",
+        "slug": "2026-annual",
+        "checklist_version_id": str(versions["2024.1"]),
+        "opens_on": (TODAY + timedelta(days=1)).isoformat(),
+        "due_on": (TODAY + timedelta(days=60)).isoformat(),
+        "closes_on": (TODAY + timedelta(days=90)).isoformat(),
+    }
     return values | changes
 
 
@@ -81,8 +87,10 @@ def test_an_admin_creates_opens_extends_and_closes_a_cycle(app, accounts, admin,
         disclosures = db.session.scalars(sa.select(Disclosure).filter_by(cycle_id=cycle.id)).all()
         assert {d.company.slug for d in disclosures} == {"company-a", "company-b"}
         told = db.session.scalars(sa.select(OutboxMessage).filter_by(kind="cycle_opened")).all()
-        assert sorted(m.recipient for m in told) == [accounts.email("officer_a"),
-                                                     accounts.email("officer_b")]
+        assert sorted(m.recipient for m in told) == [
+            accounts.email("officer_a"),
+            accounts.email("officer_b"),
+        ]
         assert "/filing/2026-annual/" in told[0].body
         a = next(d for d in disclosures if d.company.slug == "company-a")
     assert events(app, "cycle.open")[0].details == {"disclosures_created": 2}
@@ -94,15 +102,18 @@ def test_an_admin_creates_opens_extends_and_closes_a_cycle(app, accounts, admin,
     refused = post(admin, url, {f"d{a.id}-due_on": new_due, f"d{a.id}-reason": " "})
     assert refused.status_code == 422
     assert "This field is required." in refused.get_data(as_text=True)
-    extended = post(admin, url, {f"d{a.id}-due_on": new_due,
-                                 f"d{a.id}-reason": "Board meeting moved."})
+    extended = post(
+        admin, url, {f"d{a.id}-due_on": new_due, f"d{a.id}-reason": "Board meeting moved."}
+    )
     assert extended.status_code == 303
     with app.app_context():
         disclosure = db.session.get(Disclosure, a.id)
         assert disclosure.effective_due_on.isoformat() == new_due
         [extension] = db.session.scalars(sa.select(DueDateExtension)).all()
-        assert (extension.previous_due_on, extension.reason) == (cycle.due_on,
-                                                                 "Board meeting moved.")
+        assert (extension.previous_due_on, extension.reason) == (
+            cycle.due_on,
+            "Board meeting moved.",
+        )
     [event] = events(app, "disclosure.extend_due_date")
     assert event.details["due_on"] == [cycle.due_on.isoformat(), new_due]
     assert event.details["reason"] == "Board meeting moved."
@@ -113,24 +124,34 @@ def test_an_admin_creates_opens_extends_and_closes_a_cycle(app, accounts, admin,
     assert post(admin, f"/admin/cycles/{cycle.id}/close").status_code == 303
     assert the_cycle(app).phase is CyclePhase.CLOSED
     assert post(admin, f"/admin/cycles/{cycle.id}/close").status_code == 409
-    late = post(admin, url, {f"d{a.id}-due_on": (TODAY + timedelta(days=80)).isoformat(),
-                             f"d{a.id}-reason": "Again."})
+    late = post(
+        admin,
+        url,
+        {f"d{a.id}-due_on": (TODAY + timedelta(days=80)).isoformat(), f"d{a.id}-reason": "Again."},
+    )
     assert late.status_code == 422
     assert "The cycle is closed." in late.get_data(as_text=True)
     assert events(app, "cycle.close")
 
 
-@pytest.mark.parametrize(("changes", "message"), [
-    ({"slug": "Not A Slug"}, "Use lowercase letters, digits and hyphens."),
-    ({"name_en": ""}, "This field is required."),
-    ({"due_on": (TODAY - timedelta(days=1)).isoformat()},
-     "The due date cannot be before the opening date."),
-    ({"closes_on": (TODAY + timedelta(days=2)).isoformat()},
-     "The closing date cannot be before the due date."),
-    ({"opens_on": "31/12/2026"}, "Not a valid date value."),
-    ({"checklist_version_id": "99999"}, "Not a valid choice."),
-    ({"checklist_version_id": "abc"}, "Invalid Choice: could not coerce."),
-])
+@pytest.mark.parametrize(
+    ("changes", "message"),
+    [
+        ({"slug": "Not A Slug"}, "Use lowercase letters, digits and hyphens."),
+        ({"name_en": ""}, "This field is required."),
+        (
+            {"due_on": (TODAY - timedelta(days=1)).isoformat()},
+            "The due date cannot be before the opening date.",
+        ),
+        (
+            {"closes_on": (TODAY + timedelta(days=2)).isoformat()},
+            "The closing date cannot be before the due date.",
+        ),
+        ({"opens_on": "31/12/2026"}, "Not a valid date value."),
+        ({"checklist_version_id": "99999"}, "Not a valid choice."),
+        ({"checklist_version_id": "abc"}, "Invalid Choice: could not coerce."),
+    ],
+)
 def test_bad_cycle_forms_are_refused_with_the_reason(app, admin, versions, changes, message):
     response = post(admin, "/admin/cycles/new", form(versions, **changes))
     assert response.status_code == 422
@@ -151,58 +172,83 @@ def test_the_checklist_version_is_frozen_once_disclosures_exist(app, admin, vers
     assert post(admin, "/admin/cycles/new", form(versions)).status_code == 303
     cycle = the_cycle(app)
     # Before opening it can still change.
-    changed = post(admin, f"/admin/cycles/{cycle.id}/edit",
-                   form(versions, checklist_version_id=str(versions["2025.1"])))
+    changed = post(
+        admin,
+        f"/admin/cycles/{cycle.id}/edit",
+        form(versions, checklist_version_id=str(versions["2025.1"])),
+    )
     assert changed.status_code == 303
     assert the_cycle(app).checklist_version_id == versions["2025.1"]
     assert post(admin, f"/admin/cycles/{cycle.id}/open").status_code == 303
     page = admin.get(f"/admin/cycles/{cycle.id}/edit").get_data(as_text=True)
     assert "it can no longer change" in page
     # A forged post naming another version changes names and dates but not the version.
-    post(admin, f"/admin/cycles/{cycle.id}/edit",
-         form(versions, checklist_version_id=str(versions["2024.1"]), name_en="Renamed"))
+    post(
+        admin,
+        f"/admin/cycles/{cycle.id}/edit",
+        form(versions, checklist_version_id=str(versions["2024.1"]), name_en="Renamed"),
+    )
     after = the_cycle(app)
     assert (after.checklist_version_id, after.name_en) == (versions["2025.1"], "Renamed")
     with app.app_context():
         stored = db.session.get(Cycle, cycle.id)
         values = services.CycleValues(
-            slug=stored.slug, name_en=stored.name_en, name_zh=stored.name_zh,
-            checklist_version_id=versions["2024.1"], opens_on=stored.opens_on,
-            due_on=stored.due_on, closes_on=stored.closes_on)
+            slug=stored.slug,
+            name_en=stored.name_en,
+            name_zh=stored.name_zh,
+            checklist_version_id=versions["2024.1"],
+            opens_on=stored.opens_on,
+            due_on=stored.due_on,
+            closes_on=stored.closes_on,
+        )
         with pytest.raises(services.ChecklistFrozen):
             services.update_cycle(db.session, None, stored, values)
 
 
 def test_officers_file_only_while_the_cycle_is_open(app, accounts, admin, versions):
-    assert post(admin, "/admin/cycles/new", form(versions, opens_on=TODAY.isoformat())) \
-        .status_code == 303
+    assert (
+        post(admin, "/admin/cycles/new", form(versions, opens_on=TODAY.isoformat())).status_code
+        == 303
+    )
     cycle = the_cycle(app)
     officer = app.test_client()
     sign_in(officer, accounts.email("officer_a"))
     page = officer.get("/filing/2026-annual/c1").get_data(as_text=True)
     assert 'disabled id="c1-safety-team-status-0"' in page  # planned: read-only
-    early = post_item(officer, "c1.safety-team", {"status": "met"},
-                      url="/filing/2026-annual/items/c1.safety-team",
-                      form_url="/filing/2026-annual/items/c1.safety-team", page=page)
+    early = post_item(
+        officer,
+        "c1.safety-team",
+        {"status": "met"},
+        url="/filing/2026-annual/items/c1.safety-team",
+        form_url="/filing/2026-annual/items/c1.safety-team",
+        page=page,
+    )
     assert early.status_code == 409
     assert post(admin, f"/admin/cycles/{cycle.id}/open").status_code == 303
-    saved = post_item(officer, "c1.safety-team", {"status": "met", "narrative": "A team."},
-                      url="/filing/2026-annual/items/c1.safety-team",
-                      form_url="/filing/2026-annual/items/c1.safety-team",
-                      page=officer.get("/filing/2026-annual/c1").get_data(as_text=True))
+    saved = post_item(
+        officer,
+        "c1.safety-team",
+        {"status": "met", "narrative": "A team."},
+        url="/filing/2026-annual/items/c1.safety-team",
+        form_url="/filing/2026-annual/items/c1.safety-team",
+        page=officer.get("/filing/2026-annual/c1").get_data(as_text=True),
+    )
     assert saved.status_code == 302
     assert post(admin, f"/admin/cycles/{cycle.id}/close").status_code == 303
     closed = officer.get("/filing/2026-annual/").get_data(as_text=True)
     assert "This cycle is closed for changes." in closed
 
 
-@pytest.mark.parametrize(("due", "reason", "code"), [
-    (0, "", "reason_missing"),
-    (0, "x" * 2001, "reason_too_long"),
-    (None, "Same.", "same_date"),
-    (-400, "Too early.", "before_opening"),
-    (400, "Too late.", "after_closing"),
-])
+@pytest.mark.parametrize(
+    ("due", "reason", "code"),
+    [
+        (0, "", "reason_missing"),
+        (0, "x" * 2001, "reason_too_long"),
+        (None, "Same.", "same_date"),
+        (-400, "Too early.", "before_opening"),
+        (400, "Too late.", "after_closing"),
+    ],
+)
 def test_extension_refusals(app_ctx, accounts, filing_world, due, reason, code):
     disclosure = db.session.get(Disclosure, filing_world["disclosure_a"])
     disclosure.cycle.closes_on = disclosure.cycle.due_on + timedelta(days=30)
@@ -217,13 +263,14 @@ def test_the_queue_and_reminders_follow_an_extended_due_date(app_ctx, accounts, 
     disclosure = db.session.get(Disclosure, filing_world["disclosure_a"])
     cycle = disclosure.cycle
     cycle.due_on = TODAY - timedelta(days=1)  # the cycle's date has passed
-    services.extend_due_date(db.session, None, disclosure, TODAY + timedelta(days=3),
-                             "Needs board sign-off.")
+    services.extend_due_date(
+        db.session, None, disclosure, TODAY + timedelta(days=3), "Needs board sign-off."
+    )
     db.session.commit()
     rows, _ = queue(db.session, cycle, sort="due")
     by_slug = {r.company.slug: r for r in rows}
-    assert not by_slug["company-a"].overdue(cycle, TODAY)   # extended
-    assert by_slug["company-b"].overdue(cycle, TODAY)       # not extended, not started
+    assert not by_slug["company-a"].overdue(cycle, TODAY)  # extended
+    assert by_slug["company-b"].overdue(cycle, TODAY)  # not extended, not started
     assert [r.company.slug for r in rows] == ["company-b", "company-a"]  # earliest due first
     run = send_reminders(db.session, TODAY, [7, 1], utcnow(), lambda c: "https://x/filing")
     assert (run.companies, run.messages) == (1, 1)  # only A is within 7 days of its own date
@@ -251,12 +298,19 @@ def test_the_cycle_pages_list_with_few_queries(app, admin, versions, count_queri
         assert db.session.scalar(sa.select(sa.func.count()).select_from(ChecklistVersion)) == 2
 
 
-def test_a_planned_cycle_does_not_replace_the_one_under_way(app_ctx, accounts, filing_world,
-                                                            versions):
+def test_a_planned_cycle_does_not_replace_the_one_under_way(
+    app_ctx, accounts, filing_world, versions
+):
     under_way = db.session.scalar(sa.select(Cycle).filter_by(slug="test-cycle"))
     values = services.CycleValues(
-        slug="next", name_en="Next", name_zh="下一期", checklist_version_id=versions["2025.1"],
-        opens_on=TODAY, due_on=TODAY + timedelta(days=30), closes_on=None)
+        slug="next",
+        name_en="Next",
+        name_zh="下一期",
+        checklist_version_id=versions["2025.1"],
+        opens_on=TODAY,
+        due_on=TODAY + timedelta(days=30),
+        closes_on=None,
+    )
     planned = services.create_cycle(db.session, None, values)
     db.session.commit()
     assert current_cycle(db.session, TODAY) == under_way
@@ -269,8 +323,9 @@ def test_officers_see_their_extended_due_date(app, accounts, filing_world):
     with app.app_context():
         disclosure = db.session.get(Disclosure, filing_world["disclosure_a"])
         disclosure.cycle.due_on = TODAY - timedelta(days=2)  # the cycle's date has passed
-        services.extend_due_date(db.session, None, disclosure, TODAY + timedelta(days=5),
-                                 "Board meeting.")
+        services.extend_due_date(
+            db.session, None, disclosure, TODAY + timedelta(days=5), "Board meeting."
+        )
         db.session.commit()
     officer = app.test_client()
     sign_in(officer, accounts.email("officer_a"))

@@ -15,12 +15,33 @@ from tracker.domain.statuses import Status
 from tracker.domain.workflow import DisclosureState
 from tracker.publication.models import Publication
 
-REAL_COMPANIES = ["alibaba", "baidu", "huawei", "tencent", "deepseek", "阿里", "百度", "华为",
-                  "腾讯", "深度求索", "bytedance", "字节", "zhipu", "智谱", "sensetime", "商汤",
-                  "iflytek", "科大讯飞", "moonshot", "月之暗面", "minimax", "baichuan", "百川"]
+REAL_COMPANIES = [
+    "alibaba",
+    "baidu",
+    "huawei",
+    "tencent",
+    "deepseek",
+    "阿里",
+    "百度",
+    "华为",
+    "腾讯",
+    "深度求索",
+    "bytedance",
+    "字节",
+    "zhipu",
+    "智谱",
+    "sensetime",
+    "商汤",
+    "iflytek",
+    "科大讯飞",
+    "moonshot",
+    "月之暗面",
+    "minimax",
+    "baichuan",
+    "百川",
+]
 
-DEMO_ARGS = ["demo", "--no-serve"] + (["--allow-any-database"]
-                                      if TEST_DATABASE != "sqlite" else [])
+DEMO_ARGS = ["demo", "--no-serve"] + (["--allow-any-database"] if TEST_DATABASE != "sqlite" else [])
 
 
 def counts() -> dict[str, int]:
@@ -70,11 +91,14 @@ def test_demo_has_every_workflow_state_and_varied_answers(demo, app_ctx):
     assert set(statuses) == set(Status)
     assert statuses[Status.MET] > statuses[Status.PARTIALLY_MET] > statuses[Status.NOT_MET]
 
-    narratives = list(db.session.scalars(
-        sa.select(ItemResponse.narrative).where(ItemResponse.narrative.is_not(None))))
-    assert any("的" in n for n in narratives)                 # Chinese
-    assert any(" the " in n for n in narratives)              # English
-    assert len(set(narratives)) > 0.6 * len(narratives)       # varied, not one text repeated
+    narratives = list(
+        db.session.scalars(
+            sa.select(ItemResponse.narrative).where(ItemResponse.narrative.is_not(None))
+        )
+    )
+    assert any("的" in n for n in narratives)  # Chinese
+    assert any(" the " in n for n in narratives)  # English
+    assert len(set(narratives)) > 0.6 * len(narratives)  # varied, not one text repeated
 
     na = db.session.scalars(sa.select(ItemResponse).filter_by(status=Status.NOT_APPLICABLE)).all()
     assert na and all(r.not_applicable_reason for r in na)
@@ -100,7 +124,8 @@ def test_demo_creates_staff_admin_and_an_officer_per_company(demo, app_ctx):
 
 def test_published_disclosures_are_complete_and_dated(demo, app_ctx):
     published = db.session.scalars(
-        sa.select(Disclosure).filter_by(state=DisclosureState.PUBLISHED)).all()
+        sa.select(Disclosure).filter_by(state=DisclosureState.PUBLISHED)
+    ).all()
     assert len(published) == 13 + 10  # this cycle's and the earlier cycle's
     for d in published:
         assert d.published_at and d.submitted_at and d.submitted_at < d.published_at
@@ -109,9 +134,12 @@ def test_published_disclosures_are_complete_and_dated(demo, app_ctx):
 
 def test_demo_serves_the_app_after_seeding(runner, app, monkeypatch):
     served = {}
-    monkeypatch.setattr("tracker.demo.cli.run_simple",
-                        lambda host, port, wsgi, threaded: served.update(
-                            host=host, port=port, app=wsgi, threaded=threaded))
+    monkeypatch.setattr(
+        "tracker.demo.cli.run_simple",
+        lambda host, port, wsgi, threaded: served.update(
+            host=host, port=port, app=wsgi, threaded=threaded
+        ),
+    )
     args = [a for a in DEMO_ARGS if a != "--no-serve"] + ["--port", "5099"]
     result = runner.invoke(args=args)
     assert result.exit_code == 0, result.output
@@ -133,8 +161,11 @@ def test_every_demo_account_signs_in_with_the_printed_password(runner, app):
     assert f"with the password '{DEMO_PASSWORD}'" in result.output
     assert DEMO_ADMIN in result.output and DEMO_STAFF in result.output
     first = content.companies()[0].slug
-    for email, landing in ((DEMO_ADMIN, "/admin/users/"), (DEMO_STAFF, "/admin/users/"),
-                           (f"officer@{first}.example", "/filing/")):
+    for email, landing in (
+        (DEMO_ADMIN, "/admin/users/"),
+        (DEMO_STAFF, "/admin/users/"),
+        (f"officer@{first}.example", "/filing/"),
+    ):
         response = sign_in(app.test_client(), email, DEMO_PASSWORD)
         assert response.headers["Location"] == landing, email
 
@@ -142,7 +173,8 @@ def test_every_demo_account_signs_in_with_the_printed_password(runner, app):
 def test_demo_shows_a_correction_and_its_superseded_version(demo, app, client):
     with app.app_context():
         corrected = db.session.scalars(
-            sa.select(Publication).where(Publication.supersedes_id.is_not(None))).all()
+            sa.select(Publication).where(Publication.supersedes_id.is_not(None))
+        ).all()
         assert len(corrected) == 1
         slug, cycle = corrected[0].company.slug, corrected[0].cycle.slug
         first = db.session.get(Publication, corrected[0].supersedes_id)

@@ -27,8 +27,13 @@ def files_in(directory: Path) -> list[Path]:
     return sorted(p for p in Path(directory).rglob("*") if p.is_file())
 
 
-def store(data: bytes, name: str | None, directory: Path, max_size: int = 1_000_000,
-          allowed: tuple[str, ...] = DEFAULT_TYPES) -> StoredFile:
+def store(
+    data: bytes,
+    name: str | None,
+    directory: Path,
+    max_size: int = 1_000_000,
+    allowed: tuple[str, ...] = DEFAULT_TYPES,
+) -> StoredFile:
     return store_upload(io.BytesIO(data), name, directory, max_size, allowed)
 
 
@@ -41,12 +46,16 @@ def refusal(data: bytes, name: str | None, directory: Path, **kwargs) -> UploadR
 def minimal_docx() -> bytes:
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-        archive.writestr("[Content_Types].xml",
-                         '<?xml version="1.0"?><Types xmlns="http://schemas.openxmlformats.org/'
-                         'package/2006/content-types"/>')
-        archive.writestr("word/document.xml",
-                         '<?xml version="1.0"?><w:document xmlns:w="http://schemas.openxmlformats'
-                         '.org/wordprocessingml/2006/main"><w:body/></w:document>')
+        archive.writestr(
+            "[Content_Types].xml",
+            '<?xml version="1.0"?><Types xmlns="http://schemas.openxmlformats.org/'
+            'package/2006/content-types"/>',
+        )
+        archive.writestr(
+            "word/document.xml",
+            '<?xml version="1.0"?><w:document xmlns:w="http://schemas.openxmlformats'
+            '.org/wordprocessingml/2006/main"><w:body/></w:document>',
+        )
     return buffer.getvalue()
 
 
@@ -63,8 +72,9 @@ def pdf() -> bytes:
 def test_a_png_is_stored_under_its_sha256(tmp_path):
     stored = store(PNG, "chart.png", tmp_path)
     sha = hashlib.sha256(PNG).hexdigest()
-    assert stored == StoredFile(sha256=sha, size=len(PNG), file_type="png",
-                                content_type="image/png", filename="chart.png")
+    assert stored == StoredFile(
+        sha256=sha, size=len(PNG), file_type="png", content_type="image/png", filename="chart.png"
+    )
     target = path_for(tmp_path, sha)
     assert target == tmp_path / sha[:2] / sha[2:4] / sha
     assert target.read_bytes() == PNG
@@ -90,8 +100,9 @@ def test_a_large_file_is_streamed_in_chunks(tmp_path):
 @pytest.mark.parametrize("extra", [1, CHUNK * 2])
 def test_too_large_leaves_nothing_behind(tmp_path, extra):
     data = PNG + bytes(CHUNK + extra)
-    assert refusal(data, "big.png", tmp_path, max_size=len(data) - extra).reason \
-        is Refusal.TOO_LARGE
+    assert (
+        refusal(data, "big.png", tmp_path, max_size=len(data) - extra).reason is Refusal.TOO_LARGE
+    )
     assert files_in(tmp_path) == []
     assert not any((tmp_path / "incoming").iterdir())
 
@@ -105,14 +116,17 @@ def test_empty(tmp_path):
     assert files_in(tmp_path) == []
 
 
-@pytest.mark.parametrize(("data", "name", "detected"), [
-    (b"<!DOCTYPE html><html><body><script>alert(1)</script></body></html>", "page.html", None),
-    (b"<!DOCTYPE html><html><body><script>alert(1)</script></body></html>", "report.pdf", None),
-    (b"MZ" + bytes(200), "setup.exe", "exe"),
-    (b"MZ" + bytes(200), "report.pdf", "exe"),
-    (b"just some text\n", "notes.txt", None),
-    (b"PK\x03\x04" + bytes(100), "archive.zip", "zip"),
-])
+@pytest.mark.parametrize(
+    ("data", "name", "detected"),
+    [
+        (b"<!DOCTYPE html><html><body><script>alert(1)</script></body></html>", "page.html", None),
+        (b"<!DOCTYPE html><html><body><script>alert(1)</script></body></html>", "report.pdf", None),
+        (b"MZ" + bytes(200), "setup.exe", "exe"),
+        (b"MZ" + bytes(200), "report.pdf", "exe"),
+        (b"just some text\n", "notes.txt", None),
+        (b"PK\x03\x04" + bytes(100), "archive.zip", "zip"),
+    ],
+)
 def test_types_that_are_not_allowed(tmp_path, data, name, detected):
     refused = refusal(data, name, tmp_path)
     assert refused.reason is Refusal.TYPE_NOT_ALLOWED
@@ -154,7 +168,10 @@ def test_a_minimal_docx(tmp_path):
 def test_a_real_pdf(tmp_path, pdf):
     stored = store(pdf, "报告.pdf", tmp_path)
     assert (stored.file_type, stored.content_type, stored.filename) == (
-        "pdf", "application/pdf", "报告.pdf")
+        "pdf",
+        "application/pdf",
+        "报告.pdf",
+    )
     assert path_for(tmp_path, stored.sha256).read_bytes() == pdf
 
 
@@ -166,23 +183,26 @@ def test_known_types_have_their_mime_types():
 # --- names ------------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize(("name", "clean"), [
-    ("report.pdf", "report.pdf"),
-    ("../../etc/passwd", "passwd"),
-    ("/var/www/report.pdf", "report.pdf"),
-    ("C:\\Users\\me\\Desktop\\report.pdf", "report.pdf"),
-    ("..\\..\\boot.ini", "boot.ini"),
-    ("rep\x00ort\r\n.pdf", "report.pdf"),
-    ("evil\u202efdp.exe", "evilfdp.exe"),  # right-to-left override
-    ("报告.pdf", "报告.pdf"),
-    ("2024年 安全报告 (终稿).pdf", "2024年 安全报告 (终稿).pdf"),
-    ("  report.pdf. ", "report.pdf"),
-    ("", "file"),
-    (None, "file"),
-    ("..", "file"),
-    ("dir/", "file"),
-    ("\x00\x01", "file"),
-])
+@pytest.mark.parametrize(
+    ("name", "clean"),
+    [
+        ("report.pdf", "report.pdf"),
+        ("../../etc/passwd", "passwd"),
+        ("/var/www/report.pdf", "report.pdf"),
+        ("C:\\Users\\me\\Desktop\\report.pdf", "report.pdf"),
+        ("..\\..\\boot.ini", "boot.ini"),
+        ("rep\x00ort\r\n.pdf", "report.pdf"),
+        ("evil\u202efdp.exe", "evilfdp.exe"),  # right-to-left override
+        ("报告.pdf", "报告.pdf"),
+        ("2024年 安全报告 (终稿).pdf", "2024年 安全报告 (终稿).pdf"),
+        ("  report.pdf. ", "report.pdf"),
+        ("", "file"),
+        (None, "file"),
+        ("..", "file"),
+        ("dir/", "file"),
+        ("\x00\x01", "file"),
+    ],
+)
 def test_clean_filename(name, clean):
     assert clean_filename(name) == clean
 

@@ -108,17 +108,28 @@ def upload_url(item_id: str) -> str:
     return f"/filing/{CYCLE}/items/{item_id}/attachments"
 
 
-def post_item(client, item_id: str, fields: dict | None = None, *, json: bool = False,
-              page: str | None = None, version: str | None = None, extra: dict | None = None,
-              url: str | None = None, form_url: str | None = None):
+def post_item(
+    client,
+    item_id: str,
+    fields: dict | None = None,
+    *,
+    json: bool = False,
+    page: str | None = None,
+    version: str | None = None,
+    extra: dict | None = None,
+    url: str | None = None,
+    form_url: str | None = None,
+):
     """Post an item's form: the CSRF token and the version come from the page (the commitment
     page unless another is given) and its form posting to ``form_url`` (the test cycle's save
     URL unless given); ``fields`` are named without the item's prefix."""
     html = page if page is not None else client.get(commitment_url(item_id)).get_data(as_text=True)
     form = Forms(html).form(form_url or save_url(item_id))
     p = prefix(item_id)
-    data: dict = {f"{p}-csrf_token": csrf_from(form),
-                  f"{p}-version": version if version is not None else form[f"{p}-version"][0]}
+    data: dict = {
+        f"{p}-csrf_token": csrf_from(form),
+        f"{p}-version": version if version is not None else form[f"{p}-version"][0],
+    }
     for name, value in (fields or {}).items():
         data[f"{p}-{name}"] = value
     data |= extra or {}
@@ -129,9 +140,11 @@ def upload(client, item_id: str, filename: str, content: bytes, *, page: str | N
     """Post the upload form of an item: field ``file`` and the form's ``csrf_token``."""
     html = page if page is not None else client.get(commitment_url(item_id)).get_data(as_text=True)
     form = Forms(html).form(upload_url(item_id))
-    return client.post(upload_url(item_id), content_type="multipart/form-data",
-                       data={"csrf_token": form["csrf_token"][0],
-                             "file": (io.BytesIO(content), filename)})
+    return client.post(
+        upload_url(item_id),
+        content_type="multipart/form-data",
+        data={"csrf_token": form["csrf_token"][0], "file": (io.BytesIO(content), filename)},
+    )
 
 
 def location(response) -> str:
@@ -147,22 +160,31 @@ def answers(app, company_id: int) -> dict[str, dict]:
     """Item id -> the stored answer of a company in the test cycle, with its version."""
     with app.app_context():
         rows = db.session.scalars(
-            sa.select(ItemResponse).join(Disclosure)
-            .where(Disclosure.company_id == company_id))
-        return {r.item_id: {"version": r.version, "status": r.status, "narrative": r.narrative,
-                            "not_applicable_reason": r.not_applicable_reason,
-                            "confidential_note": r.confidential_note,
-                            "evidence_links": r.evidence_links, "structured": r.structured}
-                for r in rows}
+            sa.select(ItemResponse).join(Disclosure).where(Disclosure.company_id == company_id)
+        )
+        return {
+            r.item_id: {
+                "version": r.version,
+                "status": r.status,
+                "narrative": r.narrative,
+                "not_applicable_reason": r.not_applicable_reason,
+                "confidential_note": r.confidential_note,
+                "evidence_links": r.evidence_links,
+                "structured": r.structured,
+            }
+            for r in rows
+        }
 
 
 def attachments(app, company_id: int) -> list[tuple[str, str]]:
     """(item id, file name) of the files a company has listed."""
     with app.app_context():
         rows = db.session.execute(
-            sa.select(Attachment.item_id, Attachment.filename).join(Disclosure)
+            sa.select(Attachment.item_id, Attachment.filename)
+            .join(Disclosure)
             .where(Disclosure.company_id == company_id, Attachment.removed_at.is_(None))
-            .order_by(Attachment.id))
+            .order_by(Attachment.id)
+        )
         return [(item_id, filename) for item_id, filename in rows]
 
 
@@ -201,10 +223,17 @@ def company_a(accounts) -> int:
 
 
 def test_a_form_post_saves_and_goes_back_to_the_item(app, officer_a, company_a):
-    response = post_item(officer_a, ITEM, {
-        "status": "partially_met", "narrative": "A **small** team of four.",
-        "confidential_note": "Budget is tight.", "links-0-url": "https://example.org/team",
-        "links-0-title": "Team page"})
+    response = post_item(
+        officer_a,
+        ITEM,
+        {
+            "status": "partially_met",
+            "narrative": "A **small** team of four.",
+            "confidential_note": "Budget is tight.",
+            "links-0-url": "https://example.org/team",
+            "links-0-title": "Team page",
+        },
+    )
     assert response.status_code == 302
     assert location(response) == f"/filing/{CYCLE}/c1#{ITEM}"
     saved = answers(app, company_a)[ITEM]
@@ -219,8 +248,9 @@ def test_a_form_post_saves_and_goes_back_to_the_item(app, officer_a, company_a):
 
 
 def test_a_json_post_answers_with_the_version_and_the_preview(app, officer_a, company_a):
-    response = post_item(officer_a, ITEM, {"status": "met", "narrative": "We have *two* teams."},
-                         json=True)
+    response = post_item(
+        officer_a, ITEM, {"status": "met", "narrative": "We have *two* teams."}, json=True
+    )
     assert response.status_code == 200
     body = response.get_json()
     assert body["saved"] is True
@@ -239,22 +269,32 @@ def test_saving_the_same_answer_again_adds_no_version(app, officer_a, company_a)
 
 
 def test_a_first_answer_to_an_item_is_created(app, officer_a, company_a):
-    response = post_item(officer_a, "c1.accountable-exec",
-                         {"status": "met", "narrative": "The CTO."}, json=True)
+    response = post_item(
+        officer_a, "c1.accountable-exec", {"status": "met", "narrative": "The CTO."}, json=True
+    )
     assert response.status_code == 200
     assert response.get_json()["version"] == 1
     assert answers(app, company_a)["c1.accountable-exec"]["narrative"] == "The CTO."
 
 
 def test_benchmarks_offered_and_others_are_saved(app, officer_a, company_a):
-    response = post_item(officer_a, BENCHMARKS, {
-        "status": "met", "narrative": "Scores are on our site.",
-        "field_benchmarks": ["helm-safety", "caict-ai-safety-benchmark"],
-        "other_benchmarks": "Our own suite\n\n  Another one  "})
+    response = post_item(
+        officer_a,
+        BENCHMARKS,
+        {
+            "status": "met",
+            "narrative": "Scores are on our site.",
+            "field_benchmarks": ["helm-safety", "caict-ai-safety-benchmark"],
+            "other_benchmarks": "Our own suite\n\n  Another one  ",
+        },
+    )
     assert response.status_code == 302
-    assert answers(app, company_a)[BENCHMARKS]["structured"] == {"benchmarks": {
-        "selected": ["helm-safety", "caict-ai-safety-benchmark"],
-        "other": ["Our own suite", "Another one"]}}
+    assert answers(app, company_a)[BENCHMARKS]["structured"] == {
+        "benchmarks": {
+            "selected": ["helm-safety", "caict-ai-safety-benchmark"],
+            "other": ["Our own suite", "Another one"],
+        }
+    }
 
 
 # --- refusing what cannot be right, keeping the draft -------------------------------------------
@@ -272,21 +312,42 @@ class Bad:
 
 
 BAD_INPUTS = {
-    "javascript-link": Bad(ITEM, {"links-0-url": "javascript:alert(1)", "links-0-title": "x"},
-                           422, "Evidence links must be web addresses"),
-    "file-link": Bad(ITEM, {"links-0-url": "file:///etc/passwd", "links-0-title": "x"},
-                     422, "Evidence links must be web addresses"),
-    "link-without-host": Bad(ITEM, {"links-0-url": "https:/etc/passwd"},
-                             422, "Evidence links must be web addresses"),
-    "too-many-links": Bad(ITEM, {f"links-{n}-url": f"https://example.org/{n}"
-                                 for n in range(11)}, 422, "at most 10 evidence links"),
-    "narrative-too-long": Bad(ITEM, {"narrative": "x" * 51}, 422,
-                              "longer than 50 characters", (("NARRATIVE_MAX_LENGTH", 50),)),
-    "status-not-allowed": Bad(ITEM, {"status": "not_applicable"}, 422,
-                              "does not take that status"),
+    "javascript-link": Bad(
+        ITEM,
+        {"links-0-url": "javascript:alert(1)", "links-0-title": "x"},
+        422,
+        "Evidence links must be web addresses",
+    ),
+    "file-link": Bad(
+        ITEM,
+        {"links-0-url": "file:///etc/passwd", "links-0-title": "x"},
+        422,
+        "Evidence links must be web addresses",
+    ),
+    "link-without-host": Bad(
+        ITEM, {"links-0-url": "https:/etc/passwd"}, 422, "Evidence links must be web addresses"
+    ),
+    "too-many-links": Bad(
+        ITEM,
+        {f"links-{n}-url": f"https://example.org/{n}" for n in range(11)},
+        422,
+        "at most 10 evidence links",
+    ),
+    "narrative-too-long": Bad(
+        ITEM,
+        {"narrative": "x" * 51},
+        422,
+        "longer than 50 characters",
+        (("NARRATIVE_MAX_LENGTH", 50),),
+    ),
+    "status-not-allowed": Bad(ITEM, {"status": "not_applicable"}, 422, "does not take that status"),
     "bogus-status": Bad(ITEM, {"status": "approved"}, 422, "does not take that status"),
-    "option-not-offered": Bad(BENCHMARKS, {"field_benchmarks": ["helm-safety", "made-up-bench"]},
-                              422, "A choice is not one this item offers"),
+    "option-not-offered": Bad(
+        BENCHMARKS,
+        {"field_benchmarks": ["helm-safety", "made-up-bench"]},
+        422,
+        "A choice is not one this item offers",
+    ),
 }
 
 
@@ -322,8 +383,9 @@ def test_a_bad_input_is_refused_and_the_draft_kept(app, officer_a, company_a, ca
 
 
 def test_the_refused_page_saves_once_corrected(app, officer_a, company_a):
-    refused = post_item(officer_a, ITEM, {"status": "met", "narrative": TYPED,
-                                          "links-0-url": "javascript:alert(1)"})
+    refused = post_item(
+        officer_a, ITEM, {"status": "met", "narrative": TYPED, "links-0-url": "javascript:alert(1)"}
+    )
     assert refused.status_code == 422
     page = refused.get_data(as_text=True)
     fields = Forms(page).form(save_url(ITEM))
@@ -339,50 +401,74 @@ def test_the_refused_page_saves_once_corrected(app, officer_a, company_a):
 @pytest.mark.parametrize("item_id", ["c1.no-such-item", "c9.safety-team", "c1"])
 def test_an_item_that_does_not_exist_is_not_found(app, officer_a, company_a, item_id):
     before = answers(app, company_a)
-    response = post_item(officer_a, ITEM, {"status": "met", "narrative": "Elsewhere."},
-                         url=save_url(item_id))
+    response = post_item(
+        officer_a, ITEM, {"status": "met", "narrative": "Elsewhere."}, url=save_url(item_id)
+    )
     assert response.status_code == 404
     assert answers(app, company_a) == before
 
 
 def test_a_cycle_that_does_not_exist_is_not_found(app, officer_a, company_a):
     before = answers(app, company_a)
-    response = post_item(officer_a, ITEM, {"status": "met", "narrative": "Elsewhere."},
-                         url=f"/filing/no-such-cycle/items/{ITEM}")
+    response = post_item(
+        officer_a,
+        ITEM,
+        {"status": "met", "narrative": "Elsewhere."},
+        url=f"/filing/no-such-cycle/items/{ITEM}",
+    )
     assert response.status_code == 404
     assert answers(app, company_a) == before
 
 
-def test_a_tampered_form_only_changes_the_officers_own_company(app, officer_a, accounts,
-                                                               filing_world, company_a):
+def test_a_tampered_form_only_changes_the_officers_own_company(
+    app, officer_a, accounts, filing_world, company_a
+):
     company_b = accounts.ids["company_b"]
     with app.app_context():
-        b = Disclosure(company_id=company_b, cycle_id=db.session.scalar(
-            sa.select(Disclosure.cycle_id).filter_by(id=filing_world["disclosure_a"])),
+        b = Disclosure(
+            company_id=company_b,
+            cycle_id=db.session.scalar(
+                sa.select(Disclosure.cycle_id).filter_by(id=filing_world["disclosure_a"])
+            ),
             checklist_version_id=db.session.scalar(
-                sa.select(Disclosure.checklist_version_id)
-                .filter_by(id=filing_world["disclosure_a"])),
-            state=DisclosureState.DRAFT)
+                sa.select(Disclosure.checklist_version_id).filter_by(
+                    id=filing_world["disclosure_a"]
+                )
+            ),
+            state=DisclosureState.DRAFT,
+        )
         db.session.add(b)
         db.session.commit()
         disclosure_b = b.id
     p = prefix(ITEM)
-    naming_b = {"disclosure_id": str(disclosure_b), "company_id": str(company_b),
-                "company": "company-b", f"{p}-disclosure_id": str(disclosure_b),
-                f"{p}-company_id": str(company_b), f"{p}-company": "company-b"}
-    response = post_item(officer_a, ITEM, {"status": "met", "narrative": "Written by A."},
-                         extra=naming_b,
-                         url=f"{save_url(ITEM)}?company_id={company_b}&disclosure_id={disclosure_b}")
+    naming_b = {
+        "disclosure_id": str(disclosure_b),
+        "company_id": str(company_b),
+        "company": "company-b",
+        f"{p}-disclosure_id": str(disclosure_b),
+        f"{p}-company_id": str(company_b),
+        f"{p}-company": "company-b",
+    }
+    response = post_item(
+        officer_a,
+        ITEM,
+        {"status": "met", "narrative": "Written by A."},
+        extra=naming_b,
+        url=f"{save_url(ITEM)}?company_id={company_b}&disclosure_id={disclosure_b}",
+    )
     assert response.status_code == 302
     assert answers(app, company_b) == {}
     assert answers(app, company_a)[ITEM]["narrative"] == "Written by A."
     with app.app_context():
-        assert db.session.scalar(sa.select(sa.func.count(Disclosure.id))
-                                 .filter_by(company_id=company_b)) == 1
+        assert (
+            db.session.scalar(
+                sa.select(sa.func.count(Disclosure.id)).filter_by(company_id=company_b)
+            )
+            == 1
+        )
 
 
-def test_officer_b_saving_the_same_item_writes_to_company_b(app, accounts, filing_world,
-                                                            company_a):
+def test_officer_b_saving_the_same_item_writes_to_company_b(app, accounts, filing_world, company_a):
     before = answers(app, company_a)
     officer_b = signed_in(app, accounts, "officer_b")
     response = post_item(officer_b, ITEM, {"status": "not_met", "narrative": "B's own."})
@@ -418,9 +504,11 @@ def test_a_png_is_attached_and_listed(app, officer_a, company_a):
 
 REFUSED_FILES = {
     "program-named-pdf": ("report.pdf", b"MZ" + bytes(2000), "cannot be attached"),
-    "html-named-pdf": ("report.pdf",
-                       b"<!doctype html><html><script>alert(1)</script></html>",
-                       "cannot be attached"),
+    "html-named-pdf": (
+        "report.pdf",
+        b"<!doctype html><html><script>alert(1)</script></html>",
+        "cannot be attached",
+    ),
     "png-named-pdf": ("report.pdf", PNG, "its name does not say"),
     "empty-file": ("report.pdf", b"", "The file is empty"),
 }
@@ -496,8 +584,9 @@ def test_an_upload_without_a_file_goes_back_with_a_message(app, officer_a, compa
     page = officer_a.get(commitment_url(ITEM)).get_data(as_text=True)
     token = Forms(page).form(upload_url(ITEM))["csrf_token"][0]
     before = answers(app, company_a), attachments(app, company_a)
-    response = officer_a.post(upload_url(ITEM), data={"csrf_token": token},
-                              content_type="multipart/form-data")
+    response = officer_a.post(
+        upload_url(ITEM), data={"csrf_token": token}, content_type="multipart/form-data"
+    )
     assert response.status_code == 303
     assert location(response) == f"/filing/{CYCLE}/c1#{ITEM}"
     assert "Choose a file to upload." in officer_a.get(location(response)).get_data(as_text=True)
@@ -536,12 +625,14 @@ def test_a_file_name_is_encoded_in_the_download_header(app, officer_a, filing_wo
     response = upload(officer_a, ITEM, "年度报告; v2.png", OTHER_PNG)
     assert response.status_code == 303
     with app.app_context():
-        attachment_id = db.session.scalar(sa.select(Attachment.id).where(
-            Attachment.id != filing_world["attachment"]))
+        attachment_id = db.session.scalar(
+            sa.select(Attachment.id).where(Attachment.id != filing_world["attachment"])
+        )
     status, headers, data = download(officer_a, attachment_id)
     assert status == 200 and data == OTHER_PNG
     assert headers["Content-Disposition"] == (
-        "attachment; filename*=UTF-8''%E5%B9%B4%E5%BA%A6%E6%8A%A5%E5%91%8A%3B%20v2.png")
+        "attachment; filename*=UTF-8''%E5%B9%B4%E5%BA%A6%E6%8A%A5%E5%91%8A%3B%20v2.png"
+    )
 
 
 def test_officer_b_cannot_download_company_as_file(app, accounts, filing_world):
@@ -555,8 +646,9 @@ def test_a_removed_file_is_not_found(app, officer_a, accounts, filing_world):
     attachment_id = filing_world["attachment"]
     page = officer_a.get(commitment_url(ITEM)).get_data(as_text=True)
     form = Forms(page).form(f"/filing/{CYCLE}/attachments/{attachment_id}/remove")
-    response = officer_a.post(f"/filing/{CYCLE}/attachments/{attachment_id}/remove",
-                              data={"csrf_token": csrf_from(form)})
+    response = officer_a.post(
+        f"/filing/{CYCLE}/attachments/{attachment_id}/remove", data={"csrf_token": csrf_from(form)}
+    )
     assert response.status_code == 303
     assert download(officer_a, attachment_id)[0] == 404
     staff = signed_in(app, accounts, "staff")
@@ -577,17 +669,27 @@ def add_first_revision(app, response_id: int) -> None:
     directly, so its version 1 has none."""
     with app.app_context():
         response = db.session.get(ItemResponse, response_id)
-        db.session.add(ResponseRevision(
-            response=response, version=1, changed_at=response.updated_at,
-            changed_by_id=response.updated_by_id, before={},
-            after={"status": "met", "narrative": response.narrative,
-                   "not_applicable_reason": "", "confidential_note": response.confidential_note,
-                   "evidence_links": [], "structured": {}}))
+        db.session.add(
+            ResponseRevision(
+                response=response,
+                version=1,
+                changed_at=response.updated_at,
+                changed_by_id=response.updated_by_id,
+                before={},
+                after={
+                    "status": "met",
+                    "narrative": response.narrative,
+                    "not_applicable_reason": "",
+                    "confidential_note": response.confidential_note,
+                    "evidence_links": [],
+                    "structured": {},
+                },
+            )
+        )
         db.session.commit()
 
 
-def test_two_editors_conflict_and_the_second_keeps_its_own(app, accounts, filing_world,
-                                                          company_a):
+def test_two_editors_conflict_and_the_second_keeps_its_own(app, accounts, filing_world, company_a):
     add_first_revision(app, filing_world["response_a"])
     one, two = signed_in(app, accounts, "officer_a"), signed_in(app, accounts, "officer_a")
     page_one = one.get(commitment_url(ITEM)).get_data(as_text=True)
@@ -595,8 +697,9 @@ def test_two_editors_conflict_and_the_second_keeps_its_own(app, accounts, filing
     p = prefix(ITEM)
     assert Forms(page_two).form(save_url(ITEM))[f"{p}-version"] == ["1"]
 
-    first = post_item(one, ITEM, {"status": "met", "narrative": "Saved first by tab one."},
-                      page=page_one)
+    first = post_item(
+        one, ITEM, {"status": "met", "narrative": "Saved first by tab one."}, page=page_one
+    )
     assert first.status_code == 302
     mine = {"status": "partially_met", "narrative": "Typed in tab two meanwhile."}
     conflict = post_item(two, ITEM, mine, page=page_two)
@@ -622,21 +725,32 @@ def test_two_editors_conflict_and_the_second_keeps_its_own(app, accounts, filing
         assert f"Version {n} ·" in history
 
 
-def test_a_json_conflict_names_the_stored_version_and_who_saved_it(app, accounts, filing_world,
-                                                                  company_a):
+def test_a_json_conflict_names_the_stored_version_and_who_saved_it(
+    app, accounts, filing_world, company_a
+):
     with app.app_context():
-        colleague = User(email="colleague@test.example", display_name="Colleague of A",
-                         role=Role.OFFICER, company_id=company_a,
-                         password_hash=db.session.scalar(sa.select(User.password_hash)
-                                                         .filter_by(email="officer_a@test.example")))
+        colleague = User(
+            email="colleague@test.example",
+            display_name="Colleague of A",
+            role=Role.OFFICER,
+            company_id=company_a,
+            password_hash=db.session.scalar(
+                sa.select(User.password_hash).filter_by(email="officer_a@test.example")
+            ),
+        )
         db.session.add(colleague)
         db.session.commit()
     one = signed_in(app, accounts, "colleague")
     two = signed_in(app, accounts, "officer_a")
     page_one = one.get(commitment_url(ITEM)).get_data(as_text=True)
     page_two = two.get(commitment_url(ITEM)).get_data(as_text=True)
-    saved = post_item(one, ITEM, {"status": "met", "narrative": "The colleague's words."},
-                      page=page_one, json=True)
+    saved = post_item(
+        one,
+        ITEM,
+        {"status": "met", "narrative": "The colleague's words."},
+        page=page_one,
+        json=True,
+    )
     assert saved.get_json()["version"] == 2
     mine = {"status": "met", "narrative": "My words."}
     conflict = post_item(two, ITEM, mine, page=page_two, json=True)
@@ -657,8 +771,9 @@ def test_a_json_conflict_names_the_stored_version_and_who_saved_it(app, accounts
 
 def test_a_version_for_an_unanswered_item_is_a_clear_refusal(app, officer_a, company_a):
     before = answers(app, company_a)
-    response = post_item(officer_a, "c1.accountable-exec", {"status": "met", "narrative": "x"},
-                         version="7")
+    response = post_item(
+        officer_a, "c1.accountable-exec", {"status": "met", "narrative": "x"}, version="7"
+    )
     assert response.status_code in (409, 422)
     assert answers(app, company_a) == before
 
@@ -691,8 +806,11 @@ class Diff(HTMLParser):
 
 
 def test_the_history_shows_who_when_and_the_words_changed(app, officer_a, filing_world):
-    response = post_item(officer_a, ITEM, {"status": "partially_met",
-                                           "narrative": "We have a dedicated safety unit."})
+    response = post_item(
+        officer_a,
+        ITEM,
+        {"status": "partially_met", "narrative": "We have a dedicated safety unit."},
+    )
     assert response.status_code == 302
     page = officer_a.get(f"{save_url(ITEM)}/history").get_data(as_text=True)
     with app.app_context():
@@ -720,8 +838,9 @@ def required_items(app, disclosure_id: int):
         return [item for item in checklist.items if item.required]
 
 
-def test_submitting_lists_what_is_missing_then_freezes_the_disclosure(app, officer_a, company_a,
-                                                                      filing_world):
+def test_submitting_lists_what_is_missing_then_freezes_the_disclosure(
+    app, officer_a, company_a, filing_world
+):
     required = required_items(app, filing_world["disclosure_a"])
     missing = [item for item in required if item.id != ITEM]  # ITEM is met with a narrative
     overview = officer_a.get(f"/filing/{CYCLE}/").get_data(as_text=True)
@@ -734,12 +853,16 @@ def test_submitting_lists_what_is_missing_then_freezes_the_disclosure(app, offic
     for item in missing:
         assert f'href="/filing/{CYCLE}/{item.commitment_id}#{item.id}"' in page, item.id
     with app.app_context():
-        assert db.session.get(Disclosure, filing_world["disclosure_a"]).state \
-            is DisclosureState.DRAFT
+        assert (
+            db.session.get(Disclosure, filing_world["disclosure_a"]).state is DisclosureState.DRAFT
+        )
 
     for n, item in enumerate(missing):
-        fields = ({"status": "met", "narrative": f"In place ({item.id})."} if n % 3 == 0
-                  else {"status": "not_disclosed"})
+        fields = (
+            {"status": "met", "narrative": f"In place ({item.id})."}
+            if n % 3 == 0
+            else {"status": "not_disclosed"}
+        )
         assert post_item(officer_a, item.id, fields).status_code == 302, item.id
     submitted = officer_a.post(f"/filing/{CYCLE}/submit", data={"csrf_token": submit_token})
     assert submitted.status_code == 303
@@ -754,18 +877,26 @@ def test_submitting_lists_what_is_missing_then_freezes_the_disclosure(app, offic
     page = officer_a.get(commitment_url(ITEM)).get_data(as_text=True)
     assert upload_url(ITEM) not in page  # no upload form on a read-only page
     for as_json in (False, True):
-        response = post_item(officer_a, ITEM, {"status": "not_met", "narrative": "Late change."},
-                             page=page, json=as_json)
+        response = post_item(
+            officer_a,
+            ITEM,
+            {"status": "not_met", "narrative": "Late change."},
+            page=page,
+            json=as_json,
+        )
         assert response.status_code == 409
         assert "cannot be changed now" in response.get_data(as_text=True)
     token = csrf_from(Forms(page).form(save_url(ITEM)))
-    response = officer_a.post(upload_url(ITEM), content_type="multipart/form-data",
-                              data={"csrf_token": token,
-                                    "file": (io.BytesIO(OTHER_PNG), "late.png")})
+    response = officer_a.post(
+        upload_url(ITEM),
+        content_type="multipart/form-data",
+        data={"csrf_token": token, "file": (io.BytesIO(OTHER_PNG), "late.png")},
+    )
     assert response.status_code == 409
     response = officer_a.post(
         f"/filing/{CYCLE}/attachments/{filing_world['attachment']}/remove",
-        data={"csrf_token": token})
+        data={"csrf_token": token},
+    )
     assert response.status_code == 409
     again = officer_a.post(f"/filing/{CYCLE}/submit", data={"csrf_token": submit_token})
     assert again.status_code == 409
@@ -777,9 +908,13 @@ def test_submitting_lists_what_is_missing_then_freezes_the_disclosure(app, offic
 
 def test_no_one_outside_company_a_sees_its_confidential_note(app, accounts, filing_world):
     officer_b = signed_in(app, accounts, "officer_b")
-    pages = ["/filing/", f"/filing/{CYCLE}/",
-             *[f"/filing/{CYCLE}/c{n}" for n in range(1, 7)],
-             f"{save_url(ITEM)}/history", f"/filing/attachments/{filing_world['attachment']}"]
+    pages = [
+        "/filing/",
+        f"/filing/{CYCLE}/",
+        *[f"/filing/{CYCLE}/c{n}" for n in range(1, 7)],
+        f"{save_url(ITEM)}/history",
+        f"/filing/attachments/{filing_world['attachment']}",
+    ]
     for url in pages:
         assert SECRET not in officer_b.get(url).get_data(as_text=True), url
     # B's own draft, and the pages B's saves lead to.
@@ -789,8 +924,13 @@ def test_no_one_outside_company_a_sees_its_confidential_note(app, accounts, fili
     assert SECRET not in officer_b.get(f"{save_url(ITEM)}/history").get_data(as_text=True)
 
     publish_as_is(app, filing_world["disclosure_a"])
-    public = ["/", "/companies/", "/companies/company-a",
-              f"/companies/company-a?cycle={CYCLE}", "/checklist/"]
+    public = [
+        "/",
+        "/companies/",
+        "/companies/company-a",
+        f"/companies/company-a?cycle={CYCLE}",
+        "/checklist/",
+    ]
     anonymous = app.test_client()
     for url in public:
         for client in (anonymous, officer_b):
@@ -820,27 +960,104 @@ def test_a_nul_character_is_never_a_server_error(app, officer_a, company_a):
 # The tags the Markdown sanitiser may leave in a narrative, written down here independently of
 # the app so that a tag added there has to be argued for here too.
 NARRATIVE_TAGS = {
-    "p", "br", "strong", "em", "b", "i", "code", "pre", "blockquote", "ul", "ol", "li", "a",
-    "h3", "h4", "h5", "h6", "hr", "table", "thead", "tbody", "tr", "th", "td", "del", "sup",
+    "p",
+    "br",
+    "strong",
+    "em",
+    "b",
+    "i",
+    "code",
+    "pre",
+    "blockquote",
+    "ul",
+    "ol",
+    "li",
+    "a",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "hr",
+    "table",
+    "thead",
+    "tbody",
+    "tr",
+    "th",
+    "td",
+    "del",
+    "sup",
     "sub",
 }
 NARRATIVE_ATTRIBUTES = {"a": {"href", "title", "rel"}, "th": {"align"}, "td": {"align"}}
-NEVER = {"iframe", "object", "embed", "base", "svg", "img", "style", "math", "frame",
-         "frameset", "applet", "video", "audio", "source", "track", "template", "portal",
-         "isindex", "bgsound", "marquee", "noscript", "xss"}
-URL_ATTRIBUTES = {"href", "src", "action", "formaction", "data", "poster", "background",
-                  "xlink:href", "codebase", "cite", "ping", "srcset", "dynsrc", "lowsrc",
-                  "longdesc", "manifest", "srcdoc"}
+NEVER = {
+    "iframe",
+    "object",
+    "embed",
+    "base",
+    "svg",
+    "img",
+    "style",
+    "math",
+    "frame",
+    "frameset",
+    "applet",
+    "video",
+    "audio",
+    "source",
+    "track",
+    "template",
+    "portal",
+    "isindex",
+    "bgsound",
+    "marquee",
+    "noscript",
+    "xss",
+}
+URL_ATTRIBUTES = {
+    "href",
+    "src",
+    "action",
+    "formaction",
+    "data",
+    "poster",
+    "background",
+    "xlink:href",
+    "codebase",
+    "cite",
+    "ping",
+    "srcset",
+    "dynsrc",
+    "lowsrc",
+    "longdesc",
+    "manifest",
+    "srcdoc",
+}
 BAD_SCHEMES = ("javascript:", "vbscript:", "data:")
-VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source",
-        "track", "wbr", "param", "keygen"}
+VOID = {
+    "area",
+    "base",
+    "br",
+    "col",
+    "embed",
+    "hr",
+    "img",
+    "input",
+    "link",
+    "meta",
+    "source",
+    "track",
+    "wbr",
+    "param",
+    "keygen",
+}
 
 
 def url_scheme_text(value: str) -> str:
     """A URL as a browser might read its scheme: no whitespace, controls or invisible format
     characters anywhere, lower case (stricter than browsers, never looser)."""
-    return "".join(c for c in value if not c.isspace()
-                   and unicodedata.category(c) not in ("Cc", "Cf")).lower()
+    return "".join(
+        c for c in value if not c.isspace() and unicodedata.category(c) not in ("Cc", "Cf")
+    ).lower()
 
 
 class Markup(HTMLParser):
@@ -911,7 +1128,8 @@ def executable_constructs(html: str, *, fragment: bool = False) -> list[str]:
             if extra:
                 found.append(f"attributes {sorted(extra)} not allowed in a narrative {here}")
             if "href" in a and not url_scheme_text(a["href"] or "").startswith(
-                    ("http://", "https://", "mailto:")):
+                ("http://", "https://", "mailto:")
+            ):
                 found.append(f"link that is not http(s) or mailto {here}")
             continue
         # The page's own markup: scripts and styles are the app's files, forms post to the app.
@@ -964,8 +1182,10 @@ XSS = [
     payload("a-onmouseover", '<a href="https://example.org" onmouseover="alert(1)">x</a>'),
     payload("sup-onmouseover", "<sup onmouseover=alert(1)>x</sup>"),
     payload("heading-onclick", "<h1 onclick=alert(1)>x</h1>"),
-    payload("table-cell-onmouseover",
-            "<table><tr><td onmouseover=alert(1) align=left>x</td></tr></table>"),
+    payload(
+        "table-cell-onmouseover",
+        "<table><tr><td onmouseover=alert(1) align=left>x</td></tr></table>",
+    ),
     payload("custom-element-onclick", "<x onclick=alert(1)>x</x>"),
     payload("markdown-table-img", "| a |\n|---|\n| <img src=x onerror=alert(1)> |"),
     # script URLs in Markdown
@@ -990,22 +1210,26 @@ XSS = [
     payload("a-tab-entity", '<a href="jav&#x09;ascript:alert(1)">x</a>'),
     payload("a-literal-tab", '<a href="jav\tascript:alert(1)">x</a>'),
     payload("a-leading-control", '<a href=" &#14; javascript:alert(1)">x</a>'),
-    payload("a-hex-entities", '<a href="&#x6A;&#x61;&#x76;&#x61;&#x73;&#x63;&#x72;&#x69;'
-                              '&#x70;&#x74;&#x3A;alert(1)">x</a>'),
+    payload(
+        "a-hex-entities",
+        '<a href="&#x6A;&#x61;&#x76;&#x61;&#x73;&#x63;&#x72;&#x69;'
+        '&#x70;&#x74;&#x3A;alert(1)">x</a>',
+    ),
     payload("a-bom", '<a href="\ufeffjavascript:alert(1)">x</a>'),
     payload("a-vbscript", '<a href="vbscript:msgbox(1)">x</a>'),
     payload("a-data", '<a href="data:text/html,<script>alert(1)</script>">x</a>'),
     payload("a-relative-file", '<a href="/etc/passwd">x</a>'),
-    payload("a-mailto-script", '<a href="mailto:x@example.org?body=<script>alert(1)</script>">'
-                               "x</a>"),
-    payload("a-title-breakout",
-            "<a href=\"https://example.org\" title='x\" onmouseover=\"alert(1)'>x</a>"),
+    payload(
+        "a-mailto-script", '<a href="mailto:x@example.org?body=<script>alert(1)</script>">x</a>'
+    ),
+    payload(
+        "a-title-breakout", '<a href="https://example.org" title=\'x" onmouseover="alert(1)\'>x</a>'
+    ),
     payload("img-javascript", '<IMG SRC="javascript:alert(1);">'),
     payload("iframe-javascript", '<iframe src="javascript:alert(1)"></iframe>'),
     payload("iframe-srcdoc", '<iframe srcdoc="<script>alert(1)</script>"></iframe>'),
     payload("svg-xlink", '<svg><a xlink:href="javascript:alert(1)"><text>x</text></a></svg>'),
-    payload("td-background", '<table><tr><td background="javascript:alert(1)">x</td></tr>'
-                             "</table>"),
+    payload("td-background", '<table><tr><td background="javascript:alert(1)">x</td></tr></table>'),
     payload("button-formaction", '<button formaction="javascript:alert(1)">x</button>'),
     payload("isindex", '<isindex action="javascript:alert(1)" type=image>'),
     # styles
@@ -1020,16 +1244,17 @@ XSS = [
     payload("embed", '<embed src="javascript:alert(1)">'),
     payload("base", '<base href="https://evil.example/">'),
     payload("meta-refresh", '<meta http-equiv="refresh" content="0;url=javascript:alert(1)">'),
-    payload("form-action", '<form action="https://evil.example"><input name="password">'
-                           "<button>Go</button></form>"),
+    payload(
+        "form-action",
+        '<form action="https://evil.example"><input name="password"><button>Go</button></form>',
+    ),
     # comments, CDATA and mutation tricks
     payload("comments-around-script", "<!-- --><script>alert(1)</script><!-- -->"),
     payload("comment-hiding-img", '<!--<img src="--><img src=x onerror=alert(1)//">'),
     payload("conditional-comment", "<!--[if gte IE 4]><script>alert(1)</script><![endif]-->"),
     payload("cdata", "<![CDATA[<script>alert(1)</script>]]>"),
     payload("math-mutation", "<math><mtext><table><mglyph><style><img src=x onerror=alert(1)>"),
-    payload("noscript-mutation",
-            '<noscript><p title="</noscript><img src=x onerror=alert(1)>">'),
+    payload("noscript-mutation", '<noscript><p title="</noscript><img src=x onerror=alert(1)>">'),
     # breaking out of the page's own markup
     payload("attribute-breakout-double", '" onmouseover="alert(1)'),
     payload("attribute-breakout-single", "' onmouseover='alert(1)"),
@@ -1041,8 +1266,9 @@ XSS = [
 
 
 @pytest.mark.parametrize("text", XSS)
-def test_a_narrative_never_runs_as_script(app, officer_a, anonymous_client, filing_world,
-                                          company_a, text):
+def test_a_narrative_never_runs_as_script(
+    app, officer_a, anonymous_client, filing_world, company_a, text
+):
     disclosure = filing_world["disclosure_a"]
     set_state(app, disclosure, DisclosureState.PUBLISHED)
     public_before = anonymous_client.get("/companies/company-a").get_data(as_text=True)
@@ -1051,8 +1277,9 @@ def test_a_narrative_never_runs_as_script(app, officer_a, anonymous_client, fili
     for html in (public_before, page_before):
         assert executable_constructs(html) == []  # the check itself passes the app's pages
 
-    saved = post_item(officer_a, ITEM, {"status": "met", "narrative": text}, page=page_before,
-                      json=True)
+    saved = post_item(
+        officer_a, ITEM, {"status": "met", "narrative": text}, page=page_before, json=True
+    )
     assert saved.status_code == 200, saved.get_data(as_text=True)
     body = saved.get_json()
     assert body["saved"] is True and body["version"] == 2
@@ -1090,19 +1317,30 @@ def test_the_corpus_is_large_and_distinct():
     assert len(set(texts)) == len(texts)
 
 
-@pytest.mark.parametrize("html", [
-    "<script>alert(1)</script>", '<p onclick="x">a</p>', '<a href="jav\tascript:x">a</a>',
-    '<a href="&#x6A;avascript:x">a</a>', "<img src=x>", '<form action="https://e.example">',
-    '<meta http-equiv="refresh">', "<svg></svg>", '<a href="/relative">a</a>',
-    '<p style="color:red">a</p>',
-])
+@pytest.mark.parametrize(
+    "html",
+    [
+        "<script>alert(1)</script>",
+        '<p onclick="x">a</p>',
+        '<a href="jav\tascript:x">a</a>',
+        '<a href="&#x6A;avascript:x">a</a>',
+        "<img src=x>",
+        '<form action="https://e.example">',
+        '<meta http-equiv="refresh">',
+        "<svg></svg>",
+        '<a href="/relative">a</a>',
+        '<p style="color:red">a</p>',
+    ],
+)
 def test_the_xss_check_catches_what_it_should(html):
     assert executable_constructs(html, fragment=True)
     assert executable_constructs(f'<div class="narrative">{html}</div>')
 
 
 def test_the_xss_check_passes_ordinary_narratives():
-    html = ('<p><strong>Bold</strong> <a href="https://example.org" title="t" '
-            'rel="noopener">x</a> <a href="mailto:a@example.org">m</a></p>'
-            '<table><tr><td align="left">1</td></tr></table>')
+    html = (
+        '<p><strong>Bold</strong> <a href="https://example.org" title="t" '
+        'rel="noopener">x</a> <a href="mailto:a@example.org">m</a></p>'
+        '<table><tr><td align="left">1</td></tr></table>'
+    )
     assert executable_constructs(html, fragment=True) == []

@@ -21,8 +21,9 @@ from tracker.domain.checklist import load_checklist_file
 from tracker.domain.statuses import Status
 
 REPO = Path(__file__).resolve().parents[2]
-SMALL = Limits(narrative=10, note=5, reason=3, links=2, link_title=8, url=40, others=2,
-               other_length=6)
+SMALL = Limits(
+    narrative=10, note=5, reason=3, links=2, link_title=8, url=40, others=2, other_length=6
+)
 
 
 @pytest.fixture(scope="module")
@@ -61,20 +62,29 @@ def link(url: str, title: str = "") -> Link:
 
 
 def test_a_valid_answer_has_no_problems(safety_team, benchmarks):
-    full = Answer(status=Status.MET, narrative="We do.", confidential_note="n",
-                  links=[link("https://example.com/a", "A"), link("http://example.org")])
+    full = Answer(
+        status=Status.MET,
+        narrative="We do.",
+        confidential_note="n",
+        links=[link("https://example.com/a", "A"), link("http://example.org")],
+    )
     assert answer_problems(safety_team, full, Limits()) == []
     assert answer_problems(safety_team, Answer(), Limits()) == []  # an empty draft is fine
-    structured = Answer(structured={"benchmarks": {"selected": ["helm-safety", "bbq"],
-                                                   "other": ["MyBench"]}})
+    structured = Answer(
+        structured={"benchmarks": {"selected": ["helm-safety", "bbq"], "other": ["MyBench"]}}
+    )
     assert answer_problems(benchmarks, structured, Limits()) == []
 
 
 def test_a_valid_answer_exactly_at_the_limits(benchmarks):
-    answer = Answer(status=Status.MET, narrative="n" * 10, confidential_note="c" * 5,
-                    not_applicable_reason="r" * 3,
-                    links=[link("https://e.com/" + "x" * 26, "t" * 8), link("https://e.com")],
-                    structured={"benchmarks": {"selected": [], "other": ["o" * 6, "p"]}})
+    answer = Answer(
+        status=Status.MET,
+        narrative="n" * 10,
+        confidential_note="c" * 5,
+        not_applicable_reason="r" * 3,
+        links=[link("https://e.com/" + "x" * 26, "t" * 8), link("https://e.com")],
+        structured={"benchmarks": {"selected": [], "other": ["o" * 6, "p"]}},
+    )
     assert len(answer.links[0].url) == SMALL.url
     assert answer_problems(benchmarks, answer, SMALL) == []
 
@@ -82,24 +92,29 @@ def test_a_valid_answer_exactly_at_the_limits(benchmarks):
 def test_status_not_allowed_by_the_item(safety_team):
     answer = Answer(status=Status.NOT_APPLICABLE, not_applicable_reason="No models.")
     assert answer_problems(safety_team, answer, Limits()) == [
-        ("status", Problem.STATUS_NOT_ALLOWED)]
+        ("status", Problem.STATUS_NOT_ALLOWED)
+    ]
 
 
-@pytest.mark.parametrize("status", [Status.MET, Status.PARTIALLY_MET, Status.NOT_MET,
-                                    Status.NOT_DISCLOSED])
+@pytest.mark.parametrize(
+    "status", [Status.MET, Status.PARTIALLY_MET, Status.NOT_MET, Status.NOT_DISCLOSED]
+)
 def test_statuses_the_item_allows(safety_team, status):
     assert answer_problems(safety_team, Answer(status=status), Limits()) == []
 
 
-@pytest.mark.parametrize(("answer", "expected"), [
-    (Answer(narrative="n" * 11), ("narrative", Problem.NARRATIVE_TOO_LONG)),
-    (Answer(confidential_note="c" * 6), ("confidential_note", Problem.NOTE_TOO_LONG)),
-    (Answer(not_applicable_reason="r" * 4),
-     ("not_applicable_reason", Problem.REASON_TOO_LONG)),
-    (Answer(links=[link("https://e.com")] * 3), ("links", Problem.TOO_MANY_LINKS)),
-    (Answer(links=[link("https://e.com/" + "x" * 27)]), ("links", Problem.LINK_TOO_LONG)),
-    (Answer(links=[link("https://e.com", "t" * 9)]), ("links", Problem.LINK_TITLE_TOO_LONG)),
-], ids=["narrative", "note", "reason", "links", "url", "title"])
+@pytest.mark.parametrize(
+    ("answer", "expected"),
+    [
+        (Answer(narrative="n" * 11), ("narrative", Problem.NARRATIVE_TOO_LONG)),
+        (Answer(confidential_note="c" * 6), ("confidential_note", Problem.NOTE_TOO_LONG)),
+        (Answer(not_applicable_reason="r" * 4), ("not_applicable_reason", Problem.REASON_TOO_LONG)),
+        (Answer(links=[link("https://e.com")] * 3), ("links", Problem.TOO_MANY_LINKS)),
+        (Answer(links=[link("https://e.com/" + "x" * 27)]), ("links", Problem.LINK_TOO_LONG)),
+        (Answer(links=[link("https://e.com", "t" * 9)]), ("links", Problem.LINK_TITLE_TOO_LONG)),
+    ],
+    ids=["narrative", "note", "reason", "links", "url", "title"],
+)
 def test_over_the_limits(safety_team, answer, expected):
     assert answer_problems(safety_team, answer, SMALL) == [expected]
 
@@ -107,30 +122,42 @@ def test_over_the_limits(safety_team, answer, expected):
 def test_chinese_text_is_counted_in_characters(safety_team):
     assert answer_problems(safety_team, Answer(narrative="安全" * 5), SMALL) == []
     assert answer_problems(safety_team, Answer(narrative="安全" * 5 + "。"), SMALL) == [
-        ("narrative", Problem.NARRATIVE_TOO_LONG)]
+        ("narrative", Problem.NARRATIVE_TOO_LONG)
+    ]
 
 
-@pytest.mark.parametrize("url", [
-    "javascript:alert(1)",
-    "JavaScript:alert(document.cookie)",
-    "file:///etc/passwd",
-    "data:text/html;base64,PHNjcmlwdD5hbGVydCgxKTwvc2NyaXB0Pg==",
-    "ftp://example.com/report.pdf",
-    "/etc/passwd",
-    "example.com/report",
-    "https://",
-    "http:///path-only",
-    "mailto:safety@example.com",
-    " javascript:alert(1)",
-    "java\tscript:alert(1)",
-])
+@pytest.mark.parametrize(
+    "url",
+    [
+        "javascript:alert(1)",
+        "JavaScript:alert(document.cookie)",
+        "file:///etc/passwd",
+        "data:text/html;base64,PHNjcmlwdD5hbGVydCgxKTwvc2NyaXB0Pg==",
+        "ftp://example.com/report.pdf",
+        "/etc/passwd",
+        "example.com/report",
+        "https://",
+        "http:///path-only",
+        "mailto:safety@example.com",
+        " javascript:alert(1)",
+        "java\tscript:alert(1)",
+    ],
+)
 def test_links_that_are_not_http(safety_team, url):
     assert answer_problems(safety_team, Answer(links=[link(url)]), Limits()) == [
-        ("links", Problem.LINK_NOT_HTTP)]
+        ("links", Problem.LINK_NOT_HTTP)
+    ]
 
 
-@pytest.mark.parametrize("url", ["https://example.com", "HTTPS://EXAMPLE.COM/A?b=c#d",
-                                 "http://例子.中国/报告", "https://[2001:db8::1]/"])
+@pytest.mark.parametrize(
+    "url",
+    [
+        "https://example.com",
+        "HTTPS://EXAMPLE.COM/A?b=c#d",
+        "http://例子.中国/报告",
+        "https://[2001:db8::1]/",
+    ],
+)
 def test_http_links(url):
     assert is_http_url(url)
 
@@ -155,14 +182,12 @@ def test_unknown_structured_field(safety_team, benchmarks):
     assert answer_problems(benchmarks, answer, Limits()) == [("colour", Problem.UNKNOWN_FIELD)]
     # an item without fields has no field at all
     answer = Answer(structured={"benchmarks": {"selected": ["bbq"]}})
-    assert answer_problems(safety_team, answer, Limits()) == [
-        ("benchmarks", Problem.UNKNOWN_FIELD)]
+    assert answer_problems(safety_team, answer, Limits()) == [("benchmarks", Problem.UNKNOWN_FIELD)]
 
 
 def test_unknown_option(benchmarks):
     answer = Answer(structured={"benchmarks": {"selected": ["bbq", "my-own-bench"]}})
-    assert answer_problems(benchmarks, answer, Limits()) == [
-        ("benchmarks", Problem.UNKNOWN_OPTION)]
+    assert answer_problems(benchmarks, answer, Limits()) == [("benchmarks", Problem.UNKNOWN_OPTION)]
 
 
 def test_other_on_a_field_that_does_not_allow_it(benchmarks):
@@ -174,8 +199,7 @@ def test_other_on_a_field_that_does_not_allow_it(benchmarks):
 
 def test_too_many_others(benchmarks):
     answer = Answer(structured={"benchmarks": {"other": ["a", "b", "c"]}})
-    assert answer_problems(benchmarks, answer, SMALL) == [
-        ("benchmarks", Problem.TOO_MANY_OTHERS)]
+    assert answer_problems(benchmarks, answer, SMALL) == [("benchmarks", Problem.TOO_MANY_OTHERS)]
 
 
 def test_other_too_long(benchmarks):
@@ -184,11 +208,18 @@ def test_other_too_long(benchmarks):
 
 
 def test_every_problem_at_once_in_a_stable_order(safety_team):
-    answer = Answer(status=Status.NOT_APPLICABLE, narrative="n" * 11, confidential_note="c" * 6,
-                    not_applicable_reason="r" * 4,
-                    links=[link("ftp://e.com", "t" * 9), link("https://e.com"),
-                           link("https://e.com/" + "x" * 40)],
-                    structured={"x": {}})
+    answer = Answer(
+        status=Status.NOT_APPLICABLE,
+        narrative="n" * 11,
+        confidential_note="c" * 6,
+        not_applicable_reason="r" * 4,
+        links=[
+            link("ftp://e.com", "t" * 9),
+            link("https://e.com"),
+            link("https://e.com/" + "x" * 40),
+        ],
+        structured={"x": {}},
+    )
     assert answer_problems(safety_team, answer, SMALL) == [
         ("status", Problem.STATUS_NOT_ALLOWED),
         ("narrative", Problem.NARRATIVE_TOO_LONG),
@@ -227,12 +258,15 @@ def test_not_applicable_needs_a_reason(checklist, certifications):
 @pytest.mark.parametrize("status", [Status.MET, Status.PARTIALLY_MET])
 def test_met_needs_a_narrative(safety_team, status):
     assert completeness_problem(safety_team, Answer(status=status)) is Problem.NARRATIVE_MISSING
-    assert completeness_problem(safety_team, Answer(status=status, narrative=" \n")) is \
-        Problem.NARRATIVE_MISSING
+    assert (
+        completeness_problem(safety_team, Answer(status=status, narrative=" \n"))
+        is Problem.NARRATIVE_MISSING
+    )
     assert completeness_problem(safety_team, Answer(status=status, narrative="Yes.")) is None
     # unless the item takes no narrative
-    assert completeness_problem(replace(safety_team, narrative=False), Answer(status=status)) \
-        is None
+    assert (
+        completeness_problem(replace(safety_team, narrative=False), Answer(status=status)) is None
+    )
 
 
 @pytest.mark.parametrize("status", [Status.NOT_MET, Status.NOT_DISCLOSED])
@@ -250,10 +284,11 @@ def test_missing_for_submission_in_checklist_order(checklist):
         "c4.certifications": Answer(status=Status.PARTIALLY_MET),  # optional but incomplete
     }
     missing = missing_for_submission(checklist, answers)
-    expected = [Missing(checklist.item("c1.accountable-exec"), Problem.NARRATIVE_MISSING),
-                Missing(checklist.item("c1.lifecycle-risk-process"), Problem.REASON_MISSING)]
-    expected += [Missing(i, Problem.UNANSWERED) for i in required
-                 if i.id not in answers]
+    expected = [
+        Missing(checklist.item("c1.accountable-exec"), Problem.NARRATIVE_MISSING),
+        Missing(checklist.item("c1.lifecycle-risk-process"), Problem.REASON_MISSING),
+    ]
+    expected += [Missing(i, Problem.UNANSWERED) for i in required if i.id not in answers]
     expected.append(Missing(checklist.item("c4.certifications"), Problem.NARRATIVE_MISSING))
     order = {item.id: n for n, item in enumerate(checklist.items)}
     expected.sort(key=lambda m: order[m.item.id])

@@ -58,8 +58,10 @@ AIIA_2024_ITEM_IDS = [
 
 @pytest.fixture(scope="module")
 def shipped():
-    return {loaded.checklist.version: loaded.checklist
-            for loaded in load_checklist_directory(COMMITMENTS)}
+    return {
+        loaded.checklist.version: loaded.checklist
+        for loaded in load_checklist_directory(COMMITMENTS)
+    }
 
 
 def test_both_versions_ship_side_by_side(shipped):
@@ -71,8 +73,9 @@ def test_2024_checklist_has_the_six_commitments_and_every_item(shipped):
     checklist = shipped["2024.1"]
     assert [c.id for c in checklist.commitments] == ["c1", "c2", "c3", "c4", "c5", "c6"]
     assert [item.id for item in checklist.items] == AIIA_2024_ITEM_IDS
-    assert checklist.commitments[0].title == Text(en="Safety teams and risk management",
-                                                  zh="安全团队与风险管理")
+    assert checklist.commitments[0].title == Text(
+        en="Safety teams and risk management", zh="安全团队与风险管理"
+    )
 
 
 def test_2024_checklist_says_it_is_an_operationalisation(shipped):
@@ -86,8 +89,13 @@ def test_2025_version_keeps_every_2024_item_and_adds_the_framework_items(shipped
     for item in old.items:
         assert new.item(item.id).title == item.title
     added = {i.id for i in new.items} - {i.id for i in old.items}
-    assert added == {"c1.risk-thresholds", "c1.halt-condition", "c7.info-sharing",
-                     "c7.international-dialogue", "c7.incident-sharing"}
+    assert added == {
+        "c1.risk-thresholds",
+        "c1.halt-condition",
+        "c7.info-sharing",
+        "c7.international-dialogue",
+        "c7.incident-sharing",
+    }
     assert "seoul:IV" in new.item("c1.halt-condition").crosswalk
 
 
@@ -169,8 +177,10 @@ def test_same_version_in_two_files_is_refused(tmp_path):
     with pytest.raises(ChecklistError) as caught:
         load_checklist_files([first, second])
     (problem,) = caught.value.problems
-    assert str(problem) == (f"{second}: version: checklist 'aiia-ai-safety-commitments' version "
-                            f"'2024.1' is also defined in {first}")
+    assert str(problem) == (
+        f"{second}: version: checklist 'aiia-ai-safety-commitments' version "
+        f"'2024.1' is also defined in {first}"
+    )
 
 
 def test_an_empty_folder_is_refused(tmp_path):

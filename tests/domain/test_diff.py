@@ -31,18 +31,25 @@ def test_identical_text_is_one_same_chunk(text):
 
 def test_an_inserted_word():
     assert text_diff("We test models.", "We test all models.") == [
-        same("We test "), added("all "), same("models.")]
+        same("We test "),
+        added("all "),
+        same("models."),
+    ]
 
 
 def test_a_removed_phrase():
-    assert text_diff("We test all of our models before release.",
-                     "We test models before release.") == [
-        same("We test"), removed(" all of our"), same(" models before release.")]
+    assert text_diff(
+        "We test all of our models before release.", "We test models before release."
+    ) == [same("We test"), removed(" all of our"), same(" models before release.")]
 
 
 def test_a_changed_word_is_removed_then_added():
     assert text_diff("Team of 5 people.", "Team of 12 people.") == [
-        same("Team of "), removed("5"), added("12"), same(" people.")]
+        same("Team of "),
+        removed("5"),
+        added("12"),
+        same(" people."),
+    ]
 
 
 def test_a_word_is_not_split():
@@ -53,23 +60,38 @@ def test_a_word_is_not_split():
 
 def test_chinese_shows_only_the_changed_characters():
     assert text_diff("我们每季度开展一次红队测试。", "我们每月开展一次红队测试。") == [
-        same("我们每"), removed("季度"), added("月"), same("开展一次红队测试。")]
+        same("我们每"),
+        removed("季度"),
+        added("月"),
+        same("开展一次红队测试。"),
+    ]
 
 
 def test_chinese_insertion():
     assert text_diff("模型安全", "模型安全评测") == [same("模型安全"), added("评测")]
     assert text_diff("发布前评测", "发布前安全评测") == [
-        same("发布前"), added("安全"), same("评测")]
+        same("发布前"),
+        added("安全"),
+        same("评测"),
+    ]
 
 
 def test_mixed_chinese_and_english_separated_by_spaces():
     assert text_diff("我们使用 HELM Safety 基准", "我们使用 HarmBench 基准") == [
-        same("我们使用 "), removed("HELM Safety"), added("HarmBench"), same(" 基准")]
+        same("我们使用 "),
+        removed("HELM Safety"),
+        added("HarmBench"),
+        same(" 基准"),
+    ]
 
 
 def test_chinese_after_latin_letters_shows_only_the_changed_characters():
     assert text_diff("我们的AI安全团队有五人", "我们的AI安全团队有六人") == [
-        same("我们的AI安全团队有"), removed("五"), added("六"), same("人")]
+        same("我们的AI安全团队有"),
+        removed("五"),
+        added("六"),
+        same("人"),
+    ]
 
 
 def test_empty_before_or_after():
@@ -80,13 +102,18 @@ def test_empty_before_or_after():
     assert text_diff("旧的", None) == [removed("旧的")]  # type: ignore[arg-type]
 
 
-@pytest.mark.parametrize(("before", "after"), [
-    ("We have a team of five.\n\nIt reports to the CTO.",
-     "We have a team of seven.\n\nIt reports to the CEO and the board."),
-    ("我们设立了安全团队，共五人。", "我们设立了人工智能安全团队，共七人，向首席执行官汇报。"),
-    ("", "x"),
-    ("a  b\tc", "a b c"),
-])
+@pytest.mark.parametrize(
+    ("before", "after"),
+    [
+        (
+            "We have a team of five.\n\nIt reports to the CTO.",
+            "We have a team of seven.\n\nIt reports to the CEO and the board.",
+        ),
+        ("我们设立了安全团队，共五人。", "我们设立了人工智能安全团队，共七人，向首席执行官汇报。"),
+        ("", "x"),
+        ("a  b\tc", "a b c"),
+    ],
+)
 def test_the_chunks_rebuild_both_texts(before, after):
     chunks = text_diff(before, after)
     assert rebuild(chunks) == (before, after)

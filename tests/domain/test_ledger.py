@@ -23,12 +23,22 @@ SNAPSHOTS = {
 
 
 def chain():
-    first = next_entry(None, EntryKind.PUBLICATION, "a", "2025", 1, "2026-01-02T03:04:05Z",
-                       SNAPSHOTS[1])
-    second = next_entry(first, EntryKind.PUBLICATION, "b", "2025", 1, "2026-01-03T00:00:00Z",
-                        SNAPSHOTS[2])
-    third = next_entry(second, EntryKind.CORRECTION, "a", "2025", 2, "2026-01-04T00:00:00Z",
-                       SNAPSHOTS[3], supersedes=1)
+    first = next_entry(
+        None, EntryKind.PUBLICATION, "a", "2025", 1, "2026-01-02T03:04:05Z", SNAPSHOTS[1]
+    )
+    second = next_entry(
+        first, EntryKind.PUBLICATION, "b", "2025", 1, "2026-01-03T00:00:00Z", SNAPSHOTS[2]
+    )
+    third = next_entry(
+        second,
+        EntryKind.CORRECTION,
+        "a",
+        "2025",
+        2,
+        "2026-01-04T00:00:00Z",
+        SNAPSHOTS[3],
+        supersedes=1,
+    )
     return [first, second, third]
 
 
@@ -57,14 +67,25 @@ def test_an_intact_chain_verifies():
     ("tamper", "finding"),
     [
         # a changed publication date
-        (lambda es, ss: es.__setitem__(1, dataclasses.replace(
-            es[1], published_at="2025-12-31T00:00:00Z")), Finding(2, Problem.ENTRY_HASH)),
+        (
+            lambda es, ss: es.__setitem__(
+                1, dataclasses.replace(es[1], published_at="2025-12-31T00:00:00Z")
+            ),
+            Finding(2, Problem.ENTRY_HASH),
+        ),
         # a changed narrative in a published snapshot
-        (lambda es, ss: ss[1]["items"][0].__setitem__("narrative", "更好的团队"),
-         Finding(1, Problem.SNAPSHOT)),
+        (
+            lambda es, ss: ss[1]["items"][0].__setitem__("narrative", "更好的团队"),
+            Finding(1, Problem.SNAPSHOT),
+        ),
         # a recomputed entry hash after changing a date breaks the link of the next entry
-        (lambda es, ss: es.__setitem__(0, rehash(dataclasses.replace(
-            es[0], published_at="2025-12-31T00:00:00Z")), ), Finding(2, Problem.PREVIOUS_HASH)),
+        (
+            lambda es, ss: es.__setitem__(
+                0,
+                rehash(dataclasses.replace(es[0], published_at="2025-12-31T00:00:00Z")),
+            ),
+            Finding(2, Problem.PREVIOUS_HASH),
+        ),
         # a deleted entry
         (lambda es, ss: es.pop(1), Finding(3, Problem.SEQUENCE)),
         # a swapped order
@@ -72,16 +93,19 @@ def test_an_intact_chain_verifies():
         # a missing snapshot
         (lambda es, ss: ss.pop(3), Finding(3, Problem.SNAPSHOT)),
         # a replaced hash
-        (lambda es, ss: es.__setitem__(2, dataclasses.replace(es[2], entry_hash="f" * 64)),
-         Finding(3, Problem.ENTRY_HASH)),
+        (
+            lambda es, ss: es.__setitem__(2, dataclasses.replace(es[2], entry_hash="f" * 64)),
+            Finding(3, Problem.ENTRY_HASH),
+        ),
     ],
-    ids=["date", "narrative", "rehashed-date", "deleted", "reordered", "missing-snapshot",
-         "hash"],
+    ids=["date", "narrative", "rehashed-date", "deleted", "reordered", "missing-snapshot", "hash"],
 )
 def test_tampering_is_found_at_the_first_entry_concerned(tamper, finding):
     entries = chain()
-    snapshots = {k: {"company": v["company"], "items": [dict(i) for i in v["items"]]}
-                 for k, v in SNAPSHOTS.items()}
+    snapshots = {
+        k: {"company": v["company"], "items": [dict(i) for i in v["items"]]}
+        for k, v in SNAPSHOTS.items()
+    }
     tamper(entries, snapshots)
     assert verify(entries, snapshots) == finding
     assert str(finding).startswith(f"entry {finding.sequence}: ")

@@ -31,9 +31,26 @@ PAYLOADS = [
 @pytest.mark.parametrize("payload", PAYLOADS)
 def test_payload_is_inert(payload):
     html = render_markdown(f"Before {payload} after").lower()
-    for marker in ("<script", "onerror", "onload", "onclick", "javascript:", "file:", "data:",
-                   "<iframe", "<svg", "<style", "style=", "<object", "<form", "<input", "<meta",
-                   "<link", "<img", 'href="/'):
+    for marker in (
+        "<script",
+        "onerror",
+        "onload",
+        "onclick",
+        "javascript:",
+        "file:",
+        "data:",
+        "<iframe",
+        "<svg",
+        "<style",
+        "style=",
+        "<object",
+        "<form",
+        "<input",
+        "<meta",
+        "<link",
+        "<img",
+        'href="/',
+    ):
         assert marker not in html, (payload, html)
 
 

@@ -13,16 +13,16 @@ PERSONAL = ["li.wei@lanshan.example", "Li Wei"]
         ("short", PasswordProblem.TOO_SHORT),
         ("x" * 14, PasswordProblem.TOO_SHORT),
         ("x" * (MAX_LENGTH + 1), PasswordProblem.TOO_LONG),
-        ("passwordpassword", PasswordProblem.TOO_GUESSABLE),     # a common password, repeated
-        ("qwertyuiopasdfgh", PasswordProblem.TOO_GUESSABLE),     # a keyboard row
+        ("passwordpassword", PasswordProblem.TOO_GUESSABLE),  # a common password, repeated
+        ("qwertyuiopasdfgh", PasswordProblem.TOO_GUESSABLE),  # a keyboard row
         ("iloveyou12345678", PasswordProblem.TOO_GUESSABLE),
         ("aaaaaaaaaaaaaaaaaaaa", PasswordProblem.TOO_GUESSABLE),
         ("li wei lanshan example", PasswordProblem.TOO_GUESSABLE),  # only the account's words
         ("LiWei-Lanshan.Example!", PasswordProblem.TOO_GUESSABLE),
-        ("harbour lantern orchestra meadow", None),               # four unrelated words
+        ("harbour lantern orchestra meadow", None),  # four unrelated words
         ("correct horse battery staple", None),
         ("岚山智能的合规官每天核对模型发布记录", None),  # Chinese passphrases are fine
-        ("x7#Kq!2vLm9@pR4z", None),                                # no composition rules either
+        ("x7#Kq!2vLm9@pR4z", None),  # no composition rules either
     ],
 )
 def test_password_rules(password, problem):

@@ -40,5 +40,6 @@ def test_report_contexts_and_charts_are_plain_python_too():
             top = module.split(".")[0]
             assert top not in FORBIDDEN, f"{name} imports {module}"
             if top == "tracker":
-                assert module.startswith(("tracker.domain", "tracker.reports.context")), \
+                assert module.startswith(("tracker.domain", "tracker.reports.context")), (
                     f"{name} imports {module}"
+                )

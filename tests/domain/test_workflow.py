@@ -36,8 +36,11 @@ def test_the_table_is_the_designed_one():
     assert TRANSITIONS == EXPECTED
 
 
-@pytest.mark.parametrize(("key", "after"), list(TRANSITIONS.items()),
-                         ids=lambda v: "-".join(v) if isinstance(v, tuple) else str(v))
+@pytest.mark.parametrize(
+    ("key", "after"),
+    list(TRANSITIONS.items()),
+    ids=lambda v: "-".join(v) if isinstance(v, tuple) else str(v),
+)
 def test_every_transition_gives_its_state(key, after):
     state, action, actor = key
     assert next_state(state, action, actor) is after
@@ -96,20 +99,23 @@ def test_every_combination_outside_the_table_is_refused():
                 next_state(*key)
 
 
-@pytest.mark.parametrize(("state", "actor", "actions"), [
-    (S.NOT_STARTED, W.OFFICER, {A.EDIT}),
-    (S.NOT_STARTED, W.STAFF, set()),
-    (S.DRAFT, W.OFFICER, {A.EDIT, A.SUBMIT}),
-    (S.DRAFT, W.STAFF, set()),
-    (S.SUBMITTED, W.OFFICER, set()),
-    (S.SUBMITTED, W.STAFF, {A.REQUEST_CHANGES, A.ACCEPT}),
-    (S.CHANGES_REQUESTED, W.OFFICER, {A.EDIT, A.SUBMIT}),
-    (S.CHANGES_REQUESTED, W.STAFF, set()),
-    (S.ACCEPTED, W.OFFICER, set()),
-    (S.ACCEPTED, W.STAFF, {A.PUBLISH}),
-    (S.PUBLISHED, W.OFFICER, {A.REOPEN}),
-    (S.PUBLISHED, W.STAFF, {A.REOPEN}),
-])
+@pytest.mark.parametrize(
+    ("state", "actor", "actions"),
+    [
+        (S.NOT_STARTED, W.OFFICER, {A.EDIT}),
+        (S.NOT_STARTED, W.STAFF, set()),
+        (S.DRAFT, W.OFFICER, {A.EDIT, A.SUBMIT}),
+        (S.DRAFT, W.STAFF, set()),
+        (S.SUBMITTED, W.OFFICER, set()),
+        (S.SUBMITTED, W.STAFF, {A.REQUEST_CHANGES, A.ACCEPT}),
+        (S.CHANGES_REQUESTED, W.OFFICER, {A.EDIT, A.SUBMIT}),
+        (S.CHANGES_REQUESTED, W.STAFF, set()),
+        (S.ACCEPTED, W.OFFICER, set()),
+        (S.ACCEPTED, W.STAFF, {A.PUBLISH}),
+        (S.PUBLISHED, W.OFFICER, {A.REOPEN}),
+        (S.PUBLISHED, W.STAFF, {A.REOPEN}),
+    ],
+)
 def test_allowed_actions(state, actor, actions):
     assert allowed_actions(state, actor) == frozenset(actions)
 

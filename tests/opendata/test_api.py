@@ -23,8 +23,11 @@ def conforms(path_template: str, response) -> dict:
     media = operation["responses"][str(response.status_code)]["content"]["application/json"]
     body = response.get_json()
     schema = {"components": spec["components"], **media["schema"]}
-    errors = list(Draft202012Validator(
-        schema, format_checker=Draft202012Validator.FORMAT_CHECKER).iter_errors(body))
+    errors = list(
+        Draft202012Validator(
+            schema, format_checker=Draft202012Validator.FORMAT_CHECKER
+        ).iter_errors(body)
+    )
     assert not errors, [f"{list(e.absolute_path)}: {e.message}" for e in errors[:5]]
     return body
 
@@ -34,7 +37,8 @@ def corrected(app, demo) -> tuple[str, str]:
     """(company, cycle) of the demo's corrected disclosure."""
     with app.app_context():
         publication = db.session.scalar(
-            sa.select(Publication).where(Publication.supersedes_id.is_not(None)))
+            sa.select(Publication).where(Publication.supersedes_id.is_not(None))
+        )
         return publication.company.slug, publication.cycle.slug
 
 
@@ -86,18 +90,29 @@ def test_lists_page_through_everything(client, demo):
     assert body["links"]["next"] == "/api/v1/ledger?page=3&per_page=10"
 
 
-@pytest.mark.parametrize(("url", "template", "status", "message"), [
-    ("/companies?page=0", "/companies", 400, "page must be a whole number from 1"),
-    ("/companies?per_page=500", "/companies", 400, "per_page must be a whole number from 1 to"),
-    ("/ledger?per_page=abc", "/ledger", 400, "not 'abc'"),
-    ("/companies?page=99", "/companies", 404, "past the last page"),
-    ("/companies/no-such", "/companies/{company}", 404, "no company 'no-such'"),
-    ("/cycles/no-such/matrix", "/cycles/{cycle}/matrix", 404, "no cycle 'no-such'"),
-    ("/checklists/aiia-ai-safety-commitments/9.9", "/checklists/{checklist}/{version}", 404,
-     "no checklist"),
-    ("/disclosures/beiming-tech/2025-annual/7", "/disclosures/{company}/{cycle}/{version}", 404,
-     "published no version 7"),
-])
+@pytest.mark.parametrize(
+    ("url", "template", "status", "message"),
+    [
+        ("/companies?page=0", "/companies", 400, "page must be a whole number from 1"),
+        ("/companies?per_page=500", "/companies", 400, "per_page must be a whole number from 1 to"),
+        ("/ledger?per_page=abc", "/ledger", 400, "not 'abc'"),
+        ("/companies?page=99", "/companies", 404, "past the last page"),
+        ("/companies/no-such", "/companies/{company}", 404, "no company 'no-such'"),
+        ("/cycles/no-such/matrix", "/cycles/{cycle}/matrix", 404, "no cycle 'no-such'"),
+        (
+            "/checklists/aiia-ai-safety-commitments/9.9",
+            "/checklists/{checklist}/{version}",
+            404,
+            "no checklist",
+        ),
+        (
+            "/disclosures/beiming-tech/2025-annual/7",
+            "/disclosures/{company}/{cycle}/{version}",
+            404,
+            "published no version 7",
+        ),
+    ],
+)
 def test_errors_are_json_with_a_message(client, demo, url, template, status, message):
     response = client.get(API + url)
     assert response.status_code == status
@@ -113,19 +128,25 @@ def test_an_unknown_api_address_is_a_json_404(client):
 def test_superseded_versions_stay_readable_and_say_so(client, corrected):
     company, cycle = corrected
     body = conforms("/companies/{company}", client.get(f"{API}/companies/{company}"))
-    versions = {(p["cycle"], p["version"]): p["superseded_by_version"]
-                for p in body["publications"]}
+    versions = {
+        (p["cycle"], p["version"]): p["superseded_by_version"] for p in body["publications"]
+    }
     assert versions == {(cycle, 2): None, (cycle, 1): 2, ("2024-annual", 1): None}
-    old = conforms("/disclosures/{company}/{cycle}/{version}",
-                   client.get(f"{API}/disclosures/{company}/{cycle}/1"))
-    new = conforms("/disclosures/{company}/{cycle}/{version}",
-                   client.get(f"{API}/disclosures/{company}/{cycle}/2"))
+    old = conforms(
+        "/disclosures/{company}/{cycle}/{version}",
+        client.get(f"{API}/disclosures/{company}/{cycle}/1"),
+    )
+    new = conforms(
+        "/disclosures/{company}/{cycle}/{version}",
+        client.get(f"{API}/disclosures/{company}/{cycle}/2"),
+    )
     assert old["superseded_by_version"] == 2 and new["superseded_by_version"] is None
     assert old["snapshot_sha256"] != new["snapshot_sha256"]
     assert any("**Correction:**" in i["narrative"] for i in new["items"])
     assert not any("**Correction:**" in i["narrative"] for i in old["items"])
-    current = conforms("/cycles/{cycle}/disclosures",
-                       client.get(f"{API}/cycles/{cycle}/disclosures?per_page=200"))
+    current = conforms(
+        "/cycles/{cycle}/disclosures", client.get(f"{API}/cycles/{cycle}/disclosures?per_page=200")
+    )
     assert current["total"] == 13  # published companies only, one (current) version each
     assert next(d for d in current["data"] if d["company"] == company)["version"] == 2
 
@@ -136,8 +157,9 @@ def test_the_matrix_agrees_with_the_published_scores(client, demo, corrected):
     assert (matrix["published"], matrix["invited"]) == (13, 22)
     ledger = conforms("/ledger", client.get(f"{API}/ledger?per_page=200"))
     assert matrix["ledger_head"]["sequence"] == ledger["data"][-1]["sequence"]
-    disclosures = conforms("/cycles/{cycle}/disclosures",
-                           client.get(f"{API}/cycles/{cycle}/disclosures?per_page=200"))
+    disclosures = conforms(
+        "/cycles/{cycle}/disclosures", client.get(f"{API}/cycles/{cycle}/disclosures?per_page=200")
+    )
     scores = {d["company"]: d["scores"] for d in disclosures["data"]}
     assert {c["company"]: c["scores"] for c in matrix["companies"]} == scores
     assert all(re.fullmatch(r"[0-9a-f]{64}", e["entry_hash"]) for e in ledger["data"])
@@ -148,16 +170,37 @@ def test_the_schema_check_itself_catches_a_wrong_body(app):
     with app.test_request_context():
         from flask import jsonify
 
-        wrong = jsonify({"data": [], "page": 1, "per_page": 50,
-                         "links": {"self": "/x", "next": None, "prev": None}})
+        wrong = jsonify(
+            {
+                "data": [],
+                "page": 1,
+                "per_page": 50,
+                "links": {"self": "/x", "next": None, "prev": None},
+            }
+        )
         with pytest.raises(AssertionError, match="'total' is a required property"):
             conforms("/ledger", wrong)
-        bad_hash = jsonify({"data": [{"sequence": 1, "kind": "publication", "company": "a",
-                                      "cycle": "b", "version": 1,
-                                      "published_at": "2026-01-01T00:00:00Z",
-                                      "snapshot_sha256": "xyz", "supersedes": None,
-                                      "previous_hash": "0" * 64, "entry_hash": "0" * 64}],
-                            "page": 1, "per_page": 50, "total": 1,
-                            "links": {"self": "/x", "next": None, "prev": None}})
+        bad_hash = jsonify(
+            {
+                "data": [
+                    {
+                        "sequence": 1,
+                        "kind": "publication",
+                        "company": "a",
+                        "cycle": "b",
+                        "version": 1,
+                        "published_at": "2026-01-01T00:00:00Z",
+                        "snapshot_sha256": "xyz",
+                        "supersedes": None,
+                        "previous_hash": "0" * 64,
+                        "entry_hash": "0" * 64,
+                    }
+                ],
+                "page": 1,
+                "per_page": 50,
+                "total": 1,
+                "links": {"self": "/x", "next": None, "prev": None},
+            }
+        )
         with pytest.raises(AssertionError, match="does not match"):
             conforms("/ledger", bad_hash)

@@ -22,13 +22,15 @@ def rows(response) -> list[dict]:
 def test_the_cycle_csv_has_one_row_per_company_and_item(app, client, accounts, filing_world):
     with app.app_context():
         response = db.session.get(ItemResponse, filing_world["response_a"])
-        response.narrative = "=HYPERLINK(\"http://evil.example\") we have a team"
+        response.narrative = '=HYPERLINK("http://evil.example") we have a team'
         response.evidence_links = [{"url": "https://a.example/r", "title": "Report"}]
         db.session.commit()
     publish_as_is(app, filing_world["disclosure_a"])
     download = client.get("/cycles/test-cycle/disclosures.csv")
-    assert download.headers["Content-Disposition"] == \
-        'attachment; filename="test-cycle-disclosures.csv"'
+    assert (
+        download.headers["Content-Disposition"]
+        == 'attachment; filename="test-cycle-disclosures.csv"'
+    )
     table = rows(download)
     assert list(table[0]) == list(DISCLOSURE_COLUMNS)
     assert len(table) == 31  # company A published; B did not
@@ -45,8 +47,9 @@ def test_the_cycle_csv_has_one_row_per_company_and_item(app, client, accounts, f
     assert "SECRET-NOTE-OF-A" not in download.get_data(as_text=True)
 
 
-def test_the_cycle_csv_reads_published_versions_not_live_answers(app, client, accounts,
-                                                                  filing_world):
+def test_the_cycle_csv_reads_published_versions_not_live_answers(
+    app, client, accounts, filing_world
+):
     publish_as_is(app, filing_world["disclosure_a"])
     with app.app_context():
         response = db.session.get(ItemResponse, filing_world["response_a"])
@@ -68,8 +71,18 @@ def test_the_ledger_csv_is_the_ledger_as_hashed(app, client, accounts, filing_wo
     assert list(table[0]) == list(LEDGER_COLUMNS)
     with app.app_context():
         entries = db.session.scalars(sa.select(LedgerEntry).order_by(LedgerEntry.sequence)).all()
-        expected = [(str(e.sequence), e.kind.value, e.published_at, e.entry_hash,
-                     "" if e.supersedes is None else str(e.supersedes)) for e in entries]
-    assert [(r["sequence"], r["kind"], r["published_at"], r["entry_hash"], r["supersedes"])
-            for r in table] == expected
+        expected = [
+            (
+                str(e.sequence),
+                e.kind.value,
+                e.published_at,
+                e.entry_hash,
+                "" if e.supersedes is None else str(e.supersedes),
+            )
+            for e in entries
+        ]
+    assert [
+        (r["sequence"], r["kind"], r["published_at"], r["entry_hash"], r["supersedes"])
+        for r in table
+    ] == expected
     assert table[1]["previous_hash"] == table[0]["entry_hash"]

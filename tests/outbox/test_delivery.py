@@ -20,8 +20,10 @@ from tracker.outbox.models import MessageStatus, OutboxMessage
 
 SENDER = "tracker@test.example"
 SUBJECT_ZH = "重设密码 / Reset your password"
-BODY_ZH = ("张三，您好：\n\n请打开以下链接重设密码：\nhttps://tracker.test.example/password/reset/abc\n\n"
-           "人工智能安全承诺追踪平台\n")
+BODY_ZH = (
+    "张三，您好：\n\n请打开以下链接重设密码：\nhttps://tracker.test.example/password/reset/abc\n\n"
+    "人工智能安全承诺追踪平台\n"
+)
 
 
 class Collector:
@@ -54,8 +56,9 @@ def smtp_server():
 
 
 def configure_mail(app, port: int) -> None:
-    app.config.update(MAIL_SERVER="127.0.0.1", MAIL_PORT=port, MAIL_SECURITY="none",
-                      MAIL_SENDER=SENDER)
+    app.config.update(
+        MAIL_SERVER="127.0.0.1", MAIL_PORT=port, MAIL_SECURITY="none", MAIL_SENDER=SENDER
+    )
 
 
 @pytest.fixture
@@ -66,8 +69,9 @@ def mail_app(app, smtp_server):
     return collector
 
 
-def queue(app, recipient: str, subject: str = "Hello", body: str = "Hello there.\n",
-          kind: str = "test") -> int:
+def queue(
+    app, recipient: str, subject: str = "Hello", body: str = "Hello there.\n", kind: str = "test"
+) -> int:
     with app.app_context():
         message = services.queue(db.session, recipient, subject, body, kind)
         db.session.commit()
@@ -94,10 +98,12 @@ def send(runner):
 
 # --- delivery -------------------------------------------------------------------------------
 
+
 def test_send_delivers_queued_messages_intact(app, runner, mail_app):
     first = queue(app, "officer_a@test.example", SUBJECT_ZH, BODY_ZH, "password_reset")
-    second = queue(app, "officer_b@test.example", "Your invitation", "Welcome aboard.\n",
-                   "invitation")
+    second = queue(
+        app, "officer_b@test.example", "Your invitation", "Welcome aboard.\n", "invitation"
+    )
     before = utcnow()
 
     result = send(runner)
@@ -119,8 +125,9 @@ def test_send_delivers_queued_messages_intact(app, runner, mail_app):
     assert received.get_content().replace("\r\n", "\n") == BODY_ZH
     assert received["Message-ID"] and received["Date"]
 
-    other = email.message_from_bytes(by_recipient[("officer_b@test.example",)].original_content,
-                                     policy=email.policy.default)
+    other = email.message_from_bytes(
+        by_recipient[("officer_b@test.example",)].original_content, policy=email.policy.default
+    )
     assert other["Subject"] == "Your invitation"
     assert other.get_content().replace("\r\n", "\n") == "Welcome aboard.\n"
 
@@ -138,8 +145,10 @@ def test_a_chinese_body_is_sent_as_smtp_allows(app, runner, mail_app):
     assert send(runner).exit_code == 0
     envelope = mail_app.envelopes[0]
     received = email.message_from_bytes(envelope.original_content, policy=email.policy.default)
-    assert (received["Content-Transfer-Encoding"] in {"quoted-printable", "base64"}
-            or "BODY=8BITMIME" in envelope.mail_options)
+    assert (
+        received["Content-Transfer-Encoding"] in {"quoted-printable", "base64"}
+        or "BODY=8BITMIME" in envelope.mail_options
+    )
 
 
 def test_sent_messages_are_not_sent_again(app, runner, mail_app):
@@ -157,8 +166,11 @@ def test_send_honours_the_limit(app, runner, mail_app):
     assert result.exit_code == 0, result.output
     assert "2 sent, 0 not sent" in result.output
     # Oldest first: the third message waits for the next run.
-    assert [load(app, i).status for i in ids] == [MessageStatus.SENT, MessageStatus.SENT,
-                                                  MessageStatus.PENDING]
+    assert [load(app, i).status for i in ids] == [
+        MessageStatus.SENT,
+        MessageStatus.SENT,
+        MessageStatus.PENDING,
+    ]
 
 
 def test_send_without_a_mail_server_keeps_the_messages(app, runner):
@@ -177,6 +189,7 @@ def test_send_without_a_mail_server_keeps_the_messages(app, runner):
 
 
 # --- failures, back-off and retry -----------------------------------------------------------
+
 
 def test_a_refusing_server_leads_to_retries_then_failure(app, runner):
     configure_mail(app, free_port())  # nothing listens there: the connection is refused
@@ -267,22 +280,26 @@ def test_retry_of_an_unknown_message_exits_1(app, runner):
     assert "no failed message #999999" in result.output
 
 
-@pytest.mark.parametrize(("attempts", "delay"), [
-    (1, timedelta(minutes=1)),
-    (2, timedelta(minutes=2)),
-    (3, timedelta(minutes=4)),
-    (4, timedelta(minutes=8)),
-    (7, timedelta(minutes=64)),
-    (9, timedelta(minutes=256)),
-    (10, timedelta(hours=6)),  # 512 minutes, capped
-    (20, timedelta(hours=6)),
-    (40, timedelta(hours=6)),
-])
+@pytest.mark.parametrize(
+    ("attempts", "delay"),
+    [
+        (1, timedelta(minutes=1)),
+        (2, timedelta(minutes=2)),
+        (3, timedelta(minutes=4)),
+        (4, timedelta(minutes=8)),
+        (7, timedelta(minutes=64)),
+        (9, timedelta(minutes=256)),
+        (10, timedelta(hours=6)),  # 512 minutes, capped
+        (20, timedelta(hours=6)),
+        (40, timedelta(hours=6)),
+    ],
+)
 def test_retry_delay_doubles_up_to_six_hours(attempts, delay):
     assert services.retry_delay(attempts) == delay
 
 
 # --- the command line -----------------------------------------------------------------------
+
 
 def test_list_of_an_empty_outbox(runner, app):
     result = runner.invoke(args=["outbox", "list"])
@@ -331,6 +348,7 @@ def test_show_of_an_unknown_message_exits_1(app, runner):
 
 
 # --- the admin pages ------------------------------------------------------------------------
+
 
 @pytest.fixture
 def queued(app, accounts) -> int:

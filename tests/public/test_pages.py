@@ -24,10 +24,16 @@ def text_of(response) -> str:
 def published(app, state=DisclosureState.PUBLISHED):
     """The demo's disclosures in a state in its current cycle (the one company pages show)."""
     with app.app_context():
-        return list(db.session.scalars(
-            sa.select(Disclosure).where(Disclosure.state == state).join(Disclosure.company)
-            .join(Disclosure.cycle).where(Cycle.slug == DEMO_CYCLE_SLUG)
-            .order_by(Company.name_en)))
+        return list(
+            db.session.scalars(
+                sa.select(Disclosure)
+                .where(Disclosure.state == state)
+                .join(Disclosure.company)
+                .join(Disclosure.cycle)
+                .where(Cycle.slug == DEMO_CYCLE_SLUG)
+                .order_by(Company.name_en)
+            )
+        )
 
 
 def test_empty_site_shows_empty_states(client):
@@ -49,7 +55,7 @@ def test_home_shows_commitments_cycle_progress_heatmap_and_signatories(client, d
     assert "Published: 13" in page and "Not started: 1" in page and "Draft: 2" in page
     assert "22 companies have signed the commitments." in page
     html = response.get_data(as_text=True)
-    heatmap = html[html.index('<table class="heatmap">'):html.index("</table>")]
+    heatmap = html[html.index('<table class="heatmap">') : html.index("</table>")]
     assert heatmap.count('<th scope="row">') == 13  # one row per published disclosure
     assert heatmap.count('<td class="heat') == 13 * 7  # six commitments and overall
 
@@ -64,8 +70,8 @@ def test_heatmap_scores_are_the_scoring_functions(client, demo, app):
         name = d.company.name_en
         slug = d.company.slug
     html = client.get("/").get_data(as_text=True)
-    row = html[html.index(f'/companies/{slug}?cycle=2025-annual">{name}</a>'):]
-    row = row[:row.index("</tr>")]
+    row = html[html.index(f'/companies/{slug}?cycle=2025-annual">{name}</a>') :]
+    row = row[: row.index("</tr>")]
     cells = re.findall(r'<td class="heat band-[^"]+">([^<]+)</td>', row)
     expected = [str(card.by_commitment[c].percent) for c in ("c1", "c2", "c3", "c4", "c5", "c6")]
     assert cells == [*expected, str(card.overall.percent)]
@@ -136,8 +142,12 @@ def test_company_page_never_shows_confidential_notes(client, demo, app):
 
 
 def test_unpublished_disclosures_are_not_shown(client, demo, app):
-    for state in (DisclosureState.DRAFT, DisclosureState.SUBMITTED, DisclosureState.ACCEPTED,
-                  DisclosureState.CHANGES_REQUESTED):
+    for state in (
+        DisclosureState.DRAFT,
+        DisclosureState.SUBMITTED,
+        DisclosureState.ACCEPTED,
+        DisclosureState.CHANGES_REQUESTED,
+    ):
         (first, *_) = published(app, state)
         with app.app_context():
             d = db.session.get(Disclosure, first.id)
@@ -199,8 +209,11 @@ def test_status_of_every_item_is_shown(client, demo, app):
         d = db.session.get(Disclosure, d.id)
         slug = d.company.slug
         items = len(d.checklist_version.checklist.items)
-        answered = db.session.scalar(sa.select(sa.func.count()).select_from(ItemResponse)
-                                     .where(ItemResponse.disclosure_id == d.id))
+        answered = db.session.scalar(
+            sa.select(sa.func.count())
+            .select_from(ItemResponse)
+            .where(ItemResponse.disclosure_id == d.id)
+        )
     html = client.get(f"/companies/{slug}").get_data(as_text=True)
     articles = re.findall(r'<article id="c.*?</article>', html, flags=re.S)
     assert len(articles) == items

@@ -19,16 +19,28 @@ def add_published_companies(n: int) -> None:
     items = cycle.checklist_version.checklist.items
     start = db.session.scalar(sa.select(sa.func.count()).select_from(Company))
     for i in range(start, start + n):
-        company = Company(slug=f"extra-{i}", name_en=f"Extra {i}", name_zh=f"额外{i}",
-                          is_signatory=True, signatory_confirmed=True,
-                          signatory_since=date(2025, 1, 1))
-        disclosure = Disclosure(company=company, cycle=cycle,
-                                checklist_version=cycle.checklist_version,
-                                state=DisclosureState.PUBLISHED)
+        company = Company(
+            slug=f"extra-{i}",
+            name_en=f"Extra {i}",
+            name_zh=f"额外{i}",
+            is_signatory=True,
+            signatory_confirmed=True,
+            signatory_since=date(2025, 1, 1),
+        )
+        disclosure = Disclosure(
+            company=company,
+            cycle=cycle,
+            checklist_version=cycle.checklist_version,
+            state=DisclosureState.PUBLISHED,
+        )
         disclosure.responses = [
-            ItemResponse(item_id=item.id, status=Status.MET, narrative="Done.",
-                         evidence_links=[{"url": "https://x.example/e", "title": "E"}],
-                         structured={})
+            ItemResponse(
+                item_id=item.id,
+                status=Status.MET,
+                narrative="Done.",
+                evidence_links=[{"url": "https://x.example/e", "title": "E"}],
+                structured={},
+            )
             for item in items
         ]
         db.session.add(disclosure)
@@ -48,8 +60,7 @@ def queries_for(client, url, count_queries) -> int:
 
 
 @pytest.mark.parametrize("url", ["/", "/companies/", "/companies/extra-22", "/checklist/"])
-def test_queries_do_not_grow_with_the_number_of_companies(client, app, demo, count_queries,
-                                                          url):
+def test_queries_do_not_grow_with_the_number_of_companies(client, app, demo, count_queries, url):
     add_companies(app, 1)  # extra-22 exists from here on
     small = queries_for(client, url, count_queries)
     add_companies(app, 200 - 23)

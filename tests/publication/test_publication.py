@@ -28,13 +28,19 @@ def test_publishing_freezes_public_content_only(app_ctx, filing_world):
     assert disclosure.state is DisclosureState.PUBLISHED
     snapshot = publication.snapshot
     text = json.dumps(snapshot, ensure_ascii=False)
-    assert "SECRET-NOTE-OF-A" not in text          # the confidential note stays out
-    assert "chart.png" not in text                 # and so do attachments
+    assert "SECRET-NOTE-OF-A" not in text  # the confidential note stays out
+    assert "chart.png" not in text  # and so do attachments
     assert snapshot["checklist"]["version"] == "2024.1"
     assert len(snapshot["items"]) == 31
     first = next(i for i in snapshot["items"] if i["id"] == "c1.safety-team")
-    assert first == {"id": "c1.safety-team", "status": "met", "not_applicable_reason": "",
-                     "narrative": "We have a team.", "evidence_links": [], "structured": {}}
+    assert first == {
+        "id": "c1.safety-team",
+        "status": "met",
+        "not_applicable_reason": "",
+        "narrative": "We have a team.",
+        "evidence_links": [],
+        "structured": {},
+    }
     entry = publication.entry
     assert (entry.sequence, entry.kind, entry.version) == (1, EntryKind.PUBLICATION, 1)
     assert entry.company_slug == "company-a" and entry.cycle_slug == "test-cycle"
@@ -58,8 +64,9 @@ def test_a_second_publication_is_a_correction_and_the_first_stays(app_ctx, filin
     assert (second.version, second.supersedes_id) == (2, first.id)
     assert second.entry.kind is EntryKind.CORRECTION and second.entry.supersedes == 1
     assert second.entry.previous_hash == first.entry.entry_hash
-    assert db.session.get(Publication, first.id).snapshot["items"][0]["narrative"] \
-        == "We have a team."
+    assert (
+        db.session.get(Publication, first.id).snapshot["items"][0]["narrative"] == "We have a team."
+    )
     assert verify_ledger(db.session) == (2, None)
 
 
@@ -81,12 +88,18 @@ def test_verify_command_passes_an_intact_ledger(runner, published):
 @pytest.mark.parametrize(
     ("statement", "message"),
     [
-        ("UPDATE ledger_entries SET published_at = '2020-01-01T00:00:00Z'",
-         "entry 1: its hash does not match its contents"),
-        ("UPDATE ledger_entries SET entry_hash = '{}'".format("e" * 64),
-         "entry 1: its hash does not match its contents"),
-        ("UPDATE ledger_entries SET snapshot_sha256 = '{}'".format("d" * 64),
-         "entry 1: its hash does not match its contents"),
+        (
+            "UPDATE ledger_entries SET published_at = '2020-01-01T00:00:00Z'",
+            "entry 1: its hash does not match its contents",
+        ),
+        (
+            "UPDATE ledger_entries SET entry_hash = '{}'".format("e" * 64),
+            "entry 1: its hash does not match its contents",
+        ),
+        (
+            "UPDATE ledger_entries SET snapshot_sha256 = '{}'".format("d" * 64),
+            "entry 1: its hash does not match its contents",
+        ),
     ],
     ids=["date", "entry-hash", "snapshot-hash"],
 )
@@ -109,9 +122,11 @@ def test_verify_catches_a_changed_narrative(runner, app, published):
             db.session.commit()
         db.session.rollback()
         # ...so the change is made behind its back, straight in the table.
-        db.session.execute(sa.update(Publication.__table__)
-                           .where(Publication.__table__.c.id == publication.id)
-                           .values(snapshot=snapshot))
+        db.session.execute(
+            sa.update(Publication.__table__)
+            .where(Publication.__table__.c.id == publication.id)
+            .values(snapshot=snapshot)
+        )
         db.session.commit()
     result = runner.invoke(args=["ledger", "verify"])
     assert result.exit_code == 1
@@ -138,11 +153,11 @@ def test_the_demo_publishes_through_the_ledger(runner, app, demo):
     # 10 publications of the earlier cycle, 13 of this one, and one correction
     assert "ledger ok: 24 entries" in result.output
     with app.app_context():
-        kinds = db.session.scalars(sa.select(LedgerEntry.kind)
-                                   .order_by(LedgerEntry.sequence)).all()
+        kinds = db.session.scalars(sa.select(LedgerEntry.kind).order_by(LedgerEntry.sequence)).all()
         assert kinds == [EntryKind.PUBLICATION] * 23 + [EntryKind.CORRECTION]
-        times = db.session.scalars(sa.select(LedgerEntry.published_at)
-                                   .order_by(LedgerEntry.sequence)).all()
+        times = db.session.scalars(
+            sa.select(LedgerEntry.published_at).order_by(LedgerEntry.sequence)
+        ).all()
         assert times == sorted(times)
 
 

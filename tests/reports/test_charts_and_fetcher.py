@@ -12,8 +12,13 @@ STATIC = Path(__file__).resolve().parents[2] / "tracker" / "static"
 
 
 def test_bars_are_proportional_labelled_and_titled():
-    svg = score_bars([Bar("C1", "Teams", 100), Bar("C2", "Testing", 50), Bar("C3", "Data", 0)],
-                     chart_id="c", title="Scores", na_label="n/a", width=640)
+    svg = score_bars(
+        [Bar("C1", "Teams", 100), Bar("C2", "Testing", 50), Bar("C3", "Data", 0)],
+        chart_id="c",
+        title="Scores",
+        na_label="n/a",
+        width=640,
+    )
     widths = [float(w) for w in re.findall(r'<rect [^>]*width="([\d.]+)"', svg)]
     assert widths[0] == pytest.approx(2 * widths[1]) and widths[2] == 0
     assert widths[0] == pytest.approx(640 - 260 - 44)  # the whole plot
@@ -27,8 +32,12 @@ def test_not_applicable_is_written_not_drawn_as_zero():
 
 
 def test_labels_are_escaped():
-    svg = score_bars([Bar("C1", "<script>alert(1)</script> & co", 40)], chart_id="c",
-                     title="<b>t</b>", na_label="n/a")
+    svg = score_bars(
+        [Bar("C1", "<script>alert(1)</script> & co", 40)],
+        chart_id="c",
+        title="<b>t</b>",
+        na_label="n/a",
+    )
     assert "<script>" not in svg and "<b>" not in svg
     assert "&lt;script&gt;" in svg and "&amp; co" in svg
 
@@ -40,23 +49,27 @@ def test_long_titles_are_shortened_on_the_chart_but_whole_in_the_tooltip():
     assert "…</text>" in svg
 
 
-@pytest.mark.parametrize(("percent", "band"), [(0, 0), (19, 0), (20, 1), (59, 2), (80, 4),
-                                               (100, 4)])
+@pytest.mark.parametrize(
+    ("percent", "band"), [(0, 0), (19, 0), (20, 1), (59, 2), (80, 4), (100, 4)]
+)
 def test_colour_bands(percent, band):
     assert band_colour(percent) == BANDS[band]
 
 
-@pytest.mark.parametrize("url", [
-    "file:///etc/hostname",
-    "file:///etc/passwd",
-    (STATIC / ".." / ".." / "pyproject.toml").as_uri(),
-    STATIC.as_uri() + "/../../pyproject.toml",
-    "file://evil.example/share/x.png",
-    "http://127.0.0.1:5000/static/css/tracker.css",
-    "https://example.com/x.png",
-    "ftp://example.com/x",
-    STATIC.as_uri() + "/css/no-such-file.css",
-])
+@pytest.mark.parametrize(
+    "url",
+    [
+        "file:///etc/hostname",
+        "file:///etc/passwd",
+        (STATIC / ".." / ".." / "pyproject.toml").as_uri(),
+        STATIC.as_uri() + "/../../pyproject.toml",
+        "file://evil.example/share/x.png",
+        "http://127.0.0.1:5000/static/css/tracker.css",
+        "https://example.com/x.png",
+        "ftp://example.com/x",
+        STATIC.as_uri() + "/css/no-such-file.css",
+    ],
+)
 def test_the_fetcher_refuses_everything_outside_the_static_folder(url):
     with pytest.raises((RefusedResource, ValueError)):
         StaticOnlyFetcher(STATIC).fetch(url)

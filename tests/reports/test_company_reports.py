@@ -41,8 +41,7 @@ def run(*args: str, data: bytes) -> str:
     with tempfile.NamedTemporaryFile(suffix=".pdf") as f:
         f.write(data)
         f.flush()
-        return subprocess.run([*args, f.name], check=True, capture_output=True,
-                              text=True).stdout
+        return subprocess.run([*args, f.name], check=True, capture_output=True, text=True).stdout
 
 
 @pytest.fixture
@@ -107,12 +106,28 @@ def test_the_chinese_report_embeds_a_cjk_font_and_draws_its_glyphs(client, publi
 
 
 def _raster(html_body: str, tmp_path: Path) -> Image.Image:
-    html = ('<html lang="zh-CN"><head><link rel="stylesheet" href="css/report.css"></head>'
-            f'<body><h1 class="cover-title">{html_body}</h1></body></html>')
+    html = (
+        '<html lang="zh-CN"><head><link rel="stylesheet" href="css/report.css"></head>'
+        f'<body><h1 class="cover-title">{html_body}</h1></body></html>'
+    )
     source = tmp_path / "glyphs.pdf"
     source.write_bytes(render_pdf(html, STATIC).data)
-    subprocess.run(["pdftoppm", "-png", "-r", "60", "-f", "1", "-l", "1", "-singlefile",
-                    str(source), str(tmp_path / "page")], check=True)
+    subprocess.run(
+        [
+            "pdftoppm",
+            "-png",
+            "-r",
+            "60",
+            "-f",
+            "1",
+            "-l",
+            "1",
+            "-singlefile",
+            str(source),
+            str(tmp_path / "page"),
+        ],
+        check=True,
+    )
     with Image.open(tmp_path / "page.png") as image:
         return image.convert("L")
 
@@ -134,7 +149,8 @@ def test_downloads_carry_length_etag_and_cache_headers(app, client, published):
     assert latest.headers["ETag"] == f'"{stored.sha256}"'
     assert latest.headers["Cache-Control"] == "public, max-age=300"
     assert latest.headers["Content-Disposition"].startswith(
-        'inline; filename="company-a-test-cycle-v1-en.pdf"')
+        'inline; filename="company-a-test-cycle-v1-en.pdf"'
+    )
     named = download(client, f"{REPORT}?lang=en&cycle=test-cycle&version=1")
     assert named.headers["Cache-Control"] == "public, max-age=31536000, immutable"
     assert named.get_data() == latest.get_data()
@@ -144,8 +160,9 @@ def test_downloads_carry_length_etag_and_cache_headers(app, client, published):
         assert db.session.scalar(sa.select(sa.func.count()).select_from(StoredReport)) == 1
 
 
-@pytest.mark.parametrize("query", ["lang=fr", "lang=en&version=2", "lang=en&cycle=nope",
-                                   "lang=en&version=x2"])
+@pytest.mark.parametrize(
+    "query", ["lang=fr", "lang=en&version=2", "lang=en&cycle=nope", "lang=en&version=x2"]
+)
 def test_unknown_reports_are_404(client, published, query):
     assert download(client, f"{REPORT}?{query}").status_code == 404
 
@@ -156,7 +173,8 @@ def test_a_company_with_nothing_published_has_no_report(client, accounts, filing
 
 
 def test_a_publication_without_stored_reports_is_rendered_once_at_first_download(
-        app, client, accounts, filing_world):
+    app, client, accounts, filing_world
+):
     publish_as_is(app, filing_world["disclosure_a"])  # as before reports were stored
     first = download(client, f"{REPORT}?lang=zh")
     assert first.status_code == 200
@@ -213,16 +231,23 @@ def test_hostile_narratives_leave_nothing_in_the_pdf(app, client, accounts, fili
     text = "\n".join(text_of(pdf))
     assert "Plain words." in text
     assert "root:x:0:0" not in text and Path("/etc/hostname").read_text().strip() not in text
-    uris = [a.get_object()["/A"].get("/URI") for page in reader.pages
-            for a in page.get("/Annots", []) if "/A" in a.get_object()]
-    assert not any(uri and not str(uri).startswith(("http://", "https://", "mailto:"))
-                   for uri in uris)
+    uris = [
+        a.get_object()["/A"].get("/URI")
+        for page in reader.pages
+        for a in page.get("/Annots", [])
+        if "/A" in a.get_object()
+    ]
+    assert not any(
+        uri and not str(uri).startswith(("http://", "https://", "mailto:")) for uri in uris
+    )
 
 
 def test_the_fetcher_alone_keeps_files_out_even_of_unsanitised_html():
-    html = ('<html><body><p>x</p><a rel="attachment" href="file:///etc/passwd">a</a>'
-            '<img src="file:///etc/hostname"><img src="../../pyproject.toml">'
-            '<link rel="attachment" href="file:///etc/passwd"></body></html>')
+    html = (
+        '<html><body><p>x</p><a rel="attachment" href="file:///etc/passwd">a</a>'
+        '<img src="file:///etc/hostname"><img src="../../pyproject.toml">'
+        '<link rel="attachment" href="file:///etc/passwd"></body></html>'
+    )
     pdf = render_pdf(html, STATIC).data
     assert "0 embedded files" in run("pdfdetach", "-list", data=pdf)
     assert len(run("pdfimages", "-list", data=pdf).splitlines()) == 2
@@ -231,8 +256,7 @@ def test_the_fetcher_alone_keeps_files_out_even_of_unsanitised_html():
 def _page_images(pdf: bytes, tmp_path: Path, name: str) -> list[Image.Image]:
     source = tmp_path / f"{name}.pdf"
     source.write_bytes(pdf)
-    subprocess.run(["pdftoppm", "-png", "-r", "40", str(source), str(tmp_path / name)],
-                   check=True)
+    subprocess.run(["pdftoppm", "-png", "-r", "40", str(source), str(tmp_path / name)], check=True)
     images = []
     for path in sorted(tmp_path.glob(f"{name}-*.png")):
         with Image.open(path) as image:
@@ -240,8 +264,9 @@ def _page_images(pdf: bytes, tmp_path: Path, name: str) -> list[Image.Image]:
     return images
 
 
-def test_published_reports_are_pdf_a_3a_and_render_as_the_plain_pdf(app, client, published,
-                                                                    tmp_path):
+def test_published_reports_are_pdf_a_3a_and_render_as_the_plain_pdf(
+    app, client, published, tmp_path
+):
     """Checked without veraPDF (it is not in this machine's registries): the PDF/A
     identification in the XMP metadata, an output intent, a tagged structure tree with a
     language, every font embedded; and every page looks exactly like the same report rendered
@@ -261,11 +286,13 @@ def test_published_reports_are_pdf_a_3a_and_render_as_the_plain_pdf(app, client,
     assert "/OutputIntents" in root and "/StructTreeRoot" in root
     assert root["/MarkInfo"]["/Marked"] and root["/Lang"] == "zh-CN"
     assert "Tagged:          yes" in run("pdfinfo", data=archival)
-    assert all(line.split()[-4] == "yes" for line in run("pdffonts", data=archival)
-               .splitlines()[2:])
+    assert all(
+        line.split()[-4] == "yes" for line in run("pdffonts", data=archival).splitlines()[2:]
+    )
     with app.app_context(), force_locale("zh_CN"):
-        html = render_template("reports/company.html",
-                               report=report_of(db.session.scalar(sa.select(Publication))))
+        html = render_template(
+            "reports/company.html", report=report_of(db.session.scalar(sa.select(Publication)))
+        )
         plain = render_pdf(html, STATIC).data  # the same HTML, no PDF/A
     archived_pages = _page_images(archival, tmp_path, "archival")
     plain_pages = _page_images(plain, tmp_path, "plain")

@@ -36,8 +36,10 @@ def publish_first_version(app, accounts, filing_world):
 
 def publications(app) -> list[tuple[int, str, int | None]]:
     with app.app_context():
-        return [(p.version, p.snapshot_sha256, p.supersedes_id) for p in db.session.scalars(
-            sa.select(Publication).order_by(Publication.version))]
+        return [
+            (p.version, p.snapshot_sha256, p.supersedes_id)
+            for p in db.session.scalars(sa.select(Publication).order_by(Publication.version))
+        ]
 
 
 def test_an_officer_corrects_a_published_disclosure(app, accounts, filing_world):
@@ -51,8 +53,12 @@ def test_an_officer_corrects_a_published_disclosure(app, accounts, filing_world)
     assert "Say what you are correcting" in refused.get_data(as_text=True)
     assert state(app, disclosure_id) is DisclosureState.PUBLISHED
 
-    assert post(officer, "/filing/test-cycle/correction",
-                reason="The team size was wrong.").status_code == 303
+    assert (
+        post(
+            officer, "/filing/test-cycle/correction", reason="The team size was wrong."
+        ).status_code
+        == 303
+    )
     assert state(app, disclosure_id) is DisclosureState.DRAFT
     overview = officer.get("/filing/test-cycle/").get_data(as_text=True)
     assert "Correcting published version 1" in overview
@@ -69,8 +75,10 @@ def test_an_officer_corrects_a_published_disclosure(app, accounts, filing_world)
     assert post(officer, "/filing/test-cycle/submit").status_code == 303
     review = staff.get(REVIEW).get_data(as_text=True)
     assert "This is a correction of published version 1: publishing it adds version 2" in review
-    assert post(staff, f"{REVIEW}/decision", action="accept",
-                reason="Correction checked.").status_code == 303
+    assert (
+        post(staff, f"{REVIEW}/decision", action="accept", reason="Correction checked.").status_code
+        == 303
+    )
     assert post(staff, f"{REVIEW}/publish").status_code == 303
 
     [(v1, hash1, sup1), (v2, _, sup2)] = publications(app)
@@ -80,12 +88,24 @@ def test_an_officer_corrects_a_published_disclosure(app, accounts, filing_world)
         assert (v2, sup2) == (2, first.id)
         entries = db.session.scalars(sa.select(LedgerEntry).order_by(LedgerEntry.sequence)).all()
         assert [(e.kind, e.version, e.supersedes) for e in entries] == [
-            (EntryKind.PUBLICATION, 1, None), (EntryKind.CORRECTION, 2, 1)]
+            (EntryKind.PUBLICATION, 1, None),
+            (EntryKind.CORRECTION, 2, 1),
+        ]
         assert verify_ledger(db.session) == (2, None)
-        steps = db.session.scalars(sa.select(Transition.action).filter_by(
-            disclosure_id=disclosure_id).order_by(Transition.id)).all()
-        assert [s.value for s in steps] == ["submit", "accept", "publish", "reopen", "submit",
-                                            "accept", "publish"]
+        steps = db.session.scalars(
+            sa.select(Transition.action)
+            .filter_by(disclosure_id=disclosure_id)
+            .order_by(Transition.id)
+        ).all()
+        assert [s.value for s in steps] == [
+            "submit",
+            "accept",
+            "publish",
+            "reopen",
+            "submit",
+            "accept",
+            "publish",
+        ]
         reopened = db.session.scalar(sa.select(AuditEvent).filter_by(action="disclosure.reopen"))
         assert reopened.details["reason"] == "The team size was wrong."
 
@@ -108,8 +128,7 @@ def test_an_officer_corrects_a_published_disclosure(app, accounts, filing_world)
     assert '<a class="tag" href="#entry-1">correction of #1</a>' in ledger
 
 
-def test_staff_reopen_a_published_disclosure_and_the_officers_are_told(app, accounts,
-                                                                       filing_world):
+def test_staff_reopen_a_published_disclosure_and_the_officers_are_told(app, accounts, filing_world):
     disclosure_id = filing_world["disclosure_a"]
     _, staff = publish_first_version(app, accounts, filing_world)
     page = staff.get(REVIEW).get_data(as_text=True)
@@ -117,12 +136,19 @@ def test_staff_reopen_a_published_disclosure_and_the_officers_are_told(app, acco
     refused = post(staff, f"{REVIEW}/decision", action="reopen", reason="")
     assert refused.status_code == 422
     assert state(app, disclosure_id) is DisclosureState.PUBLISHED
-    assert post(staff, f"{REVIEW}/decision", action="reopen",
-                reason="The evidence link is broken.").status_code == 303
+    assert (
+        post(
+            staff, f"{REVIEW}/decision", action="reopen", reason="The evidence link is broken."
+        ).status_code
+        == 303
+    )
     assert state(app, disclosure_id) is DisclosureState.CHANGES_REQUESTED
     with app.app_context():
-        told = db.session.scalars(sa.select(OutboxMessage).filter_by(
-            recipient=accounts.email("officer_a"), kind="changes_requested")).all()
+        told = db.session.scalars(
+            sa.select(OutboxMessage).filter_by(
+                recipient=accounts.email("officer_a"), kind="changes_requested"
+            )
+        ).all()
         assert len(told) == 1
         assert "The evidence link is broken." in told[0].body
     # Reopening twice is not a thing: the disclosure is no longer published.
@@ -148,14 +174,19 @@ def test_a_correction_can_be_made_after_the_cycle_closed(app, accounts, filing_w
         cycle.due_on = date.today() - timedelta(days=5)
         cycle.closes_on = date.today() - timedelta(days=1)
         db.session.commit()
-    assert post(officer, "/filing/test-cycle/correction",
-                reason="A typo in the narrative.").status_code == 303
+    assert (
+        post(
+            officer, "/filing/test-cycle/correction", reason="A typo in the narrative."
+        ).status_code
+        == 303
+    )
     saved = post_item(officer, "c1.safety-team", {"status": "met", "narrative": CORRECTED})
     assert saved.status_code == 302
 
 
-def test_public_progress_counts_a_disclosure_under_correction_as_published(app, accounts,
-                                                                         filing_world):
+def test_public_progress_counts_a_disclosure_under_correction_as_published(
+    app, accounts, filing_world
+):
     officer, _ = publish_first_version(app, accounts, filing_world)
     assert post(officer, "/filing/test-cycle/correction", reason="Typo.").status_code == 303
     home = app.test_client().get("/").get_data(as_text=True)

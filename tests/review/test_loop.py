@@ -27,9 +27,15 @@ def answer_everything(app, disclosure_id):
         answered = {r.item_id for r in disclosure.responses}
         for item in disclosure.checklist_version.checklist.items:
             if item.required and item.id not in answered:
-                db.session.add(ItemResponse(disclosure=disclosure, item_id=item.id,
-                                            status=Status.NOT_DISCLOSED, evidence_links=[],
-                                            structured={}))
+                db.session.add(
+                    ItemResponse(
+                        disclosure=disclosure,
+                        item_id=item.id,
+                        status=Status.NOT_DISCLOSED,
+                        evidence_links=[],
+                        structured={},
+                    )
+                )
         db.session.commit()
 
 
@@ -50,13 +56,27 @@ def test_the_whole_loop(app, accounts, filing_world):
     assert state(app, disclosure_id) is DisclosureState.SUBMITTED
 
     # Staff comment on one item and request changes, with a reason.
-    assert post(staff, f"{REVIEW}/comments", item_id="c1.safety-team",
-                body="Please name the team's size.").status_code == 303
+    assert (
+        post(
+            staff,
+            f"{REVIEW}/comments",
+            item_id="c1.safety-team",
+            body="Please name the team's size.",
+        ).status_code
+        == 303
+    )
     refused = post(staff, f"{REVIEW}/decision", action="request_changes", reason="  ")
     assert refused.status_code == 422
     assert "Give a reason: the company reads it." in refused.get_data(as_text=True)
-    assert post(staff, f"{REVIEW}/decision", action="request_changes",
-                reason="One item needs more detail.").status_code == 303
+    assert (
+        post(
+            staff,
+            f"{REVIEW}/decision",
+            action="request_changes",
+            reason="One item needs more detail.",
+        ).status_code
+        == 303
+    )
     assert state(app, disclosure_id) is DisclosureState.CHANGES_REQUESTED
 
     # The officer sees the reason, the comment and the highlighted item, and answers.
@@ -65,14 +85,25 @@ def test_the_whole_loop(app, accounts, filing_world):
     page = officer.get("/filing/test-cycle/c1").get_data(as_text=True)
     assert 'class="item card filing-item needs-change"' in page
     assert "Please name the team&#39;s size." in page  # escaped, as every user text
-    assert post(officer, "/filing/test-cycle/comments", item_id="c1.safety-team",
-                body="Twelve people; added to the narrative.").status_code == 303
+    assert (
+        post(
+            officer,
+            "/filing/test-cycle/comments",
+            item_id="c1.safety-team",
+            body="Twelve people; added to the narrative.",
+        ).status_code
+        == 303
+    )
     assert "Twelve people" in staff.get(REVIEW).get_data(as_text=True)
 
     # Resubmit, accept, publish.
     assert post(officer, "/filing/test-cycle/submit").status_code == 303
-    assert post(staff, f"{REVIEW}/decision", action="accept",
-                reason="Complete and consistent.").status_code == 303
+    assert (
+        post(
+            staff, f"{REVIEW}/decision", action="accept", reason="Complete and consistent."
+        ).status_code
+        == 303
+    )
     published = post(staff, f"{REVIEW}/publish")
     assert published.status_code == 303
     assert state(app, disclosure_id) is DisclosureState.PUBLISHED
@@ -83,18 +114,30 @@ def test_the_whole_loop(app, accounts, filing_world):
     # The public sees it, with its ledger entry.
     public = app.test_client().get("/companies/company-a").get_data(as_text=True)
     assert "Published version 1, ledger entry" in public
-    assert "Please name" not in public                      # comments are not public
+    assert "Please name" not in public  # comments are not public
     with app.app_context():
         entry = db.session.scalar(sa.select(LedgerEntry))
         assert entry.company_slug == "company-a"
-        steps = db.session.scalars(sa.select(Transition.action)
-                                   .where(Transition.disclosure_id == disclosure_id)
-                                   .order_by(Transition.id)).all()
-        assert [s.value for s in steps] == ["submit", "request_changes", "submit", "accept",
-                                            "publish"]
+        steps = db.session.scalars(
+            sa.select(Transition.action)
+            .where(Transition.disclosure_id == disclosure_id)
+            .order_by(Transition.id)
+        ).all()
+        assert [s.value for s in steps] == [
+            "submit",
+            "request_changes",
+            "submit",
+            "accept",
+            "publish",
+        ]
         actions = set(db.session.scalars(sa.select(AuditEvent.action)))
-        assert {"disclosure.submit", "disclosure.request_changes", "disclosure.accept",
-                "disclosure.publish", "comment.add"} <= actions
+        assert {
+            "disclosure.submit",
+            "disclosure.request_changes",
+            "disclosure.accept",
+            "disclosure.publish",
+            "comment.add",
+        } <= actions
     ledger = app.test_client().get("/ledger/").get_data(as_text=True)
     assert f'title="{entry.entry_hash}"' in ledger
 
@@ -104,11 +147,11 @@ def test_a_decision_the_state_does_not_allow_is_a_409(app, accounts, filing_worl
     sign_in(staff, accounts.email("staff"))
     response = post(staff, f"{REVIEW}/decision", action="accept", reason="Looks fine.")
     assert response.status_code == 409
-    assert re.search(r"“Accept” is not possible while the disclosure is “Draft”",
-                     response.get_data(as_text=True))
+    assert re.search(
+        r"“Accept” is not possible while the disclosure is “Draft”", response.get_data(as_text=True)
+    )
     assert state(app, filing_world["disclosure_a"]) is DisclosureState.DRAFT
-    assert post(staff, f"{REVIEW}/decision", action="publish-now",
-                reason="x").status_code == 400
+    assert post(staff, f"{REVIEW}/decision", action="publish-now", reason="x").status_code == 400
 
 
 def test_comment_mistakes_keep_the_text(app, accounts, filing_world):
@@ -119,9 +162,8 @@ def test_comment_mistakes_keep_the_text(app, accounts, filing_world):
     assert response.status_code == 422
     html = response.get_data(as_text=True)
     assert "A comment may have at most 5000 characters." in html
-    assert too_long in html                                   # nothing lost
-    assert post(staff, f"{REVIEW}/comments", item_id="c9.nothing",
-                body="hello").status_code == 404
+    assert too_long in html  # nothing lost
+    assert post(staff, f"{REVIEW}/comments", item_id="c9.nothing", body="hello").status_code == 404
     assert post(staff, f"{REVIEW}/comments", body="").status_code == 422
     with app.app_context():
         assert db.session.scalar(sa.select(sa.func.count()).select_from(Comment)) == 0

@@ -54,28 +54,31 @@ def test_each_step_of_the_loop_tells_the_right_people(app, accounts, filing_worl
 
 
 def test_reminders_go_once_per_company_and_threshold(runner, app, accounts, filing_world):
-    first = runner.invoke(args=["reminders", "send"])          # due in 10 days: the 14-day one
+    first = runner.invoke(args=["reminders", "send"])  # due in 10 days: the 14-day one
     assert first.exit_code == 0, first.output
     assert "2 companies reminded, 2 messages in the outbox." in first.output
-    assert {m.recipient for m in mails(app, "reminder")} == {accounts.email("officer_a"),
-                                                             accounts.email("officer_b")}
+    assert {m.recipient for m in mails(app, "reminder")} == {
+        accounts.email("officer_a"),
+        accounts.email("officer_b"),
+    }
     again = runner.invoke(args=["reminders", "send"])
     assert "0 companies reminded, 0 messages" in again.output
     with app.app_context():
         due = db.session.get(Disclosure, filing_world["disclosure_a"]).cycle.due_on
-    later = runner.invoke(args=["reminders", "send", "--today",
-                                (due - timedelta(days=5)).isoformat()])
-    assert "2 companies reminded" in later.output              # the 7-day threshold
+    later = runner.invoke(
+        args=["reminders", "send", "--today", (due - timedelta(days=5)).isoformat()]
+    )
+    assert "2 companies reminded" in later.output  # the 7-day threshold
     assert len(mails(app, "reminder")) == 4
-    after_due = runner.invoke(args=["reminders", "send", "--today",
-                                    (due + timedelta(days=1)).isoformat()])
+    after_due = runner.invoke(
+        args=["reminders", "send", "--today", (due + timedelta(days=1)).isoformat()]
+    )
     assert "0 companies reminded" in after_due.output
 
 
 def test_companies_that_submitted_are_not_reminded(runner, app, accounts, filing_world):
     with app.app_context():
-        db.session.get(Disclosure, filing_world["disclosure_a"]).state = \
-            DisclosureState.SUBMITTED
+        db.session.get(Disclosure, filing_world["disclosure_a"]).state = DisclosureState.SUBMITTED
         db.session.commit()
     result = runner.invoke(args=["reminders", "send"])
     assert "1 companies reminded" in result.output
@@ -86,4 +89,3 @@ def test_a_bad_date_is_a_usage_error(runner):
     result = runner.invoke(args=["reminders", "send", "--today", "next tuesday"])
     assert result.exit_code == 2
     assert "Invalid value for '--today'" in result.output
-

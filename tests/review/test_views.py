@@ -14,11 +14,12 @@ def text(response) -> str:
     return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", response.get_data(as_text=True)))
 
 
-def test_queue_lists_every_signatory_with_state_counts_and_overdue(client, app, accounts,
-                                                                   filing_world):
+def test_queue_lists_every_signatory_with_state_counts_and_overdue(
+    client, app, accounts, filing_world
+):
     sign_in(client, accounts.email("staff"))
     page = text(client.get("/review/?cycle=test-cycle"))
-    assert "Company A" in page and "Company B" in page     # B has no disclosure yet
+    assert "Company A" in page and "Company B" in page  # B has no disclosure yet
     assert "Draft: 1" in page and "Not started: 1" in page
     assert "overdue" not in page
     with app.app_context():
@@ -39,15 +40,17 @@ def test_queue_filters_by_state_and_sorts(client, app, accounts, filing_world):
     assert client.get("/review/?cycle=no-such-cycle").status_code == 404
 
 
-def test_review_page_shows_answers_confidential_notes_and_files_to_staff(client, accounts,
-                                                                         filing_world):
+def test_review_page_shows_answers_confidential_notes_and_files_to_staff(
+    client, accounts, filing_world
+):
     sign_in(client, accounts.email("staff"))
     html = client.get("/review/test-cycle/company-a").get_data(as_text=True)
     assert "We have a team." in html
-    assert "SECRET-NOTE-OF-A" in html                     # staff read confidential notes
-    assert f'/filing/attachments/{filing_world["attachment"]}' in html
+    assert "SECRET-NOTE-OF-A" in html  # staff read confidential notes
+    assert f"/filing/attachments/{filing_world['attachment']}" in html
     assert "This company has not started its disclosure." in text(
-        client.get("/review/test-cycle/company-b"))
+        client.get("/review/test-cycle/company-b")
+    )
     assert client.get("/review/test-cycle/no-such-company").status_code == 404
 
 
@@ -57,8 +60,7 @@ def test_officers_cannot_open_the_review_pages(client, accounts, filing_world):
     assert client.get("/review/?cycle=test-cycle").status_code == 403
 
 
-def test_queue_runs_a_fixed_number_of_queries(client, app, accounts, filing_world,
-                                              count_queries):
+def test_queue_runs_a_fixed_number_of_queries(client, app, accounts, filing_world, count_queries):
     sign_in(client, accounts.email("staff"))
     with count_queries() as few:
         client.get("/review/?cycle=test-cycle")
@@ -68,11 +70,21 @@ def test_queue_runs_a_fixed_number_of_queries(client, app, accounts, filing_worl
         cycle_id = db.session.get(Disclosure, filing_world["disclosure_a"]).cycle_id
         version_id = db.session.get(Disclosure, filing_world["disclosure_a"]).checklist_version_id
         for i in range(30):
-            company = Company(slug=f"more-{i}", name_en=f"More {i}", name_zh=f"更多{i}",
-                              is_signatory=True, signatory_confirmed=True)
-            db.session.add(Disclosure(company=company, cycle_id=cycle_id,
-                                      checklist_version_id=version_id,
-                                      state=DisclosureState.DRAFT))
+            company = Company(
+                slug=f"more-{i}",
+                name_en=f"More {i}",
+                name_zh=f"更多{i}",
+                is_signatory=True,
+                signatory_confirmed=True,
+            )
+            db.session.add(
+                Disclosure(
+                    company=company,
+                    cycle_id=cycle_id,
+                    checklist_version_id=version_id,
+                    state=DisclosureState.DRAFT,
+                )
+            )
         db.session.commit()
         assert db.session.scalar(sa.select(sa.func.count()).select_from(Disclosure)) == 31
     with count_queries() as many:

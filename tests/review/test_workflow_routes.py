@@ -21,29 +21,54 @@ REVIEW = "/review/test-cycle/company-a"
 @dataclass(frozen=True)
 class Route:
     action: Action
-    side: Actor            # who the route is for
+    side: Actor  # who the route is for
     url: str
     data: dict
     success: int
 
 
 ROUTES = {
-    "edit": Route(Action.EDIT, Actor.OFFICER, "/filing/test-cycle/items/c1.safety-team",
-                  {"c1-safety-team-status": "met", "c1-safety-team-narrative": "Changed."}, 302),
+    "edit": Route(
+        Action.EDIT,
+        Actor.OFFICER,
+        "/filing/test-cycle/items/c1.safety-team",
+        {"c1-safety-team-status": "met", "c1-safety-team-narrative": "Changed."},
+        302,
+    ),
     "submit": Route(Action.SUBMIT, Actor.OFFICER, "/filing/test-cycle/submit", {}, 303),
-    "officer-reopen": Route(Action.REOPEN, Actor.OFFICER, "/filing/test-cycle/correction",
-                            {"reason": "A typo."}, 303),
-    "request-changes": Route(Action.REQUEST_CHANGES, Actor.STAFF, f"{REVIEW}/decision",
-                             {"action": "request_changes", "reason": "More detail."}, 303),
-    "accept": Route(Action.ACCEPT, Actor.STAFF, f"{REVIEW}/decision",
-                    {"action": "accept", "reason": "Fine."}, 303),
+    "officer-reopen": Route(
+        Action.REOPEN, Actor.OFFICER, "/filing/test-cycle/correction", {"reason": "A typo."}, 303
+    ),
+    "request-changes": Route(
+        Action.REQUEST_CHANGES,
+        Actor.STAFF,
+        f"{REVIEW}/decision",
+        {"action": "request_changes", "reason": "More detail."},
+        303,
+    ),
+    "accept": Route(
+        Action.ACCEPT,
+        Actor.STAFF,
+        f"{REVIEW}/decision",
+        {"action": "accept", "reason": "Fine."},
+        303,
+    ),
     "publish": Route(Action.PUBLISH, Actor.STAFF, f"{REVIEW}/publish", {}, 303),
-    "staff-reopen": Route(Action.REOPEN, Actor.STAFF, f"{REVIEW}/decision",
-                          {"action": "reopen", "reason": "Broken link."}, 303),
+    "staff-reopen": Route(
+        Action.REOPEN,
+        Actor.STAFF,
+        f"{REVIEW}/decision",
+        {"action": "reopen", "reason": "Broken link."},
+        303,
+    ),
 }
 ROLES = ("anonymous", "officer_a", "officer_b", "staff", "admin")
-SIDE = {"officer_a": Actor.OFFICER, "officer_b": Actor.OFFICER, "staff": Actor.STAFF,
-        "admin": Actor.STAFF}
+SIDE = {
+    "officer_a": Actor.OFFICER,
+    "officer_b": Actor.OFFICER,
+    "staff": Actor.STAFF,
+    "admin": Actor.STAFF,
+}
 
 
 def set_state(app, disclosure_id: int, state: DisclosureState) -> int:
@@ -52,8 +77,11 @@ def set_state(app, disclosure_id: int, state: DisclosureState) -> int:
         disclosure = db.session.get(Disclosure, disclosure_id)
         disclosure.state = state
         db.session.commit()
-        return db.session.scalar(sa.select(ItemResponse.version).filter_by(
-            disclosure_id=disclosure_id, item_id="c1.safety-team"))
+        return db.session.scalar(
+            sa.select(ItemResponse.version).filter_by(
+                disclosure_id=disclosure_id, item_id="c1.safety-team"
+            )
+        )
 
 
 def state_of(app, disclosure_id: int) -> DisclosureState:
@@ -73,8 +101,10 @@ def test_every_state_action_and_visitor(app, accounts, filing_world, state, rout
         client = client_as(app, world, role)
         data = route.data | {"csrf_token": csrf_token(client, "/password/forgot")}
         if route.action is Action.EDIT:
-            data |= {"c1-safety-team-csrf_token": data["csrf_token"],
-                     "c1-safety-team-version": str(version)}
+            data |= {
+                "c1-safety-team-csrf_token": data["csrf_token"],
+                "c1-safety-team-version": str(version),
+            }
         response = client.post(route.url, data=data)
         after = state_of(app, disclosure_id)
         case = (state.value, route_name, role, response.status_code)

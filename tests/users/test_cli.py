@@ -17,8 +17,9 @@ NEW_EMAIL = "new@example.org"
 def user_by_email(app, email: str) -> User | None:
     """The account as stored now, detached (its company loaded)."""
     with app.app_context():
-        user = db.session.scalar(sa.select(User).filter_by(email=email)
-                                 .options(sa.orm.joinedload(User.company)))
+        user = db.session.scalar(
+            sa.select(User).filter_by(email=email).options(sa.orm.joinedload(User.company))
+        )
         if user is not None:
             db.session.expunge(user)
         return user
@@ -34,13 +35,30 @@ def audit_actions(app) -> list[str]:
         return list(db.session.scalars(sa.select(AuditEvent.action)))
 
 
-def create_admin(runner, *options: str, email: str = "New@Example.org", name: str = "New Admin",
-                 password: str = GOOD):
-    return runner.invoke(args=["users", "create-admin", "--email", email, "--name", name,
-                               "--password-stdin", *options], input=password + "\n")
+def create_admin(
+    runner,
+    *options: str,
+    email: str = "New@Example.org",
+    name: str = "New Admin",
+    password: str = GOOD,
+):
+    return runner.invoke(
+        args=[
+            "users",
+            "create-admin",
+            "--email",
+            email,
+            "--name",
+            name,
+            "--password-stdin",
+            *options,
+        ],
+        input=password + "\n",
+    )
 
 
 # --- create-admin ---------------------------------------------------------------------------
+
 
 def test_create_admin_with_password_on_stdin(runner, app, client):
     result = create_admin(runner)
@@ -68,12 +86,15 @@ def test_the_name_is_stored_without_surrounding_spaces(runner, app):
     assert user_by_email(app, NEW_EMAIL).display_name == "New Admin"
 
 
-@pytest.mark.parametrize(("password", "message"), [
-    ("password123", "use at least 15 characters"),
-    ("Xq7#mZ2!pL9@wR", "use at least 15 characters"),  # 14 characters, otherwise strong
-    ("passwordpassword", "too easy to guess"),
-    ("new admin example org", "too easy to guess"),  # built from the account's own name
-])
+@pytest.mark.parametrize(
+    ("password", "message"),
+    [
+        ("password123", "use at least 15 characters"),
+        ("Xq7#mZ2!pL9@wR", "use at least 15 characters"),  # 14 characters, otherwise strong
+        ("passwordpassword", "too easy to guess"),
+        ("new admin example org", "too easy to guess"),  # built from the account's own name
+    ],
+)
 def test_weak_passwords_are_refused(runner, app, password, message):
     result = create_admin(runner, password=password)
     assert result.exit_code == 2
@@ -97,12 +118,15 @@ def test_a_duplicate_email_is_refused(runner, app, accounts):
     assert user_by_email(app, "admin@test.example").display_name == "Admin"
 
 
-@pytest.mark.parametrize(("option", "value", "message"), [
-    ("email", "not-an-email", "is not an e-mail address"),
-    ("email", "x" * 250 + "@a.example", "is not an e-mail address"),
-    ("name", "  ", "give a name of 1 to 200 characters"),
-    ("name", "", "give a name of 1 to 200 characters"),
-])
+@pytest.mark.parametrize(
+    ("option", "value", "message"),
+    [
+        ("email", "not-an-email", "is not an e-mail address"),
+        ("email", "x" * 250 + "@a.example", "is not an e-mail address"),
+        ("name", "  ", "give a name of 1 to 200 characters"),
+        ("name", "", "give a name of 1 to 200 characters"),
+    ],
+)
 def test_bad_options_are_usage_errors(runner, app, option, value, message):
     result = create_admin(runner, **{option: value})
     assert result.exit_code == 2
@@ -110,8 +134,9 @@ def test_bad_options_are_usage_errors(runner, app, option, value, message):
     assert user_count(app) == 0
 
 
-@pytest.mark.parametrize(("option", "value"), [("email", "@"), ("email", "admin@"),
-                                               ("name", "N" * 201)])
+@pytest.mark.parametrize(
+    ("option", "value"), [("email", "@"), ("email", "admin@"), ("name", "N" * 201)]
+)
 def test_addresses_and_names_the_web_forms_refuse_are_usage_errors(runner, app, option, value):
     result = create_admin(runner, **{option: value})
     assert result.exit_code == 2
@@ -119,16 +144,17 @@ def test_addresses_and_names_the_web_forms_refuse_are_usage_errors(runner, app, 
 
 
 def test_options_are_required(runner, app):
-    result = runner.invoke(args=["users", "create-admin", "--email", NEW_EMAIL],
-                           input=GOOD + "\n")
+    result = runner.invoke(args=["users", "create-admin", "--email", NEW_EMAIL], input=GOOD + "\n")
     assert result.exit_code == 2
     assert "--name" in result.output
     assert user_count(app) == 0
 
 
 def test_create_admin_prompts_for_the_password_twice(runner, app):
-    result = runner.invoke(args=["users", "create-admin", "--email", NEW_EMAIL,
-                                 "--name", "New Admin"], input=f"{GOOD}\n{GOOD}\n")
+    result = runner.invoke(
+        args=["users", "create-admin", "--email", NEW_EMAIL, "--name", "New Admin"],
+        input=f"{GOOD}\n{GOOD}\n",
+    )
     assert result.exit_code == 0, result.output
     assert "Password:" in result.output
     assert "Repeat for confirmation:" in result.output
@@ -138,23 +164,27 @@ def test_create_admin_prompts_for_the_password_twice(runner, app):
 
 def test_the_prompt_asks_again_when_the_two_entries_differ(runner, app):
     other = "another long and unguessable passphrase"
-    result = runner.invoke(args=["users", "create-admin", "--email", NEW_EMAIL,
-                                 "--name", "New Admin"],
-                           input=f"{GOOD}\n{other}\n{GOOD}\n{GOOD}\n")
+    result = runner.invoke(
+        args=["users", "create-admin", "--email", NEW_EMAIL, "--name", "New Admin"],
+        input=f"{GOOD}\n{other}\n{GOOD}\n{GOOD}\n",
+    )
     assert result.exit_code == 0, result.output
     assert "Error: The two entered values do not match." in result.output
     assert user_by_email(app, NEW_EMAIL) is not None
 
 
 def test_the_prompted_password_is_checked_too(runner, app):
-    result = runner.invoke(args=["users", "create-admin", "--email", NEW_EMAIL,
-                                 "--name", "New Admin"], input="password123\npassword123\n")
+    result = runner.invoke(
+        args=["users", "create-admin", "--email", NEW_EMAIL, "--name", "New Admin"],
+        input="password123\npassword123\n",
+    )
     assert result.exit_code == 2
     assert "use at least 15 characters" in result.output
     assert user_by_email(app, NEW_EMAIL) is None
 
 
 # --- list -----------------------------------------------------------------------------------
+
 
 def list_lines(runner, *options: str) -> dict[str, list[str]]:
     result = runner.invoke(args=["users", "list", *options])
@@ -174,8 +204,7 @@ def test_list_shows_every_account_with_role_status_and_company(runner, accounts)
 
 def test_list_shows_invited_and_inactive_accounts(runner, app, accounts):
     with app.app_context():
-        db.session.add(User(email="invited@test.example", display_name="Invited",
-                            role=Role.STAFF))
+        db.session.add(User(email="invited@test.example", display_name="Invited", role=Role.STAFF))
         db.session.get(User, accounts.ids["officer_b"]).is_active = False
         db.session.commit()
     lines = list_lines(runner)
@@ -184,11 +213,14 @@ def test_list_shows_invited_and_inactive_accounts(runner, app, accounts):
     assert lines["officer_a@test.example"][2] == "active"
 
 
-@pytest.mark.parametrize(("role", "emails"), [
-    ("staff", {"staff@test.example"}),
-    ("admin", {"admin@test.example"}),
-    ("officer", {"officer_a@test.example", "officer_b@test.example"}),
-])
+@pytest.mark.parametrize(
+    ("role", "emails"),
+    [
+        ("staff", {"staff@test.example"}),
+        ("admin", {"admin@test.example"}),
+        ("officer", {"officer_a@test.example", "officer_b@test.example"}),
+    ],
+)
 def test_list_filters_by_role(runner, accounts, role, emails):
     assert set(list_lines(runner, "--role", role)) == emails
 
@@ -199,6 +231,7 @@ def test_list_refuses_an_unknown_role(runner, accounts):
 
 
 # --- deactivate -----------------------------------------------------------------------------
+
 
 def test_deactivate_stops_sign_in(runner, app, accounts, client):
     result = runner.invoke(args=["users", "deactivate", "Officer_A@test.example"])
@@ -237,6 +270,7 @@ def test_deactivate_of_an_unknown_address_exits_1(runner, accounts):
 
 # --- reset-link -----------------------------------------------------------------------------
 
+
 def reset_path(output: str) -> str:
     match = re.search(r"https?://[^/\s]+(/password/reset/[\w\-]+)", output)
     assert match, output
@@ -257,8 +291,14 @@ def test_reset_link_opens_the_password_form(runner, accounts, client):
     assert "officer_a@test.example" in text
 
     new_password = "a brand new and equally unguessable passphrase"
-    changed = client.post(path, data={"password": new_password, "confirm": new_password,
-                                      "csrf_token": csrf_token(client, path)})
+    changed = client.post(
+        path,
+        data={
+            "password": new_password,
+            "confirm": new_password,
+            "csrf_token": csrf_token(client, path),
+        },
+    )
     assert changed.status_code == 302
     # The link works once, and the new password is the one that signs in.
     assert client.get(path).status_code == 404

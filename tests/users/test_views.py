@@ -14,8 +14,12 @@ def post(client, url, **data):
 
 
 def invite_form(accounts, **overrides):
-    form = {"email": "someone@test.example", "display_name": "Someone", "role": "officer",
-            "company": str(accounts.ids["company_a"])}
+    form = {
+        "email": "someone@test.example",
+        "display_name": "Someone",
+        "role": "officer",
+        "company": str(accounts.ids["company_a"]),
+    }
     return form | overrides
 
 
@@ -25,8 +29,9 @@ def test_staff_invite_officers_but_not_staff_or_administrators(client, accounts,
     assert 'value="officer"' in page
     assert 'value="staff"' not in page and 'value="admin"' not in page
     for role in ("staff", "admin"):
-        response = post(client, "/admin/users/invite",
-                        **invite_form(accounts, role=role, company=""))
+        response = post(
+            client, "/admin/users/invite", **invite_form(accounts, role=role, company="")
+        )
         assert response.status_code == 422  # not a choice offered to staff
         assert "Not a valid choice" in response.get_data(as_text=True)
     with app.app_context():
@@ -36,8 +41,9 @@ def test_staff_invite_officers_but_not_staff_or_administrators(client, accounts,
 
 def test_administrators_invite_staff_without_a_company(client, accounts, app):
     sign_in(client, accounts.email("admin"))
-    response = post(client, "/admin/users/invite",
-                    **invite_form(accounts, role="staff", company=""))
+    response = post(
+        client, "/admin/users/invite", **invite_form(accounts, role="staff", company="")
+    )
     assert response.status_code == 302
     with app.app_context():
         user = db.session.scalar(sa.select(User).filter_by(email="someone@test.example"))
@@ -48,8 +54,10 @@ def test_invitation_mistakes_get_clear_messages(client, accounts):
     sign_in(client, accounts.email("admin"))
     cases = [
         (invite_form(accounts, email="not-an-address"), "Invalid email address."),
-        (invite_form(accounts, email=accounts.email("staff")),
-         "An account with this e-mail address already exists."),
+        (
+            invite_form(accounts, email=accounts.email("staff")),
+            "An account with this e-mail address already exists.",
+        ),
         (invite_form(accounts, company=""), "Compliance officers need a company"),
         (invite_form(accounts, role="staff"), "Compliance officers need a company"),
         (invite_form(accounts, role="emperor"), "Not a valid choice"),
@@ -67,14 +75,20 @@ def test_role_change_ends_the_users_sessions_and_is_recorded(client, accounts, a
     sign_in(officer, accounts.email("officer_a"))
     sign_in(client, accounts.email("admin"))
     user_id = accounts.ids["officer_a"]
-    response = post(client, f"/admin/users/{user_id}", display_name="Officer A",
-                    role="officer", company=str(accounts.ids["company_b"]))
+    response = post(
+        client,
+        f"/admin/users/{user_id}",
+        display_name="Officer A",
+        role="officer",
+        company=str(accounts.ids["company_b"]),
+    )
     assert response.status_code == 302
     assert officer.get("/account/").status_code == 302  # signed out by the change
     with app.app_context():
         event = db.session.scalar(sa.select(AuditEvent).filter_by(action="user.update"))
-        assert event.details == {"company_id": [accounts.ids["company_a"],
-                                                accounts.ids["company_b"]]}
+        assert event.details == {
+            "company_id": [accounts.ids["company_a"], accounts.ids["company_b"]]
+        }
         assert event.actor_id == accounts.ids["admin"]
 
 
@@ -82,8 +96,13 @@ def test_a_rename_alone_keeps_the_session(client, accounts, app):
     officer = app.test_client()
     sign_in(officer, accounts.email("officer_a"))
     sign_in(client, accounts.email("admin"))
-    post(client, f"/admin/users/{accounts.ids['officer_a']}", display_name="Officer Alpha",
-         role="officer", company=str(accounts.ids["company_a"]))
+    post(
+        client,
+        f"/admin/users/{accounts.ids['officer_a']}",
+        display_name="Officer Alpha",
+        role="officer",
+        company=str(accounts.ids["company_a"]),
+    )
     assert officer.get("/account/").status_code == 200
 
 
@@ -91,8 +110,16 @@ def test_administrators_cannot_deactivate_or_demote_themselves(client, accounts)
     sign_in(client, accounts.email("admin"))
     me = accounts.ids["admin"]
     assert post(client, f"/admin/users/{me}/deactivate").status_code == 403
-    assert post(client, f"/admin/users/{me}", display_name="Admin", role="officer",
-                company=str(accounts.ids["company_a"])).status_code == 403
+    assert (
+        post(
+            client,
+            f"/admin/users/{me}",
+            display_name="Admin",
+            role="officer",
+            company=str(accounts.ids["company_a"]),
+        ).status_code
+        == 403
+    )
     assert client.get("/account/").status_code == 200
 
 

@@ -22,21 +22,27 @@ def create_statements(dialect: str) -> list[str]:
         return [_POSTGRESQL_FUNCTION] + [
             f"CREATE TRIGGER {table}_append_only BEFORE UPDATE OR DELETE ON {table} "
             f"FOR EACH ROW EXECUTE FUNCTION tracker_refuse_change()"
-            for table in APPEND_ONLY_TABLES]
+            for table in APPEND_ONLY_TABLES
+        ]
     if dialect == "sqlite":
         return [
             f"CREATE TRIGGER {table}_no_{op.lower()} BEFORE {op} ON {table} "
             f"BEGIN SELECT RAISE(ABORT, '{table} is append-only: {op} refused'); END"
-            for table in APPEND_ONLY_TABLES for op in ("UPDATE", "DELETE")]
+            for table in APPEND_ONLY_TABLES
+            for op in ("UPDATE", "DELETE")
+        ]
     return []
 
 
 def drop_statements(dialect: str) -> list[str]:
     if dialect == "postgresql":
-        return [f"DROP TRIGGER IF EXISTS {table}_append_only ON {table}"
-                for table in APPEND_ONLY_TABLES] + [
-            "DROP FUNCTION IF EXISTS tracker_refuse_change()"]
+        return [
+            f"DROP TRIGGER IF EXISTS {table}_append_only ON {table}" for table in APPEND_ONLY_TABLES
+        ] + ["DROP FUNCTION IF EXISTS tracker_refuse_change()"]
     if dialect == "sqlite":
-        return [f"DROP TRIGGER IF EXISTS {table}_no_{op.lower()}"
-                for table in APPEND_ONLY_TABLES for op in ("UPDATE", "DELETE")]
+        return [
+            f"DROP TRIGGER IF EXISTS {table}_no_{op.lower()}"
+            for table in APPEND_ONLY_TABLES
+            for op in ("UPDATE", "DELETE")
+        ]
     return []

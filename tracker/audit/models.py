@@ -15,7 +15,7 @@ class AuditEvent(AppendOnly, db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
     actor_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"), index=True)
-    action: Mapped[str] = mapped_column(sa.String(60))       # e.g. company.update
+    action: Mapped[str] = mapped_column(sa.String(60))  # e.g. company.update
     object_type: Mapped[str] = mapped_column(sa.String(40))  # e.g. company
     object_id: Mapped[int | None]
     # What changed: {"field": [before, after]}, or other facts about the action.

@@ -14,11 +14,22 @@ from tracker.audit.models import AuditEvent
 from tracker.auth.models import User
 
 
-def record(session: Session, actor: User | None, action: str, object_type: str,
-           object_id: int | None, details: dict[str, Any] | None = None) -> AuditEvent:
+def record(
+    session: Session,
+    actor: User | None,
+    action: str,
+    object_type: str,
+    object_id: int | None,
+    details: dict[str, Any] | None = None,
+) -> AuditEvent:
     """Add an audit event; it is committed with the change it describes."""
-    event = AuditEvent(actor=actor, action=action, object_type=object_type, object_id=object_id,
-                       details=details or {})
+    event = AuditEvent(
+        actor=actor,
+        action=action,
+        object_type=object_type,
+        object_id=object_id,
+        details=details or {},
+    )
     session.add(event)
     return event
 
@@ -47,29 +58,42 @@ def _jsonable(value: Any) -> Any:
 class AuditFilters:
     """What the administrator asked to see; empty fields do not filter."""
 
-    action: str = ""            # prefix, e.g. "disclosure." or "user.sign_in"
-    actor: str = ""             # part of the actor's email
+    action: str = ""  # prefix, e.g. "disclosure." or "user.sign_in"
+    actor: str = ""  # part of the actor's email
     object_type: str = ""
     object_id: int | None = None
-    since: date | None = None   # inclusive, UTC days
-    until: date | None = None   # inclusive
+    since: date | None = None  # inclusive, UTC days
+    until: date | None = None  # inclusive
 
     @property
     def active(self) -> bool:
-        return any((self.action, self.actor, self.object_type, self.object_id is not None,
-                    self.since, self.until))
+        return any(
+            (
+                self.action,
+                self.actor,
+                self.object_type,
+                self.object_id is not None,
+                self.since,
+                self.until,
+            )
+        )
 
 
 def filtered(filters: AuditFilters) -> sa.Select:
     """Events matching ``filters``, newest first, with their actors."""
-    query = (sa.select(AuditEvent).options(joinedload(AuditEvent.actor))
-             .order_by(AuditEvent.id.desc()))
+    query = (
+        sa.select(AuditEvent).options(joinedload(AuditEvent.actor)).order_by(AuditEvent.id.desc())
+    )
     if filters.action:
         query = query.where(AuditEvent.action.startswith(filters.action, autoescape=True))
     if filters.actor:
-        query = query.where(AuditEvent.actor_id.in_(
-            sa.select(User.id).where(User.email.contains(filters.actor.lower(),
-                                                         autoescape=True))))
+        query = query.where(
+            AuditEvent.actor_id.in_(
+                sa.select(User.id).where(
+                    User.email.contains(filters.actor.lower(), autoescape=True)
+                )
+            )
+        )
     if filters.object_type:
         query = query.where(AuditEvent.object_type == filters.object_type)
     if filters.object_id is not None:
@@ -78,13 +102,17 @@ def filtered(filters: AuditFilters) -> sa.Select:
         query = query.where(AuditEvent.at >= datetime.combine(filters.since, time(), UTC))
     if filters.until:
         query = query.where(
-            AuditEvent.at < datetime.combine(filters.until + timedelta(days=1), time(), UTC))
+            AuditEvent.at < datetime.combine(filters.until + timedelta(days=1), time(), UTC)
+        )
     return query
 
 
 def object_types(session: Session) -> list[str]:
-    return list(session.scalars(sa.select(AuditEvent.object_type).distinct()
-                                .order_by(AuditEvent.object_type)))
+    return list(
+        session.scalars(
+            sa.select(AuditEvent.object_type).distinct().order_by(AuditEvent.object_type)
+        )
+    )
 
 
 CSV_COLUMNS = ("id", "at_utc", "actor_email", "action", "object_type", "object_id", "details")
@@ -97,10 +125,20 @@ def csv_lines(session: Session, query: sa.Select, batch: int = 500) -> Iterator[
     # download stopped half-way closes the generator, and with it the (server-side) cursor.
     events = session.scalars(query.execution_options(yield_per=batch))
     try:
-        yield from csvsafe.csv_lines(CSV_COLUMNS, (
-            (event.id, event.at.astimezone(UTC).isoformat(),
-             event.actor.email if event.actor else "", event.action, event.object_type,
-             event.object_id, json.dumps(event.details, ensure_ascii=False, sort_keys=True))
-            for event in events))
+        yield from csvsafe.csv_lines(
+            CSV_COLUMNS,
+            (
+                (
+                    event.id,
+                    event.at.astimezone(UTC).isoformat(),
+                    event.actor.email if event.actor else "",
+                    event.action,
+                    event.object_type,
+                    event.object_id,
+                    json.dumps(event.details, ensure_ascii=False, sort_keys=True),
+                )
+                for event in events
+            ),
+        )
     finally:
         events.close()

@@ -35,9 +35,13 @@ def _filters() -> tuple[services.AuditFilters, list[str]]:
         if object_id is None:
             errors.append(_("The object number must be a whole number."))
     filters = services.AuditFilters(
-        action=args.get("action", "").strip()[:60], actor=args.get("actor", "").strip()[:254],
-        object_type=args.get("object_type", "").strip()[:40], object_id=object_id,
-        since=day("since", _("From")), until=day("until", _("Until")))
+        action=args.get("action", "").strip()[:60],
+        actor=args.get("actor", "").strip()[:254],
+        object_type=args.get("object_type", "").strip()[:40],
+        object_id=object_id,
+        since=day("since", _("From")),
+        until=day("until", _("Until")),
+    )
     if filters.since and filters.until and filters.since > filters.until:
         errors.append(_("“From” is after “Until”."))
     return filters, errors
@@ -49,9 +53,14 @@ def index():
     require(can.can_view_audit(actor()))
     filters, errors = _filters()
     page = paginate(services.filtered(filters))
-    return render_template("audit/index.html", page=page, filters=filters, errors=errors,
-                           object_types=services.object_types(db.session),
-                           export_args=request.args.to_dict()), 400 if errors else 200
+    return render_template(
+        "audit/index.html",
+        page=page,
+        filters=filters,
+        errors=errors,
+        object_types=services.object_types(db.session),
+        export_args=request.args.to_dict(),
+    ), 400 if errors else 200
 
 
 @bp.get("/export.csv")
@@ -60,10 +69,16 @@ def export():
     require(can.can_view_audit(actor()))
     filters, errors = _filters()
     if errors:
-        return render_template("errors/error.html", code=400, title=_("Nothing exported"),
-                               message=" ".join(errors)), 400
+        return render_template(
+            "errors/error.html", code=400, title=_("Nothing exported"), message=" ".join(errors)
+        ), 400
     lines = services.csv_lines(db.session, services.filtered(filters))
     filename = f"audit-trail-{utcnow():%Y%m%d-%H%M%S}.csv"
-    return Response(stream_with_context(lines), mimetype="text/csv",
-                    headers={"Content-Disposition": f'attachment; filename="{filename}"',
-                             "Cache-Control": "private, no-store"})
+    return Response(
+        stream_with_context(lines),
+        mimetype="text/csv",
+        headers={
+            "Content-Disposition": f'attachment; filename="{filename}"',
+            "Cache-Control": "private, no-store",
+        },
+    )

@@ -24,8 +24,12 @@ def is_admin(user: Actor) -> bool:
 
 def belongs_to(user: Actor, company: Company | None) -> bool:
     """An active officer of this very company."""
-    return (is_signed_in(user) and user.role is Role.OFFICER and company is not None
-            and user.company_id == company.id)
+    return (
+        is_signed_in(user)
+        and user.role is Role.OFFICER
+        and company is not None
+        and user.company_id == company.id
+    )
 
 
 def can_file(user: Actor, company: Company | None) -> bool:

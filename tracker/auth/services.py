@@ -62,12 +62,19 @@ def record_sign_in(session: Session, user: User, now: datetime, address: str | N
 
 
 def record_failed_sign_in(session: Session, email: str, address: str | None) -> None:
-    record(session, None, "user.sign_in_failed", "user", None,
-           {"email": normalize_email(email)[:254], "address": address})
+    record(
+        session,
+        None,
+        "user.sign_in_failed",
+        "user",
+        None,
+        {"email": normalize_email(email)[:254], "address": address},
+    )
 
 
-def password_problems(password: str, confirm: str, user: User,
-                      min_length: int) -> tuple[PasswordProblem, ...]:
+def password_problems(
+    password: str, confirm: str, user: User, min_length: int
+) -> tuple[PasswordProblem, ...]:
     if password != confirm:
         return (PasswordProblem.MISMATCH,)
     result: PasswordCheck = check_password(password, [user.email, user.display_name], min_length)
@@ -85,14 +92,18 @@ def use_token(session: Session, token: AccountToken, password: str, now: datetim
     user = token.user
     set_password(user, password)
     token.used_at = now
-    action = ("user.invitation_accepted" if token.purpose is TokenPurpose.INVITATION
-              else "user.password_reset")
+    action = (
+        "user.invitation_accepted"
+        if token.purpose is TokenPurpose.INVITATION
+        else "user.password_reset"
+    )
     record(session, user, action, "user", user.id)
     return user
 
 
-def request_password_reset(session: Session, email: str, now: datetime,
-                           ttl: timedelta) -> IssuedLink | None:
+def request_password_reset(
+    session: Session, email: str, now: datetime, ttl: timedelta
+) -> IssuedLink | None:
     """A reset link for an active account that has a password; None for anything else.
 
     The caller answers the same way in both cases, so nobody learns which addresses exist.

@@ -31,11 +31,15 @@ from tracker.ratelimit import SignInThrottle, limiter
 bp = Blueprint("auth", __name__)
 
 PASSWORD_MESSAGES = {
-    PasswordProblem.TOO_SHORT: _l("Use at least %(min)d characters. A few unrelated words make a "
-                                  "long password that is easy to remember."),
+    PasswordProblem.TOO_SHORT: _l(
+        "Use at least %(min)d characters. A few unrelated words make a "
+        "long password that is easy to remember."
+    ),
     PasswordProblem.TOO_LONG: _l("Use at most 256 characters."),
-    PasswordProblem.TOO_GUESSABLE: _l("This password is too easy to guess: it is, or is built "
-                                      "from, a common password, word, name or keyboard pattern."),
+    PasswordProblem.TOO_GUESSABLE: _l(
+        "This password is too easy to guess: it is, or is built "
+        "from, a common password, word, name or keyboard pattern."
+    ),
     PasswordProblem.MISMATCH: _l("The two passwords are not the same."),
 }
 
@@ -72,8 +76,11 @@ def check_new_password(form: SetPasswordForm, user: User) -> bool:
 
 
 def paused_message(wait_seconds: int) -> str:
-    return _("Too many failed attempts. For your security, signing in is paused for "
-             "%(minutes)d minutes.", minutes=max(1, round(wait_seconds / 60)))
+    return _(
+        "Too many failed attempts. For your security, signing in is paused for "
+        "%(minutes)d minutes.",
+        minutes=max(1, round(wait_seconds / 60)),
+    )
 
 
 @bp.route("/sign-in", methods=["GET", "POST"])
@@ -91,7 +98,8 @@ def sign_in():
     wait = throttle.retry_after(email, address)
     if wait is not None:
         response = current_app.make_response(
-            (render_template("auth/sign_in.html", form=form, error=paused_message(wait)), 429))
+            (render_template("auth/sign_in.html", form=form, error=paused_message(wait)), 429)
+        )
         response.headers["Retry-After"] = str(wait)
         return response
     user = services.authenticate(db.session, email, form.password.data)
@@ -106,8 +114,9 @@ def sign_in():
     services.record_sign_in(db.session, user, utcnow(), address)
     db.session.commit()
     start_session(user)
-    return redirect(safe_next(request.args.get("next")) if request.args.get("next")
-                    else landing_for(user))
+    return redirect(
+        safe_next(request.args.get("next")) if request.args.get("next") else landing_for(user)
+    )
 
 
 @bp.post("/sign-out")
@@ -132,8 +141,11 @@ def reset_password(secret: str):
 
 def _set_password_with_token(secret: str, purpose: TokenPurpose):
     token = tokens.find_valid(db.session, secret, purpose, utcnow())
-    template = "auth/accept_invitation.html" if purpose is TokenPurpose.INVITATION \
+    template = (
+        "auth/accept_invitation.html"
+        if purpose is TokenPurpose.INVITATION
         else "auth/reset_password.html"
+    )
     if token is None:
         return render_template("auth/link_invalid.html", purpose=purpose.value), 404
     form = SetPasswordForm()
@@ -146,9 +158,12 @@ def _set_password_with_token(secret: str, purpose: TokenPurpose):
     if current_user.is_authenticated:
         logout_user()
     start_session(user)
-    flash(_("Your password is set. Welcome, %(name)s.", name=user.display_name)
-          if purpose is TokenPurpose.INVITATION else _("Your password has been changed."),
-          "success")
+    flash(
+        _("Your password is set. Welcome, %(name)s.", name=user.display_name)
+        if purpose is TokenPurpose.INVITATION
+        else _("Your password has been changed."),
+        "success",
+    )
     return redirect(landing_for(user))
 
 
@@ -167,8 +182,9 @@ def forgot_password():
         mail.queue_password_reset(db.session, reset.user, link, int(ttl.total_seconds() // 60))
     db.session.commit()
     # The same answer whether or not an account has this address.
-    return render_template("auth/forgot_password.html", form=ForgotPasswordForm(formdata=None),
-                           sent=True)
+    return render_template(
+        "auth/forgot_password.html", form=ForgotPasswordForm(formdata=None), sent=True
+    )
 
 
 @bp.get("/account/")

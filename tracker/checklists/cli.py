@@ -48,8 +48,10 @@ def checklist_check(files: tuple[Path, ...]):
                 click.echo(click.style("error ", fg="red") + str(problem))
             continue
         c = loaded.checklist
-        click.echo(f"ok    {path}: {c.id} {c.version}, {len(c.commitments)} commitments, "
-                   f"{len(c.items)} items")
+        click.echo(
+            f"ok    {path}: {c.id} {c.version}, {len(c.commitments)} commitments, "
+            f"{len(c.items)} items"
+        )
     if len(paths) > 1 and ok:
         try:
             load_checklist_files(paths)  # the same id and version twice is only seen together

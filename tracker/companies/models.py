@@ -26,8 +26,9 @@ class Company(db.Model):
 
     __table_args__ = (
         sa.CheckConstraint("slug <> ''", name="slug_not_empty"),
-        sa.CheckConstraint("signatory_confirmed = false OR is_signatory = true",
-                           name="confirmed_only_if_signatory"),
+        sa.CheckConstraint(
+            "signatory_confirmed = false OR is_signatory = true", name="confirmed_only_if_signatory"
+        ),
     )
 
     def name(self, locale: str) -> str:

@@ -14,15 +14,19 @@ def company_by_slug(session: Session, slug: str) -> Company | None:
 
 def listed_companies_query() -> sa.Select:
     """Companies the public sees: confirmed signatories, by English name."""
-    return (
-        sa.select(Company)
-        .where(Company.is_public_signatory)
-        .order_by(Company.name_en)
-    )
+    return sa.select(Company).where(Company.is_public_signatory).order_by(Company.name_en)
 
 
-FIELDS = ("slug", "name_en", "name_zh", "website", "is_signatory", "signatory_since",
-          "signatory_source", "signatory_confirmed")
+FIELDS = (
+    "slug",
+    "name_en",
+    "name_zh",
+    "website",
+    "is_signatory",
+    "signatory_since",
+    "signatory_source",
+    "signatory_confirmed",
+)
 
 
 class SlugTaken(ValueError):
@@ -42,8 +46,14 @@ def create_company(session: Session, actor: User, values: dict) -> Company:
     company = Company(**values)
     session.add(company)
     session.flush()
-    record(session, actor, "company.create", "company", company.id,
-           {k: [None, str(v) if v is not None else None] for k, v in values.items()})
+    record(
+        session,
+        actor,
+        "company.create",
+        "company",
+        company.id,
+        {k: [None, str(v) if v is not None else None] for k, v in values.items()},
+    )
     return company
 
 

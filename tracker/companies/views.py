@@ -25,8 +25,9 @@ def index():
     session = db.session
     page = paginate(services.listed_companies_query())
     cycle = current_cycle(session, date.today())
-    published = (queries.current_in_cycle(session, cycle, [c.id for c in page.items])
-                 if cycle else [])
+    published = (
+        queries.current_in_cycle(session, cycle, [c.id for c in page.items]) if cycle else []
+    )
     return render_template(
         "companies/index.html",
         page=page,
@@ -44,19 +45,28 @@ def detail(slug: str):
         abort(404)
     history = queries.company_history(session, company)
     wanted_cycle = request.args.get("cycle")
-    versions = (next((g for g in history if g[0].cycle.slug == wanted_cycle), None)
-                if wanted_cycle else (history[0] if history else None))
+    versions = (
+        next((g for g in history if g[0].cycle.slug == wanted_cycle), None)
+        if wanted_cycle
+        else (history[0] if history else None)
+    )
     if wanted_cycle and versions is None:
         abort(404)
     shown = None
     if versions:
         wanted_version = request.args.get("version", type=int)
-        publication = (next((p for p in versions if p.version == wanted_version), None)
-                       if wanted_version is not None else versions[0])
+        publication = (
+            next((p for p in versions if p.version == wanted_version), None)
+            if wanted_version is not None
+            else versions[0]
+        )
         if publication is None:
             abort(404)
-        shown = queries.read(publication, queries.superseding(versions, publication),
-                             queries.earlier_cycle_version(session, publication))
+        shown = queries.read(
+            publication,
+            queries.superseding(versions, publication),
+            queries.earlier_cycle_version(session, publication),
+        )
     return render_template(
         "companies/detail.html",
         company=company,
@@ -71,9 +81,12 @@ admin_bp = Blueprint("admin_companies", __name__, url_prefix="/admin/companies")
 
 def _form_values(form: CompanyForm) -> dict:
     return {
-        "slug": form.slug.data, "name_en": form.name_en.data.strip(),
-        "name_zh": form.name_zh.data.strip(), "website": form.website.data or None,
-        "is_signatory": form.is_signatory.data, "signatory_since": form.signatory_since.data,
+        "slug": form.slug.data,
+        "name_en": form.name_en.data.strip(),
+        "name_zh": form.name_zh.data.strip(),
+        "website": form.website.data or None,
+        "is_signatory": form.is_signatory.data,
+        "signatory_since": form.signatory_since.data,
         "signatory_source": (form.signatory_source.data or "").strip() or None,
         "signatory_confirmed": form.signatory_confirmed.data,
     }

@@ -55,4 +55,3 @@ class Cycle(db.Model):
 
     def __repr__(self) -> str:
         return f"<Cycle {self.slug}>"
-

@@ -70,8 +70,9 @@ def _check(session: Session, values: CycleValues, cycle: Cycle | None) -> None:
     other = session.scalar(sa.select(Cycle.id).filter_by(slug=values.slug))
     if other is not None and (cycle is None or other != cycle.id):
         raise SlugTaken()
-    if values.opens_on > values.due_on or (values.closes_on is not None
-                                           and values.due_on > values.closes_on):
+    if values.opens_on > values.due_on or (
+        values.closes_on is not None and values.due_on > values.closes_on
+    ):
         raise DatesOutOfOrder()
     if session.get(ChecklistVersion, values.checklist_version_id) is None:
         raise LookupError(values.checklist_version_id)
@@ -87,16 +88,23 @@ def create_cycle(session: Session, actor: User, values: CycleValues) -> Cycle:
     cycle = Cycle(**values.__dict__)
     session.add(cycle)
     session.flush()
-    record(session, actor, "cycle.create", "cycle", cycle.id,
-           {k: str(v) if isinstance(v, date) else v for k, v in values.__dict__.items()})
+    record(
+        session,
+        actor,
+        "cycle.create",
+        "cycle",
+        cycle.id,
+        {k: str(v) if isinstance(v, date) else v for k, v in values.__dict__.items()},
+    )
     return cycle
 
 
 def update_cycle(session: Session, actor: User, cycle: Cycle, values: CycleValues) -> dict:
     """Change names and dates; the checklist version only while no disclosure exists."""
     _check(session, values, cycle)
-    if (values.checklist_version_id != cycle.checklist_version_id
-            and has_disclosures(session, cycle)):
+    if values.checklist_version_id != cycle.checklist_version_id and has_disclosures(
+        session, cycle
+    ):
         raise ChecklistFrozen()
     changed = changes(cycle, values.__dict__)
     if "checklist_version_id" in changed:
@@ -116,18 +124,21 @@ def open_cycle(session: Session, actor: User, cycle: Cycle, now: datetime) -> li
     cycle.opened_at = now
     have = set(session.scalars(sa.select(Disclosure.company_id).filter_by(cycle_id=cycle.id)))
     created = []
-    for company in session.scalars(sa.select(Company).where(Company.is_public_signatory)
-                                   .order_by(Company.name_en)):
+    for company in session.scalars(
+        sa.select(Company).where(Company.is_public_signatory).order_by(Company.name_en)
+    ):
         if company.id in have:
             continue
-        disclosure = Disclosure(company=company, cycle=cycle,
-                                checklist_version_id=cycle.checklist_version_id,
-                                state=DisclosureState.NOT_STARTED)
+        disclosure = Disclosure(
+            company=company,
+            cycle=cycle,
+            checklist_version_id=cycle.checklist_version_id,
+            state=DisclosureState.NOT_STARTED,
+        )
         session.add(disclosure)
         created.append(disclosure)
     session.flush()
-    record(session, actor, "cycle.open", "cycle", cycle.id,
-           {"disclosures_created": len(created)})
+    record(session, actor, "cycle.open", "cycle", cycle.id, {"disclosures_created": len(created)})
     return created
 
 
@@ -140,8 +151,9 @@ def close_cycle(session: Session, actor: User, cycle: Cycle, now: datetime) -> N
     session.flush()
 
 
-def extend_due_date(session: Session, actor: User, disclosure: Disclosure, due_on: date,
-                    reason: str) -> DueDateExtension:
+def extend_due_date(
+    session: Session, actor: User, disclosure: Disclosure, due_on: date, reason: str
+) -> DueDateExtension:
     """Move one company's due date, keeping the previous one and the reason."""
     reason = (reason or "").strip()
     if not reason:
@@ -158,13 +170,28 @@ def extend_due_date(session: Session, actor: User, disclosure: Disclosure, due_o
         raise ExtensionRefused("before_opening")
     if cycle.closes_on is not None and due_on > cycle.closes_on:
         raise ExtensionRefused("after_closing")
-    extension = DueDateExtension(disclosure=disclosure, previous_due_on=previous, due_on=due_on,
-                                 reason=reason, created_by=actor)
+    extension = DueDateExtension(
+        disclosure=disclosure,
+        previous_due_on=previous,
+        due_on=due_on,
+        reason=reason,
+        created_by=actor,
+    )
     disclosure.due_on = due_on
     session.add(extension)
-    record(session, actor, "disclosure.extend_due_date", "disclosure", disclosure.id,
-           {"company": disclosure.company.slug, "cycle": cycle.slug,
-            "due_on": [previous.isoformat(), due_on.isoformat()], "reason": reason})
+    record(
+        session,
+        actor,
+        "disclosure.extend_due_date",
+        "disclosure",
+        disclosure.id,
+        {
+            "company": disclosure.company.slug,
+            "cycle": cycle.slug,
+            "due_on": [previous.isoformat(), due_on.isoformat()],
+            "reason": reason,
+        },
+    )
     session.flush()
     return extension
 
@@ -175,21 +202,30 @@ def all_cycles(session: Session) -> list[Cycle]:
 
 def disclosure_counts(session: Session, cycle_ids: Iterable[int]) -> dict[int, int]:
     """Cycle id -> number of disclosures, in one query."""
-    return dict(session.execute(
-        sa.select(Disclosure.cycle_id, sa.func.count()).where(
-            Disclosure.cycle_id.in_(list(cycle_ids))).group_by(Disclosure.cycle_id)).all())
+    return dict(
+        session.execute(
+            sa.select(Disclosure.cycle_id, sa.func.count())
+            .where(Disclosure.cycle_id.in_(list(cycle_ids)))
+            .group_by(Disclosure.cycle_id)
+        ).all()
+    )
 
 
 def disclosures_with_extensions(session: Session, cycle: Cycle):
     """(disclosures by company name, disclosure id -> its extensions, newest first)."""
     disclosures = session.scalars(
-        sa.select(Disclosure).join(Disclosure.company).where(Disclosure.cycle_id == cycle.id)
-        .options(joinedload(Disclosure.company)).order_by(Company.name_en)).all()
+        sa.select(Disclosure)
+        .join(Disclosure.company)
+        .where(Disclosure.cycle_id == cycle.id)
+        .options(joinedload(Disclosure.company))
+        .order_by(Company.name_en)
+    ).all()
     extensions: dict[int, list[DueDateExtension]] = {}
     for extension in session.scalars(
-            sa.select(DueDateExtension)
-            .where(DueDateExtension.disclosure_id.in_([d.id for d in disclosures]))
-            .options(joinedload(DueDateExtension.created_by))
-            .order_by(DueDateExtension.id.desc())):
+        sa.select(DueDateExtension)
+        .where(DueDateExtension.disclosure_id.in_([d.id for d in disclosures]))
+        .options(joinedload(DueDateExtension.created_by))
+        .order_by(DueDateExtension.id.desc())
+    ):
         extensions.setdefault(extension.disclosure_id, []).append(extension)
     return disclosures, extensions

@@ -21,8 +21,9 @@ bp = Blueprint("cycles", __name__, url_prefix="/admin/cycles")
 CYCLE_MESSAGES = {
     "slug_taken": lambda: _("Another cycle already uses this short name."),
     "dates_out_of_order": lambda: _("Dates must run: opening, due, closing."),
-    "checklist_frozen": lambda: _("Disclosures were filed against this checklist version: it "
-                                  "cannot change any more."),
+    "checklist_frozen": lambda: _(
+        "Disclosures were filed against this checklist version: it cannot change any more."
+    ),
 }
 EXTENSION_MESSAGES = {
     "reason_missing": lambda: _("Give a reason."),
@@ -42,15 +43,21 @@ def _form(cycle: Cycle | None) -> CycleForm:
     form = CycleForm(obj=cycle if request.method == "GET" else None)
     form.checklist_version_id.choices = [
         (v.id, f"{v.version} · {v.checklist.title.get(get_locale())}")
-        for v in list_versions(db.session)]
+        for v in list_versions(db.session)
+    ]
     return form
 
 
 def _values(form: CycleForm) -> services.CycleValues:
     return services.CycleValues(
-        slug=form.slug.data, name_en=form.name_en.data.strip(), name_zh=form.name_zh.data.strip(),
-        checklist_version_id=form.checklist_version_id.data, opens_on=form.opens_on.data,
-        due_on=form.due_on.data, closes_on=form.closes_on.data)
+        slug=form.slug.data,
+        name_en=form.name_en.data.strip(),
+        name_zh=form.name_zh.data.strip(),
+        checklist_version_id=form.checklist_version_id.data,
+        opens_on=form.opens_on.data,
+        due_on=form.due_on.data,
+        closes_on=form.closes_on.data,
+    )
 
 
 @bp.get("/")
@@ -83,7 +90,8 @@ def new():
 
 def _refused(form: CycleForm, cycle: Cycle | None, frozen: bool, exc: services.CycleError):
     target = {"slug_taken": form.slug, "checklist_frozen": form.checklist_version_id}.get(
-        exc.code, form.due_on)
+        exc.code, form.due_on
+    )
     target.errors = [*target.errors, CYCLE_MESSAGES[exc.code]()]
     return render_template("cycles/form.html", form=form, cycle=cycle, frozen=frozen), 422
 
@@ -116,18 +124,29 @@ def edit(cycle_id: int):
     return redirect(url_for("cycles.detail", cycle_id=cycle.id), 303)
 
 
-def _detail(cycle: Cycle, status: int = 200, posted: ExtensionForm | None = None,
-            posted_for: int | None = None):
+def _detail(
+    cycle: Cycle,
+    status: int = 200,
+    posted: ExtensionForm | None = None,
+    posted_for: int | None = None,
+):
     """The cycle page; ``posted`` is the extension form for ``posted_for`` sent back with its
     errors (its details stay open)."""
     disclosures, extensions = services.disclosures_with_extensions(db.session, cycle)
     forms = {d.id: ExtensionForm(formdata=None, prefix=f"d{d.id}") for d in disclosures}
     if posted is not None:
         forms[posted_for] = posted
-    return render_template("cycles/detail.html", cycle=cycle, disclosures=disclosures,
-                           extensions=extensions, extension_forms=forms, posted_for=posted_for,
-                           PLANNED=CyclePhase.PLANNED, OPEN=CyclePhase.OPEN,
-                           CLOSED=CyclePhase.CLOSED), status
+    return render_template(
+        "cycles/detail.html",
+        cycle=cycle,
+        disclosures=disclosures,
+        extensions=extensions,
+        extension_forms=forms,
+        posted_for=posted_for,
+        PLANNED=CyclePhase.PLANNED,
+        OPEN=CyclePhase.OPEN,
+        CLOSED=CyclePhase.CLOSED,
+    ), status
 
 
 @bp.get("/<int:cycle_id>")
@@ -138,9 +157,12 @@ def detail(cycle_id: int):
 
 
 def _wrong_phase():
-    return render_template("errors/error.html", code=409, title=_("Not possible now"),
-                           message=_("Only a planned cycle can be opened, and only an open one "
-                                     "closed.")), 409
+    return render_template(
+        "errors/error.html",
+        code=409,
+        title=_("Not possible now"),
+        message=_("Only a planned cycle can be opened, and only an open one closed."),
+    ), 409
 
 
 @bp.post("/<int:cycle_id>/open")
@@ -153,12 +175,22 @@ def open_cycle(cycle_id: int):
     except services.WrongPhase:
         db.session.rollback()
         return _wrong_phase()
-    told = notify_cycle_opened(db.session, cycle, [d.company_id for d in created],
-                               external_url("filing.overview", cycle_slug=cycle.slug))
+    told = notify_cycle_opened(
+        db.session,
+        cycle,
+        [d.company_id for d in created],
+        external_url("filing.overview", cycle_slug=cycle.slug),
+    )
     db.session.commit()
-    flash(ngettext("Opened: %(num)d company got its disclosure; %(told)d officers were told.",
-                   "Opened: %(num)d companies got their disclosures; %(told)d officers were "
-                   "told.", len(created), told=told), "success")
+    flash(
+        ngettext(
+            "Opened: %(num)d company got its disclosure; %(told)d officers were told.",
+            "Opened: %(num)d companies got their disclosures; %(told)d officers were told.",
+            len(created),
+            told=told,
+        ),
+        "success",
+    )
     return redirect(url_for("cycles.detail", cycle_id=cycle.id), 303)
 
 
@@ -173,8 +205,13 @@ def close_cycle(cycle_id: int):
         db.session.rollback()
         return _wrong_phase()
     db.session.commit()
-    flash(_("Closed: nobody can file any more; handed-in disclosures can still be reviewed and "
-            "published."), "success")
+    flash(
+        _(
+            "Closed: nobody can file any more; handed-in disclosures can still be reviewed and "
+            "published."
+        ),
+        "success",
+    )
     return redirect(url_for("cycles.detail", cycle_id=cycle.id), 303)
 
 
@@ -190,14 +227,20 @@ def extend(cycle_id: int, disclosure_id: int):
     if not form.validate():
         return _detail(cycle, 422, form, disclosure.id)
     try:
-        services.extend_due_date(db.session, actor(), disclosure, form.due_on.data,
-                                 form.reason.data)
+        services.extend_due_date(
+            db.session, actor(), disclosure, form.due_on.data, form.reason.data
+        )
     except services.ExtensionRefused as exc:
         db.session.rollback()
         form.due_on.errors = [*form.due_on.errors, EXTENSION_MESSAGES[exc.code]()]
         return _detail(cycle, 422, form, disclosure.id)
     db.session.commit()
-    flash(_("%(company)s is now due on %(date)s.",
+    flash(
+        _(
+            "%(company)s is now due on %(date)s.",
             company=disclosure.company.name(str(get_locale())),
-            date=format_date(disclosure.due_on)), "success")
+            date=format_date(disclosure.due_on),
+        ),
+        "success",
+    )
     return redirect(url_for("cycles.detail", cycle_id=cycle.id) + f"#d{disclosure.id}", 303)

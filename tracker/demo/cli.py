@@ -14,12 +14,16 @@ from tracker.demo.services import DEMO_ADMIN, DEMO_PASSWORD, DEMO_STAFF, seed_de
 
 
 @click.command("demo")
-@click.option("--serve/--no-serve", default=True, show_default=True,
-              help="Serve the app after seeding.")
+@click.option(
+    "--serve/--no-serve", default=True, show_default=True, help="Serve the app after seeding."
+)
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=5000, show_default=True, type=click.IntRange(1, 65535))
-@click.option("--allow-any-database", is_flag=True,
-              help="Seed even when the database is not SQLite (never on a production database).")
+@click.option(
+    "--allow-any-database",
+    is_flag=True,
+    help="Seed even when the database is not SQLite (never on a production database).",
+)
 @with_appcontext
 def demo(serve: bool, host: str, port: int, allow_any_database: bool):
     """Set up the demo: migrate the database, load checklists, add fictional companies.

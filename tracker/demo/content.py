@@ -25,8 +25,13 @@ def companies() -> tuple[DemoCompany, ...]:
     raw = yaml.safe_load((DATA_DIR / "companies.yaml").read_text(encoding="utf-8"))
     return tuple(
         DemoCompany(
-            slug=c["slug"], name_en=c["name"]["en"], name_zh=c["name"]["zh"], website=c["website"],
-            signed_on=str(c["signed_on"]), profile=c["profile"], language=c["language"],
+            slug=c["slug"],
+            name_en=c["name"]["en"],
+            name_zh=c["name"]["zh"],
+            website=c["website"],
+            signed_on=str(c["signed_on"]),
+            profile=c["profile"],
+            language=c["language"],
         )
         for c in raw
     )

@@ -41,25 +41,62 @@ SOURCE_NOTE = "Demo data: a fictional company."
 
 # Chance of each status by how far along a company is.
 PROFILES: dict[str, dict[Status, float]] = {
-    "leader": {Status.MET: 0.80, Status.PARTIALLY_MET: 0.15, Status.NOT_MET: 0.03,
-               Status.NOT_APPLICABLE: 0.02},
-    "solid": {Status.MET: 0.60, Status.PARTIALLY_MET: 0.28, Status.NOT_MET: 0.07,
-              Status.NOT_APPLICABLE: 0.03, Status.NOT_DISCLOSED: 0.02},
-    "mixed": {Status.MET: 0.38, Status.PARTIALLY_MET: 0.32, Status.NOT_MET: 0.15,
-              Status.NOT_APPLICABLE: 0.05, Status.NOT_DISCLOSED: 0.10},
-    "early": {Status.MET: 0.18, Status.PARTIALLY_MET: 0.30, Status.NOT_MET: 0.27,
-              Status.NOT_APPLICABLE: 0.05, Status.NOT_DISCLOSED: 0.20},
+    "leader": {
+        Status.MET: 0.80,
+        Status.PARTIALLY_MET: 0.15,
+        Status.NOT_MET: 0.03,
+        Status.NOT_APPLICABLE: 0.02,
+    },
+    "solid": {
+        Status.MET: 0.60,
+        Status.PARTIALLY_MET: 0.28,
+        Status.NOT_MET: 0.07,
+        Status.NOT_APPLICABLE: 0.03,
+        Status.NOT_DISCLOSED: 0.02,
+    },
+    "mixed": {
+        Status.MET: 0.38,
+        Status.PARTIALLY_MET: 0.32,
+        Status.NOT_MET: 0.15,
+        Status.NOT_APPLICABLE: 0.05,
+        Status.NOT_DISCLOSED: 0.10,
+    },
+    "early": {
+        Status.MET: 0.18,
+        Status.PARTIALLY_MET: 0.30,
+        Status.NOT_MET: 0.27,
+        Status.NOT_APPLICABLE: 0.05,
+        Status.NOT_DISCLOSED: 0.20,
+    },
 }
 BENCHMARKS_PICKED = {"leader": (6, 9), "solid": (4, 7), "mixed": (2, 5), "early": (1, 3)}
 # Some benchmarks are far more popular than others; the overlap stays small all the same.
 BENCHMARK_POPULARITY = {
-    "caict-ai-safety-benchmark": 8, "safetybench": 6, "truthfulqa": 6, "helm-safety": 5,
-    "cvalues": 5, "harmbench": 4, "flames": 4, "sc-safety": 3, "air-bench-2024": 3, "xstest": 3,
-    "bbq": 2, "simpleqa": 2, "halueval": 2, "jailbreakbench": 2, "strongreject": 2, "wmdp": 1,
-    "facts": 1, "simplesafetytests": 1,
+    "caict-ai-safety-benchmark": 8,
+    "safetybench": 6,
+    "truthfulqa": 6,
+    "helm-safety": 5,
+    "cvalues": 5,
+    "harmbench": 4,
+    "flames": 4,
+    "sc-safety": 3,
+    "air-bench-2024": 3,
+    "xstest": 3,
+    "bbq": 2,
+    "simpleqa": 2,
+    "halueval": 2,
+    "jailbreakbench": 2,
+    "strongreject": 2,
+    "wmdp": 1,
+    "facts": 1,
+    "simplesafetytests": 1,
 }
-OTHER_BENCHMARKS = ["内部越狱评测集 v2", "In-house agent misuse suite", "金融合规问答评测集",
-                    "Multilingual refusal set (internal)"]
+OTHER_BENCHMARKS = [
+    "内部越狱评测集 v2",
+    "In-house agent misuse suite",
+    "金融合规问答评测集",
+    "Multilingual refusal set (internal)",
+]
 
 # The workflow state of each company's disclosure, in the order companies are listed in the data
 # file: most are published so that the public pages fill up; every state appears.
@@ -98,66 +135,113 @@ def seed_demo(session: Session, checklists: list[LoadedChecklist], today: date) 
     cycle = session.scalar(sa.select(Cycle).filter_by(slug=DEMO_CYCLE_SLUG))
     if cycle is None:
         cycle = Cycle(
-            slug=DEMO_CYCLE_SLUG, name_en="2025 annual disclosure", name_zh="2025年度披露",
+            slug=DEMO_CYCLE_SLUG,
+            name_en="2025 annual disclosure",
+            name_zh="2025年度披露",
             checklist_version=versions[DEMO_CHECKLIST],
-            opens_on=today - timedelta(days=75), due_on=today + timedelta(days=21),
+            opens_on=today - timedelta(days=75),
+            due_on=today + timedelta(days=21),
             opened_at=datetime.combine(today - timedelta(days=75), time(9), tzinfo=UTC),
         )
         session.add(cycle)
         session.flush()
         summary.cycle_created = True
 
-    existing = set(session.scalars(
-        sa.select(Disclosure.company_id).where(Disclosure.cycle_id == cycle.id)))
+    existing = set(
+        session.scalars(sa.select(Disclosure.company_id).where(Disclosure.cycle_id == cycle.id))
+    )
     checklist = cycle.checklist_version.checklist
     created = []
     for demo_company, state in zip(content.companies(), STATE_PLAN, strict=True):
         company = companies[demo_company.slug]
         if company.id in existing:
             continue
-        created.append(_disclosure(company, demo_company, officers[company.slug], cycle,
-                                   checklist, state, today))
+        created.append(
+            _disclosure(
+                company, demo_company, officers[company.slug], cycle, checklist, state, today
+            )
+        )
         summary.disclosures_created += 1
     session.add_all(created)
     session.flush()
     # Each answer's first version in its history, as if typed by the company's officer.
     session.add_all(
-        ResponseRevision(response=r, version=r.version, changed_at=r.updated_at,
-                         changed_by=r.updated_by, before={}, after=snapshot(r))
-        for d in created for r in d.responses)
+        ResponseRevision(
+            response=r,
+            version=r.version,
+            changed_at=r.updated_at,
+            changed_by=r.updated_by,
+            before={},
+            after=snapshot(r),
+        )
+        for d in created
+        for r in d.responses
+    )
     session.flush()
     # Published ones go through publication proper, in date order, so the ledger holds them.
-    to_publish = sorted((d for d in created if d.state is DisclosureState.PUBLISHED),
-                        key=lambda d: (d.published_at, d.company.slug))
+    to_publish = sorted(
+        (d for d in created if d.state is DisclosureState.PUBLISHED),
+        key=lambda d: (d.published_at, d.company.slug),
+    )
     for disclosure in to_publish:
         disclosure.state = DisclosureState.ACCEPTED
         publish(session, reviewer, disclosure, disclosure.published_at)
     if to_publish:
-        _correct(session, officers[to_publish[0].company.slug], reviewer, to_publish[0],
-                 min(to_publish[-1].published_at + timedelta(hours=6),
-                     datetime.combine(today, time(9), tzinfo=UTC)))
+        _correct(
+            session,
+            officers[to_publish[0].company.slug],
+            reviewer,
+            to_publish[0],
+            min(
+                to_publish[-1].published_at + timedelta(hours=6),
+                datetime.combine(today, time(9), tzinfo=UTC),
+            ),
+        )
     return summary
 
 
-DEMO_CORRECTION = ("\n\n**Correction:** the figures above were restated after an internal "
-                   "audit; the earlier version understated the review's scope.")
+DEMO_CORRECTION = (
+    "\n\n**Correction:** the figures above were restated after an internal "
+    "audit; the earlier version understated the review's scope."
+)
 
 
-def _correct(session: Session, officer: User, reviewer: User, disclosure: Disclosure,
-             at: datetime) -> None:
+def _correct(
+    session: Session, officer: User, reviewer: User, disclosure: Disclosure, at: datetime
+) -> None:
     """One company corrects its published disclosure through review, so the demo shows a
     correction in the ledger and a superseded version on the public pages."""
-    decide(session, officer, disclosure, Action.REOPEN,
-           "Restating one answer after our internal audit.", at, who=Actor.OFFICER)
+    decide(
+        session,
+        officer,
+        disclosure,
+        Action.REOPEN,
+        "Restating one answer after our internal audit.",
+        at,
+        who=Actor.OFFICER,
+    )
     response = next(r for r in disclosure.responses if r.narrative)
     item = disclosure.checklist_version.checklist.item(response.item_id)
     answer = answer_of(response)
-    save_answer(session, officer, disclosure, item,
-                dataclasses.replace(answer, narrative=answer.narrative + DEMO_CORRECTION),
-                response.version, Limits(), at + timedelta(minutes=5))
+    save_answer(
+        session,
+        officer,
+        disclosure,
+        item,
+        dataclasses.replace(answer, narrative=answer.narrative + DEMO_CORRECTION),
+        response.version,
+        Limits(),
+        at + timedelta(minutes=5),
+    )
     submit(session, officer, disclosure, at + timedelta(minutes=10))
-    decide(session, reviewer, disclosure, Action.ACCEPT, "Correction checked.",
-           at + timedelta(minutes=40))
+    decide(
+        session,
+        reviewer,
+        disclosure,
+        Action.ACCEPT,
+        "Correction checked.",
+        at + timedelta(minutes=40),
+    )
     publish(session, reviewer, disclosure, at + timedelta(minutes=45))
 
 
@@ -167,9 +251,14 @@ def _ensure_companies(session: Session, summary: DemoSummary) -> dict[str, Compa
         if demo.slug in found:
             continue
         company = Company(
-            slug=demo.slug, name_en=demo.name_en, name_zh=demo.name_zh, website=demo.website,
-            is_signatory=True, signatory_since=date.fromisoformat(demo.signed_on),
-            signatory_source=SOURCE_NOTE, signatory_confirmed=True,
+            slug=demo.slug,
+            name_en=demo.name_en,
+            name_zh=demo.name_zh,
+            website=demo.website,
+            is_signatory=True,
+            signatory_since=date.fromisoformat(demo.signed_on),
+            signatory_source=SOURCE_NOTE,
+            signatory_confirmed=True,
         )
         session.add(company)
         found[demo.slug] = company
@@ -178,21 +267,31 @@ def _ensure_companies(session: Session, summary: DemoSummary) -> dict[str, Compa
     return found
 
 
-def _ensure_users(session: Session, companies: dict[str, Company],
-                  summary: DemoSummary) -> dict[str, User]:
+def _ensure_users(
+    session: Session, companies: dict[str, Company], summary: DemoSummary
+) -> dict[str, User]:
     """One officer per company, plus a staff member and an administrator."""
     by_email = {u.email: u for u in session.scalars(sa.select(User))}
-    wanted = [(DEMO_ADMIN, "Demo Administrator", Role.ADMIN, None),
-              (DEMO_STAFF, "Demo Reviewer", Role.STAFF, None)]
-    wanted += [(f"officer@{slug}.example", f"Compliance officer, {company.name_en}", Role.OFFICER,
-                company) for slug, company in companies.items()]
+    wanted = [
+        (DEMO_ADMIN, "Demo Administrator", Role.ADMIN, None),
+        (DEMO_STAFF, "Demo Reviewer", Role.STAFF, None),
+    ]
+    wanted += [
+        (f"officer@{slug}.example", f"Compliance officer, {company.name_en}", Role.OFFICER, company)
+        for slug, company in companies.items()
+    ]
     officers = {}
     password_hash = hash_password(DEMO_PASSWORD)  # one hash for all: scrypt is slow on purpose
     for email, name, role, company in wanted:
         user = by_email.get(email)
         if user is None:
-            user = User(email=email, display_name=name, role=role, company=company,
-                        password_hash=password_hash)
+            user = User(
+                email=email,
+                display_name=name,
+                role=role,
+                company=company,
+                password_hash=password_hash,
+            )
             session.add(user)
             summary.users_created += 1
         elif user.password_hash is None:
@@ -203,43 +302,82 @@ def _ensure_users(session: Session, companies: dict[str, Company],
     return officers
 
 
-def _earlier_cycle(session: Session, version: ChecklistVersion, companies: dict[str, Company],
-                   officers: dict[str, User], reviewer: User, today: date) -> None:
+def _earlier_cycle(
+    session: Session,
+    version: ChecklistVersion,
+    companies: dict[str, Company],
+    officers: dict[str, User],
+    reviewer: User,
+    today: date,
+) -> None:
     """The closed 2024 cycle: the first companies published then, a step less advanced."""
     if session.scalar(sa.select(Cycle).filter_by(slug=DEMO_EARLIER_CYCLE_SLUG)) is not None:
         return
     opened = datetime.combine(today - timedelta(days=440), time(9), tzinfo=UTC)
-    cycle = Cycle(slug=DEMO_EARLIER_CYCLE_SLUG, name_en="2024 annual disclosure",
-                  name_zh="2024年度披露", checklist_version=version, opens_on=opened.date(),
-                  due_on=today - timedelta(days=350), closes_on=today - timedelta(days=330),
-                  opened_at=opened, closed_at=opened + timedelta(days=110))
+    cycle = Cycle(
+        slug=DEMO_EARLIER_CYCLE_SLUG,
+        name_en="2024 annual disclosure",
+        name_zh="2024年度披露",
+        checklist_version=version,
+        opens_on=opened.date(),
+        due_on=today - timedelta(days=350),
+        closes_on=today - timedelta(days=330),
+        opened_at=opened,
+        closed_at=opened + timedelta(days=110),
+    )
     session.add(cycle)
     session.flush()
     created = [
-        _disclosure(companies[demo.slug],
-                    dataclasses.replace(demo, profile=EARLIER_PROFILE[demo.profile]),
-                    officers[demo.slug], cycle, version.checklist, DisclosureState.PUBLISHED,
-                    today, seed="2024")
-        for demo in content.companies()[:EARLIER_PUBLISHED]]
+        _disclosure(
+            companies[demo.slug],
+            dataclasses.replace(demo, profile=EARLIER_PROFILE[demo.profile]),
+            officers[demo.slug],
+            cycle,
+            version.checklist,
+            DisclosureState.PUBLISHED,
+            today,
+            seed="2024",
+        )
+        for demo in content.companies()[:EARLIER_PUBLISHED]
+    ]
     session.add_all(created)
     session.flush()
     session.add_all(
-        ResponseRevision(response=r, version=r.version, changed_at=r.updated_at,
-                         changed_by=r.updated_by, before={}, after=snapshot(r))
-        for d in created for r in d.responses)
+        ResponseRevision(
+            response=r,
+            version=r.version,
+            changed_at=r.updated_at,
+            changed_by=r.updated_by,
+            before={},
+            after=snapshot(r),
+        )
+        for d in created
+        for r in d.responses
+    )
     for disclosure in sorted(created, key=lambda d: (d.published_at, d.company.slug)):
         disclosure.state = DisclosureState.ACCEPTED
         publish(session, reviewer, disclosure, disclosure.published_at)
 
 
-def _disclosure(company: Company, demo: content.DemoCompany, officer: User, cycle: Cycle,
-                checklist: Checklist, state: DisclosureState, today: date,
-                seed: str = "") -> Disclosure:
+def _disclosure(
+    company: Company,
+    demo: content.DemoCompany,
+    officer: User,
+    cycle: Cycle,
+    checklist: Checklist,
+    state: DisclosureState,
+    today: date,
+    seed: str = "",
+) -> Disclosure:
     rng = random.Random(f"tracker-demo:{demo.slug}{seed}")  # noqa: S311 - demo data
     opened = datetime.combine(cycle.opens_on, time(9), tzinfo=UTC)
-    disclosure = Disclosure(company=company, cycle=cycle,
-                            checklist_version=cycle.checklist_version, state=state,
-                            created_at=opened)
+    disclosure = Disclosure(
+        company=company,
+        cycle=cycle,
+        checklist_version=cycle.checklist_version,
+        state=state,
+        created_at=opened,
+    )
     if state is DisclosureState.NOT_STARTED:
         return disclosure
     answered_share = 0.45 if state is DisclosureState.DRAFT else 1.0
@@ -248,8 +386,12 @@ def _disclosure(company: Company, demo: content.DemoCompany, officer: User, cycl
             continue
         changed = opened + timedelta(days=rng.randint(1, 60), minutes=rng.randint(0, 600))
         disclosure.responses.append(_response(item, demo, officer, rng, changed))
-    if state in (DisclosureState.SUBMITTED, DisclosureState.ACCEPTED, DisclosureState.PUBLISHED,
-                 DisclosureState.CHANGES_REQUESTED):
+    if state in (
+        DisclosureState.SUBMITTED,
+        DisclosureState.ACCEPTED,
+        DisclosureState.PUBLISHED,
+        DisclosureState.CHANGES_REQUESTED,
+    ):
         disclosure.submitted_at = opened + timedelta(days=rng.randint(61, 66))
     if state is DisclosureState.PUBLISHED:
         disclosure.published_at = min(
@@ -272,23 +414,32 @@ def _text(pair: dict, language: str, company: content.DemoCompany) -> str:
     return {"en": en, "zh": zh}.get(language, f"{zh}\n\n{en}")
 
 
-def _response(item: Item, demo: content.DemoCompany, officer: User, rng: random.Random,
-              changed: datetime) -> ItemResponse:
+def _response(
+    item: Item, demo: content.DemoCompany, officer: User, rng: random.Random, changed: datetime
+) -> ItemResponse:
     texts = content.narratives()
     status = _pick_status(item, demo.profile, rng)
-    response = ItemResponse(item_id=item.id, status=status, updated_by=officer, updated_at=changed,
-                            evidence_links=[], structured={})
+    response = ItemResponse(
+        item_id=item.id,
+        status=status,
+        updated_by=officer,
+        updated_at=changed,
+        evidence_links=[],
+        structured={},
+    )
     if status is Status.NOT_APPLICABLE:
         response.not_applicable_reason = _text(
-            rng.choice(texts["_not_applicable_reasons"]), demo.language, demo)
+            rng.choice(texts["_not_applicable_reasons"]), demo.language, demo
+        )
         return response
     if status is Status.NOT_DISCLOSED:
         return response
     item_texts = texts[item.id]
     response.narrative = _text(rng.choice(item_texts[status.value]), demo.language, demo)
     if status in (Status.MET, Status.PARTIALLY_MET):
-        evidence = rng.sample(item_texts["evidence"], k=min(len(item_texts["evidence"]),
-                                                            rng.randint(1, 2)))
+        evidence = rng.sample(
+            item_texts["evidence"], k=min(len(item_texts["evidence"]), rng.randint(1, 2))
+        )
         title_language = "en" if demo.language == "en" else "zh"
         response.evidence_links = [
             {"url": demo.website.rstrip("/") + e["path"], "title": e["title"][title_language]}
@@ -297,8 +448,9 @@ def _response(item: Item, demo: content.DemoCompany, officer: User, rng: random.
         for field in item.fields:
             response.structured[field.id] = _benchmarks(field, demo.profile, rng)
     if rng.random() < 0.15:
-        response.confidential_note = _text(rng.choice(texts["_confidential_notes"]),
-                                           "en" if demo.language == "en" else "zh", demo)
+        response.confidential_note = _text(
+            rng.choice(texts["_confidential_notes"]), "en" if demo.language == "en" else "zh", demo
+        )
     return response
 
 

@@ -46,11 +46,15 @@ class AnswerForm(FlaskForm):
 
         for spec in item.fields:
             # Rendered as checkboxes by the template; the options are checked by the domain.
-            setattr(ItemAnswerForm, f"field_{spec.id}", SelectMultipleField(
-                spec.label.en, validate_choice=False))
+            setattr(
+                ItemAnswerForm,
+                f"field_{spec.id}",
+                SelectMultipleField(spec.label.en, validate_choice=False),
+            )
             if spec.allow_other:
-                setattr(ItemAnswerForm, f"other_{spec.id}",
-                        TextAreaField(_l("Others, one per line")))
+                setattr(
+                    ItemAnswerForm, f"other_{spec.id}", TextAreaField(_l("Others, one per line"))
+                )
         form = ItemAnswerForm(prefix=item.id.replace(".", "-"), **kwargs)
         form.status.choices = [SelectChoice(s.value, STATUS_LABELS[s]) for s in item.statuses]
         form.item = item
@@ -67,20 +71,29 @@ class AnswerForm(FlaskForm):
             status = Status(status) if status else None
         except ValueError:
             status = _UnknownStatus(status)
-        links = [Link(url=(entry.url.data or "").strip(), title=(entry.title.data or "").strip())
-                 for entry in self.links if (entry.url.data or "").strip()]
+        links = [
+            Link(url=(entry.url.data or "").strip(), title=(entry.title.data or "").strip())
+            for entry in self.links
+            if (entry.url.data or "").strip()
+        ]
         structured = {}
         for spec in self.item.fields:
             selected = list(getattr(self, f"field_{spec.id}").data or [])
             other_field = getattr(self, f"other_{spec.id}", None)
-            others = [line.strip() for line in (other_field.data or "").splitlines()
-                      if line.strip()] if other_field is not None else []
+            others = (
+                [line.strip() for line in (other_field.data or "").splitlines() if line.strip()]
+                if other_field is not None
+                else []
+            )
             structured[spec.id] = {"selected": selected, "other": others}
-        return Answer(status=status,
-                      not_applicable_reason=self.not_applicable_reason.data or "",
-                      narrative=self.narrative.data or "",
-                      confidential_note=self.confidential_note.data or "",
-                      links=links, structured=structured)
+        return Answer(
+            status=status,
+            not_applicable_reason=self.not_applicable_reason.data or "",
+            narrative=self.narrative.data or "",
+            confidential_note=self.confidential_note.data or "",
+            links=links,
+            structured=structured,
+        )
 
 
 class _UnknownStatus(str):
@@ -104,7 +117,7 @@ def fill_from_response(form: AnswerForm, response, link_rows: int = 1) -> None:
     form.confidential_note.data = response.confidential_note or ""
     while len(form.links.entries):
         form.links.pop_entry()
-    for link in (response.evidence_links or []):
+    for link in response.evidence_links or []:
         form.links.append_entry({"url": link.get("url", ""), "title": link.get("title", "")})
     for _ in range(link_rows):
         form.links.append_entry()

@@ -81,8 +81,10 @@ class ItemResponse(db.Model):
     disclosure: Mapped[Disclosure] = relationship(back_populates="responses")
     updated_by: Mapped[User | None] = relationship()
     revisions: Mapped[list["ResponseRevision"]] = relationship(
-        back_populates="response", cascade="all, delete-orphan",
-        order_by="ResponseRevision.version.desc()")
+        back_populates="response",
+        cascade="all, delete-orphan",
+        order_by="ResponseRevision.version.desc()",
+    )
 
     __table_args__ = (sa.UniqueConstraint("disclosure_id", "item_id"),)
     __mapper_args__ = {"version_id_col": version}  # noqa: RUF012 - SQLAlchemy's own mapping
@@ -98,7 +100,8 @@ class ResponseRevision(AppendOnly, db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     response_id: Mapped[int] = mapped_column(
-        sa.ForeignKey("item_responses.id", ondelete="CASCADE"), index=True)
+        sa.ForeignKey("item_responses.id", ondelete="CASCADE"), index=True
+    )
     version: Mapped[int]  # the answer's version after this change
     changed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     changed_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))

@@ -72,13 +72,17 @@ class Incomplete(FilingError):
 def disclosure_for(session: Session, company: Company, cycle: Cycle) -> Disclosure:
     """The company's disclosure for a cycle, created (not started) on first visit."""
     disclosure = session.scalar(
-        sa.select(Disclosure).filter_by(company_id=company.id, cycle_id=cycle.id)
+        sa.select(Disclosure)
+        .filter_by(company_id=company.id, cycle_id=cycle.id)
         .options(selectinload(Disclosure.responses))
     )
     if disclosure is None:
-        disclosure = Disclosure(company=company, cycle=cycle,
-                                checklist_version=cycle.checklist_version,
-                                state=DisclosureState.NOT_STARTED)
+        disclosure = Disclosure(
+            company=company,
+            cycle=cycle,
+            checklist_version=cycle.checklist_version,
+            state=DisclosureState.NOT_STARTED,
+        )
         try:
             with session.begin_nested():  # a colleague's first visit may create it too
                 session.add(disclosure)
@@ -95,8 +99,10 @@ def answer_of(response: ItemResponse | None) -> Answer | None:
         not_applicable_reason=response.not_applicable_reason or "",
         narrative=response.narrative or "",
         confidential_note=response.confidential_note or "",
-        links=[Link(url=link.get("url", ""), title=link.get("title", ""))
-               for link in response.evidence_links or []],
+        links=[
+            Link(url=link.get("url", ""), title=link.get("title", ""))
+            for link in response.evidence_links or []
+        ],
         structured=response.structured or {},
     )
 
@@ -120,8 +126,7 @@ def snapshot(response: ItemResponse) -> dict:
 def cycle_is_open(cycle: Cycle, today: date) -> bool:
     """Filing is possible once an administrator opened the cycle, until they close it or its
     closing date passes."""
-    return (cycle.phase is CyclePhase.OPEN
-            and (cycle.closes_on is None or today <= cycle.closes_on))
+    return cycle.phase is CyclePhase.OPEN and (cycle.closes_on is None or today <= cycle.closes_on)
 
 
 def can_edit(disclosure: Disclosure, today: date) -> bool:
@@ -130,17 +135,26 @@ def can_edit(disclosure: Disclosure, today: date) -> bool:
     A correction of a published disclosure may come after the cycle closed: it goes through
     review again, so it stays editable whatever the dates.
     """
-    return (disclosure.state in (DisclosureState.NOT_STARTED, DisclosureState.DRAFT,
-                                 DisclosureState.CHANGES_REQUESTED)
-            and (disclosure.published_at is not None or cycle_is_open(disclosure.cycle, today)))
+    return disclosure.state in (
+        DisclosureState.NOT_STARTED,
+        DisclosureState.DRAFT,
+        DisclosureState.CHANGES_REQUESTED,
+    ) and (disclosure.published_at is not None or cycle_is_open(disclosure.cycle, today))
 
 
 # --- saving -------------------------------------------------------------------------------------
 
 
-def save_answer(session: Session, actor: User, disclosure: Disclosure, item: Item,
-                answer: Answer, expected_version: int | None, limits: Limits,
-                now: datetime) -> ItemResponse:
+def save_answer(
+    session: Session,
+    actor: User,
+    disclosure: Disclosure,
+    item: Item,
+    answer: Answer,
+    expected_version: int | None,
+    limits: Limits,
+    now: datetime,
+) -> ItemResponse:
     """Save one item's answer as a draft.
 
     ``expected_version`` is the version the editor loaded (None: the item had no answer). If the
@@ -160,11 +174,11 @@ def save_answer(session: Session, actor: User, disclosure: Disclosure, item: Ite
         "status": answer.status,
         "not_applicable_reason": answer.not_applicable_reason.strip() or None,
         "narrative": answer.narrative if answer.narrative.strip() else None,
-        "confidential_note": answer.confidential_note if answer.confidential_note.strip()
-        else None,
+        "confidential_note": answer.confidential_note if answer.confidential_note.strip() else None,
         "evidence_links": [asdict(link) for link in answer.links],
-        "structured": {k: v for k, v in answer.structured.items()
-                       if v.get("selected") or v.get("other")},
+        "structured": {
+            k: v for k, v in answer.structured.items() if v.get("selected") or v.get("other")
+        },
     }
     if response is None:
         response = ItemResponse(disclosure=disclosure, item_id=item.id)
@@ -191,12 +205,32 @@ def save_answer(session: Session, actor: User, disclosure: Disclosure, item: Ite
     except (StaleDataError, IntegrityError):
         raise EditConflict(item.id) from None
     after = snapshot(response)
-    session.add(ResponseRevision(response=response, version=response.version, changed_at=now,
-                                 changed_by=actor, before=before, after=after))
-    record(session, actor, "answer.save", "disclosure", disclosure.id,
-           {"item": item.id, "version": response.version,
-            **{field: [before.get(field), value] for field, value in after.items()
-               if before.get(field) != value}})
+    session.add(
+        ResponseRevision(
+            response=response,
+            version=response.version,
+            changed_at=now,
+            changed_by=actor,
+            before=before,
+            after=after,
+        )
+    )
+    record(
+        session,
+        actor,
+        "answer.save",
+        "disclosure",
+        disclosure.id,
+        {
+            "item": item.id,
+            "version": response.version,
+            **{
+                field: [before.get(field), value]
+                for field, value in after.items()
+                if before.get(field) != value
+            },
+        },
+    )
     session.flush()
     return response
 
@@ -208,22 +242,38 @@ def submit(session: Session, actor: User, disclosure: Disclosure, now: datetime)
     """Hand the disclosure to the alliance; refused with the exact list of what is missing."""
     if not can_edit(disclosure, now.date()):
         raise NotEditable()
-    missing = missing_for_submission(disclosure.checklist_version.checklist,
-                                     answers_of(disclosure))
+    missing = missing_for_submission(disclosure.checklist_version.checklist, answers_of(disclosure))
     carried = [r.item_id for r in disclosure.responses if r.carried_over]
     if missing or carried:
         checklist = disclosure.checklist_version.checklist
-        missing += [Missing(checklist.item(i), Problem.UNANSWERED) for i in carried
-                    if i not in {m.item.id for m in missing}]
+        missing += [
+            Missing(checklist.item(i), Problem.UNANSWERED)
+            for i in carried
+            if i not in {m.item.id for m in missing}
+        ]
         order = {item.id: n for n, item in enumerate(checklist.items)}
         raise Incomplete(sorted(missing, key=lambda m: order[m.item.id]))
     before = disclosure.state
     disclosure.state = next_state(before, Action.SUBMIT, Actor.OFFICER)
     disclosure.submitted_at = now
-    session.add(Transition(disclosure_id=disclosure.id, action=Action.SUBMIT, from_state=before,
-                           to_state=disclosure.state, actor=actor, at=now))
-    record(session, actor, "disclosure.submit", "disclosure", disclosure.id,
-           {"cycle": disclosure.cycle.slug})
+    session.add(
+        Transition(
+            disclosure_id=disclosure.id,
+            action=Action.SUBMIT,
+            from_state=before,
+            to_state=disclosure.state,
+            actor=actor,
+            at=now,
+        )
+    )
+    record(
+        session,
+        actor,
+        "disclosure.submit",
+        "disclosure",
+        disclosure.id,
+        {"cycle": disclosure.cycle.slug},
+    )
     session.flush()
 
 
@@ -233,17 +283,23 @@ def submit(session: Session, actor: User, disclosure: Disclosure, now: datetime)
 def previous_disclosure(session: Session, company_id: int, cycle: Cycle) -> Disclosure | None:
     """The company's disclosure in the latest cycle before ``cycle`` that it handed in."""
     return session.scalar(
-        sa.select(Disclosure).join(Disclosure.cycle)
-        .where(Disclosure.company_id == company_id,
-               Cycle.opens_on < cycle.opens_on,
-               Disclosure.state.in_([DisclosureState.SUBMITTED, DisclosureState.ACCEPTED,
-                                     DisclosureState.PUBLISHED]))
-        .order_by(Cycle.opens_on.desc()).limit(1)
+        sa.select(Disclosure)
+        .join(Disclosure.cycle)
+        .where(
+            Disclosure.company_id == company_id,
+            Cycle.opens_on < cycle.opens_on,
+            Disclosure.state.in_(
+                [DisclosureState.SUBMITTED, DisclosureState.ACCEPTED, DisclosureState.PUBLISHED]
+            ),
+        )
+        .order_by(Cycle.opens_on.desc())
+        .limit(1)
     )
 
 
-def copy_forward(session: Session, actor: User, disclosure: Disclosure, previous: Disclosure,
-                 now: datetime) -> int:
+def copy_forward(
+    session: Session, actor: User, disclosure: Disclosure, previous: Disclosure, now: datetime
+) -> int:
     """Copy the previous cycle's answers into an empty disclosure, each marked as carried over.
 
     Items that the new checklist version no longer has are left behind; statuses the new item
@@ -260,23 +316,40 @@ def copy_forward(session: Session, actor: User, disclosure: Disclosure, previous
             continue
         status = old.status if old.status in item.statuses else None
         response = ItemResponse(
-            disclosure=disclosure, item_id=old.item_id, status=status,
-            not_applicable_reason=old.not_applicable_reason, narrative=old.narrative,
+            disclosure=disclosure,
+            item_id=old.item_id,
+            status=status,
+            not_applicable_reason=old.not_applicable_reason,
+            narrative=old.narrative,
             confidential_note=old.confidential_note,
             evidence_links=list(old.evidence_links or []),
-            structured=dict(old.structured or {}), carried_over=True,
-            updated_by=actor, updated_at=now,
+            structured=dict(old.structured or {}),
+            carried_over=True,
+            updated_by=actor,
+            updated_at=now,
         )
         session.add(response)
         session.flush()
-        session.add(ResponseRevision(response=response, version=response.version,
-                                     changed_at=now, changed_by=actor, before={},
-                                     after=snapshot(response) | {"carried_over_from":
-                                                                 previous.cycle.slug}))
+        session.add(
+            ResponseRevision(
+                response=response,
+                version=response.version,
+                changed_at=now,
+                changed_by=actor,
+                before={},
+                after=snapshot(response) | {"carried_over_from": previous.cycle.slug},
+            )
+        )
         copied += 1
     disclosure.state = next_state(disclosure.state, Action.EDIT, Actor.OFFICER)
-    record(session, actor, "disclosure.copy_forward", "disclosure", disclosure.id,
-           {"from_cycle": previous.cycle.slug, "items": copied})
+    record(
+        session,
+        actor,
+        "disclosure.copy_forward",
+        "disclosure",
+        disclosure.id,
+        {"from_cycle": previous.cycle.slug, "items": copied},
+    )
     session.flush()
     return copied
 
@@ -284,14 +357,14 @@ def copy_forward(session: Session, actor: User, disclosure: Disclosure, previous
 def attachments_of(session: Session, disclosure: Disclosure) -> dict[str, list[Attachment]]:
     """Item id -> the attachments still listed, oldest first (one query)."""
     rows = session.scalars(
-        sa.select(Attachment).where(Attachment.disclosure_id == disclosure.id,
-                                    Attachment.removed_at.is_(None))
-        .order_by(Attachment.id))
+        sa.select(Attachment)
+        .where(Attachment.disclosure_id == disclosure.id, Attachment.removed_at.is_(None))
+        .order_by(Attachment.id)
+    )
     result: dict[str, list[Attachment]] = {}
     for attachment in rows:
         result.setdefault(attachment.item_id, []).append(attachment)
     return result
-
 
 
 # --- attachments --------------------------------------------------------------------------------
@@ -305,57 +378,92 @@ class AttachmentLimit(FilingError):
         super().__init__(which)
 
 
-def check_room_on_item(session: Session, disclosure: Disclosure, item: Item,
-                       max_per_item: int) -> None:
+def check_room_on_item(
+    session: Session, disclosure: Disclosure, item: Item, max_per_item: int
+) -> None:
     """AttachmentLimit("per_item") when the item already lists the most files allowed."""
     on_item = session.scalar(
-        sa.select(sa.func.count()).select_from(Attachment)
-        .where(Attachment.disclosure_id == disclosure.id, Attachment.item_id == item.id,
-               Attachment.removed_at.is_(None)))
+        sa.select(sa.func.count())
+        .select_from(Attachment)
+        .where(
+            Attachment.disclosure_id == disclosure.id,
+            Attachment.item_id == item.id,
+            Attachment.removed_at.is_(None),
+        )
+    )
     if on_item >= max_per_item:
         raise AttachmentLimit("per_item")
 
 
 def file_in_use(session: Session, sha256: str) -> bool:
     """Whether any attachment row (listed or removed) refers to these bytes."""
-    return session.scalar(sa.select(sa.func.count()).select_from(Attachment)
-                          .where(Attachment.sha256 == sha256)) > 0
+    return (
+        session.scalar(
+            sa.select(sa.func.count()).select_from(Attachment).where(Attachment.sha256 == sha256)
+        )
+        > 0
+    )
 
 
-def add_attachment(session: Session, actor: User, disclosure: Disclosure, item: Item,
-                   stored: StoredFile, max_per_item: int, max_total: int,
-                   now: datetime) -> Attachment:
+def add_attachment(
+    session: Session,
+    actor: User,
+    disclosure: Disclosure,
+    item: Item,
+    stored: StoredFile,
+    max_per_item: int,
+    max_total: int,
+    now: datetime,
+) -> Attachment:
     """List a stored file under an item, within the per-item and per-disclosure limits."""
     if not can_edit(disclosure, now.date()):
         raise NotEditable()
     check_room_on_item(session, disclosure, item, max_per_item)
-    total = session.scalar(sa.select(sa.func.coalesce(sa.func.sum(Attachment.size), 0))
-                           .where(Attachment.disclosure_id == disclosure.id,
-                                  Attachment.removed_at.is_(None)))
+    total = session.scalar(
+        sa.select(sa.func.coalesce(sa.func.sum(Attachment.size), 0)).where(
+            Attachment.disclosure_id == disclosure.id, Attachment.removed_at.is_(None)
+        )
+    )
     if total + stored.size > max_total:
         raise AttachmentLimit("total")
-    attachment = Attachment(disclosure=disclosure, item_id=item.id, filename=stored.filename,
-                            file_type=stored.file_type, content_type=stored.content_type,
-                            size=stored.size, sha256=stored.sha256, uploaded_at=now,
-                            uploaded_by=actor)
+    attachment = Attachment(
+        disclosure=disclosure,
+        item_id=item.id,
+        filename=stored.filename,
+        file_type=stored.file_type,
+        content_type=stored.content_type,
+        size=stored.size,
+        sha256=stored.sha256,
+        uploaded_at=now,
+        uploaded_by=actor,
+    )
     session.add(attachment)
     if disclosure.state is DisclosureState.NOT_STARTED:
         disclosure.state = next_state(disclosure.state, Action.EDIT, Actor.OFFICER)
     session.flush()
-    record(session, actor, "attachment.add", "disclosure", disclosure.id,
-           {"item": item.id, "file": stored.filename, "sha256": stored.sha256,
-            "size": stored.size})
+    record(
+        session,
+        actor,
+        "attachment.add",
+        "disclosure",
+        disclosure.id,
+        {"item": item.id, "file": stored.filename, "sha256": stored.sha256, "size": stored.size},
+    )
     return attachment
 
 
-def remove_attachment(session: Session, actor: User, attachment: Attachment,
-                      now: datetime) -> None:
+def remove_attachment(session: Session, actor: User, attachment: Attachment, now: datetime) -> None:
     """Take a file off the list; the row and the bytes stay for the history."""
     if not can_edit(attachment.disclosure, now.date()):
         raise NotEditable()
     attachment.removed_at = now
     attachment.removed_by_id = actor.id
-    record(session, actor, "attachment.remove", "disclosure", attachment.disclosure_id,
-           {"item": attachment.item_id, "file": attachment.filename,
-            "sha256": attachment.sha256})
+    record(
+        session,
+        actor,
+        "attachment.remove",
+        "disclosure",
+        attachment.disclosure_id,
+        {"item": attachment.item_id, "file": attachment.filename, "sha256": attachment.sha256},
+    )
     session.flush()

@@ -25,12 +25,18 @@ KNOWN_TYPES: dict[str, tuple[str, frozenset[str]]] = {
     "jpg": ("image/jpeg", frozenset({"jpg", "jpeg"})),
     "gif": ("image/gif", frozenset({"gif"})),
     "webp": ("image/webp", frozenset({"webp"})),
-    "docx": ("application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-             frozenset({"docx"})),
-    "xlsx": ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-             frozenset({"xlsx"})),
-    "pptx": ("application/vnd.openxmlformats-officedocument.presentationml.presentation",
-             frozenset({"pptx"})),
+    "docx": (
+        "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+        frozenset({"docx"}),
+    ),
+    "xlsx": (
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        frozenset({"xlsx"}),
+    ),
+    "pptx": (
+        "application/vnd.openxmlformats-officedocument.presentationml.presentation",
+        frozenset({"pptx"}),
+    ),
     "odt": ("application/vnd.oasis.opendocument.text", frozenset({"odt"})),
     "ods": ("application/vnd.oasis.opendocument.spreadsheet", frozenset({"ods"})),
     "odp": ("application/vnd.oasis.opendocument.presentation", frozenset({"odp"})),
@@ -75,8 +81,9 @@ def path_for(directory: Path, sha256: str) -> Path:
     return Path(directory) / sha256[:2] / sha256[2:4] / sha256
 
 
-def store_upload(stream: BinaryIO, filename: str | None, directory: Path, max_size: int,
-                 allowed: tuple[str, ...]) -> StoredFile:
+def store_upload(
+    stream: BinaryIO, filename: str | None, directory: Path, max_size: int, allowed: tuple[str, ...]
+) -> StoredFile:
     """Stream an upload into the store, or raise UploadRefused (nothing is kept then)."""
     directory = Path(directory)
     incoming = directory / "incoming"

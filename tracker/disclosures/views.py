@@ -56,8 +56,11 @@ def filing_context() -> dict:
 
 def limits() -> Limits:
     config = current_app.config
-    return Limits(narrative=config["NARRATIVE_MAX_LENGTH"], note=config["NOTE_MAX_LENGTH"],
-                  links=config["LINKS_PER_ITEM"])
+    return Limits(
+        narrative=config["NARRATIVE_MAX_LENGTH"],
+        note=config["NOTE_MAX_LENGTH"],
+        links=config["LINKS_PER_ITEM"],
+    )
 
 
 def officer_company():
@@ -73,8 +76,10 @@ def cycle_or_404(slug: str) -> Cycle:
 
 def find_disclosure(company, cycle: Cycle) -> Disclosure | None:
     return db.session.scalar(
-        sa.select(Disclosure).filter_by(company_id=company.id, cycle_id=cycle.id)
-        .options(sa.orm.selectinload(Disclosure.responses)))
+        sa.select(Disclosure)
+        .filter_by(company_id=company.id, cycle_id=cycle.id)
+        .options(sa.orm.selectinload(Disclosure.responses))
+    )
 
 
 def wants_json() -> bool:
@@ -91,14 +96,24 @@ def dashboard():
     cycle = current_cycle(db.session, date.today())
     disclosure = find_disclosure(company, cycle) if cycle else None
     earlier = db.session.scalars(
-        sa.select(Disclosure).join(Disclosure.cycle)
-        .where(Disclosure.company_id == company.id,
-               Disclosure.cycle_id != (cycle.id if cycle else None))
+        sa.select(Disclosure)
+        .join(Disclosure.cycle)
+        .where(
+            Disclosure.company_id == company.id,
+            Disclosure.cycle_id != (cycle.id if cycle else None),
+        )
         .options(sa.orm.joinedload(Disclosure.cycle))
-        .order_by(Cycle.opens_on.desc())).all()
-    return render_template("filing/dashboard.html", company=company, cycle=cycle,
-                           disclosure=disclosure, earlier=earlier, today=date.today(),
-                           **_progress_context(cycle, disclosure))
+        .order_by(Cycle.opens_on.desc())
+    ).all()
+    return render_template(
+        "filing/dashboard.html",
+        company=company,
+        cycle=cycle,
+        disclosure=disclosure,
+        earlier=earlier,
+        today=date.today(),
+        **_progress_context(cycle, disclosure),
+    )
 
 
 def _progress_context(cycle: Cycle | None, disclosure: Disclosure | None) -> dict:
@@ -106,8 +121,11 @@ def _progress_context(cycle: Cycle | None, disclosure: Disclosure | None) -> dic
         return {}
     checklist = cycle.checklist_version.checklist
     answers = services.answers_of(disclosure) if disclosure else {}
-    return {"checklist": checklist, "progress": progress(checklist, answers),
-            "missing": missing_for_submission(checklist, answers)}
+    return {
+        "checklist": checklist,
+        "progress": progress(checklist, answers),
+        "missing": missing_for_submission(checklist, answers),
+    }
 
 
 @bp.get("/<cycle_slug>/")
@@ -122,17 +140,23 @@ def overview(cycle_slug: str):
 def _render_overview(company, cycle: Cycle, disclosure: Disclosure | None, **extra):
     empty = disclosure is None or not disclosure.responses
     previous = services.previous_disclosure(db.session, company.id, cycle) if empty else None
-    return render_template("filing/overview.html", company=company, cycle=cycle,
-                           disclosure=disclosure, previous=previous, today=date.today(),
-                           editable=_editable(cycle, disclosure),
-                           comments=review_services.comments_by_item(db.session, disclosure)
-                           if disclosure else {},
-                           to_fix=_items_to_fix(disclosure),
-                           transitions=review_services.transitions_of(db.session, disclosure)
-                           if disclosure else [],
-                           published=publication_queries.versions_of(db.session, disclosure)
-                           if disclosure and disclosure.published_at else [],
-                           **_progress_context(cycle, disclosure), **extra)
+    return render_template(
+        "filing/overview.html",
+        company=company,
+        cycle=cycle,
+        disclosure=disclosure,
+        previous=previous,
+        today=date.today(),
+        editable=_editable(cycle, disclosure),
+        comments=review_services.comments_by_item(db.session, disclosure) if disclosure else {},
+        to_fix=_items_to_fix(disclosure),
+        transitions=review_services.transitions_of(db.session, disclosure) if disclosure else [],
+        published=publication_queries.versions_of(db.session, disclosure)
+        if disclosure and disclosure.published_at
+        else [],
+        **_progress_context(cycle, disclosure),
+        **extra,
+    )
 
 
 # --- one commitment's items ---------------------------------------------------------------------
@@ -156,13 +180,21 @@ def commitment(cycle_slug: str, commitment_id: str):
         fill_from_response(form, responses.get(item.id), link_rows=1 if editable else 0)
         forms[item.id] = form
     return render_template(
-        "filing/commitment.html", company=company, cycle=cycle, checklist=checklist,
-        commitment=found, disclosure=disclosure, forms=forms, responses=responses,
+        "filing/commitment.html",
+        company=company,
+        cycle=cycle,
+        checklist=checklist,
+        commitment=found,
+        disclosure=disclosure,
+        forms=forms,
+        responses=responses,
         comments=review_services.comments_by_item(db.session, disclosure) if disclosure else {},
         to_fix=_items_to_fix(disclosure),
         attachments=services.attachments_of(db.session, disclosure) if disclosure else {},
-        editable=editable, upload_form=UploadForm(),
-        limits=limits())
+        editable=editable,
+        upload_form=UploadForm(),
+        limits=limits(),
+    )
 
 
 def _items_to_fix(disclosure: Disclosure | None) -> set[str]:
@@ -194,8 +226,10 @@ def officer_item(cycle_slug: str, item_id: str):
 
 def item_page(cycle: Cycle, item) -> str:
     """The commitment page, scrolled to the item."""
-    return url_for("filing.commitment", cycle_slug=cycle.slug,
-                   commitment_id=item.commitment_id) + f"#{item.id}"
+    return (
+        url_for("filing.commitment", cycle_slug=cycle.slug, commitment_id=item.commitment_id)
+        + f"#{item.id}"
+    )
 
 
 @bp.post("/<cycle_slug>/items/<item_id>")
@@ -208,23 +242,35 @@ def save(cycle_slug: str, item_id: str):
         return _refuse(form, cycle, item, [_("The form could not be read. Reload the page.")])
     disclosure = services.disclosure_for(db.session, company, cycle)
     try:
-        response = services.save_answer(db.session, actor(), disclosure, item, form.answer(),
-                                        form.expected_version(), limits(), utcnow())
+        response = services.save_answer(
+            db.session,
+            actor(),
+            disclosure,
+            item,
+            form.answer(),
+            form.expected_version(),
+            limits(),
+            utcnow(),
+        )
     except services.NotEditable:
         db.session.rollback()
         return _not_editable(cycle)
     except services.InvalidAnswer as exc:
         db.session.rollback()
-        return _refuse(form, cycle, item, [answer_problem_message(p, limits())
-                                           for _f, p in exc.problems])
+        return _refuse(
+            form, cycle, item, [answer_problem_message(p, limits()) for _f, p in exc.problems]
+        )
     except services.EditConflict:
         db.session.rollback()
         return _conflict(form, cycle, item)
     db.session.commit()
     if wants_json():
-        return jsonify(saved=True, version=response.version,
-                       saved_at=format_datetime(response.updated_at, "short"),
-                       preview=render_markdown(response.narrative))
+        return jsonify(
+            saved=True,
+            version=response.version,
+            saved_at=format_datetime(response.updated_at, "short"),
+            preview=render_markdown(response.narrative),
+        )
     flash(_("Saved."), "success")
     return redirect(item_page(cycle, item))
 
@@ -233,38 +279,63 @@ def _refuse(form: AnswerForm, cycle: Cycle, item, errors: list[str]):
     """422: what is wrong, with everything typed still in the form."""
     if wants_json():
         return jsonify(saved=False, errors=errors), 422
-    return render_template("filing/item_refused.html", cycle=cycle, item=item, form=form,
-                           errors=errors), 422
+    return render_template(
+        "filing/item_refused.html", cycle=cycle, item=item, form=form, errors=errors
+    ), 422
 
 
 def _conflict(form: AnswerForm, cycle: Cycle, item):
     """409: someone saved first. Show both versions; the officer chooses."""
     company = actor().company
     disclosure = find_disclosure(company, cycle)
-    theirs = next((r for r in disclosure.responses if r.item_id == item.id), None) \
-        if disclosure else None
+    theirs = (
+        next((r for r in disclosure.responses if r.item_id == item.id), None)
+        if disclosure
+        else None
+    )
     if theirs is None:  # the form named a version of an answer that does not exist
-        return _refuse(form, cycle, item, [_("This answer changed while the page was open. "
-                                             "Reload the page, then make your change again.")])
+        return _refuse(
+            form,
+            cycle,
+            item,
+            [
+                _(
+                    "This answer changed while the page was open. "
+                    "Reload the page, then make your change again."
+                )
+            ],
+        )
     if wants_json():
-        return jsonify(saved=False, conflict=True, version=theirs.version,
-                       theirs=services.snapshot(theirs),
-                       by=theirs.updated_by.display_name if theirs.updated_by else None,
-                       at=format_datetime(theirs.updated_at, "short")), 409
+        return jsonify(
+            saved=False,
+            conflict=True,
+            version=theirs.version,
+            theirs=services.snapshot(theirs),
+            by=theirs.updated_by.display_name if theirs.updated_by else None,
+            at=format_datetime(theirs.updated_at, "short"),
+        ), 409
     mine = form.answer()
     form.version.data = str(theirs.version)  # "keep mine" overwrites what was seen here
-    return render_template("filing/conflict.html", cycle=cycle, item=item, form=form,
-                           theirs=theirs, mine=mine,
-                           diff=text_diff(theirs.narrative or "", mine.narrative)), 409
+    return render_template(
+        "filing/conflict.html",
+        cycle=cycle,
+        item=item,
+        form=form,
+        theirs=theirs,
+        mine=mine,
+        diff=text_diff(theirs.narrative or "", mine.narrative),
+    ), 409
 
 
 def _not_editable(cycle: Cycle):
-    message = _("This disclosure cannot be changed now: it has been submitted, or the cycle "
-                "is closed.")
+    message = _(
+        "This disclosure cannot be changed now: it has been submitted, or the cycle is closed."
+    )
     if wants_json():
         return jsonify(saved=False, errors=[message]), 409
-    return render_template("errors/error.html", code=409, title=_("Not editable"),
-                           message=message), 409
+    return render_template(
+        "errors/error.html", code=409, title=_("Not editable"), message=message
+    ), 409
 
 
 # --- history ------------------------------------------------------------------------------------
@@ -275,11 +346,15 @@ def _not_editable(cycle: Cycle):
 def history(cycle_slug: str, item_id: str):
     company, cycle, item = officer_item(cycle_slug, item_id)
     disclosure = find_disclosure(company, cycle)
-    response = next((r for r in disclosure.responses if r.item_id == item.id), None) \
-        if disclosure else None
+    response = (
+        next((r for r in disclosure.responses if r.item_id == item.id), None)
+        if disclosure
+        else None
+    )
     revisions = response.revisions if response else []
-    return render_template("filing/history.html", cycle=cycle, item=item, revisions=revisions,
-                           text_diff=text_diff)
+    return render_template(
+        "filing/history.html", cycle=cycle, item=item, revisions=revisions, text_diff=text_diff
+    )
 
 
 # --- files --------------------------------------------------------------------------------------
@@ -304,12 +379,23 @@ def upload(cycle_slug: str, item_id: str):
     try:
         # The count is known before the bytes: refuse early rather than store and discard.
         services.check_room_on_item(db.session, disclosure, item, config["ATTACHMENTS_PER_ITEM"])
-        stored = storage.store_upload(upload_file.stream, upload_file.filename,
-                                      config["UPLOAD_DIR"], config["ATTACHMENT_MAX_SIZE"],
-                                      tuple(config["ATTACHMENT_TYPES"]))
-        services.add_attachment(db.session, actor(), disclosure, item, stored,
-                                config["ATTACHMENTS_PER_ITEM"], config["ATTACHMENTS_TOTAL_SIZE"],
-                                utcnow())
+        stored = storage.store_upload(
+            upload_file.stream,
+            upload_file.filename,
+            config["UPLOAD_DIR"],
+            config["ATTACHMENT_MAX_SIZE"],
+            tuple(config["ATTACHMENT_TYPES"]),
+        )
+        services.add_attachment(
+            db.session,
+            actor(),
+            disclosure,
+            item,
+            stored,
+            config["ATTACHMENTS_PER_ITEM"],
+            config["ATTACHMENTS_TOTAL_SIZE"],
+            utcnow(),
+        )
     except storage.UploadRefused as exc:
         db.session.rollback()
         return _upload_refused(cycle, item, refusal_message(exc, config), back)
@@ -317,11 +403,18 @@ def upload(cycle_slug: str, item_id: str):
         db.session.rollback()
         if stored is not None and not services.file_in_use(db.session, stored.sha256):
             storage.path_for(config["UPLOAD_DIR"], stored.sha256).unlink(missing_ok=True)
-        message = (ngettext("This item already has %(num)d file, the most allowed.",
-                            "This item already has %(num)d files, the most allowed.",
-                            config["ATTACHMENTS_PER_ITEM"]) if exc.which == "per_item" else
-                   _("The files of this disclosure would exceed %(size)s in all.",
-                     size=filesize(config["ATTACHMENTS_TOTAL_SIZE"])))
+        message = (
+            ngettext(
+                "This item already has %(num)d file, the most allowed.",
+                "This item already has %(num)d files, the most allowed.",
+                config["ATTACHMENTS_PER_ITEM"],
+            )
+            if exc.which == "per_item"
+            else _(
+                "The files of this disclosure would exceed %(size)s in all.",
+                size=filesize(config["ATTACHMENTS_TOTAL_SIZE"]),
+            )
+        )
         return _upload_refused(cycle, item, message, back)
     db.session.commit()
     flash(_("%(name)s is attached.", name=stored.filename), "success")
@@ -329,8 +422,9 @@ def upload(cycle_slug: str, item_id: str):
 
 
 def _upload_refused(cycle: Cycle, item, message: str, back: str):
-    return render_template("filing/upload_refused.html", cycle=cycle, item=item,
-                           message=message, back=back), 422
+    return render_template(
+        "filing/upload_refused.html", cycle=cycle, item=item, message=message, back=back
+    ), 422
 
 
 def _attachment_or_404(attachment_id: int) -> Attachment:
@@ -370,12 +464,19 @@ def download(attachment_id: int):
     if not path.is_file():
         current_app.logger.error("attachment %s: stored file %s is missing", attachment.id, path)
         abort(404)
-    response = send_file(path, mimetype=attachment.content_type, as_attachment=True,
-                         download_name=attachment.filename, conditional=True, max_age=0)
+    response = send_file(
+        path,
+        mimetype=attachment.content_type,
+        as_attachment=True,
+        download_name=attachment.filename,
+        conditional=True,
+        max_age=0,
+    )
     response.headers["Content-Security-Policy"] = "default-src 'none'; sandbox"
     response.headers["Cache-Control"] = "private, no-store"
     response.headers["Content-Disposition"] = (
-        f"attachment; filename*=UTF-8''{quote(attachment.filename)}")
+        f"attachment; filename*=UTF-8''{quote(attachment.filename)}"
+    )
     return response
 
 
@@ -392,16 +493,22 @@ def submit(cycle_slug: str):
         services.submit(db.session, actor(), disclosure, utcnow())
     except services.Incomplete as exc:
         db.session.rollback()
-        return _render_overview(company, cycle, find_disclosure(company, cycle),
-                                submit_missing=exc.missing), 422
+        return _render_overview(
+            company, cycle, find_disclosure(company, cycle), submit_missing=exc.missing
+        ), 422
     except (services.NotEditable, TransitionNotAllowed):
         db.session.rollback()
         return _not_editable(cycle)
-    review_mail.notify_submitted(db.session, disclosure, external_url(
-        "review.disclosure", cycle_slug=cycle.slug, company_slug=company.slug))
+    review_mail.notify_submitted(
+        db.session,
+        disclosure,
+        external_url("review.disclosure", cycle_slug=cycle.slug, company_slug=company.slug),
+    )
     db.session.commit()
-    flash(_("Submitted. The alliance will review your disclosure; it is read-only until then."),
-          "success")
+    flash(
+        _("Submitted. The alliance will review your disclosure; it is read-only until then."),
+        "success",
+    )
     return redirect(url_for("filing.overview", cycle_slug=cycle.slug), 303)
 
 
@@ -418,12 +525,22 @@ def copy_forward(cycle_slug: str):
         copied = services.copy_forward(db.session, actor(), disclosure, previous, utcnow())
     except services.NotEditable:
         db.session.rollback()
-        return render_template("errors/error.html", code=409, title=_("Not possible now"),
-                               message=_("Answers can only be copied into an empty disclosure "
-                                         "that is still open.")), 409
+        return render_template(
+            "errors/error.html",
+            code=409,
+            title=_("Not possible now"),
+            message=_("Answers can only be copied into an empty disclosure that is still open."),
+        ), 409
     db.session.commit()
-    flash(_("%(n)d answers were copied from %(cycle)s. Each is marked “carried over” until you "
-            "confirm or change it.", n=copied, cycle=previous.cycle.name_en), "success")
+    flash(
+        _(
+            "%(n)d answers were copied from %(cycle)s. Each is marked “carried over” until you "
+            "confirm or change it.",
+            n=copied,
+            cycle=previous.cycle.name_en,
+        ),
+        "success",
+    )
     return redirect(url_for("filing.overview", cycle_slug=cycle.slug), 303)
 
 
@@ -437,23 +554,45 @@ def start_correction(cycle_slug: str):
     if disclosure is None:
         abort(404)
     try:
-        review_services.decide(db.session, actor(), disclosure, Action.REOPEN,
-                               request.form.get("reason", ""), utcnow(), who=Actor.OFFICER)
+        review_services.decide(
+            db.session,
+            actor(),
+            disclosure,
+            Action.REOPEN,
+            request.form.get("reason", ""),
+            utcnow(),
+            who=Actor.OFFICER,
+        )
     except (review_services.ReasonMissing, review_services.CommentRefused) as exc:
         db.session.rollback()
-        error = (comment_message(exc) if isinstance(exc, review_services.CommentRefused)
-                 else _("Say what you are correcting: the alliance reads it."))
-        return _render_overview(company, cycle, disclosure, correction_error=error,
-                                correction_reason=request.form.get("reason", "")), 422
+        error = (
+            comment_message(exc)
+            if isinstance(exc, review_services.CommentRefused)
+            else _("Say what you are correcting: the alliance reads it.")
+        )
+        return _render_overview(
+            company,
+            cycle,
+            disclosure,
+            correction_error=error,
+            correction_reason=request.form.get("reason", ""),
+        ), 422
     except TransitionNotAllowed:
         db.session.rollback()
-        return render_template("errors/error.html", code=409, title=_("Not possible now"),
-                               message=_("Only a published disclosure can be reopened for a "
-                                         "correction.")), 409
+        return render_template(
+            "errors/error.html",
+            code=409,
+            title=_("Not possible now"),
+            message=_("Only a published disclosure can be reopened for a correction."),
+        ), 409
     db.session.commit()
-    flash(_("Correction started. Change the answers that were wrong and submit again; the "
-            "public keeps reading the published version until the correction is published."),
-          "success")
+    flash(
+        _(
+            "Correction started. Change the answers that were wrong and submit again; the "
+            "public keeps reading the published version until the correction is published."
+        ),
+        "success",
+    )
     return redirect(url_for("filing.overview", cycle_slug=cycle.slug), 303)
 
 
@@ -468,14 +607,19 @@ def comment(cycle_slug: str):
         abort(404)
     item_id = request.form.get("item_id") or None
     try:
-        review_services.add_comment(db.session, actor(), disclosure, item_id,
-                                    request.form.get("body", ""), utcnow())
+        review_services.add_comment(
+            db.session, actor(), disclosure, item_id, request.form.get("body", ""), utcnow()
+        )
     except KeyError:
         abort(404)
     except review_services.CommentRefused as exc:
         db.session.rollback()
-        return render_template("errors/error.html", code=422, title=_("Comment not posted"),
-                               message=comment_message(exc)), 422
+        return render_template(
+            "errors/error.html",
+            code=422,
+            title=_("Comment not posted"),
+            message=comment_message(exc),
+        ), 422
     db.session.commit()
     flash(_("Comment posted."), "success")
     if item_id:
@@ -493,4 +637,3 @@ def preview():
     if len(text) > limits().narrative:
         return jsonify(html="", error=_("The text is too long to preview.")), 413
     return jsonify(html=render_markdown(text))
-

@@ -16,13 +16,13 @@ from tracker.domain.statuses import Status
 
 @dataclass(frozen=True)
 class Limits:
-    narrative: int = 20_000     # characters
+    narrative: int = 20_000  # characters
     note: int = 5_000
     reason: int = 2_000
-    links: int = 10             # per item
+    links: int = 10  # per item
     link_title: int = 200
     url: int = 2_000
-    others: int = 10            # "other" entries in a multi-select
+    others: int = 10  # "other" entries in a multi-select
     other_length: int = 100
 
 
@@ -117,8 +117,11 @@ def completeness_problem(item: Item, answer: Answer | None) -> Problem | None:
         return Problem.UNANSWERED if item.required else None
     if answer.status is Status.NOT_APPLICABLE and not answer.not_applicable_reason.strip():
         return Problem.REASON_MISSING
-    if (answer.status in (Status.MET, Status.PARTIALLY_MET) and item.narrative
-            and not answer.narrative.strip()):
+    if (
+        answer.status in (Status.MET, Status.PARTIALLY_MET)
+        and item.narrative
+        and not answer.narrative.strip()
+    ):
         return Problem.NARRATIVE_MISSING
     return None
 

@@ -154,8 +154,12 @@ def _index_lines(node: yaml.Node, path: Path_, lines: dict, problems: list, file
             key = str(key_node.value)
             if key in seen:
                 problems.append(
-                    ChecklistProblem(file, _format_path((*path, key)), f"duplicate key '{key}'",
-                                     key_node.start_mark.line + 1)
+                    ChecklistProblem(
+                        file,
+                        _format_path((*path, key)),
+                        f"duplicate key '{key}'",
+                        key_node.start_mark.line + 1,
+                    )
                 )
             seen.add(key)
             lines[(*path, key)] = key_node.start_mark.line + 1
@@ -175,8 +179,13 @@ def _format_path(path: Path_) -> str:
 # --- messages for schema errors ---------------------------------------------------------------
 
 _TYPE_NAMES = {
-    "string": "text", "number": "a number", "integer": "a whole number", "boolean": "true or false",
-    "array": "a list", "object": "a mapping", "null": "nothing",
+    "string": "text",
+    "number": "a number",
+    "integer": "a whole number",
+    "boolean": "true or false",
+    "array": "a list",
+    "object": "a mapping",
+    "null": "nothing",
 }
 
 
@@ -202,15 +211,17 @@ def _schema_problems(error: jsonschema.ValidationError) -> list[tuple[Path_, str
         allowed = ", ".join(schema.get("properties", {}))
         return [
             ((*path, key), f"unknown key '{key}' (allowed here: {allowed})")
-            for key in value if key not in schema.get("properties", {})
+            for key in value
+            if key not in schema.get("properties", {})
         ]
     if kind == "required":
         noun = "translation" if schema.get("x-kind") == "text" else "key"
         return [(path, f"missing {noun} '{key}'") for key in schema["required"] if key not in value]
     if kind == "type":
         if schema.get("x-kind") == "text":
-            return [(path, "expected a mapping with 'en' and 'zh' translations, "
-                           f"got {_kind_of(value)}")]
+            return [
+                (path, f"expected a mapping with 'en' and 'zh' translations, got {_kind_of(value)}")
+            ]
         hint = "; put it in quotes" if schema["type"] == "string" and value is not None else ""
         return [(path, f"expected {_TYPE_NAMES[schema['type']]}, got {_kind_of(value)}{hint}")]
     if kind == "enum":
@@ -226,8 +237,13 @@ def _schema_problems(error: jsonschema.ValidationError) -> list[tuple[Path_, str
         if field == "version":
             return [(path, f"'{value}' is not a valid version: use letters, digits, '.' and '-'")]
         if schema["pattern"].endswith(r"\.[a-z0-9]+(-[a-z0-9]+)*$"):
-            return [(path, f"'{value}' is not a valid item id: use '<commitment id>.<name>' in "
-                           "lowercase letters, digits and '-'")]
+            return [
+                (
+                    path,
+                    f"'{value}' is not a valid item id: use '<commitment id>.<name>' in "
+                    "lowercase letters, digits and '-'",
+                )
+            ]
         return [(path, f"'{value}' is not a valid id: use lowercase letters, digits and '-'")]
     if kind == "minItems":
         return [(path, "must not be empty")]
@@ -252,8 +268,13 @@ def _duplicates(pairs: list[tuple[Path_, Any]], what: str) -> list[tuple[Path_, 
         if not isinstance(ident, str):
             continue
         if ident in first_seen:
-            found.append((path, f"duplicate {what} id '{ident}' (first used at "
-                                f"{_format_path(first_seen[ident])})"))
+            found.append(
+                (
+                    path,
+                    f"duplicate {what} id '{ident}' (first used at "
+                    f"{_format_path(first_seen[ident])})",
+                )
+            )
         else:
             first_seen[ident] = path
     return found
@@ -278,20 +299,35 @@ def _semantic_problems(data: Any) -> list[tuple[Path_, str]]:
             iid = item.get("id")
             item_ids.append(((*ipath, "id"), iid))
             if isinstance(iid, str) and isinstance(cid, str) and not iid.startswith(cid + "."):
-                found.append(((*ipath, "id"), f"item id '{iid}' must start with its "
-                                               f"commitment's id '{cid}.'"))
+                found.append(
+                    (
+                        (*ipath, "id"),
+                        f"item id '{iid}' must start with its commitment's id '{cid}.'",
+                    )
+                )
             answer = item.get("answer")
             fields = answer.get("fields") if isinstance(answer, dict) else None
             if not isinstance(fields, list):
                 continue
-            found += _duplicates([((*ipath, "answer", "fields", fi, "id"), f.get("id"))
-                                  for fi, f in enumerate(fields) if isinstance(f, dict)], "field")
+            found += _duplicates(
+                [
+                    ((*ipath, "answer", "fields", fi, "id"), f.get("id"))
+                    for fi, f in enumerate(fields)
+                    if isinstance(f, dict)
+                ],
+                "field",
+            )
             for fi, f in enumerate(fields):
                 options = f.get("options") if isinstance(f, dict) else None
                 if isinstance(options, list):
                     found += _duplicates(
-                        [((*ipath, "answer", "fields", fi, "options", oi, "id"), o.get("id"))
-                         for oi, o in enumerate(options) if isinstance(o, dict)], "option")
+                        [
+                            ((*ipath, "answer", "fields", fi, "options", oi, "id"), o.get("id"))
+                            for oi, o in enumerate(options)
+                            if isinstance(o, dict)
+                        ],
+                        "option",
+                    )
     return found + _duplicates(commitment_ids, "commitment") + _duplicates(item_ids, "item")
 
 
@@ -317,7 +353,9 @@ def _build(data: dict, content_hash: str) -> Checklist:
             evidence=answer.get("evidence", True),
             fields=tuple(
                 Field(
-                    id=f["id"], type=f["type"], label=_text(f["label"]),
+                    id=f["id"],
+                    type=f["type"],
+                    label=_text(f["label"]),
                     allow_other=f.get("allow_other", False),
                     options=tuple(Option(o["id"], _text(o["label"])) for o in f["options"]),
                 )
@@ -335,7 +373,9 @@ def _build(data: dict, content_hash: str) -> Checklist:
         source=_text(data["source"]),
         commitments=tuple(
             Commitment(
-                id=c["id"], title=_text(c["title"]), guidance=_text(c["guidance"]),
+                id=c["id"],
+                title=_text(c["title"]),
+                guidance=_text(c["guidance"]),
                 items=tuple(item(i, c["id"]) for i in c["items"]),
             )
             for c in data["commitments"]
@@ -350,8 +390,9 @@ def content_hash(data: dict) -> str:
     return hashlib.sha256(canonical.encode()).hexdigest()
 
 
-def checklist_from_data(data: Any, source: str = "<data>",
-                        lines: dict[Path_, int] | None = None) -> Checklist:
+def checklist_from_data(
+    data: Any, source: str = "<data>", lines: dict[Path_, int] | None = None
+) -> Checklist:
     """Validate already-parsed checklist data and build the Checklist, or raise ChecklistError."""
     lines = lines or {}
     validator = jsonschema.Draft202012Validator(CHECKLIST_SCHEMA)
@@ -361,8 +402,10 @@ def checklist_from_data(data: Any, source: str = "<data>",
     found += _semantic_problems(data)
     if found:
         problems = sorted(
-            {ChecklistProblem(source, _format_path(p), msg, _line_for(lines, p))
-             for p, msg in found},
+            {
+                ChecklistProblem(source, _format_path(p), msg, _line_for(lines, p))
+                for p, msg in found
+            },
             key=lambda pr: (pr.line or 0, pr.path, pr.message),
         )
         raise ChecklistError(problems)
@@ -385,8 +428,11 @@ def parse_checklist(text: str, source: str = "<text>") -> tuple[dict, Checklist]
         mark = getattr(exc, "problem_mark", None)
         problem = getattr(exc, "problem", None) or str(exc)
         raise ChecklistError(
-            [ChecklistProblem(source, "", f"not valid YAML: {problem}",
-                              mark.line + 1 if mark else None)]
+            [
+                ChecklistProblem(
+                    source, "", f"not valid YAML: {problem}", mark.line + 1 if mark else None
+                )
+            ]
         ) from exc
     lines: dict[Path_, int] = {}
     if node is not None:
@@ -430,10 +476,14 @@ def load_checklist_files(paths: list[Path]) -> list[LoadedChecklist]:
             problems += exc.problems
             continue
         if checklist.key in seen:
-            problems.append(ChecklistProblem(
-                str(path), "version",
-                f"checklist '{checklist.id}' version '{checklist.version}' is also defined in "
-                f"{seen[checklist.key]}"))
+            problems.append(
+                ChecklistProblem(
+                    str(path),
+                    "version",
+                    f"checklist '{checklist.id}' version '{checklist.version}' is also defined in "
+                    f"{seen[checklist.key]}",
+                )
+            )
             continue
         seen[checklist.key] = path
         loaded.append(LoadedChecklist(checklist, data, Path(path)))

@@ -96,7 +96,14 @@ CHECKLIST_SCHEMA = {
         "commitments": {"type": "array", "items": _COMMITMENT, "minItems": 1},
     },
     "required": [
-        "format", "id", "version", "released", "title", "publisher", "source", "commitments",
+        "format",
+        "id",
+        "version",
+        "released",
+        "title",
+        "publisher",
+        "source",
+        "commitments",
     ],
     "additionalProperties": False,
 }

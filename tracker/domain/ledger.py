@@ -39,10 +39,10 @@ class Entry:
 
     sequence: int
     kind: EntryKind
-    company: str          # company slug
-    cycle: str            # cycle slug
-    version: int          # the published version of this company's disclosure in this cycle
-    published_at: str     # ISO 8601, UTC, seconds
+    company: str  # company slug
+    cycle: str  # cycle slug
+    version: int  # the published version of this company's disclosure in this cycle
+    published_at: str  # ISO 8601, UTC, seconds
     snapshot_sha256: str
     supersedes: int | None  # sequence of the entry this one corrects
     previous_hash: str
@@ -56,23 +56,37 @@ class Entry:
         return fields
 
 
-def next_entry(previous: Entry | None, kind: EntryKind, company: str, cycle: str, version: int,
-               published_at: str, snapshot: Mapping, supersedes: int | None = None) -> Entry:
+def next_entry(
+    previous: Entry | None,
+    kind: EntryKind,
+    company: str,
+    cycle: str,
+    version: int,
+    published_at: str,
+    snapshot: Mapping,
+    supersedes: int | None = None,
+) -> Entry:
     """The entry that follows ``previous`` (None for the first) for a published snapshot."""
     draft = Entry(
         sequence=previous.sequence + 1 if previous else 1,
-        kind=kind, company=company, cycle=cycle, version=version, published_at=published_at,
-        snapshot_sha256=sha256_hex(snapshot), supersedes=supersedes,
-        previous_hash=previous.entry_hash if previous else GENESIS, entry_hash="",
+        kind=kind,
+        company=company,
+        cycle=cycle,
+        version=version,
+        published_at=published_at,
+        snapshot_sha256=sha256_hex(snapshot),
+        supersedes=supersedes,
+        previous_hash=previous.entry_hash if previous else GENESIS,
+        entry_hash="",
     )
     return Entry(**(asdict(draft) | {"entry_hash": sha256_hex(draft.body())}))
 
 
 class Problem(StrEnum):
-    SEQUENCE = "sequence"            # a number missing, repeated or out of order
+    SEQUENCE = "sequence"  # a number missing, repeated or out of order
     PREVIOUS_HASH = "previous_hash"  # does not name the entry before it
-    ENTRY_HASH = "entry_hash"        # the entry's fields were changed
-    SNAPSHOT = "snapshot"            # the published content was changed (or is missing)
+    ENTRY_HASH = "entry_hash"  # the entry's fields were changed
+    SNAPSHOT = "snapshot"  # the published content was changed (or is missing)
 
 
 @dataclass(frozen=True)
@@ -84,11 +98,11 @@ class Finding:
         return {
             Problem.SEQUENCE: f"entry {self.sequence}: sequence numbers are not consecutive",
             Problem.PREVIOUS_HASH: f"entry {self.sequence}: previous hash does not match the "
-                                   "entry before it",
+            "entry before it",
             Problem.ENTRY_HASH: f"entry {self.sequence}: its hash does not match its contents "
-                                "(a field was changed)",
+            "(a field was changed)",
             Problem.SNAPSHOT: f"entry {self.sequence}: the published snapshot does not match "
-                              "its recorded hash (the content was changed)",
+            "its recorded hash (the content was changed)",
         }[self.problem]
 
 

@@ -35,8 +35,9 @@ class PasswordCheck:
         return not self.problems
 
 
-def check_password(password: str, personal: list[str],
-                   min_length: int = MIN_LENGTH) -> PasswordCheck:
+def check_password(
+    password: str, personal: list[str], min_length: int = MIN_LENGTH
+) -> PasswordCheck:
     """Check a new password; ``personal`` holds words the password must not be built from."""
     if len(password) < min_length:
         return PasswordCheck((PasswordProblem.TOO_SHORT,))

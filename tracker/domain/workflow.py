@@ -13,7 +13,7 @@ class DisclosureState(StrEnum):
 
 
 class Action(StrEnum):
-    EDIT = "edit"                        # save an answer, attach a file
+    EDIT = "edit"  # save an answer, attach a file
     SUBMIT = "submit"
     REQUEST_CHANGES = "request_changes"
     ACCEPT = "accept"
@@ -34,12 +34,18 @@ class Actor(StrEnum):
 TRANSITIONS: dict[tuple[DisclosureState, Action, Actor], DisclosureState] = {
     (DisclosureState.NOT_STARTED, Action.EDIT, Actor.OFFICER): DisclosureState.DRAFT,
     (DisclosureState.DRAFT, Action.EDIT, Actor.OFFICER): DisclosureState.DRAFT,
-    (DisclosureState.CHANGES_REQUESTED, Action.EDIT, Actor.OFFICER):
+    (
         DisclosureState.CHANGES_REQUESTED,
+        Action.EDIT,
+        Actor.OFFICER,
+    ): DisclosureState.CHANGES_REQUESTED,
     (DisclosureState.DRAFT, Action.SUBMIT, Actor.OFFICER): DisclosureState.SUBMITTED,
     (DisclosureState.CHANGES_REQUESTED, Action.SUBMIT, Actor.OFFICER): DisclosureState.SUBMITTED,
-    (DisclosureState.SUBMITTED, Action.REQUEST_CHANGES, Actor.STAFF):
-        DisclosureState.CHANGES_REQUESTED,
+    (
+        DisclosureState.SUBMITTED,
+        Action.REQUEST_CHANGES,
+        Actor.STAFF,
+    ): DisclosureState.CHANGES_REQUESTED,
     (DisclosureState.SUBMITTED, Action.ACCEPT, Actor.STAFF): DisclosureState.ACCEPTED,
     (DisclosureState.ACCEPTED, Action.PUBLISH, Actor.STAFF): DisclosureState.PUBLISHED,
     # Officers correct their own published disclosure; staff ask them to (as with changes).

@@ -22,8 +22,11 @@ config.set_main_option(
 
 def run_migrations_offline() -> None:
     """Emit SQL to stdout instead of running it (``tracker db upgrade --sql``)."""
-    context.configure(url=config.get_main_option("sqlalchemy.url"),
-                      target_metadata=target_metadata, literal_binds=True)
+    context.configure(
+        url=config.get_main_option("sqlalchemy.url"),
+        target_metadata=target_metadata,
+        literal_binds=True,
+    )
     with context.begin_transaction():
         context.run_migrations()
 

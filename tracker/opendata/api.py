@@ -46,8 +46,11 @@ def _paging() -> tuple[int, int]:
     for name, default, top in (("page", 1, None), ("per_page", DEFAULT_PER_PAGE, MAX_PER_PAGE)):
         raw = request.args.get(name, str(default))
         if not raw.isdigit() or int(raw) < 1 or (top and int(raw) > top):
-            raise BadParameter(f"{name} must be a whole number from 1"
-                               + (f" to {top}" if top else "") + f", not {raw[:20]!r}")
+            raise BadParameter(
+                f"{name} must be a whole number from 1"
+                + (f" to {top}" if top else "")
+                + f", not {raw[:20]!r}"
+            )
         values[name] = int(raw)
     return values["page"], values["per_page"]
 
@@ -62,11 +65,19 @@ def _page(query: sa.Select, shape, endpoint: str, **args):
     def link(number: int | None) -> str | None:
         return url_for(endpoint, page=number, per_page=per_page, **args) if number else None
 
-    return jsonify({"data": [shape(row) for row in result.items], "page": page,
-                    "per_page": per_page, "total": result.total,
-                    "links": {"self": link(page),
-                              "next": link(result.next_num if result.has_next else None),
-                              "prev": link(result.prev_num if result.has_prev else None)}})
+    return jsonify(
+        {
+            "data": [shape(row) for row in result.items],
+            "page": page,
+            "per_page": per_page,
+            "total": result.total,
+            "links": {
+                "self": link(page),
+                "next": link(result.next_num if result.has_next else None),
+                "prev": link(result.prev_num if result.has_prev else None),
+            },
+        }
+    )
 
 
 def _cycle(slug: str) -> Cycle:
@@ -85,9 +96,15 @@ def _company(slug: str) -> Company:
 
 @bp.get("/")
 def index():
-    return jsonify({"openapi": url_for(".openapi"), "checklists": url_for(".checklists"),
-                    "companies": url_for(".companies"), "cycles": url_for(".cycles"),
-                    "ledger": url_for(".ledger")})
+    return jsonify(
+        {
+            "openapi": url_for(".openapi"),
+            "checklists": url_for(".checklists"),
+            "companies": url_for(".companies"),
+            "cycles": url_for(".cycles"),
+            "ledger": url_for(".ledger"),
+        }
+    )
 
 
 @bp.get("/openapi.json")
@@ -97,14 +114,21 @@ def openapi():
 
 @bp.get("/checklists")
 def checklists():
-    return jsonify({"data": [serialize.checklist_summary(v.checklist)
-                             for v in list_versions(db.session)]})
+    return jsonify(
+        {"data": [serialize.checklist_summary(v.checklist) for v in list_versions(db.session)]}
+    )
 
 
 @bp.get("/checklists/<checklist_id>/<version>")
 def checklist(checklist_id: str, version: str):
-    found = next((v for v in list_versions(db.session)
-                  if v.checklist.id == checklist_id and v.version == version), None)
+    found = next(
+        (
+            v
+            for v in list_versions(db.session)
+            if v.checklist.id == checklist_id and v.version == version
+        ),
+        None,
+    )
     if found is None:
         raise NotFound(f"no checklist {checklist_id!r} version {version!r}")
     return jsonify(serialize.checklist(found.checklist))
@@ -121,8 +145,9 @@ def company(slug: str):
     found = _company(slug)
     publications = []
     for versions in company_history(db.session, found):
-        publications += [serialize.publication_summary(p, superseding(versions, p))
-                         for p in versions]
+        publications += [
+            serialize.publication_summary(p, superseding(versions, p)) for p in versions
+        ]
     return jsonify(serialize.company(found) | {"publications": publications})
 
 
@@ -143,18 +168,26 @@ def cycle_disclosures(slug: str):
     found = _cycle(slug)
     page, per_page = _paging()
     current = current_in_cycle(db.session, found)
-    chunk = current[(page - 1) * per_page: page * per_page]
+    chunk = current[(page - 1) * per_page : page * per_page]
     if page > 1 and not chunk:
         raise NotFound(f"page {page} is past the last page")
 
     def link(number: int) -> str:
         return url_for(".cycle_disclosures", slug=slug, page=number, per_page=per_page)
 
-    return jsonify({"data": [serialize.disclosure(p.publication, p.report) for p in chunk],
-                    "page": page, "per_page": per_page, "total": len(current),
-                    "links": {"self": link(page),
-                              "next": link(page + 1) if page * per_page < len(current) else None,
-                              "prev": link(page - 1) if page > 1 else None}})
+    return jsonify(
+        {
+            "data": [serialize.disclosure(p.publication, p.report) for p in chunk],
+            "page": page,
+            "per_page": per_page,
+            "total": len(current),
+            "links": {
+                "self": link(page),
+                "next": link(page + 1) if page * per_page < len(current) else None,
+                "prev": link(page - 1) if page > 1 else None,
+            },
+        }
+    )
 
 
 @bp.get("/cycles/<slug>/matrix")
@@ -166,8 +199,9 @@ def cycle_matrix(slug: str):
 def disclosure(company_slug: str, cycle_slug: str, version: int):
     """Any published version, current or superseded."""
     found = _company(company_slug)
-    history = next((g for g in company_history(db.session, found)
-                    if g[0].cycle.slug == cycle_slug), [])
+    history = next(
+        (g for g in company_history(db.session, found) if g[0].cycle.slug == cycle_slug), []
+    )
     publication = next((p for p in history if p.version == version), None)
     if publication is None:
         raise NotFound(f"{company_slug!r} published no version {version} in {cycle_slug!r}")
@@ -177,6 +211,6 @@ def disclosure(company_slug: str, cycle_slug: str, version: int):
 
 @bp.get("/ledger")
 def ledger():
-    return _page(sa.select(LedgerEntry).order_by(LedgerEntry.sequence),
-                 serialize.ledger_entry, ".ledger")
-
+    return _page(
+        sa.select(LedgerEntry).order_by(LedgerEntry.sequence), serialize.ledger_entry, ".ledger"
+    )

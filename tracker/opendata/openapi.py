@@ -18,7 +18,8 @@ def _nullable(schema: dict) -> dict:
 
 def _page_of(name: str) -> dict:
     return {
-        "type": "object", "additionalProperties": False,
+        "type": "object",
+        "additionalProperties": False,
         "required": ["data", "page", "per_page", "total", "links"],
         "properties": {
             "data": {"type": "array", "items": _ref(name)},
@@ -39,16 +40,29 @@ def _error(description: str) -> dict:
 
 
 PAGING = [
-    {"name": "page", "in": "query", "required": False,
-     "schema": {"type": "integer", "minimum": 1, "default": 1}},
-    {"name": "per_page", "in": "query", "required": False,
-     "schema": {"type": "integer", "minimum": 1, "maximum": 200, "default": 50}},
+    {
+        "name": "page",
+        "in": "query",
+        "required": False,
+        "schema": {"type": "integer", "minimum": 1, "default": 1},
+    },
+    {
+        "name": "per_page",
+        "in": "query",
+        "required": False,
+        "schema": {"type": "integer", "minimum": 1, "maximum": 200, "default": 50},
+    },
 ]
 
 
 def _path_param(name: str, description: str, kind: str = "string") -> dict:
-    return {"name": name, "in": "path", "required": True, "description": description,
-            "schema": {"type": kind}}
+    return {
+        "name": name,
+        "in": "path",
+        "required": True,
+        "description": description,
+        "schema": {"type": kind},
+    }
 
 
 def _get(summary: str, ok: dict, parameters: list | None = None, missing: bool = True) -> dict:
@@ -60,8 +74,12 @@ def _get(summary: str, ok: dict, parameters: list | None = None, missing: bool =
     return {"get": {"summary": summary, "parameters": parameters or [], "responses": responses}}
 
 
-TEXT = {"type": "object", "additionalProperties": False, "required": ["en", "zh"],
-        "properties": {"en": {"type": "string"}, "zh": {"type": "string"}}}
+TEXT = {
+    "type": "object",
+    "additionalProperties": False,
+    "required": ["en", "zh"],
+    "properties": {"en": {"type": "string"}, "zh": {"type": "string"}},
+}
 HASH = {"type": "string", "pattern": "^[0-9a-f]{64}$"}
 SLUG = {"type": "string", "pattern": "^[a-z0-9]+(-[a-z0-9]+)*$"}
 DATE = {"type": "string", "format": "date"}
@@ -69,174 +87,382 @@ SCORE = _nullable({"type": "integer", "minimum": 0, "maximum": 100})
 
 
 def _object(required: list[str], properties: dict) -> dict:
-    return {"type": "object", "additionalProperties": False, "required": required,
-            "properties": properties}
+    return {
+        "type": "object",
+        "additionalProperties": False,
+        "required": required,
+        "properties": properties,
+    }
 
 
 PUBLICATION_FIELDS = {
-    "company": SLUG, "cycle": SLUG, "version": {"type": "integer", "minimum": 1},
+    "company": SLUG,
+    "cycle": SLUG,
+    "version": {"type": "integer", "minimum": 1},
     "published_at": {"type": "string", "format": "date-time"},
-    "snapshot_sha256": HASH, "ledger_sequence": {"type": "integer", "minimum": 1},
+    "snapshot_sha256": HASH,
+    "ledger_sequence": {"type": "integer", "minimum": 1},
     "superseded_by_version": _nullable({"type": "integer", "minimum": 2}),
 }
 
 SCHEMAS = {
-    "Error": _object(["error"], {"error": _object(["status", "message"], {
-        "status": {"type": "integer"}, "message": {"type": "string"}})}),
-    "PageLinks": _object(["self", "next", "prev"], {
-        "self": {"type": "string"}, "next": _nullable({"type": "string"}),
-        "prev": _nullable({"type": "string"})}),
-    "Index": _object(["openapi", "checklists", "companies", "cycles", "ledger"],
-                     {k: {"type": "string"} for k in
-                      ("openapi", "checklists", "companies", "cycles", "ledger")}),
+    "Error": _object(
+        ["error"],
+        {
+            "error": _object(
+                ["status", "message"],
+                {"status": {"type": "integer"}, "message": {"type": "string"}},
+            )
+        },
+    ),
+    "PageLinks": _object(
+        ["self", "next", "prev"],
+        {
+            "self": {"type": "string"},
+            "next": _nullable({"type": "string"}),
+            "prev": _nullable({"type": "string"}),
+        },
+    ),
+    "Index": _object(
+        ["openapi", "checklists", "companies", "cycles", "ledger"],
+        {k: {"type": "string"} for k in ("openapi", "checklists", "companies", "cycles", "ledger")},
+    ),
     "ChecklistSummary": _object(
         ["id", "version", "released", "title", "content_sha256", "items"],
-        {"id": {"type": "string"}, "version": {"type": "string"},
-         "released": {"type": "string"}, "title": TEXT, "content_sha256": HASH,
-         "items": {"type": "integer", "minimum": 0}}),
-    "Field": _object(["id", "type", "label", "allow_other", "options"], {
-        "id": {"type": "string"}, "type": {"type": "string"}, "label": TEXT,
-        "allow_other": {"type": "boolean"},
-        "options": {"type": "array", "items": _object(["id", "label"], {
-            "id": {"type": "string"}, "label": TEXT})}}),
+        {
+            "id": {"type": "string"},
+            "version": {"type": "string"},
+            "released": {"type": "string"},
+            "title": TEXT,
+            "content_sha256": HASH,
+            "items": {"type": "integer", "minimum": 0},
+        },
+    ),
+    "Field": _object(
+        ["id", "type", "label", "allow_other", "options"],
+        {
+            "id": {"type": "string"},
+            "type": {"type": "string"},
+            "label": TEXT,
+            "allow_other": {"type": "boolean"},
+            "options": {
+                "type": "array",
+                "items": _object(["id", "label"], {"id": {"type": "string"}, "label": TEXT}),
+            },
+        },
+    ),
     "Item": _object(
-        ["id", "commitment", "title", "guidance", "required", "weight", "statuses", "fields",
-         "crosswalk"],
-        {"id": {"type": "string"}, "commitment": {"type": "string"}, "title": TEXT,
-         "guidance": TEXT, "required": {"type": "boolean"}, "weight": {"type": "number"},
-         "statuses": {"type": "array", "items": {"enum": STATUSES}},
-         "fields": {"type": "array", "items": _ref("Field")},
-         "crosswalk": {"type": "array", "items": {"type": "string"}}}),
+        [
+            "id",
+            "commitment",
+            "title",
+            "guidance",
+            "required",
+            "weight",
+            "statuses",
+            "fields",
+            "crosswalk",
+        ],
+        {
+            "id": {"type": "string"},
+            "commitment": {"type": "string"},
+            "title": TEXT,
+            "guidance": TEXT,
+            "required": {"type": "boolean"},
+            "weight": {"type": "number"},
+            "statuses": {"type": "array", "items": {"enum": STATUSES}},
+            "fields": {"type": "array", "items": _ref("Field")},
+            "crosswalk": {"type": "array", "items": {"type": "string"}},
+        },
+    ),
     "Checklist": _object(
-        ["id", "version", "released", "title", "content_sha256", "items", "publisher", "source",
-         "commitments"],
-        {"id": {"type": "string"}, "version": {"type": "string"},
-         "released": {"type": "string"}, "title": TEXT, "content_sha256": HASH,
-         "items": {"type": "integer", "minimum": 0}, "publisher": TEXT, "source": TEXT,
-         "commitments": {"type": "array", "items": _object(
-             ["id", "title", "guidance", "items"],
-             {"id": {"type": "string"}, "title": TEXT, "guidance": TEXT,
-              "items": {"type": "array", "items": _ref("Item")}})}}),
-    "Company": _object(["slug", "name", "website", "signatory_since"], {
-        "slug": SLUG, "name": TEXT, "website": _nullable({"type": "string"}),
-        "signatory_since": _nullable(DATE)}),
+        [
+            "id",
+            "version",
+            "released",
+            "title",
+            "content_sha256",
+            "items",
+            "publisher",
+            "source",
+            "commitments",
+        ],
+        {
+            "id": {"type": "string"},
+            "version": {"type": "string"},
+            "released": {"type": "string"},
+            "title": TEXT,
+            "content_sha256": HASH,
+            "items": {"type": "integer", "minimum": 0},
+            "publisher": TEXT,
+            "source": TEXT,
+            "commitments": {
+                "type": "array",
+                "items": _object(
+                    ["id", "title", "guidance", "items"],
+                    {
+                        "id": {"type": "string"},
+                        "title": TEXT,
+                        "guidance": TEXT,
+                        "items": {"type": "array", "items": _ref("Item")},
+                    },
+                ),
+            },
+        },
+    ),
+    "Company": _object(
+        ["slug", "name", "website", "signatory_since"],
+        {
+            "slug": SLUG,
+            "name": TEXT,
+            "website": _nullable({"type": "string"}),
+            "signatory_since": _nullable(DATE),
+        },
+    ),
     "CompanyWithPublications": _object(
         ["slug", "name", "website", "signatory_since", "publications"],
-        {"slug": SLUG, "name": TEXT, "website": _nullable({"type": "string"}),
-         "signatory_since": _nullable(DATE),
-         "publications": {"type": "array", "items": _ref("PublicationSummary")}}),
-    "Cycle": _object(["slug", "name", "checklist", "opens_on", "due_on", "closes_on", "phase"], {
-        "slug": SLUG, "name": TEXT,
-        "checklist": _object(["id", "version"], {"id": {"type": "string"},
-                                                  "version": {"type": "string"}}),
-        "opens_on": DATE, "due_on": DATE, "closes_on": _nullable(DATE),
-        "phase": {"enum": ["planned", "open", "closed"]}}),
+        {
+            "slug": SLUG,
+            "name": TEXT,
+            "website": _nullable({"type": "string"}),
+            "signatory_since": _nullable(DATE),
+            "publications": {"type": "array", "items": _ref("PublicationSummary")},
+        },
+    ),
+    "Cycle": _object(
+        ["slug", "name", "checklist", "opens_on", "due_on", "closes_on", "phase"],
+        {
+            "slug": SLUG,
+            "name": TEXT,
+            "checklist": _object(
+                ["id", "version"], {"id": {"type": "string"}, "version": {"type": "string"}}
+            ),
+            "opens_on": DATE,
+            "due_on": DATE,
+            "closes_on": _nullable(DATE),
+            "phase": {"enum": ["planned", "open", "closed"]},
+        },
+    ),
     "PublicationSummary": _object(list(PUBLICATION_FIELDS), PUBLICATION_FIELDS),
-    "Scores": _object(["overall", "by_commitment"], {
-        "overall": SCORE, "by_commitment": {"type": "object", "additionalProperties": SCORE}}),
+    "Scores": _object(
+        ["overall", "by_commitment"],
+        {"overall": SCORE, "by_commitment": {"type": "object", "additionalProperties": SCORE}},
+    ),
     "PublishedItem": _object(
         ["id", "status", "not_applicable_reason", "narrative", "evidence_links", "structured"],
-        {"id": {"type": "string"}, "status": _nullable({"enum": STATUSES}),
-         "not_applicable_reason": {"type": "string"},
-         "narrative": {"type": "string", "description": "Markdown, as the company wrote it"},
-         "evidence_links": {"type": "array", "items": {
-             "type": "object", "required": ["url"],
-             "properties": {"url": {"type": "string"}, "title": {"type": "string"}}}},
-         "structured": {"type": "object", "additionalProperties": _object(
-             [], {"selected": {"type": "array", "items": {"type": "string"}},
-                  "other": {"type": "array", "items": {"type": "string"}}})}}),
+        {
+            "id": {"type": "string"},
+            "status": _nullable({"enum": STATUSES}),
+            "not_applicable_reason": {"type": "string"},
+            "narrative": {"type": "string", "description": "Markdown, as the company wrote it"},
+            "evidence_links": {
+                "type": "array",
+                "items": {
+                    "type": "object",
+                    "required": ["url"],
+                    "properties": {"url": {"type": "string"}, "title": {"type": "string"}},
+                },
+            },
+            "structured": {
+                "type": "object",
+                "additionalProperties": _object(
+                    [],
+                    {
+                        "selected": {"type": "array", "items": {"type": "string"}},
+                        "other": {"type": "array", "items": {"type": "string"}},
+                    },
+                ),
+            },
+        },
+    ),
     "Disclosure": _object(
         [*PUBLICATION_FIELDS, "checklist", "entry_hash", "scores", "items"],
-        PUBLICATION_FIELDS | {
-            "checklist": _object(["id", "version"], {"id": {"type": "string"},
-                                                      "version": {"type": "string"}}),
-            "entry_hash": HASH, "scores": _ref("Scores"),
-            "items": {"type": "array", "items": _ref("PublishedItem")}}),
+        PUBLICATION_FIELDS
+        | {
+            "checklist": _object(
+                ["id", "version"], {"id": {"type": "string"}, "version": {"type": "string"}}
+            ),
+            "entry_hash": HASH,
+            "scores": _ref("Scores"),
+            "items": {"type": "array", "items": _ref("PublishedItem")},
+        },
+    ),
     "Matrix": _object(
-        ["cycle", "checklist", "ledger_head", "published", "invited", "companies", "adoption",
-         "benchmarks"],
-        {"cycle": SLUG,
-         "checklist": _object(["id", "version"], {"id": {"type": "string"},
-                                                   "version": {"type": "string"}}),
-         "ledger_head": _nullable(_object(["sequence", "entry_hash"], {
-             "sequence": {"type": "integer"}, "entry_hash": HASH})),
-         "published": {"type": "integer"}, "invited": {"type": "integer"},
-         "companies": {"type": "array", "items": _object(["company", "version", "scores"], {
-             "company": SLUG, "version": {"type": "integer"}, "scores": _ref("Scores")})},
-         "adoption": {"type": "array", "items": _object(
-             ["item", "adopted", "applicable", "rate", "counts"],
-             {"item": {"type": "string"}, "adopted": {"type": "integer"},
-              "applicable": {"type": "integer"}, "rate": SCORE,
-              "counts": {"type": "object",
-                         "propertyNames": {"enum": [*STATUSES, "unanswered"]},
-                         "additionalProperties": {"type": "integer"}}})},
-         "benchmarks": {"type": "array", "items": _object(["item", "field", "rows"], {
-             "item": {"type": "string"}, "field": {"type": "string"},
-             "rows": {"type": "array", "items": _object(["key", "companies"], {
-                 "key": {"type": "string"},
-                 "companies": {"type": "array", "items": SLUG}})}})}}),
+        [
+            "cycle",
+            "checklist",
+            "ledger_head",
+            "published",
+            "invited",
+            "companies",
+            "adoption",
+            "benchmarks",
+        ],
+        {
+            "cycle": SLUG,
+            "checklist": _object(
+                ["id", "version"], {"id": {"type": "string"}, "version": {"type": "string"}}
+            ),
+            "ledger_head": _nullable(
+                _object(
+                    ["sequence", "entry_hash"],
+                    {"sequence": {"type": "integer"}, "entry_hash": HASH},
+                )
+            ),
+            "published": {"type": "integer"},
+            "invited": {"type": "integer"},
+            "companies": {
+                "type": "array",
+                "items": _object(
+                    ["company", "version", "scores"],
+                    {"company": SLUG, "version": {"type": "integer"}, "scores": _ref("Scores")},
+                ),
+            },
+            "adoption": {
+                "type": "array",
+                "items": _object(
+                    ["item", "adopted", "applicable", "rate", "counts"],
+                    {
+                        "item": {"type": "string"},
+                        "adopted": {"type": "integer"},
+                        "applicable": {"type": "integer"},
+                        "rate": SCORE,
+                        "counts": {
+                            "type": "object",
+                            "propertyNames": {"enum": [*STATUSES, "unanswered"]},
+                            "additionalProperties": {"type": "integer"},
+                        },
+                    },
+                ),
+            },
+            "benchmarks": {
+                "type": "array",
+                "items": _object(
+                    ["item", "field", "rows"],
+                    {
+                        "item": {"type": "string"},
+                        "field": {"type": "string"},
+                        "rows": {
+                            "type": "array",
+                            "items": _object(
+                                ["key", "companies"],
+                                {
+                                    "key": {"type": "string"},
+                                    "companies": {"type": "array", "items": SLUG},
+                                },
+                            ),
+                        },
+                    },
+                ),
+            },
+        },
+    ),
     "LedgerEntry": _object(
-        ["sequence", "kind", "company", "cycle", "version", "published_at", "snapshot_sha256",
-         "supersedes", "previous_hash", "entry_hash"],
-        {"sequence": {"type": "integer", "minimum": 1},
-         "kind": {"enum": ["publication", "correction"]}, "company": SLUG, "cycle": SLUG,
-         "version": {"type": "integer", "minimum": 1},
-         "published_at": {"type": "string", "format": "date-time"},
-         "snapshot_sha256": HASH, "supersedes": _nullable({"type": "integer"}),
-         "previous_hash": HASH, "entry_hash": HASH}),
+        [
+            "sequence",
+            "kind",
+            "company",
+            "cycle",
+            "version",
+            "published_at",
+            "snapshot_sha256",
+            "supersedes",
+            "previous_hash",
+            "entry_hash",
+        ],
+        {
+            "sequence": {"type": "integer", "minimum": 1},
+            "kind": {"enum": ["publication", "correction"]},
+            "company": SLUG,
+            "cycle": SLUG,
+            "version": {"type": "integer", "minimum": 1},
+            "published_at": {"type": "string", "format": "date-time"},
+            "snapshot_sha256": HASH,
+            "supersedes": _nullable({"type": "integer"}),
+            "previous_hash": HASH,
+            "entry_hash": HASH,
+        },
+    ),
 }
 
 
 @cache
 def document() -> dict:
     """The OpenAPI 3.1 document (built once; it does not change while the app runs)."""
-    company, cycle = (_path_param("company", "A company's short name"),
-                      _path_param("cycle", "A cycle's short name"))
+    company, cycle = (
+        _path_param("company", "A company's short name"),
+        _path_param("cycle", "A cycle's short name"),
+    )
     return {
         "openapi": "3.1.0",
         "info": {
             "title": "AI Safety Commitments Tracker: open data",
             "version": "1.0.0",
             "description": "Read-only, published content only: the checklists, the signatory "
-                           "companies, the reporting cycles, every published version of every "
-                           "disclosure (current and superseded), each cycle's matrix, and the "
-                           "hash-chained publication ledger. Lists are paginated.",
+            "companies, the reporting cycles, every published version of every "
+            "disclosure (current and superseded), each cycle's matrix, and the "
+            "hash-chained publication ledger. Lists are paginated.",
         },
         "jsonSchemaDialect": "https://spec.openapis.org/oas/3.1/dialect/base",
         "servers": [{"url": "/api/v1"}],
         "paths": {
             "/": _get("Where everything is", _json(_ref("Index"), "Links"), missing=False),
-            "/openapi.json": {"get": {"summary": "This document", "responses": {
-                "200": {"description": "OpenAPI 3.1",
-                        "content": {"application/json": {"schema": {"type": "object"}}}}}}},
-            "/checklists": _get("Every checklist version", _json(
-                _object(["data"], {"data": {"type": "array",
-                                            "items": _ref("ChecklistSummary")}}),
-                "Checklist versions, newest first"), missing=False),
+            "/openapi.json": {
+                "get": {
+                    "summary": "This document",
+                    "responses": {
+                        "200": {
+                            "description": "OpenAPI 3.1",
+                            "content": {"application/json": {"schema": {"type": "object"}}},
+                        }
+                    },
+                }
+            },
+            "/checklists": _get(
+                "Every checklist version",
+                _json(
+                    _object(
+                        ["data"], {"data": {"type": "array", "items": _ref("ChecklistSummary")}}
+                    ),
+                    "Checklist versions, newest first",
+                ),
+                missing=False,
+            ),
             "/checklists/{checklist}/{version}": _get(
-                "One checklist version in full", _json(_ref("Checklist"), "The checklist"),
-                [_path_param("checklist", "Checklist id"),
-                 _path_param("version", "Version")]),
-            "/companies": _get("Signatory companies", _json(_page_of("Company"), "A page"),
-                               PAGING, missing=True),
+                "One checklist version in full",
+                _json(_ref("Checklist"), "The checklist"),
+                [_path_param("checklist", "Checklist id"), _path_param("version", "Version")],
+            ),
+            "/companies": _get(
+                "Signatory companies", _json(_page_of("Company"), "A page"), PAGING, missing=True
+            ),
             "/companies/{company}": _get(
                 "A company and every version it published",
-                _json(_ref("CompanyWithPublications"), "The company"), [company]),
+                _json(_ref("CompanyWithPublications"), "The company"),
+                [company],
+            ),
             "/cycles": _get("Reporting cycles", _json(_page_of("Cycle"), "A page"), PAGING),
-            "/cycles/{cycle}": _get("A reporting cycle", _json(_ref("Cycle"), "The cycle"),
-                                    [cycle]),
+            "/cycles/{cycle}": _get(
+                "A reporting cycle", _json(_ref("Cycle"), "The cycle"), [cycle]
+            ),
             "/cycles/{cycle}/disclosures": _get(
                 "The current published version of each company's disclosure in a cycle",
-                _json(_page_of("Disclosure"), "A page"), [cycle, *PAGING]),
+                _json(_page_of("Disclosure"), "A page"),
+                [cycle, *PAGING],
+            ),
             "/cycles/{cycle}/matrix": _get(
                 "Scores of every company per commitment, adoption of every item, benchmarks",
-                _json(_ref("Matrix"), "The matrix"), [cycle]),
+                _json(_ref("Matrix"), "The matrix"),
+                [cycle],
+            ),
             "/disclosures/{company}/{cycle}/{version}": _get(
                 "One published version, current or superseded",
                 _json(_ref("Disclosure"), "The published version"),
-                [company, cycle, _path_param("version", "Version number", "integer")]),
-            "/ledger": _get("The publication ledger, in order",
-                            _json(_page_of("LedgerEntry"), "A page"), PAGING),
+                [company, cycle, _path_param("version", "Version number", "integer")],
+            ),
+            "/ledger": _get(
+                "The publication ledger, in order", _json(_page_of("LedgerEntry"), "A page"), PAGING
+            ),
         },
         "components": {"schemas": SCHEMAS},
     }

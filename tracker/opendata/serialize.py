@@ -25,28 +25,52 @@ def day(value: date | None) -> str | None:
 
 def item(value: Item) -> dict:
     return {
-        "id": value.id, "commitment": value.commitment_id, "title": text(value.title),
-        "guidance": text(value.guidance), "required": value.required, "weight": value.weight,
+        "id": value.id,
+        "commitment": value.commitment_id,
+        "title": text(value.title),
+        "guidance": text(value.guidance),
+        "required": value.required,
+        "weight": value.weight,
         "statuses": [s.value for s in value.statuses],
-        "fields": [{"id": f.id, "type": f.type, "label": text(f.label),
-                    "allow_other": f.allow_other,
-                    "options": [{"id": o.id, "label": text(o.label)} for o in f.options]}
-                   for f in value.fields],
+        "fields": [
+            {
+                "id": f.id,
+                "type": f.type,
+                "label": text(f.label),
+                "allow_other": f.allow_other,
+                "options": [{"id": o.id, "label": text(o.label)} for o in f.options],
+            }
+            for f in value.fields
+        ],
         "crosswalk": list(value.crosswalk),
     }
 
 
 def checklist_summary(value: Checklist) -> dict:
-    return {"id": value.id, "version": value.version, "released": value.released,
-            "title": text(value.title), "content_sha256": value.content_hash,
-            "items": len(value.items)}
+    return {
+        "id": value.id,
+        "version": value.version,
+        "released": value.released,
+        "title": text(value.title),
+        "content_sha256": value.content_hash,
+        "items": len(value.items),
+    }
 
 
 def checklist(value: Checklist) -> dict:
     return checklist_summary(value) | {
-        "publisher": text(value.publisher), "source": text(value.source),
-        "commitments": [{"id": c.id, "title": text(c.title), "guidance": text(c.guidance),
-                         "items": [item(i) for i in c.items]} for c in value.commitments]}
+        "publisher": text(value.publisher),
+        "source": text(value.source),
+        "commitments": [
+            {
+                "id": c.id,
+                "title": text(c.title),
+                "guidance": text(c.guidance),
+                "items": [item(i) for i in c.items],
+            }
+            for c in value.commitments
+        ],
+    }
 
 
 def score(value: Score) -> int | None:
@@ -54,29 +78,46 @@ def score(value: Score) -> int | None:
 
 
 def scores(value: Scorecard) -> dict:
-    return {"overall": score(value.overall),
-            "by_commitment": {cid: score(s) for cid, s in value.by_commitment.items()}}
+    return {
+        "overall": score(value.overall),
+        "by_commitment": {cid: score(s) for cid, s in value.by_commitment.items()},
+    }
 
 
 def company(value) -> dict:
-    return {"slug": value.slug, "name": {"en": value.name_en, "zh": value.name_zh},
-            "website": value.website, "signatory_since": day(value.signatory_since)}
+    return {
+        "slug": value.slug,
+        "name": {"en": value.name_en, "zh": value.name_zh},
+        "website": value.website,
+        "signatory_since": day(value.signatory_since),
+    }
 
 
 def cycle(value) -> dict:
-    return {"slug": value.slug, "name": {"en": value.name_en, "zh": value.name_zh},
-            "checklist": {"id": value.checklist_version.checklist.id,
-                          "version": value.checklist_version.version},
-            "opens_on": day(value.opens_on), "due_on": day(value.due_on),
-            "closes_on": day(value.closes_on), "phase": value.phase.value}
+    return {
+        "slug": value.slug,
+        "name": {"en": value.name_en, "zh": value.name_zh},
+        "checklist": {
+            "id": value.checklist_version.checklist.id,
+            "version": value.checklist_version.version,
+        },
+        "opens_on": day(value.opens_on),
+        "due_on": day(value.due_on),
+        "closes_on": day(value.closes_on),
+        "phase": value.phase.value,
+    }
 
 
 def publication_summary(publication, superseded_by=None) -> dict:
-    return {"company": publication.company.slug, "cycle": publication.cycle.slug,
-            "version": publication.version, "published_at": when(publication.published_at),
-            "snapshot_sha256": publication.snapshot_sha256,
-            "ledger_sequence": publication.entry.sequence,
-            "superseded_by_version": superseded_by.version if superseded_by else None}
+    return {
+        "company": publication.company.slug,
+        "cycle": publication.cycle.slug,
+        "version": publication.version,
+        "published_at": when(publication.published_at),
+        "snapshot_sha256": publication.snapshot_sha256,
+        "ledger_sequence": publication.entry.sequence,
+        "superseded_by_version": superseded_by.version if superseded_by else None,
+    }
 
 
 def disclosure(publication, report: CompanyReport, superseded_by=None) -> dict:
@@ -85,11 +126,17 @@ def disclosure(publication, report: CompanyReport, superseded_by=None) -> dict:
         "checklist": {"id": report.checklist.id, "version": report.checklist.version},
         "entry_hash": publication.entry.entry_hash,
         "scores": scores(report.scorecard),
-        "items": [{"id": entry["id"], "status": entry["status"],
-                   "not_applicable_reason": entry["not_applicable_reason"],
-                   "narrative": entry["narrative"], "evidence_links": entry["evidence_links"],
-                   "structured": entry["structured"]}
-                  for entry in publication.snapshot["items"]],
+        "items": [
+            {
+                "id": entry["id"],
+                "status": entry["status"],
+                "not_applicable_reason": entry["not_applicable_reason"],
+                "narrative": entry["narrative"],
+                "evidence_links": entry["evidence_links"],
+                "structured": entry["structured"],
+            }
+            for entry in publication.snapshot["items"]
+        ],
     }
 
 
@@ -97,25 +144,52 @@ def matrix(report: CycleReport) -> dict:
     return {
         "cycle": report.cycle_slug,
         "checklist": {"id": report.checklist.id, "version": report.checklist.version},
-        "ledger_head": ({"sequence": report.ledger_head.sequence,
-                         "entry_hash": report.ledger_head.entry_hash}
-                        if report.ledger_head else None),
-        "published": len(report.companies), "invited": report.invited,
-        "companies": [{"company": r.company_slug, "version": r.publication.version,
-                       "scores": scores(r.scorecard)} for r in report.companies],
-        "adoption": [{"item": a.item.id, "adopted": a.adopted, "applicable": a.applicable,
-                      "rate": a.rate,
-                      "counts": {(s.value if s else "unanswered"): n
-                                 for s, n in a.counts.items()}} for a in report.adoption],
-        "benchmarks": [{"item": m.item.id, "field": m.field.id,
-                        "rows": [{"key": b.key, "companies": sorted(b.companies)}
-                                 for b in m.rows]} for m in report.benchmarks],
+        "ledger_head": (
+            {"sequence": report.ledger_head.sequence, "entry_hash": report.ledger_head.entry_hash}
+            if report.ledger_head
+            else None
+        ),
+        "published": len(report.companies),
+        "invited": report.invited,
+        "companies": [
+            {
+                "company": r.company_slug,
+                "version": r.publication.version,
+                "scores": scores(r.scorecard),
+            }
+            for r in report.companies
+        ],
+        "adoption": [
+            {
+                "item": a.item.id,
+                "adopted": a.adopted,
+                "applicable": a.applicable,
+                "rate": a.rate,
+                "counts": {(s.value if s else "unanswered"): n for s, n in a.counts.items()},
+            }
+            for a in report.adoption
+        ],
+        "benchmarks": [
+            {
+                "item": m.item.id,
+                "field": m.field.id,
+                "rows": [{"key": b.key, "companies": sorted(b.companies)} for b in m.rows],
+            }
+            for m in report.benchmarks
+        ],
     }
 
 
 def ledger_entry(entry) -> dict:
-    return {"sequence": entry.sequence, "kind": entry.kind.value,
-            "company": entry.company_slug, "cycle": entry.cycle_slug,
-            "version": entry.version, "published_at": entry.published_at,
-            "snapshot_sha256": entry.snapshot_sha256, "supersedes": entry.supersedes,
-            "previous_hash": entry.previous_hash, "entry_hash": entry.entry_hash}
+    return {
+        "sequence": entry.sequence,
+        "kind": entry.kind.value,
+        "company": entry.company_slug,
+        "cycle": entry.cycle_slug,
+        "version": entry.version,
+        "published_at": entry.published_at,
+        "snapshot_sha256": entry.snapshot_sha256,
+        "supersedes": entry.supersedes,
+        "previous_hash": entry.previous_hash,
+        "entry_hash": entry.entry_hash,
+    }

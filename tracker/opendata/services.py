@@ -13,13 +13,39 @@ from tracker.publication.models import LedgerEntry
 from tracker.publication.queries import current_in_cycle
 
 DISCLOSURE_COLUMNS = (
-    "cycle", "company", "company_name_en", "company_name_zh", "version", "published_at_utc",
-    "ledger_sequence", "snapshot_sha256", "checklist", "checklist_version", "commitment",
-    "item", "item_title_en", "item_title_zh", "status", "not_applicable_reason", "narrative",
-    "evidence_links", "structured")
+    "cycle",
+    "company",
+    "company_name_en",
+    "company_name_zh",
+    "version",
+    "published_at_utc",
+    "ledger_sequence",
+    "snapshot_sha256",
+    "checklist",
+    "checklist_version",
+    "commitment",
+    "item",
+    "item_title_en",
+    "item_title_zh",
+    "status",
+    "not_applicable_reason",
+    "narrative",
+    "evidence_links",
+    "structured",
+)
 
-LEDGER_COLUMNS = ("sequence", "kind", "company", "cycle", "version", "published_at",
-                  "snapshot_sha256", "supersedes", "previous_hash", "entry_hash")
+LEDGER_COLUMNS = (
+    "sequence",
+    "kind",
+    "company",
+    "cycle",
+    "version",
+    "published_at",
+    "snapshot_sha256",
+    "supersedes",
+    "previous_hash",
+    "entry_hash",
+)
 
 
 def disclosure_rows(session: Session, cycle: Cycle) -> Iterator[tuple]:
@@ -29,23 +55,42 @@ def disclosure_rows(session: Session, cycle: Cycle) -> Iterator[tuple]:
         for item in report.checklist.items:
             answer = report.answers.get(item.id)
             yield (
-                cycle.slug, report.company_slug, report.company_name_en, report.company_name_zh,
+                cycle.slug,
+                report.company_slug,
+                report.company_name_en,
+                report.company_name_zh,
                 publication.version,
                 publication.published_at.isoformat().replace("+00:00", "Z"),
-                publication.entry.sequence, publication.snapshot_sha256, report.checklist.id,
-                report.checklist.version, item.commitment_id, item.id, item.title.en,
-                item.title.zh, answer.status.value if answer and answer.status else "",
+                publication.entry.sequence,
+                publication.snapshot_sha256,
+                report.checklist.id,
+                report.checklist.version,
+                item.commitment_id,
+                item.id,
+                item.title.en,
+                item.title.zh,
+                answer.status.value if answer and answer.status else "",
                 answer.not_applicable_reason if answer else "",
                 answer.narrative if answer else "",
                 " ".join(link.get("url", "") for link in answer.evidence_links) if answer else "",
                 json.dumps(answer.structured, ensure_ascii=False, sort_keys=True)
-                if answer and answer.structured else "")
+                if answer and answer.structured
+                else "",
+            )
 
 
 def ledger_rows(session: Session) -> Iterator[tuple]:
     """Every ledger entry, in order, exactly as hashed."""
     for entry in session.scalars(sa.select(LedgerEntry).order_by(LedgerEntry.sequence)):
-        yield (entry.sequence, entry.kind.value, entry.company_slug, entry.cycle_slug,
-               entry.version, entry.published_at, entry.snapshot_sha256,
-               entry.supersedes if entry.supersedes is not None else "", entry.previous_hash,
-               entry.entry_hash)
+        yield (
+            entry.sequence,
+            entry.kind.value,
+            entry.company_slug,
+            entry.cycle_slug,
+            entry.version,
+            entry.published_at,
+            entry.snapshot_sha256,
+            entry.supersedes if entry.supersedes is not None else "",
+            entry.previous_hash,
+            entry.entry_hash,
+        )

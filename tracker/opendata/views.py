@@ -12,9 +12,14 @@ bp = Blueprint("opendata", __name__)
 
 
 def _csv(lines, filename: str) -> Response:
-    return Response(stream_with_context(lines), mimetype="text/csv",
-                    headers={"Content-Disposition": f'attachment; filename="{filename}"',
-                             "Cache-Control": "public, max-age=300"})
+    return Response(
+        stream_with_context(lines),
+        mimetype="text/csv",
+        headers={
+            "Content-Disposition": f'attachment; filename="{filename}"',
+            "Cache-Control": "public, max-age=300",
+        },
+    )
 
 
 @bp.get("/cycles/<cycle_slug>/disclosures.csv")
@@ -22,8 +27,9 @@ def cycle_csv(cycle_slug: str):
     cycle = db.first_or_404(sa.select(Cycle).filter_by(slug=cycle_slug))
 
     def lines():
-        yield from csv_lines(services.DISCLOSURE_COLUMNS,
-                             services.disclosure_rows(db.session, cycle))
+        yield from csv_lines(
+            services.DISCLOSURE_COLUMNS, services.disclosure_rows(db.session, cycle)
+        )
 
     return _csv(lines(), f"{cycle.slug}-disclosures.csv")
 

@@ -16,8 +16,13 @@ def outbox():
 
 
 @outbox.command("send")
-@click.option("--limit", default=100, show_default=True, type=click.IntRange(1, 10_000),
-              help="Most messages to try in this run.")
+@click.option(
+    "--limit",
+    default=100,
+    show_default=True,
+    type=click.IntRange(1, 10_000),
+    help="Most messages to try in this run.",
+)
 @with_appcontext
 def send(limit: int):
     """Deliver the messages that are due over SMTP (TRACKER_MAIL_SERVER)."""
@@ -40,8 +45,10 @@ def send(limit: int):
                 sent += 1
             else:
                 failed += 1
-                click.echo(f"not sent: #{message.id} to {message.recipient}: {message.last_error}",
-                           err=True)
+                click.echo(
+                    f"not sent: #{message.id} to {message.recipient}: {message.last_error}",
+                    err=True,
+                )
             db.session.commit()
     finally:
         transport.close()
@@ -61,8 +68,10 @@ def list_messages(status: str | None, limit: int):
     if not messages:
         click.echo("The outbox is empty.")
     for m in messages:
-        click.echo(f"#{m.id:<5} {m.status.value:<8} {m.created_at:%Y-%m-%d %H:%M} "
-                   f"{m.recipient:<32} {m.subject}")
+        click.echo(
+            f"#{m.id:<5} {m.status.value:<8} {m.created_at:%Y-%m-%d %H:%M} "
+            f"{m.recipient:<32} {m.subject}"
+        )
 
 
 @outbox.command("show")
@@ -73,8 +82,10 @@ def show(message_id: int):
     message = db.session.get(OutboxMessage, message_id)
     if message is None:
         raise click.ClickException(f"no message #{message_id}")
-    click.echo(f"To: {message.recipient}\nSubject: {message.subject}\nStatus: "
-               f"{message.status.value} ({message.attempts} attempts)\n\n{message.body}")
+    click.echo(
+        f"To: {message.recipient}\nSubject: {message.subject}\nStatus: "
+        f"{message.status.value} ({message.attempts} attempts)\n\n{message.body}"
+    )
 
 
 @outbox.command("retry")

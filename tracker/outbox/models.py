@@ -10,9 +10,9 @@ from tracker.db import UTCDateTime, db, enum_column, utcnow
 
 
 class MessageStatus(enum.StrEnum):
-    PENDING = "pending"   # waiting for its first or next delivery attempt
+    PENDING = "pending"  # waiting for its first or next delivery attempt
     SENT = "sent"
-    FAILED = "failed"     # gave up after the last retry; kept, and can be retried by hand
+    FAILED = "failed"  # gave up after the last retry; kept, and can be retried by hand
 
 
 class OutboxMessage(db.Model):
@@ -32,5 +32,6 @@ class OutboxMessage(db.Model):
     next_attempt_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
-    __table_args__ = (sa.Index("ix_outbox_messages_status_next_attempt_at", "status",
-                               "next_attempt_at"),)
+    __table_args__ = (
+        sa.Index("ix_outbox_messages_status_next_attempt_at", "status", "next_attempt_at"),
+    )

@@ -55,12 +55,15 @@ def claim_next_due(session: Session, now: datetime) -> OutboxMessage | None:
     """
     due = (OutboxMessage.status == MessageStatus.PENDING) & (OutboxMessage.next_attempt_at <= now)
     candidates = session.scalars(
-        sa.select(OutboxMessage.id).where(due)
-        .order_by(OutboxMessage.next_attempt_at, OutboxMessage.id).limit(10)
+        sa.select(OutboxMessage.id)
+        .where(due)
+        .order_by(OutboxMessage.next_attempt_at, OutboxMessage.id)
+        .limit(10)
     ).all()
     for message_id in candidates:
         claimed = session.execute(
-            sa.update(OutboxMessage).where(OutboxMessage.id == message_id, due)
+            sa.update(OutboxMessage)
+            .where(OutboxMessage.id == message_id, due)
             .values(next_attempt_at=now + CLAIM_LEASE)
             .execution_options(synchronize_session=False)
         )
@@ -103,5 +106,6 @@ def retry_failed(session: Session, message_id: int, now: datetime) -> OutboxMess
 
 def count_by_status(session: Session) -> dict[MessageStatus, int]:
     rows = session.execute(
-        sa.select(OutboxMessage.status, sa.func.count()).group_by(OutboxMessage.status))
+        sa.select(OutboxMessage.status, sa.func.count()).group_by(OutboxMessage.status)
+    )
     return dict(rows.all())

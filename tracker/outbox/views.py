@@ -24,10 +24,14 @@ def index():
     if status in {s.value for s in MessageStatus}:
         query = query.where(OutboxMessage.status == MessageStatus(status))
     page = paginate(query)
-    return render_template("outbox/index.html", page=page, status=status,
-                           counts=services.count_by_status(db.session),
-                           statuses=list(MessageStatus),
-                           mail_configured=bool(current_app.config.get("MAIL_SERVER")))
+    return render_template(
+        "outbox/index.html",
+        page=page,
+        status=status,
+        counts=services.count_by_status(db.session),
+        statuses=list(MessageStatus),
+        mail_configured=bool(current_app.config.get("MAIL_SERVER")),
+    )
 
 
 @bp.get("/<int:message_id>")

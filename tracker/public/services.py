@@ -23,19 +23,24 @@ def current_cycle(session: Session, today: date) -> Cycle | None:
     opened, the one opening latest on or before today; else the latest opened one; else the
     next planned cycle (so a cycle created ahead never hides the one under way)."""
     opened = sa.select(Cycle).where(Cycle.opened_at.is_not(None))
-    return (session.scalar(opened.where(Cycle.opens_on <= today)
-                           .order_by(Cycle.opens_on.desc()).limit(1))
-            or session.scalar(opened.order_by(Cycle.opens_on.desc()).limit(1))
-            or session.scalar(sa.select(Cycle).order_by(Cycle.opens_on).limit(1)))
+    return (
+        session.scalar(
+            opened.where(Cycle.opens_on <= today).order_by(Cycle.opens_on.desc()).limit(1)
+        )
+        or session.scalar(opened.order_by(Cycle.opens_on.desc()).limit(1))
+        or session.scalar(sa.select(Cycle).order_by(Cycle.opens_on).limit(1))
+    )
 
 
 def public_signatories(session: Session) -> list[Company]:
     """Companies confirmed as signatories, by date signed, then English name."""
-    return list(session.scalars(
-        sa.select(Company)
-        .where(Company.is_public_signatory)
-        .order_by(Company.signatory_since, Company.name_en)
-    ))
+    return list(
+        session.scalars(
+            sa.select(Company)
+            .where(Company.is_public_signatory)
+            .order_by(Company.signatory_since, Company.name_en)
+        )
+    )
 
 
 @dataclass(frozen=True)
@@ -74,10 +79,14 @@ def cycle_progress(session: Session, cycle: Cycle) -> CycleProgress:
     rows = session.execute(
         sa.select(Disclosure.state, published.c.disclosure_id)
         .outerjoin(published, published.c.disclosure_id == Disclosure.id)
-        .where(Disclosure.cycle_id == cycle.id))
-    return CycleProgress(counts=Counter(
-        DisclosureState.PUBLISHED if has_publication is not None else state
-        for state, has_publication in rows))
+        .where(Disclosure.cycle_id == cycle.id)
+    )
+    return CycleProgress(
+        counts=Counter(
+            DisclosureState.PUBLISHED if has_publication is not None else state
+            for state, has_publication in rows
+        )
+    )
 
 
 def checklist_of(cycle: Cycle) -> Checklist:

@@ -58,8 +58,15 @@ class LedgerEntry(AppendOnly, db.Model):
     publication: Mapped[Publication] = relationship(back_populates="entry")
 
     def to_entry(self) -> Entry:
-        return Entry(sequence=self.sequence, kind=self.kind, company=self.company_slug,
-                     cycle=self.cycle_slug, version=self.version,
-                     published_at=self.published_at, snapshot_sha256=self.snapshot_sha256,
-                     supersedes=self.supersedes, previous_hash=self.previous_hash,
-                     entry_hash=self.entry_hash)
+        return Entry(
+            sequence=self.sequence,
+            kind=self.kind,
+            company=self.company_slug,
+            cycle=self.cycle_slug,
+            version=self.version,
+            published_at=self.published_at,
+            snapshot_sha256=self.snapshot_sha256,
+            supersedes=self.supersedes,
+            previous_hash=self.previous_hash,
+            entry_hash=self.entry_hash,
+        )

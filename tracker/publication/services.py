@@ -30,19 +30,24 @@ def build_snapshot(disclosure: Disclosure, version: int) -> dict:
     items = []
     for item in checklist.items:
         r = responses.get(item.id)
-        items.append({
-            "id": item.id,
-            "status": r.status.value if r is not None and r.status else None,
-            "not_applicable_reason": (r.not_applicable_reason or "") if r is not None else "",
-            "narrative": (r.narrative or "") if r is not None else "",
-            "evidence_links": list(r.evidence_links or []) if r is not None else [],
-            "structured": dict(r.structured or {}) if r is not None else {},
-        })
+        items.append(
+            {
+                "id": item.id,
+                "status": r.status.value if r is not None and r.status else None,
+                "not_applicable_reason": (r.not_applicable_reason or "") if r is not None else "",
+                "narrative": (r.narrative or "") if r is not None else "",
+                "evidence_links": list(r.evidence_links or []) if r is not None else [],
+                "structured": dict(r.structured or {}) if r is not None else {},
+            }
+        )
     company, cycle = disclosure.company, disclosure.cycle
     return {
         "format": SNAPSHOT_FORMAT,
-        "checklist": {"id": checklist.id, "version": checklist.version,
-                      "content_sha256": checklist.content_hash},
+        "checklist": {
+            "id": checklist.id,
+            "version": checklist.version,
+            "content_sha256": checklist.content_hash,
+        },
         "company": {"slug": company.slug, "name_en": company.name_en, "name_zh": company.name_zh},
         "cycle": {"slug": cycle.slug, "name_en": cycle.name_en, "name_zh": cycle.name_zh},
         "version": version,
@@ -58,8 +63,9 @@ def ledger_head(session: Session) -> LedgerEntry | None:
     return session.scalar(sa.select(LedgerEntry).order_by(LedgerEntry.sequence.desc()).limit(1))
 
 
-def publish(session: Session, actor: User | None, disclosure: Disclosure,
-            now: datetime) -> Publication:
+def publish(
+    session: Session, actor: User | None, disclosure: Disclosure, now: datetime
+) -> Publication:
     """Freeze an accepted disclosure and append its ledger entry.
 
     A company's second publication in a cycle is a correction that supersedes the first. Two
@@ -68,37 +74,72 @@ def publish(session: Session, actor: User | None, disclosure: Disclosure,
     """
     before = disclosure.state
     disclosure.state = next_state(before, Action.PUBLISH, Actor.STAFF)
-    session.add(Transition(disclosure_id=disclosure.id, action=Action.PUBLISH, from_state=before,
-                           to_state=disclosure.state, actor=actor, at=now))
+    session.add(
+        Transition(
+            disclosure_id=disclosure.id,
+            action=Action.PUBLISH,
+            from_state=before,
+            to_state=disclosure.state,
+            actor=actor,
+            at=now,
+        )
+    )
     earlier = session.scalar(
-        sa.select(Publication).filter_by(company_id=disclosure.company_id,
-                                         cycle_id=disclosure.cycle_id)
-        .order_by(Publication.version.desc()).limit(1))
+        sa.select(Publication)
+        .filter_by(company_id=disclosure.company_id, cycle_id=disclosure.cycle_id)
+        .order_by(Publication.version.desc())
+        .limit(1)
+    )
     version = earlier.version + 1 if earlier else 1
     snapshot = build_snapshot(disclosure, version)
     publication = Publication(
-        disclosure=disclosure, company_id=disclosure.company_id, cycle_id=disclosure.cycle_id,
-        version=version, snapshot=snapshot, snapshot_sha256=sha256_hex(snapshot),
-        published_at=now.replace(microsecond=0), published_by=actor,
-        supersedes_id=earlier.id if earlier else None)
+        disclosure=disclosure,
+        company_id=disclosure.company_id,
+        cycle_id=disclosure.cycle_id,
+        version=version,
+        snapshot=snapshot,
+        snapshot_sha256=sha256_hex(snapshot),
+        published_at=now.replace(microsecond=0),
+        published_by=actor,
+        supersedes_id=earlier.id if earlier else None,
+    )
     session.add(publication)
     session.flush()
     head = ledger_head(session)
     entry = next_entry(
         head.to_entry() if head else None,
         EntryKind.CORRECTION if earlier else EntryKind.PUBLICATION,
-        disclosure.company.slug, disclosure.cycle.slug, version, iso_utc(now), snapshot,
-        supersedes=earlier.entry.sequence if earlier else None)
-    session.add(LedgerEntry(
-        sequence=entry.sequence, kind=entry.kind, company_slug=entry.company,
-        cycle_slug=entry.cycle, version=entry.version, published_at=entry.published_at,
-        snapshot_sha256=entry.snapshot_sha256, supersedes=entry.supersedes,
-        previous_hash=entry.previous_hash, entry_hash=entry.entry_hash,
-        publication=publication))
+        disclosure.company.slug,
+        disclosure.cycle.slug,
+        version,
+        iso_utc(now),
+        snapshot,
+        supersedes=earlier.entry.sequence if earlier else None,
+    )
+    session.add(
+        LedgerEntry(
+            sequence=entry.sequence,
+            kind=entry.kind,
+            company_slug=entry.company,
+            cycle_slug=entry.cycle,
+            version=entry.version,
+            published_at=entry.published_at,
+            snapshot_sha256=entry.snapshot_sha256,
+            supersedes=entry.supersedes,
+            previous_hash=entry.previous_hash,
+            entry_hash=entry.entry_hash,
+            publication=publication,
+        )
+    )
     disclosure.published_at = publication.published_at
-    record(session, actor, "disclosure.publish", "disclosure", disclosure.id,
-           {"version": version, "ledger_sequence": entry.sequence,
-            "entry_hash": entry.entry_hash})
+    record(
+        session,
+        actor,
+        "disclosure.publish",
+        "disclosure",
+        disclosure.id,
+        {"version": version, "ledger_sequence": entry.sequence, "entry_hash": entry.entry_hash},
+    )
     session.flush()
     return publication
 
@@ -108,7 +149,8 @@ def verify_ledger(session: Session) -> tuple[int, Finding | None]:
     rows = session.execute(
         sa.select(LedgerEntry, Publication.snapshot)
         .join(Publication, Publication.id == LedgerEntry.publication_id)
-        .order_by(LedgerEntry.sequence)).all()
+        .order_by(LedgerEntry.sequence)
+    ).all()
     entries = [row.LedgerEntry.to_entry() for row in rows]
     snapshots = {row.LedgerEntry.sequence: row.snapshot for row in rows}
     return len(entries), verify(entries, snapshots)

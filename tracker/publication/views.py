@@ -12,6 +12,9 @@ bp = Blueprint("ledger", __name__, url_prefix="/ledger")
 
 @bp.get("/")
 def index():
-    page = paginate(sa.select(LedgerEntry).options(joinedload(LedgerEntry.publication))
-                    .order_by(LedgerEntry.sequence.desc()))
+    page = paginate(
+        sa.select(LedgerEntry)
+        .options(joinedload(LedgerEntry.publication))
+        .order_by(LedgerEntry.sequence.desc())
+    )
     return render_template("publication/ledger.html", page=page)

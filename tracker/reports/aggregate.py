@@ -40,9 +40,9 @@ class ItemAdoption:
 
 @dataclass(frozen=True)
 class Benchmark:
-    key: str                  # an option id, or "other:<text>" for a free-text entry
-    option: object | None     # the checklist Option, None for free text
-    text: str                 # the free text ("" for an option)
+    key: str  # an option id, or "other:<text>" for a free-text entry
+    option: object | None  # the checklist Option, None for free text
+    text: str  # the free text ("" for an option)
     companies: frozenset[str]  # company slugs that report it
 
 
@@ -52,16 +52,17 @@ class BenchmarkMatrix:
 
     item: Item
     field: Field
-    companies: list[str]       # slugs of the companies in the matrix, in report order
-    rows: list[Benchmark]      # most reported first
+    companies: list[str]  # slugs of the companies in the matrix, in report order
+    rows: list[Benchmark]  # most reported first
 
     def shared_by(self, at_least: int) -> int:
         """How many benchmarks at least ``at_least`` companies report."""
         return sum(1 for row in self.rows if len(row.companies) >= at_least)
 
     def per_company(self) -> dict[str, int]:
-        return {slug: sum(1 for row in self.rows if slug in row.companies)
-                for slug in self.companies}
+        return {
+            slug: sum(1 for row in self.rows if slug in row.companies) for slug in self.companies
+        }
 
 
 @dataclass(frozen=True)
@@ -76,19 +77,22 @@ class CycleReport:
     cycle_name_en: str
     cycle_name_zh: str
     checklist: Checklist
-    companies: list[CompanyReport]   # published, by name
-    invited: int                     # disclosures the cycle has (published or not)
+    companies: list[CompanyReport]  # published, by name
+    invited: int  # disclosures the cycle has (published or not)
     adoption: list[ItemAdoption]
     benchmarks: list[BenchmarkMatrix]
-    ledger_head: LedgerHead | None   # the cycle's latest ledger entry it was built from
+    ledger_head: LedgerHead | None  # the cycle's latest ledger entry it was built from
 
     def cycle_name(self, locale: str) -> str:
         return self.cycle_name_zh if str(locale).startswith("zh") else self.cycle_name_en
 
     @property
     def overall_scores(self) -> list[int]:
-        return [r.scorecard.overall.percent for r in self.companies
-                if r.scorecard.overall.percent is not None]
+        return [
+            r.scorecard.overall.percent
+            for r in self.companies
+            if r.scorecard.overall.percent is not None
+        ]
 
     @property
     def mean_score(self) -> int | None:
@@ -139,20 +143,39 @@ def _benchmarks(checklist: Checklist, companies: list[CompanyReport]) -> list[Be
                     texts.setdefault(key, " ".join(text.split()))
                     reported.setdefault(key, set()).add(report.company_slug)
             options = {option.id: option for option in field.options}
-            rows = [Benchmark(key, options.get(key), texts.get(key, ""), frozenset(slugs))
-                    for key, slugs in reported.items()]
+            rows = [
+                Benchmark(key, options.get(key), texts.get(key, ""), frozenset(slugs))
+                for key, slugs in reported.items()
+            ]
             order = list(options)
-            rows.sort(key=lambda b: (-len(b.companies), b.key.startswith("other:"),
-                                     order.index(b.key) if b.key in options else 0, b.text))
-            matrices.append(BenchmarkMatrix(item, field, [r.company_slug for r in companies],
-                                            rows))
+            rows.sort(
+                key=lambda b: (
+                    -len(b.companies),
+                    b.key.startswith("other:"),
+                    order.index(b.key) if b.key in options else 0,
+                    b.text,
+                )
+            )
+            matrices.append(BenchmarkMatrix(item, field, [r.company_slug for r in companies], rows))
     return matrices
 
 
-def build_cycle_report(*, cycle: dict, checklist: Checklist, companies: list[CompanyReport],
-                       invited: int, ledger_head: LedgerHead | None) -> CycleReport:
+def build_cycle_report(
+    *,
+    cycle: dict,
+    checklist: Checklist,
+    companies: list[CompanyReport],
+    invited: int,
+    ledger_head: LedgerHead | None,
+) -> CycleReport:
     return CycleReport(
-        cycle_slug=cycle["slug"], cycle_name_en=cycle["name_en"], cycle_name_zh=cycle["name_zh"],
-        checklist=checklist, companies=companies, invited=invited,
+        cycle_slug=cycle["slug"],
+        cycle_name_en=cycle["name_en"],
+        cycle_name_zh=cycle["name_zh"],
+        checklist=checklist,
+        companies=companies,
+        invited=invited,
         adoption=_adoption(checklist, companies),
-        benchmarks=_benchmarks(checklist, companies), ledger_head=ledger_head)
+        benchmarks=_benchmarks(checklist, companies),
+        ledger_head=ledger_head,
+    )

@@ -69,9 +69,9 @@ class Comparison:
     cycle_name_zh: str
     version: int
     published_at: datetime
-    changes: list[ItemChange]   # items answered in both whose status or narrative changed
-    unchanged: int              # items answered in both, the same
-    new_items: list[Item]       # items the earlier disclosure did not answer (or not have)
+    changes: list[ItemChange]  # items answered in both whose status or narrative changed
+    unchanged: int  # items answered in both, the same
+    new_items: list[Item]  # items the earlier disclosure did not answer (or not have)
 
     def cycle_name(self, locale: str) -> str:
         return self.cycle_name_zh if str(locale).startswith("zh") else self.cycle_name_en
@@ -112,31 +112,50 @@ class CompanyReport:
         return counts
 
 
-def build(*, company: dict, cycle: dict, checklist: Checklist, answers: dict[str, Answer],
-          publication: Publication | None) -> CompanyReport:
+def build(
+    *,
+    company: dict,
+    cycle: dict,
+    checklist: Checklist,
+    answers: dict[str, Answer],
+    publication: Publication | None,
+) -> CompanyReport:
     """The report of one disclosure: scores and every item, in checklist order."""
     statuses = {item_id: answer.status for item_id, answer in answers.items()}
     scorecard = score_disclosure(checklist, statuses)
     sections = [
-        CommitmentSection(c, scorecard.by_commitment[c.id],
-                          [(item, answers.get(item.id)) for item in c.items])
-        for c in checklist.commitments]
+        CommitmentSection(
+            c, scorecard.by_commitment[c.id], [(item, answers.get(item.id)) for item in c.items]
+        )
+        for c in checklist.commitments
+    ]
     return CompanyReport(
-        company_slug=company["slug"], company_name_en=company["name_en"],
-        company_name_zh=company["name_zh"], cycle_slug=cycle["slug"],
-        cycle_name_en=cycle["name_en"], cycle_name_zh=cycle["name_zh"], checklist=checklist,
-        scorecard=scorecard, sections=sections, answers=answers, publication=publication)
+        company_slug=company["slug"],
+        company_name_en=company["name_en"],
+        company_name_zh=company["name_zh"],
+        cycle_slug=cycle["slug"],
+        cycle_name_en=cycle["name_en"],
+        cycle_name_zh=cycle["name_zh"],
+        checklist=checklist,
+        scorecard=scorecard,
+        sections=sections,
+        answers=answers,
+        publication=publication,
+    )
 
 
 def answers_from_snapshot(snapshot: dict) -> dict[str, Answer]:
     """Item id -> answer, from a published snapshot's items."""
-    return {entry["id"]: Answer(
-        status=Status(entry["status"]) if entry.get("status") else None,
-        not_applicable_reason=entry.get("not_applicable_reason", ""),
-        narrative=entry.get("narrative", ""),
-        evidence_links=list(entry.get("evidence_links", [])),
-        structured=dict(entry.get("structured", {})),
-    ) for entry in snapshot["items"]}
+    return {
+        entry["id"]: Answer(
+            status=Status(entry["status"]) if entry.get("status") else None,
+            not_applicable_reason=entry.get("not_applicable_reason", ""),
+            narrative=entry.get("narrative", ""),
+            evidence_links=list(entry.get("evidence_links", [])),
+            structured=dict(entry.get("structured", {})),
+        )
+        for entry in snapshot["items"]
+    }
 
 
 def compare(current: CompanyReport, earlier: CompanyReport) -> Comparison:
@@ -151,14 +170,22 @@ def compare(current: CompanyReport, earlier: CompanyReport) -> Comparison:
             continue
         after_status = now.status if now else None
         after_text = now.narrative if now else ""
-        narrative = (text_diff(before.narrative, after_text)
-                     if before.narrative.strip() != after_text.strip() else None)
+        narrative = (
+            text_diff(before.narrative, after_text)
+            if before.narrative.strip() != after_text.strip()
+            else None
+        )
         if after_status != before.status or narrative is not None:
             changes.append(ItemChange(item, before.status, after_status, narrative))
         else:
             unchanged += 1
     return Comparison(
-        cycle_slug=earlier.cycle_slug, cycle_name_en=earlier.cycle_name_en,
-        cycle_name_zh=earlier.cycle_name_zh, version=earlier.publication.version,
-        published_at=earlier.publication.published_at, changes=changes, unchanged=unchanged,
-        new_items=new_items)
+        cycle_slug=earlier.cycle_slug,
+        cycle_name_en=earlier.cycle_name_en,
+        cycle_name_zh=earlier.cycle_name_zh,
+        version=earlier.publication.version,
+        published_at=earlier.publication.published_at,
+        changes=changes,
+        unchanged=unchanged,
+        new_items=new_items,
+    )

@@ -49,8 +49,9 @@ class ReportJobs:
                 return None
             self._pending.add(cycle_id)
             if self._executor is None:
-                self._executor = ThreadPoolExecutor(max_workers=1,
-                                                    thread_name_prefix="tracker-reports")
+                self._executor = ThreadPoolExecutor(
+                    max_workers=1, thread_name_prefix="tracker-reports"
+                )
         return self._executor.submit(self._run, cycle_id)
 
     def _run(self, cycle_id: int) -> None:

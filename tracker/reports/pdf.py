@@ -36,8 +36,9 @@ class StaticOnlyFetcher(URLFetcher):
             path = Path(unquote(parts.path)).resolve()
             if path.is_relative_to(self.root) and path.is_file():
                 content_type = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
-                return URLFetcherResponse(url, path.read_bytes(),
-                                          {"Content-Type": content_type}, 200)
+                return URLFetcherResponse(
+                    url, path.read_bytes(), {"Content-Type": content_type}, 200
+                )
         raise RefusedResource(f"reports may not fetch {url[:200]!r}")
 
 
@@ -59,6 +60,9 @@ def render_pdf(html: str, static_root: Path, variant: str | None = None) -> Rend
     <html lang> and <meta name="keywords">; bookmarks from its headings. ``variant`` is one of
     WeasyPrint's PDF variants (e.g. ``ARCHIVAL``).
     """
-    document = weasyprint.HTML(string=html, base_url=static_root.resolve().as_uri() + "/",
-                               url_fetcher=StaticOnlyFetcher(static_root)).render()
+    document = weasyprint.HTML(
+        string=html,
+        base_url=static_root.resolve().as_uri() + "/",
+        url_fetcher=StaticOnlyFetcher(static_root),
+    ).render()
     return RenderedPdf(document.write_pdf(pdf_variant=variant), len(document.pages))

@@ -22,10 +22,18 @@ LANGUAGES = {"en": "en", "zh": "zh_CN"}  # as in addresses -> the locale
 def score_chart(report: CompanyReport, chart_id: str = "score-chart") -> Markup:
     """The per-commitment score bars of a report, in the current language."""
     locale = current_locale()
-    bars = [Bar(c.id.upper(), c.title.get(locale), report.scorecard.by_commitment[c.id].percent)
-            for c in report.checklist.commitments]
-    return Markup(score_bars(bars, chart_id=chart_id, na_label=_("n/a"),  # noqa: S704 - escaped
-                             title=_("Score per commitment, 0 to 100")))
+    bars = [
+        Bar(c.id.upper(), c.title.get(locale), report.scorecard.by_commitment[c.id].percent)
+        for c in report.checklist.commitments
+    ]
+    return Markup(  # noqa: S704 - score_bars escapes every label
+        score_bars(
+            bars,
+            chart_id=chart_id,
+            na_label=_("n/a"),
+            title=_("Score per commitment, 0 to 100"),
+        )
+    )
 
 
 def company_report_pdf(report: CompanyReport, language: str) -> RenderedPdf:
@@ -33,8 +41,7 @@ def company_report_pdf(report: CompanyReport, language: str) -> RenderedPdf:
     published, a plain PDF for a draft."""
     with force_locale(LANGUAGES[language]):
         html = render_template("reports/company.html", report=report)
-    return render_pdf(html, Path(current_app.static_folder),
-                      None if report.is_draft else ARCHIVAL)
+    return render_pdf(html, Path(current_app.static_folder), None if report.is_draft else ARCHIVAL)
 
 
 def cycle_report_pdf(report: CycleReport, language: str) -> RenderedPdf:

@@ -39,12 +39,14 @@ def _store(directory: Path, pdf: bytes) -> str:
 
 
 def stored_report(session: Session, publication: Publication, language: str) -> StoredReport | None:
-    return session.scalar(sa.select(StoredReport).filter_by(publication_id=publication.id,
-                                                            language=language))
+    return session.scalar(
+        sa.select(StoredReport).filter_by(publication_id=publication.id, language=language)
+    )
 
 
-def render_published(session: Session, publication: Publication, language: str,
-                     directory: Path) -> StoredReport:
+def render_published(
+    session: Session, publication: Publication, language: str, directory: Path
+) -> StoredReport:
     """The stored report of a published version in a language, rendering it the first time.
 
     Two requests rendering the same report at once each write their file (PDFs carry their
@@ -59,10 +61,16 @@ def render_published(session: Session, publication: Publication, language: str,
     # The report of the version as published (compared with the company's earlier cycle as it
     # stood then): it does not change when a correction comes.
     pdf = company_report_pdf(
-        report_of(publication, earlier=earlier_cycle_version(session, publication)), language)
+        report_of(publication, earlier=earlier_cycle_version(session, publication)), language
+    )
     sha256 = _store(directory, pdf.data)
-    row = StoredReport(publication=publication, language=language, sha256=sha256,
-                       size=len(pdf.data), pages=pdf.pages)
+    row = StoredReport(
+        publication=publication,
+        language=language,
+        sha256=sha256,
+        size=len(pdf.data),
+        pages=pdf.pages,
+    )
     try:
         with session.begin_nested():
             session.add(row)
@@ -79,14 +87,23 @@ def render_all(session: Session, publication: Publication, directory: Path) -> l
 def draft_report(disclosure: Disclosure) -> CompanyReport:
     """The report of a disclosure's current answers, not published (officers and staff only)."""
     company, cycle = disclosure.company, disclosure.cycle
-    answers = {r.item_id: context.Answer(
-        status=r.status, not_applicable_reason=r.not_applicable_reason or "",
-        narrative=r.narrative or "", evidence_links=list(r.evidence_links or []),
-        structured=dict(r.structured or {})) for r in disclosure.responses}
+    answers = {
+        r.item_id: context.Answer(
+            status=r.status,
+            not_applicable_reason=r.not_applicable_reason or "",
+            narrative=r.narrative or "",
+            evidence_links=list(r.evidence_links or []),
+            structured=dict(r.structured or {}),
+        )
+        for r in disclosure.responses
+    }
     return context.build(
         company={"slug": company.slug, "name_en": company.name_en, "name_zh": company.name_zh},
         cycle={"slug": cycle.slug, "name_en": cycle.name_en, "name_zh": cycle.name_zh},
-        checklist=disclosure.checklist_version.checklist, answers=answers, publication=None)
+        checklist=disclosure.checklist_version.checklist,
+        answers=answers,
+        publication=None,
+    )
 
 
 # --- the aggregate report of a cycle -------------------------------------------------------------
@@ -94,41 +111,56 @@ def draft_report(disclosure: Disclosure) -> CompanyReport:
 
 def cycle_head(session: Session, cycle: Cycle) -> LedgerEntry | None:
     """The cycle's latest ledger entry: what its aggregate report is built from."""
-    return session.scalar(sa.select(LedgerEntry).filter_by(cycle_slug=cycle.slug)
-                          .order_by(LedgerEntry.sequence.desc()).limit(1))
+    return session.scalar(
+        sa.select(LedgerEntry)
+        .filter_by(cycle_slug=cycle.slug)
+        .order_by(LedgerEntry.sequence.desc())
+        .limit(1)
+    )
 
 
 def cycle_report(session: Session, cycle: Cycle) -> CycleReport:
     """The aggregate report context of a cycle, from its published versions."""
     head = cycle_head(session, cycle)
-    invited = session.scalar(sa.select(sa.func.count()).select_from(Disclosure)
-                             .where(Disclosure.cycle_id == cycle.id))
+    invited = session.scalar(
+        sa.select(sa.func.count()).select_from(Disclosure).where(Disclosure.cycle_id == cycle.id)
+    )
     return build_cycle_report(
         cycle={"slug": cycle.slug, "name_en": cycle.name_en, "name_zh": cycle.name_zh},
         checklist=cycle.checklist_version.checklist,
-        companies=[p.report for p in current_in_cycle(session, cycle)], invited=invited,
-        ledger_head=LedgerHead(head.sequence, head.entry_hash) if head else None)
+        companies=[p.report for p in current_in_cycle(session, cycle)],
+        invited=invited,
+        ledger_head=LedgerHead(head.sequence, head.entry_hash) if head else None,
+    )
 
 
 def stored_cycle_report(session: Session, cycle: Cycle, language: str) -> StoredCycleReport | None:
     """The stored aggregate for the cycle's current ledger head, if it was built already."""
     head = cycle_head(session, cycle)
-    return session.scalar(sa.select(StoredCycleReport).filter_by(
-        cycle_id=cycle.id, ledger_sequence=head.sequence if head else 0, language=language))
+    return session.scalar(
+        sa.select(StoredCycleReport).filter_by(
+            cycle_id=cycle.id, ledger_sequence=head.sequence if head else 0, language=language
+        )
+    )
 
 
-def render_cycle(session: Session, cycle: Cycle, language: str,
-                 directory: Path) -> StoredCycleReport:
+def render_cycle(
+    session: Session, cycle: Cycle, language: str, directory: Path
+) -> StoredCycleReport:
     """Build and store the cycle's aggregate for its current ledger head (once)."""
     existing = stored_cycle_report(session, cycle, language)
     if existing is not None:
         return existing
     report = cycle_report(session, cycle)
     pdf = cycle_report_pdf(report, language)
-    row = StoredCycleReport(cycle_id=cycle.id, language=language,
-                            ledger_sequence=report.ledger_head.sequence if report.ledger_head
-                            else 0, sha256=_store(directory, pdf.data), size=len(pdf.data),
-                            pages=pdf.pages)
+    row = StoredCycleReport(
+        cycle_id=cycle.id,
+        language=language,
+        ledger_sequence=report.ledger_head.sequence if report.ledger_head else 0,
+        sha256=_store(directory, pdf.data),
+        size=len(pdf.data),
+        pages=pdf.pages,
+    )
     try:
         with session.begin_nested():
             session.add(row)

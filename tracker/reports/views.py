@@ -61,11 +61,11 @@ def _lookups() -> TTLCache:
     download of a stored report reads no database at all (a company taken off the roster
     stops being served within that minute)."""
     return current_app.extensions.setdefault(
-        "tracker.report_lookups", (TTLCache(maxsize=4096, ttl=LOOKUP_SECONDS), Lock()))
+        "tracker.report_lookups", (TTLCache(maxsize=4096, ttl=LOOKUP_SECONDS), Lock())
+    )
 
 
-def _look_up(slug: str, cycle_slug: str | None, version: int | None,
-             language: str) -> Served:
+def _look_up(slug: str, cycle_slug: str | None, version: int | None, language: str) -> Served:
     company = db.session.scalar(sa.select(Company).filter_by(slug=slug))
     if company is None or not company.is_public_signatory:
         abort(404)
@@ -74,12 +74,16 @@ def _look_up(slug: str, cycle_slug: str | None, version: int | None,
         abort(404)
     stored = services.stored_report(db.session, publication, language)
     if stored is None:  # published before reports were stored: rendered once, now
-        stored = services.render_published(db.session, publication, language,
-                                           Path(current_app.config["REPORT_DIR"]))
+        stored = services.render_published(
+            db.session, publication, language, Path(current_app.config["REPORT_DIR"])
+        )
         db.session.commit()
-    return Served(stored.sha256, _filename(company.slug, publication.cycle.slug,
-                                           publication.version, language),
-                  publication.published_at, version is not None)
+    return Served(
+        stored.sha256,
+        _filename(company.slug, publication.cycle.slug, publication.version, language),
+        publication.published_at,
+        version is not None,
+    )
 
 
 @bp.get("/companies/<slug>/report.pdf")
@@ -98,11 +102,17 @@ def published(slug: str):
         with lock:
             cache[key] = served
     path = services.report_path(Path(current_app.config["REPORT_DIR"]), served.sha256)
-    response = send_file(path, mimetype="application/pdf", conditional=True, etag=served.sha256,
-                         last_modified=served.published_at)
+    response = send_file(
+        path,
+        mimetype="application/pdf",
+        conditional=True,
+        etag=served.sha256,
+        last_modified=served.published_at,
+    )
     response.headers["Content-Disposition"] = _disposition(served.filename)
-    response.headers["Cache-Control"] = (f"public, max-age={YEAR}, immutable" if served.named
-                                         else "public, max-age=300")
+    response.headers["Cache-Control"] = (
+        f"public, max-age={YEAR}, immutable" if served.named else "public, max-age=300"
+    )
     return response
 
 
@@ -117,18 +127,33 @@ def cycle_report(cycle_slug: str):
         jobs(current_app).build_cycle(cycle.id)
         stored = services.stored_cycle_report(db.session, cycle, language)  # "inline" built it
     if stored is None:
-        response = Response(render_template(
-            "errors/error.html", code=503, title=_("Report being prepared"),
-            message=_("The aggregate report of this cycle is being built from the latest "
-                      "publications. Try again in a minute.")), status=503)
+        response = Response(
+            render_template(
+                "errors/error.html",
+                code=503,
+                title=_("Report being prepared"),
+                message=_(
+                    "The aggregate report of this cycle is being built from the latest "
+                    "publications. Try again in a minute."
+                ),
+            ),
+            status=503,
+        )
         response.headers["Retry-After"] = "30"
         response.headers["Cache-Control"] = "no-store"
         return response
     path = services.report_path(Path(current_app.config["REPORT_DIR"]), stored.sha256)
-    response = send_file(path, mimetype="application/pdf", conditional=True, etag=stored.sha256,
-                         max_age=300, last_modified=stored.created_at)
+    response = send_file(
+        path,
+        mimetype="application/pdf",
+        conditional=True,
+        etag=stored.sha256,
+        max_age=300,
+        last_modified=stored.created_at,
+    )
     response.headers["Content-Disposition"] = _disposition(
-        f"{cycle.slug}-aggregate-{stored.ledger_sequence}-{language}.pdf")
+        f"{cycle.slug}-aggregate-{stored.ledger_sequence}-{language}.pdf"
+    )
     response.headers["Cache-Control"] = "public, max-age=300"
     return response
 
@@ -136,8 +161,9 @@ def cycle_report(cycle_slug: str):
 def _draft_response(disclosure, language: str) -> Response:
     pdf = company_report_pdf(services.draft_report(disclosure), language)
     response = Response(pdf.data, mimetype="application/pdf")
-    response.headers["Content-Disposition"] = _disposition(_filename(
-        disclosure.company.slug, disclosure.cycle.slug, None, language))
+    response.headers["Content-Disposition"] = _disposition(
+        _filename(disclosure.company.slug, disclosure.cycle.slug, None, language)
+    )
     response.headers["Cache-Control"] = "private, no-store"
     return response
 

@@ -16,8 +16,11 @@ def reminders():
 
 
 @reminders.command("send")
-@click.option("--today", type=click.DateTime(formats=["%Y-%m-%d"]),
-              help="Act as if today were this date (YYYY-MM-DD).")
+@click.option(
+    "--today",
+    type=click.DateTime(formats=["%Y-%m-%d"]),
+    help="Act as if today were this date (YYYY-MM-DD).",
+)
 @with_appcontext
 def send(today):
     """Queue reminders for companies that still owe their disclosure near the due date.
@@ -27,7 +30,12 @@ def send(today):
     """
     day = today.date() if today else date.today()
     base = (current_app.config.get("BASE_URL") or "http://127.0.0.1:5000").rstrip("/")
-    run = send_reminders(db.session, day, list(current_app.config["REMINDER_DAYS"]), utcnow(),
-                         lambda cycle: f"{base}/filing/{cycle.slug}/")
+    run = send_reminders(
+        db.session,
+        day,
+        list(current_app.config["REMINDER_DAYS"]),
+        utcnow(),
+        lambda cycle: f"{base}/filing/{cycle.slug}/",
+    )
     db.session.commit()
     click.echo(f"{run.companies} companies reminded, {run.messages} messages in the outbox.")

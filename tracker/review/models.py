@@ -18,7 +18,8 @@ class Comment(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     disclosure_id: Mapped[int] = mapped_column(
-        sa.ForeignKey("disclosures.id", ondelete="CASCADE"), index=True)
+        sa.ForeignKey("disclosures.id", ondelete="CASCADE"), index=True
+    )
     item_id: Mapped[str | None] = mapped_column(sa.String(120))
     author_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
     body: Mapped[str] = mapped_column(sa.Text)
@@ -37,12 +38,15 @@ class Transition(AppendOnly, db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     disclosure_id: Mapped[int] = mapped_column(
-        sa.ForeignKey("disclosures.id", ondelete="CASCADE"), index=True)
+        sa.ForeignKey("disclosures.id", ondelete="CASCADE"), index=True
+    )
     action: Mapped[Action] = mapped_column(enum_column(Action, "workflow_action"))
     from_state: Mapped[DisclosureState] = mapped_column(
-        enum_column(DisclosureState, "transition_from_state"))
+        enum_column(DisclosureState, "transition_from_state")
+    )
     to_state: Mapped[DisclosureState] = mapped_column(
-        enum_column(DisclosureState, "transition_to_state"))
+        enum_column(DisclosureState, "transition_to_state")
+    )
     reason: Mapped[str | None] = mapped_column(sa.Text)
     actor_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
     at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

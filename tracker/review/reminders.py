@@ -19,21 +19,34 @@ class ReminderRun:
     messages: int
 
 
-def send_reminders(session: Session, today: date, thresholds: list[int], now: datetime,
-                   link_for: Callable[[Cycle], str]) -> ReminderRun:
+def send_reminders(
+    session: Session,
+    today: date,
+    thresholds: list[int],
+    now: datetime,
+    link_for: Callable[[Cycle], str],
+) -> ReminderRun:
     """Remind the officers of every company that still owes its disclosure in an open cycle.
 
     A threshold applies from ``due - days`` to the due date; each (company, cycle, threshold)
     is reminded once, recorded before the mail is queued in the same transaction, so running
     twice (or from two cron jobs) sends nothing twice: the unique constraint stops a second row.
     """
-    cycles = session.scalars(sa.select(Cycle).where(
-        Cycle.opened_at.is_not(None), Cycle.closed_at.is_(None), Cycle.opens_on <= today)).all()
+    cycles = session.scalars(
+        sa.select(Cycle).where(
+            Cycle.opened_at.is_not(None), Cycle.closed_at.is_(None), Cycle.opens_on <= today
+        )
+    ).all()
     companies = messages = 0
     for cycle in cycles:
-        already = {(company_id, days) for company_id, days in session.execute(
-            sa.select(ReminderSent.company_id, ReminderSent.days_before)
-            .filter_by(cycle_id=cycle.id))}
+        already = {
+            (company_id, days)
+            for company_id, days in session.execute(
+                sa.select(ReminderSent.company_id, ReminderSent.days_before).filter_by(
+                    cycle_id=cycle.id
+                )
+            )
+        }
         rows, _counts = queue(session, cycle)
         for row in rows:
             # Each company's own due date: the cycle's, or the one an administrator extended.
@@ -45,10 +58,18 @@ def send_reminders(session: Session, today: date, thresholds: list[int], now: da
             threshold = due_thresholds[0]  # the nearest one: one mail, not one per threshold
             if (row.company.id, threshold) in already:
                 continue
-            sent = notify_reminder(session, row.company.id, cycle, due_on, days_left,
-                                   link_for(cycle))
-            session.add(ReminderSent(company_id=row.company.id, cycle_id=cycle.id,
-                                     days_before=threshold, sent_at=now, recipients=sent))
+            sent = notify_reminder(
+                session, row.company.id, cycle, due_on, days_left, link_for(cycle)
+            )
+            session.add(
+                ReminderSent(
+                    company_id=row.company.id,
+                    cycle_id=cycle.id,
+                    days_before=threshold,
+                    sent_at=now,
+                    recipients=sent,
+                )
+            )
             companies += 1
             messages += sent
     session.flush()

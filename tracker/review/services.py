@@ -21,8 +21,9 @@ from tracker.domain.workflow import Actor as WorkflowActor
 from tracker.review.models import Comment, Transition
 
 # States in which the company still owes its answers.
-OWED = frozenset({DisclosureState.NOT_STARTED, DisclosureState.DRAFT,
-                  DisclosureState.CHANGES_REQUESTED})
+OWED = frozenset(
+    {DisclosureState.NOT_STARTED, DisclosureState.DRAFT, DisclosureState.CHANGES_REQUESTED}
+)
 SORTS = ("company", "state", "due", "updated")
 
 
@@ -48,17 +49,28 @@ class QueueRow:
         return self.state in OWED and today > self.due_on(cycle)
 
 
-def queue(session: Session, cycle: Cycle, state: DisclosureState | None = None,
-          sort: str = "company", search: str = "") -> tuple[list[QueueRow], Counter]:
+def queue(
+    session: Session,
+    cycle: Cycle,
+    state: DisclosureState | None = None,
+    sort: str = "company",
+    search: str = "",
+) -> tuple[list[QueueRow], Counter]:
     """Rows for every confirmed signatory (and any company with a disclosure), and counts by
     state (before filtering). ``search`` keeps companies whose name or short name contains it."""
-    disclosures = {d.company_id: d for d in session.scalars(
-        sa.select(Disclosure).where(Disclosure.cycle_id == cycle.id)
-        .options(selectinload(Disclosure.responses)))}
+    disclosures = {
+        d.company_id: d
+        for d in session.scalars(
+            sa.select(Disclosure)
+            .where(Disclosure.cycle_id == cycle.id)
+            .options(selectinload(Disclosure.responses))
+        )
+    }
     companies = session.scalars(
-        sa.select(Company).where(sa.or_(Company.is_public_signatory,
-                                        Company.id.in_(list(disclosures))))
-        .order_by(Company.name_en)).all()
+        sa.select(Company)
+        .where(sa.or_(Company.is_public_signatory, Company.id.in_(list(disclosures))))
+        .order_by(Company.name_en)
+    ).all()
     checklist = cycle.checklist_version.checklist
     rows = []
     for company in companies:
@@ -70,8 +82,14 @@ def queue(session: Session, cycle: Cycle, state: DisclosureState | None = None,
         rows = [r for r in rows if r.state is state]
     needle = search.strip().casefold()
     if needle:
-        rows = [r for r in rows if any(needle in name.casefold() for name in
-                                       (r.company.name_en, r.company.name_zh, r.company.slug))]
+        rows = [
+            r
+            for r in rows
+            if any(
+                needle in name.casefold()
+                for name in (r.company.name_en, r.company.name_zh, r.company.slug)
+            )
+        ]
     order = list(DisclosureState)
     if sort == "state":
         rows.sort(key=lambda r: (order.index(r.state), r.company.name_en))
@@ -79,8 +97,12 @@ def queue(session: Session, cycle: Cycle, state: DisclosureState | None = None,
         # Owed disclosures first, the earliest due date first; handed-in ones after.
         rows.sort(key=lambda r: (r.state not in OWED, r.due_on(cycle), r.company.name_en))
     elif sort == "updated":
-        rows.sort(key=lambda r: (r.disclosure is None,
-                                 -(r.disclosure.updated_at.timestamp() if r.disclosure else 0)))
+        rows.sort(
+            key=lambda r: (
+                r.disclosure is None,
+                -(r.disclosure.updated_at.timestamp() if r.disclosure else 0),
+            )
+        )
     return rows, counts
 
 
@@ -103,8 +125,14 @@ class ReasonMissing(ReviewError):
     """A decision needs a reason the company can read."""
 
 
-def add_comment(session: Session, actor: User, disclosure: Disclosure, item_id: str | None,
-                body: str, now: datetime) -> Comment:
+def add_comment(
+    session: Session,
+    actor: User,
+    disclosure: Disclosure,
+    item_id: str | None,
+    body: str,
+    now: datetime,
+) -> Comment:
     """Add a remark to an item's thread, or to the whole disclosure's when ``item_id`` is None."""
     body = (body or "").strip()
     if not body:
@@ -113,11 +141,18 @@ def add_comment(session: Session, actor: User, disclosure: Disclosure, item_id: 
         raise CommentRefused("too_long")
     if item_id is not None:
         disclosure.checklist_version.checklist.item(item_id)  # KeyError for an unknown item
-    comment = Comment(disclosure=disclosure, item_id=item_id, author=actor, body=body,
-                      created_at=now)
+    comment = Comment(
+        disclosure=disclosure, item_id=item_id, author=actor, body=body, created_at=now
+    )
     session.add(comment)
-    record(session, actor, "comment.add", "disclosure", disclosure.id,
-           {"item": item_id, "length": len(body)})
+    record(
+        session,
+        actor,
+        "comment.add",
+        "disclosure",
+        disclosure.id,
+        {"item": item_id, "length": len(body)},
+    )
     session.flush()
     return comment
 
@@ -126,17 +161,33 @@ def comments_by_item(session: Session, disclosure: Disclosure) -> dict[str | Non
     """Item id (None: the whole disclosure) -> its comments, oldest first (one query)."""
     result: dict[str | None, list[Comment]] = {}
     for comment in session.scalars(
-            sa.select(Comment).where(Comment.disclosure_id == disclosure.id)
-            .options(joinedload(Comment.author)).order_by(Comment.id)):
+        sa.select(Comment)
+        .where(Comment.disclosure_id == disclosure.id)
+        .options(joinedload(Comment.author))
+        .order_by(Comment.id)
+    ):
         result.setdefault(comment.item_id, []).append(comment)
     return result
 
 
-def record_transition(session: Session, actor: User | None, disclosure: Disclosure,
-                      action: Action, before: DisclosureState, reason: str | None,
-                      now: datetime) -> Transition:
-    transition = Transition(disclosure_id=disclosure.id, action=action, from_state=before,
-                            to_state=disclosure.state, reason=reason, actor=actor, at=now)
+def record_transition(
+    session: Session,
+    actor: User | None,
+    disclosure: Disclosure,
+    action: Action,
+    before: DisclosureState,
+    reason: str | None,
+    now: datetime,
+) -> Transition:
+    transition = Transition(
+        disclosure_id=disclosure.id,
+        action=action,
+        from_state=before,
+        to_state=disclosure.state,
+        reason=reason,
+        actor=actor,
+        at=now,
+    )
     session.add(transition)
     return transition
 
@@ -148,8 +199,15 @@ DECISIONS = {
 }
 
 
-def decide(session: Session, actor: User, disclosure: Disclosure, action: Action, reason: str,
-           now: datetime, who: WorkflowActor = WorkflowActor.STAFF) -> Transition:
+def decide(
+    session: Session,
+    actor: User,
+    disclosure: Disclosure,
+    action: Action,
+    reason: str,
+    now: datetime,
+    who: WorkflowActor = WorkflowActor.STAFF,
+) -> Transition:
     """Request changes, accept, or reopen a published disclosure for a correction, with a
     reason; TransitionNotAllowed when the state (or the side acting) forbids it.
 
@@ -167,8 +225,14 @@ def decide(session: Session, actor: User, disclosure: Disclosure, action: Action
         raise CommentRefused("too_long")
     disclosure.state = after
     transition = record_transition(session, actor, disclosure, action, before, reason, now)
-    record(session, actor, f"disclosure.{action.value}", "disclosure", disclosure.id,
-           {"reason": reason, "from": before.value, "to": disclosure.state.value})
+    record(
+        session,
+        actor,
+        f"disclosure.{action.value}",
+        "disclosure",
+        disclosure.id,
+        {"reason": reason, "from": before.value, "to": disclosure.state.value},
+    )
     session.flush()
     return transition
 
@@ -176,15 +240,26 @@ def decide(session: Session, actor: User, disclosure: Disclosure, action: Action
 def commented_items_since_submission(session: Session, disclosure: Disclosure) -> set[str]:
     """Items staff commented on since the last submission: what a returned disclosure must fix."""
     since = disclosure.submitted_at
-    query = sa.select(Comment.item_id).join(User, User.id == Comment.author_id).where(
-        Comment.disclosure_id == disclosure.id, Comment.item_id.is_not(None),
-        User.role.in_([Role.STAFF, Role.ADMIN]))
+    query = (
+        sa.select(Comment.item_id)
+        .join(User, User.id == Comment.author_id)
+        .where(
+            Comment.disclosure_id == disclosure.id,
+            Comment.item_id.is_not(None),
+            User.role.in_([Role.STAFF, Role.ADMIN]),
+        )
+    )
     if since is not None:
         query = query.where(Comment.created_at >= since)
     return set(session.scalars(query))
 
 
 def transitions_of(session: Session, disclosure: Disclosure) -> list[Transition]:
-    return list(session.scalars(
-        sa.select(Transition).where(Transition.disclosure_id == disclosure.id)
-        .options(joinedload(Transition.actor)).order_by(Transition.id)))
+    return list(
+        session.scalars(
+            sa.select(Transition)
+            .where(Transition.disclosure_id == disclosure.id)
+            .options(joinedload(Transition.actor))
+            .order_by(Transition.id)
+        )
+    )

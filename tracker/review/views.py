@@ -60,15 +60,23 @@ def queue():
     require(can.is_staff(actor()))
     cycle = _cycle(request.args.get("cycle"))
     state_arg = request.args.get("state")
-    state = DisclosureState(state_arg) if state_arg in {s.value for s in DisclosureState} \
-        else None
+    state = DisclosureState(state_arg) if state_arg in {s.value for s in DisclosureState} else None
     sort = request.args.get("sort") if request.args.get("sort") in services.SORTS else "company"
     search = request.args.get("q", "")[:200]
     rows, counts = services.queue(db.session, cycle, state, sort, search)
     cycles = db.session.scalars(sa.select(Cycle).order_by(Cycle.opens_on.desc())).all()
-    return render_template("review/queue.html", cycle=cycle, cycles=cycles, rows=rows,
-                           counts=counts, state=state, sort=sort, search=search,
-                           today=date.today(), states=list(DisclosureState))
+    return render_template(
+        "review/queue.html",
+        cycle=cycle,
+        cycles=cycles,
+        rows=rows,
+        counts=counts,
+        state=state,
+        sort=sort,
+        search=search,
+        today=date.today(),
+        states=list(DisclosureState),
+    )
 
 
 def _target(cycle_slug: str, company_slug: str):
@@ -88,7 +96,10 @@ def _started_target(cycle_slug: str, company_slug: str):
 
 def _page(cycle, company, found, status: int = 200, **extra):
     return render_template(
-        "review/disclosure.html", cycle=cycle, company=company, disclosure=found,
+        "review/disclosure.html",
+        cycle=cycle,
+        company=company,
+        disclosure=found,
         checklist=cycle.checklist_version.checklist,
         responses={r.item_id: r for r in found.responses} if found else {},
         attachments=attachments_of(db.session, found) if found else {},
@@ -96,8 +107,12 @@ def _page(cycle, company, found, status: int = 200, **extra):
         actions=allowed_actions(found.state, WorkflowActor.STAFF) if found else frozenset(),
         transitions=services.transitions_of(db.session, found) if found else [],
         published=publication_queries.versions_of(db.session, found)
-        if found and found.published_at else [],
-        Action=Action, ACTION_LABELS=ACTION_LABELS, **extra), status
+        if found and found.published_at
+        else [],
+        Action=Action,
+        ACTION_LABELS=ACTION_LABELS,
+        **extra,
+    ), status
 
 
 @bp.get("/<cycle_slug>/<company_slug>")
@@ -107,8 +122,9 @@ def disclosure(cycle_slug: str, company_slug: str):
 
 
 def _back(cycle, company, anchor: str = "") -> str:
-    return url_for("review.disclosure", cycle_slug=cycle.slug,
-                   company_slug=company.slug) + (f"#{anchor}" if anchor else "")
+    return url_for("review.disclosure", cycle_slug=cycle.slug, company_slug=company.slug) + (
+        f"#{anchor}" if anchor else ""
+    )
 
 
 @bp.post("/<cycle_slug>/<company_slug>/comments")
@@ -117,16 +133,25 @@ def comment(cycle_slug: str, company_slug: str):
     cycle, company, found = _started_target(cycle_slug, company_slug)
     item_id = request.form.get("item_id") or None
     try:
-        comment = services.add_comment(db.session, actor(), found, item_id,
-                                       request.form.get("body", ""), utcnow())
+        comment = services.add_comment(
+            db.session, actor(), found, item_id, request.form.get("body", ""), utcnow()
+        )
     except KeyError:
         abort(404)
     except services.CommentRefused as exc:
         db.session.rollback()
-        return _page(cycle, company, found, 422, comment_error=comment_message(exc),
-                     comment_item=item_id, comment_draft=request.form.get("body", ""))
-    review_mail.notify_comment(db.session, found, actor(), comment.body,
-                               _officer_link(cycle, found, item_id))
+        return _page(
+            cycle,
+            company,
+            found,
+            422,
+            comment_error=comment_message(exc),
+            comment_item=item_id,
+            comment_draft=request.form.get("body", ""),
+        )
+    review_mail.notify_comment(
+        db.session, found, actor(), comment.body, _officer_link(cycle, found, item_id)
+    )
     db.session.commit()
     flash(_("Comment posted."), "success")
     return redirect(_back(cycle, company, item_id or "comments"), 303)
@@ -141,27 +166,47 @@ def decide(cycle_slug: str, company_slug: str):
     except ValueError:
         abort(400)
     try:
-        transition = services.decide(db.session, actor(), found, action,
-                                     request.form.get("reason", ""), utcnow())
+        transition = services.decide(
+            db.session, actor(), found, action, request.form.get("reason", ""), utcnow()
+        )
     except (services.ReasonMissing, services.CommentRefused) as exc:
         db.session.rollback()
-        error = (comment_message(exc) if isinstance(exc, services.CommentRefused)
-                 else _("Give a reason: the company reads it."))
-        return _page(cycle, company, found, 422, decision_error=error,
-                     decision_action=action.value, decision_reason=request.form.get("reason"))
+        error = (
+            comment_message(exc)
+            if isinstance(exc, services.CommentRefused)
+            else _("Give a reason: the company reads it.")
+        )
+        return _page(
+            cycle,
+            company,
+            found,
+            422,
+            decision_error=error,
+            decision_action=action.value,
+            decision_reason=request.form.get("reason"),
+        )
     except TransitionNotAllowed as exc:
         db.session.rollback()
         return _not_allowed(exc)
     if action in (Action.REQUEST_CHANGES, Action.REOPEN):
-        review_mail.notify_changes_requested(db.session, found, transition.reason,
-                                             _officer_link(cycle, found, None))
+        review_mail.notify_changes_requested(
+            db.session, found, transition.reason, _officer_link(cycle, found, None)
+        )
     db.session.commit()
-    flash({Action.REQUEST_CHANGES: _("Changes requested: the disclosure is back with the "
-                                     "company."),
-           Action.ACCEPT: _("Accepted."),
-           Action.REOPEN: _("Reopened for a correction: the company can change its answers; "
-                            "the public keeps reading the published version until the "
-                            "correction is published.")}[action], "success")
+    flash(
+        {
+            Action.REQUEST_CHANGES: _(
+                "Changes requested: the disclosure is back with the company."
+            ),
+            Action.ACCEPT: _("Accepted."),
+            Action.REOPEN: _(
+                "Reopened for a correction: the company can change its answers; "
+                "the public keeps reading the published version until the "
+                "correction is published."
+            ),
+        }[action],
+        "success",
+    )
     return redirect(_back(cycle, company), 303)
 
 
@@ -174,14 +219,24 @@ def publish_disclosure(cycle_slug: str, company_slug: str):
     except TransitionNotAllowed as exc:
         db.session.rollback()
         return _not_allowed(exc)
-    review_mail.notify_published(db.session, found, publication.version, external_url(
-        "companies.detail", slug=company.slug, cycle=cycle.slug))
+    review_mail.notify_published(
+        db.session,
+        found,
+        publication.version,
+        external_url("companies.detail", slug=company.slug, cycle=cycle.slug),
+    )
     db.session.commit()
     if current_app.config["RENDER_REPORTS_ON_PUBLISH"]:
         _store_reports(publication)
     report_jobs(current_app).build_cycle(cycle.id)  # the aggregate, in the background
-    flash(_("Published as version %(version)d, ledger entry #%(n)d.",
-            version=publication.version, n=publication.entry.sequence), "success")
+    flash(
+        _(
+            "Published as version %(version)d, ledger entry #%(n)d.",
+            version=publication.version,
+            n=publication.entry.sequence,
+        ),
+        "success",
+    )
     return redirect(_back(cycle, company), 303)
 
 
@@ -193,22 +248,30 @@ def _store_reports(publication) -> None:
         db.session.commit()
     except Exception:
         db.session.rollback()
-        current_app.logger.exception("Could not render the reports of publication %s",
-                                     publication.id)
+        current_app.logger.exception(
+            "Could not render the reports of publication %s", publication.id
+        )
 
 
 def _officer_link(cycle, found, item_id: str | None) -> str:
     """Where officers answer: the item on its commitment page, or the disclosure overview."""
     if item_id:
         item = found.checklist_version.checklist.item(item_id)
-        return external_url("filing.commitment", cycle_slug=cycle.slug,
-                            commitment_id=item.commitment_id) + f"#{item.id}"
+        return (
+            external_url(
+                "filing.commitment", cycle_slug=cycle.slug, commitment_id=item.commitment_id
+            )
+            + f"#{item.id}"
+        )
     return external_url("filing.overview", cycle_slug=cycle.slug)
 
 
 def _not_allowed(exc: TransitionNotAllowed):
-    message = _("“%(action)s” is not possible while the disclosure is “%(state)s”.",
-                action=ACTION_LABELS[exc.action], state=STATE_LABELS[exc.state])
-    return render_template("errors/error.html", code=409, title=_("Not possible now"),
-                           message=message), 409
-
+    message = _(
+        "“%(action)s” is not possible while the disclosure is “%(state)s”.",
+        action=ACTION_LABELS[exc.action],
+        state=STATE_LABELS[exc.state],
+    )
+    return render_template(
+        "errors/error.html", code=409, title=_("Not possible now"), message=message
+    ), 409

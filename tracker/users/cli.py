@@ -23,13 +23,15 @@ def _read_password(from_stdin: bool) -> str:
 
 
 def _check_password(password: str, user: User) -> None:
-    problems = auth_services.password_problems(password, password, user,
-                                               current_app.config["PASSWORD_MIN_LENGTH"])
+    problems = auth_services.password_problems(
+        password, password, user, current_app.config["PASSWORD_MIN_LENGTH"]
+    )
     if problems:
-        texts = {"too_short": f"use at least {current_app.config['PASSWORD_MIN_LENGTH']} "
-                              "characters",
-                 "too_long": "use at most 256 characters",
-                 "too_guessable": "too easy to guess (a common password, word or pattern)"}
+        texts = {
+            "too_short": f"use at least {current_app.config['PASSWORD_MIN_LENGTH']} characters",
+            "too_long": "use at most 256 characters",
+            "too_guessable": "too easy to guess (a common password, word or pattern)",
+        }
         raise click.BadParameter("; ".join(texts[p.value] for p in problems), param_hint="password")
 
 
@@ -56,8 +58,9 @@ def create_admin(email: str, display_name: str, password_stdin: bool):
     try:
         validate_email(email, check_deliverability=False)
     except EmailNotValidError as exc:
-        raise click.BadParameter(f"'{email}' is not an e-mail address: {exc}",
-                                 param_hint="--email") from None
+        raise click.BadParameter(
+            f"'{email}' is not an e-mail address: {exc}", param_hint="--email"
+        ) from None
     if len(email) > 254:
         raise click.BadParameter("at most 254 characters", param_hint="--email")
     if not display_name.strip() or len(display_name.strip()) > 200:
@@ -68,7 +71,8 @@ def create_admin(email: str, display_name: str, password_stdin: bool):
         user = services.create_admin(db.session, email, display_name, password)
     except AccountError:
         raise click.ClickException(
-            f"an account with the e-mail address {email} already exists") from None
+            f"an account with the e-mail address {email} already exists"
+        ) from None
     db.session.commit()
     click.echo(f"Administrator {user.email} created; sign in at /sign-in.")
 
@@ -82,8 +86,7 @@ def list_users(role: str | None):
     if role:
         query = query.where(User.role == Role(role))
     for user in db.session.scalars(query):
-        status = ("inactive" if not user.is_active else "active" if user.has_password
-                  else "invited")
+        status = "inactive" if not user.is_active else "active" if user.has_password else "invited"
         company = user.company.slug if user.company else "-"
         click.echo(f"{user.email:<40} {user.role.value:<8} {status:<8} {company}")
 
@@ -111,5 +114,7 @@ def reset_link(email: str):
     secret = issue(db.session, user, TokenPurpose.PASSWORD_RESET, ttl, utcnow())
     db.session.commit()
     base = (current_app.config.get("BASE_URL") or "http://127.0.0.1:5000").rstrip("/")
-    click.echo(f"{base}/password/reset/{secret}  (valid for {int(ttl.total_seconds() // 60)} "
-               "minutes, once)")
+    click.echo(
+        f"{base}/password/reset/{secret}  (valid for {int(ttl.total_seconds() // 60)} "
+        "minutes, once)"
+    )

@@ -7,8 +7,11 @@ from wtforms.validators import DataRequired, Email, Length, Optional
 
 from tracker.auth.models import Role
 
-ROLE_LABELS = {Role.OFFICER: _l("Compliance officer"), Role.STAFF: _l("Alliance staff"),
-               Role.ADMIN: _l("Administrator")}
+ROLE_LABELS = {
+    Role.OFFICER: _l("Compliance officer"),
+    Role.STAFF: _l("Alliance staff"),
+    Role.ADMIN: _l("Administrator"),
+}
 
 
 def _company_choice(value):
@@ -20,16 +23,19 @@ class UserForm(FlaskForm):
 
     display_name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200)])
     role = SelectField(_l("Role"), validators=[DataRequired()])
-    company = SelectField(_l("Company (officers only)"), coerce=_company_choice,
-                          validators=[Optional()])
+    company = SelectField(
+        _l("Company (officers only)"), coerce=_company_choice, validators=[Optional()]
+    )
 
     def set_choices(self, roles: list[Role], companies) -> None:
         self.role.choices = [SelectChoice(r.value, ROLE_LABELS[r]) for r in roles]
-        self.company.choices = [SelectChoice("", "—")] + [SelectChoice(c.id, c.name_en)
-                                                          for c in companies]
+        self.company.choices = [SelectChoice("", "—")] + [
+            SelectChoice(c.id, c.name_en) for c in companies
+        ]
 
 
 class InviteForm(UserForm):
-    email = EmailField(_l("E-mail address"),
-                       validators=[DataRequired(), Email(check_deliverability=False),
-                                   Length(max=254)])
+    email = EmailField(
+        _l("E-mail address"),
+        validators=[DataRequired(), Email(check_deliverability=False), Length(max=254)],
+    )

@@ -17,8 +17,16 @@ from tracker.auth.tokens import IssuedLink
 from tracker.companies.models import Company
 
 
-def invite(session: Session, actor: User, email: str, display_name: str, role: Role,
-           company: Company | None, now: datetime, ttl: timedelta) -> IssuedLink:
+def invite(
+    session: Session,
+    actor: User,
+    email: str,
+    display_name: str,
+    role: Role,
+    company: Company | None,
+    now: datetime,
+    ttl: timedelta,
+) -> IssuedLink:
     """Create an account without a password and a one-time link to set one."""
     email = normalize_email(email)
     if session.scalar(sa.select(User.id).filter_by(email=email)) is not None:
@@ -29,13 +37,20 @@ def invite(session: Session, actor: User, email: str, display_name: str, role: R
     session.add(user)
     session.flush()
     secret = tokens.issue(session, user, TokenPurpose.INVITATION, ttl, now, created_by=actor)
-    record(session, actor, "user.invite", "user", user.id,
-           {"email": email, "role": role.value, "company": company.slug if company else None})
+    record(
+        session,
+        actor,
+        "user.invite",
+        "user",
+        user.id,
+        {"email": email, "role": role.value, "company": company.slug if company else None},
+    )
     return IssuedLink(user, secret)
 
 
-def resend_invitation(session: Session, actor: User, user: User, now: datetime,
-                      ttl: timedelta) -> IssuedLink:
+def resend_invitation(
+    session: Session, actor: User, user: User, now: datetime, ttl: timedelta
+) -> IssuedLink:
     """A new invitation link; the earlier ones stop working."""
     if user.has_password:
         raise AccountError("already_accepted")
@@ -44,13 +59,25 @@ def resend_invitation(session: Session, actor: User, user: User, now: datetime,
     return IssuedLink(user, secret)
 
 
-def update_user(session: Session, actor: User, user: User, display_name: str, role: Role,
-                company: Company | None) -> dict:
+def update_user(
+    session: Session,
+    actor: User,
+    user: User,
+    display_name: str,
+    role: Role,
+    company: Company | None,
+) -> dict:
     """Change name, role or company; a role or company change ends the user's sessions."""
     if (role is Role.OFFICER) != (company is not None):
         raise AccountError("company_for_officers_only")
-    changed = changes(user, {"display_name": display_name.strip(), "role": role,
-                             "company_id": company.id if company else None})
+    changed = changes(
+        user,
+        {
+            "display_name": display_name.strip(),
+            "role": role,
+            "company_id": company.id if company else None,
+        },
+    )
     if "role" in changed or "company_id" in changed:
         user.session_version += 1
     if changed:
@@ -78,5 +105,3 @@ def create_admin(session: Session, email: str, display_name: str, password: str)
     session.flush()
     record(session, None, "user.create_admin", "user", user.id, {"email": email})
     return user
-
-

@@ -22,7 +22,8 @@ bp = Blueprint("users", __name__, url_prefix="/admin/users")
 ACCOUNT_ERRORS = {
     "email_taken": lambda: _("An account with this e-mail address already exists."),
     "company_for_officers_only": lambda: _(
-        "Compliance officers need a company; staff and administrators have none."),
+        "Compliance officers need a company; staff and administrators have none."
+    ),
     "already_accepted": lambda: _("This invitation has already been accepted."),
 }
 
@@ -51,8 +52,9 @@ def index():
     elif status == "inactive":
         query = query.where(User.is_active.is_(False))
     page = paginate(query.options(sa.orm.joinedload(User.company)))
-    return render_template("users/index.html", page=page, role=role, status=status,
-                           roles=list(Role))
+    return render_template(
+        "users/index.html", page=page, role=role, status=status, roles=list(Role)
+    )
 
 
 @bp.route("/invite", methods=["GET", "POST"])
@@ -73,15 +75,28 @@ def invite():
     require(can.can_invite(me, role))
     ttl = current_app.config["INVITATION_TTL"]
     try:
-        link = services.invite(db.session, me, form.email.data, form.display_name.data, role,
-                               _company(form.company.data), utcnow(), ttl)
+        link = services.invite(
+            db.session,
+            me,
+            form.email.data,
+            form.display_name.data,
+            role,
+            _company(form.company.data),
+            utcnow(),
+            ttl,
+        )
     except AccountError as exc:
         db.session.rollback()
-        return render_template("users/invite.html", form=form,
-                               errors=[ACCOUNT_ERRORS[exc.code]()]), 422
-    mail.queue_invitation(db.session, link.user,
-                          external_url("auth.accept_invitation", secret=link.secret), me,
-                          ttl.days)
+        return render_template(
+            "users/invite.html", form=form, errors=[ACCOUNT_ERRORS[exc.code]()]
+        ), 422
+    mail.queue_invitation(
+        db.session,
+        link.user,
+        external_url("auth.accept_invitation", secret=link.secret),
+        me,
+        ttl.days,
+    )
     db.session.commit()
     flash(_("Invitation for %(email)s is in the outbox.", email=link.user.email), "success")
     return redirect(url_for("users.detail", user_id=link.user.id))
@@ -104,12 +119,23 @@ def detail(user_id: int):
     if not form.validate():
         return render_template("users/detail.html", user=user, form=form, may_edit=True), 422
     try:
-        changed = services.update_user(db.session, me, user, form.display_name.data,
-                                       Role(form.role.data), _company(form.company.data))
+        changed = services.update_user(
+            db.session,
+            me,
+            user,
+            form.display_name.data,
+            Role(form.role.data),
+            _company(form.company.data),
+        )
     except AccountError as exc:
         db.session.rollback()
-        return render_template("users/detail.html", user=user, form=form, may_edit=True,
-                               errors=[ACCOUNT_ERRORS[exc.code]()]), 422
+        return render_template(
+            "users/detail.html",
+            user=user,
+            form=form,
+            may_edit=True,
+            errors=[ACCOUNT_ERRORS[exc.code]()],
+        ), 422
     db.session.commit()
     flash(_("Saved.") if changed else _("Nothing was changed."), "success")
     return redirect(url_for("users.detail", user_id=user.id))
@@ -133,9 +159,12 @@ def _set_active(user_id: int, active: bool):
     require(can.can_manage_user(me, user))
     services.set_active(db.session, me, user, active)
     db.session.commit()
-    flash(_("%(email)s can sign in again.", email=user.email) if active
-          else _("%(email)s is deactivated and was signed out everywhere.", email=user.email),
-          "success")
+    flash(
+        _("%(email)s can sign in again.", email=user.email)
+        if active
+        else _("%(email)s is deactivated and was signed out everywhere.", email=user.email),
+        "success",
+    )
     return redirect(url_for("users.detail", user_id=user.id))
 
 
@@ -147,10 +176,15 @@ def resend_invitation(user_id: int):
     require(can.can_resend_invitation(me, user))
     ttl = current_app.config["INVITATION_TTL"]
     link = services.resend_invitation(db.session, me, user, utcnow(), ttl)
-    mail.queue_invitation(db.session, user,
-                          external_url("auth.accept_invitation", secret=link.secret), me,
-                          ttl.days)
+    mail.queue_invitation(
+        db.session, user, external_url("auth.accept_invitation", secret=link.secret), me, ttl.days
+    )
     db.session.commit()
-    flash(_("A new invitation for %(email)s is in the outbox; earlier links no longer work.",
-            email=user.email), "success")
+    flash(
+        _(
+            "A new invitation for %(email)s is in the outbox; earlier links no longer work.",
+            email=user.email,
+        ),
+        "success",
+    )
     return redirect(url_for("users.detail", user_id=user.id))
