@@ -11,12 +11,14 @@ from pathlib import Path
 
 from flask import Flask
 
+from tracker.clock import zone_named
 from tracker.resources import resource_dir
 
 DEFAULTS = {
-    "LANGUAGES": ["en", "zh_CN"],
     "BABEL_DEFAULT_LOCALE": "en",
-    "BABEL_DEFAULT_TIMEZONE": "Asia/Shanghai",
+    # The alliance's time zone: due dates are its calendar days, and pages show its times
+    # (tracker.clock; Babel formats dates in it too).
+    "TIMEZONE": "Asia/Shanghai",
     "SESSION_COOKIE_HTTPONLY": True,
     "SESSION_COOKIE_SAMESITE": "Lax",
     "SESSION_COOKIE_SECURE": False,
@@ -80,6 +82,7 @@ ENVIRONMENT = {
     "TRACKER_SECRET_KEY": "SECRET_KEY",
     "TRACKER_CHECKLIST_DIR": "CHECKLIST_DIR",
     "TRACKER_BASE_URL": "BASE_URL",
+    "TRACKER_TIMEZONE": "TIMEZONE",
     "TRACKER_PROXY_HOPS": "PROXY_HOPS",
     "TRACKER_UPLOAD_DIR": "UPLOAD_DIR",
     "TRACKER_REPORT_DIR": "REPORT_DIR",
@@ -123,6 +126,9 @@ def configure(app: Flask, test_config: dict | None) -> None:
         app.config["UPLOAD_DIR"] = str(Path(app.instance_path) / "uploads")
     if not app.config.get("REPORT_DIR"):
         app.config["REPORT_DIR"] = str(Path(app.instance_path) / "reports")
+    # One setting for the zone: Babel formats times in the zone the clock reads.
+    zone_named(app.config["TIMEZONE"])  # an unknown zone stops the app at start-up
+    app.config["BABEL_DEFAULT_TIMEZONE"] = app.config["TIMEZONE"]
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = instance_secret_key(Path(app.instance_path))
 

@@ -1,14 +1,19 @@
-"""Languages: English and Simplified Chinese, chosen by the reader and remembered in a cookie."""
+"""Languages: English and Simplified Chinese, chosen by the reader and remembered in a cookie.
+
+Which spelling of a language goes where is tracker.domain.languages' table; this module applies
+it to requests.
+"""
 
 from flask import Blueprint, Flask, current_app, redirect, request
 from flask_babel import Babel, get_locale
 
-from tracker.domain.checklist import Text
+from tracker.domain.languages import EN, LANGUAGES, LOCALES, ZH, Language, Text, language_of
 from tracker.links import safe_next
 from tracker.resources import PACKAGE_DIR
 
 LANGUAGE_COOKIE = "lang"
-LANGUAGE_NAMES = {"en": "English", "zh_CN": "简体中文"}
+# What browsers send for Simplified Chinese (zh-CN, zh-Hans, zh) and English, best first.
+BROWSER_TAGS = ["en", "zh_CN", "zh-CN", "zh-Hans", "zh"]
 
 babel = Babel()
 bp = Blueprint("i18n", __name__)
@@ -16,35 +21,35 @@ bp = Blueprint("i18n", __name__)
 
 def select_locale() -> str:
     """The reader's choice if they made one, else the best match for their browser."""
-    languages = current_app.config["LANGUAGES"]
     chosen = request.cookies.get(LANGUAGE_COOKIE)
-    if chosen in languages:
+    if chosen in LOCALES:
         return chosen
-    # Browsers send zh-CN, zh-Hans, zh; all of them mean Simplified Chinese here.
-    best = request.accept_languages.best_match(["en", "zh_CN", "zh-CN", "zh-Hans", "zh"])
-    if best and best.startswith("zh"):
-        return "zh_CN"
+    best = request.accept_languages.best_match(BROWSER_TAGS)
+    if best:
+        return language_of(best).locale
     return current_app.config["BABEL_DEFAULT_LOCALE"]
 
 
+def current_language() -> Language:
+    """The language of the current request (English outside one)."""
+    return language_of(get_locale())
+
+
 def current_locale() -> str:
-    """``en`` or ``zh_CN`` (Babel itself names the latter zh_Hans_CN)."""
-    locale = get_locale()
-    if locale is None:
-        return "en"
-    return "zh_CN" if locale.language == "zh" else locale.language
+    """``en`` or ``zh_CN``: the current language's interface locale."""
+    return current_language().locale
 
 
 def localized(text: Text | None) -> str:
-    """Pick the current language from a bilingual checklist text."""
-    return text.get(current_locale()) if text is not None else ""
+    """A bilingual text in the current language."""
+    return text.get(current_language()) if text is not None else ""
 
 
 @bp.get("/language/<code>")
 def switch_language(code: str):
     """Remember the chosen language and go back to the page the reader was on."""
     response = redirect(safe_next(request.args.get("next")))
-    if code in current_app.config["LANGUAGES"]:
+    if code in LOCALES:
         response.set_cookie(
             LANGUAGE_COOKIE,
             code,
@@ -66,5 +71,8 @@ def init_app(app: Flask) -> None:
     app.jinja_env.globals.update(
         localized=localized,
         current_locale=current_locale,
-        LANGUAGE_NAMES=LANGUAGE_NAMES,
+        current_language=current_language,
+        LANGUAGES=LANGUAGES,
+        EN=EN,
+        ZH=ZH,
     )

@@ -33,6 +33,7 @@ from flask_migrate import upgrade
 from tracker import create_app
 from tracker.db import db
 from tracker.demo.services import seed_demo
+from tracker.domain.languages import Text
 from tracker.publication.models import Publication
 from tracker.publication.queries import current_in_cycle, report_of
 from tracker.reports.aggregate import LedgerHead, build_cycle_report
@@ -73,8 +74,7 @@ def generated_companies(app, count: int) -> list:
         dataclasses.replace(
             base,
             company_slug=f"{base.company_slug}-{n}",
-            company_name_en=f"{base.company_name_en} {n}",
-            company_name_zh=f"{base.company_name_zh}{n}",
+            company_name=Text(en=f"{base.company_name.en} {n}", zh=f"{base.company_name.zh}{n}"),
         )
         for n, base in ((n, published[n % len(published)]) for n in range(count))
     ], cycle

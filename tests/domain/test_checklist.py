@@ -6,7 +6,6 @@ import pytest
 
 from tracker.domain.checklist import (
     ChecklistError,
-    Text,
     checklist_from_data,
     load_checklist_directory,
     load_checklist_file,
@@ -14,6 +13,7 @@ from tracker.domain.checklist import (
     parse_checklist,
 )
 from tracker.domain.crosswalk import KNOWN_TAGS
+from tracker.domain.languages import Text
 from tracker.domain.statuses import Status
 
 REPO = Path(__file__).resolve().parents[2]

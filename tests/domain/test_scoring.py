@@ -2,7 +2,8 @@
 
 import pytest
 
-from tracker.domain.checklist import Checklist, Commitment, Item, Text
+from tracker.domain.checklist import Checklist, Commitment, Item
+from tracker.domain.languages import Text
 from tracker.domain.scoring import score_disclosure, score_items
 from tracker.domain.statuses import Status
 

@@ -3,7 +3,7 @@
 import json
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from typing import Any
 
 import sqlalchemy as sa
@@ -62,8 +62,9 @@ class AuditFilters:
     actor: str = ""  # part of the actor's email
     object_type: str = ""
     object_id: int | None = None
-    since: date | None = None  # inclusive, UTC days
+    since: date | None = None  # inclusive, a day of the calendar in ``zone``
     until: date | None = None  # inclusive
+    zone: tzinfo = UTC  # the alliance's time zone (tracker.clock.zone())
 
     @property
     def active(self) -> bool:
@@ -99,11 +100,10 @@ def filtered(filters: AuditFilters) -> sa.Select:
     if filters.object_id is not None:
         query = query.where(AuditEvent.object_id == filters.object_id)
     if filters.since:
-        query = query.where(AuditEvent.at >= datetime.combine(filters.since, time(), UTC))
+        query = query.where(AuditEvent.at >= datetime.combine(filters.since, time(), filters.zone))
     if filters.until:
-        query = query.where(
-            AuditEvent.at < datetime.combine(filters.until + timedelta(days=1), time(), UTC)
-        )
+        day_after = filters.until + timedelta(days=1)
+        query = query.where(AuditEvent.at < datetime.combine(day_after, time(), filters.zone))
     return query
 
 

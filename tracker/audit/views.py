@@ -6,10 +6,11 @@ from flask import Blueprint, Response, render_template, request, stream_with_con
 from flask_babel import gettext as _
 from flask_login import login_required
 
+from tracker import clock
 from tracker.audit import services
 from tracker.auth import permissions as can
 from tracker.auth.login import actor, require
-from tracker.db import db, utcnow
+from tracker.db import db
 from tracker.pagination import paginate
 
 bp = Blueprint("audit", __name__, url_prefix="/admin/audit")
@@ -41,6 +42,7 @@ def _filters() -> tuple[services.AuditFilters, list[str]]:
         object_id=object_id,
         since=day("since", _("From")),
         until=day("until", _("Until")),
+        zone=clock.zone(),
     )
     if filters.since and filters.until and filters.since > filters.until:
         errors.append(_("“From” is after “Until”."))
@@ -73,7 +75,7 @@ def export():
             "errors/error.html", code=400, title=_("Nothing exported"), message=" ".join(errors)
         ), 400
     lines = services.csv_lines(db.session, services.filtered(filters))
-    filename = f"audit-trail-{utcnow():%Y%m%d-%H%M%S}.csv"
+    filename = f"audit-trail-{clock.now():%Y%m%d-%H%M%S}.csv"
     return Response(
         stream_with_context(lines),
         mimetype="text/csv",

@@ -14,6 +14,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required, login_user, logout_user
 
+from tracker import clock
 from tracker.auth import mail, services, tokens
 from tracker.auth import permissions as can
 from tracker.auth.forms import (
@@ -23,7 +24,7 @@ from tracker.auth.forms import (
     SignInForm,
 )
 from tracker.auth.models import TokenPurpose, User
-from tracker.db import db, utcnow
+from tracker.db import db
 from tracker.domain.passwords import PasswordProblem
 from tracker.links import external_url, safe_next
 from tracker.ratelimit import SignInThrottle, limiter
@@ -111,7 +112,7 @@ def sign_in():
         error = _("That e-mail address and password do not match an active account.")
         return render_template("auth/sign_in.html", form=form, error=error), 422
     throttle.succeeded(email)
-    services.record_sign_in(db.session, user, utcnow(), address)
+    services.record_sign_in(db.session, user, clock.now(), address)
     db.session.commit()
     start_session(user)
     return redirect(
@@ -140,7 +141,7 @@ def reset_password(secret: str):
 
 
 def _set_password_with_token(secret: str, purpose: TokenPurpose):
-    token = tokens.find_valid(db.session, secret, purpose, utcnow())
+    token = tokens.find_valid(db.session, secret, purpose, clock.now())
     template = (
         "auth/accept_invitation.html"
         if purpose is TokenPurpose.INVITATION
@@ -153,7 +154,7 @@ def _set_password_with_token(secret: str, purpose: TokenPurpose):
         return render_template(template, form=form, user=token.user)
     if not check_new_password(form, token.user):
         return render_template(template, form=form, user=token.user), 422
-    user = services.use_token(db.session, token, form.password.data, utcnow())
+    user = services.use_token(db.session, token, form.password.data, clock.now())
     db.session.commit()
     if current_user.is_authenticated:
         logout_user()
@@ -176,7 +177,7 @@ def forgot_password():
     if not form.validate():
         return render_template("auth/forgot_password.html", form=form), 422
     ttl = current_app.config["PASSWORD_RESET_TTL"]
-    reset = services.request_password_reset(db.session, form.email.data, utcnow(), ttl)
+    reset = services.request_password_reset(db.session, form.email.data, clock.now(), ttl)
     if reset is not None:
         link = external_url("auth.reset_password", secret=reset.secret)
         mail.queue_password_reset(db.session, reset.user, link, int(ttl.total_seconds() // 60))

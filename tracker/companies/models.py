@@ -7,6 +7,7 @@ from sqlalchemy.ext.hybrid import hybrid_property
 from sqlalchemy.orm import Mapped, mapped_column
 
 from tracker.db import UTCDateTime, db, utcnow
+from tracker.domain.languages import Text
 
 
 class Company(db.Model):
@@ -31,9 +32,14 @@ class Company(db.Model):
         ),
     )
 
-    def name(self, locale: str) -> str:
-        """The company's name in a locale (``zh…`` gives Chinese, anything else English)."""
-        return self.name_zh if str(locale).lower().startswith("zh") else self.name_en
+    @property
+    def names(self) -> Text:
+        """The company's name in both languages."""
+        return Text(en=self.name_en, zh=self.name_zh)
+
+    def name(self, language: object) -> str:
+        """The company's name in a language (a Language, code or locale; English unless Chinese)."""
+        return self.names.get(language)
 
     @hybrid_property
     def is_public_signatory(self) -> bool:

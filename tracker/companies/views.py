@@ -1,12 +1,11 @@
 """Company pages: the public list and pages, and the roster kept by administrators."""
 
-from datetime import date
-
 import sqlalchemy as sa
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import login_required
 
+from tracker import clock
 from tracker.auth import permissions as can
 from tracker.auth.login import actor, require
 from tracker.companies import services
@@ -24,7 +23,7 @@ bp = Blueprint("companies", __name__, url_prefix="/companies")
 def index():
     session = db.session
     page = paginate(services.listed_companies_query())
-    cycle = current_cycle(session, date.today())
+    cycle = current_cycle(session, clock.today())
     published = (
         queries.current_in_cycle(session, cycle, [c.id for c in page.items]) if cycle else []
     )

@@ -8,6 +8,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from tracker.checklists.models import ChecklistVersion
 from tracker.db import UTCDateTime, db, utcnow
+from tracker.domain.languages import Text
 
 
 class CyclePhase(StrEnum):
@@ -40,8 +41,14 @@ class Cycle(db.Model):
         sa.CheckConstraint("closes_on IS NULL OR due_on <= closes_on", name="due_before_close"),
     )
 
-    def name(self, locale: str) -> str:
-        return self.name_zh if str(locale).lower().startswith("zh") else self.name_en
+    @property
+    def names(self) -> Text:
+        """The cycle's name in both languages."""
+        return Text(en=self.name_en, zh=self.name_zh)
+
+    def name(self, language: object) -> str:
+        """The cycle's name in a language (a Language, code or locale; English unless Chinese)."""
+        return self.names.get(language)
 
     @property
     def phase(self) -> "CyclePhase":

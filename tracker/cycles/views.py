@@ -1,18 +1,20 @@
 """Cycle administration: the list, create and edit, open, close, and due-date extensions."""
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
-from flask_babel import format_date, get_locale, ngettext
+from flask_babel import format_date, ngettext
 from flask_babel import gettext as _
 from flask_login import login_required
 
+from tracker import clock
 from tracker.auth import permissions as can
 from tracker.auth.login import actor, require
 from tracker.checklists.services import list_versions
 from tracker.cycles import services
 from tracker.cycles.forms import CycleForm, ExtensionForm
 from tracker.cycles.models import Cycle, CyclePhase
-from tracker.db import db, utcnow
+from tracker.db import db
 from tracker.disclosures.models import Disclosure
+from tracker.i18n import current_language
 from tracker.links import external_url
 from tracker.review.mail import notify_cycle_opened
 
@@ -42,7 +44,7 @@ def _require_admin() -> None:
 def _form(cycle: Cycle | None) -> CycleForm:
     form = CycleForm(obj=cycle if request.method == "GET" else None)
     form.checklist_version_id.choices = [
-        (v.id, f"{v.version} · {v.checklist.title.get(get_locale())}")
+        (v.id, f"{v.version} · {v.checklist.title.get(current_language())}")
         for v in list_versions(db.session)
     ]
     return form
@@ -171,7 +173,7 @@ def open_cycle(cycle_id: int):
     _require_admin()
     cycle = db.get_or_404(Cycle, cycle_id)
     try:
-        created = services.open_cycle(db.session, actor(), cycle, utcnow())
+        created = services.open_cycle(db.session, actor(), cycle, clock.now())
     except services.WrongPhase:
         db.session.rollback()
         return _wrong_phase()
@@ -200,7 +202,7 @@ def close_cycle(cycle_id: int):
     _require_admin()
     cycle = db.get_or_404(Cycle, cycle_id)
     try:
-        services.close_cycle(db.session, actor(), cycle, utcnow())
+        services.close_cycle(db.session, actor(), cycle, clock.now())
     except services.WrongPhase:
         db.session.rollback()
         return _wrong_phase()
@@ -238,7 +240,7 @@ def extend(cycle_id: int, disclosure_id: int):
     flash(
         _(
             "%(company)s is now due on %(date)s.",
-            company=disclosure.company.name(str(get_locale())),
+            company=disclosure.company.name(current_language()),
             date=format_date(disclosure.due_on),
         ),
         "success",

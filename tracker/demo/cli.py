@@ -1,13 +1,12 @@
 """``tracker demo``: migrate, load the checklists, seed the demo, then serve it."""
 
-from datetime import date
-
 import click
 from flask import current_app
 from flask.cli import with_appcontext
 from flask_migrate import upgrade
 from werkzeug.serving import run_simple
 
+from tracker import clock
 from tracker.db import db
 from tracker.demo import content
 from tracker.demo.services import DEMO_ADMIN, DEMO_PASSWORD, DEMO_STAFF, seed_demo
@@ -37,7 +36,9 @@ def demo(serve: bool, host: str, port: int, allow_any_database: bool):
         )
     click.echo(f"Database: {db.engine.url.render_as_string(hide_password=True)}")
     upgrade()
-    summary = seed_demo(db.session, current_app.extensions["tracker.checklist_files"], date.today())
+    summary = seed_demo(
+        db.session, current_app.extensions["tracker.checklist_files"], clock.today()
+    )
     db.session.commit()
     click.echo(
         f"Demo ready: {summary.checklists_loaded} checklist versions, "

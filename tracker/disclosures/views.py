@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date
 from urllib.parse import quote
 
 import sqlalchemy as sa
@@ -22,10 +21,11 @@ from flask_babel import format_datetime, ngettext
 from flask_babel import gettext as _
 from flask_login import login_required
 
+from tracker import clock
 from tracker.auth import permissions as can
 from tracker.auth.login import actor, require
 from tracker.cycles.models import Cycle
-from tracker.db import db, utcnow
+from tracker.db import db
 from tracker.disclosures import services, storage
 from tracker.disclosures.forms import AnswerForm, UploadForm, fill_from_response
 from tracker.disclosures.messages import (
@@ -93,7 +93,7 @@ def wants_json() -> bool:
 @login_required
 def dashboard():
     company = officer_company()
-    cycle = current_cycle(db.session, date.today())
+    cycle = current_cycle(db.session, clock.today())
     disclosure = find_disclosure(company, cycle) if cycle else None
     earlier = db.session.scalars(
         sa.select(Disclosure)
@@ -111,7 +111,7 @@ def dashboard():
         cycle=cycle,
         disclosure=disclosure,
         earlier=earlier,
-        today=date.today(),
+        today=clock.today(),
         **_progress_context(cycle, disclosure),
     )
 
@@ -146,7 +146,7 @@ def _render_overview(company, cycle: Cycle, disclosure: Disclosure | None, **ext
         cycle=cycle,
         disclosure=disclosure,
         previous=previous,
-        today=date.today(),
+        today=clock.today(),
         editable=_editable(cycle, disclosure),
         comments=review_services.comments_by_item(db.session, disclosure) if disclosure else {},
         to_fix=_items_to_fix(disclosure),
@@ -206,8 +206,8 @@ def _items_to_fix(disclosure: Disclosure | None) -> set[str]:
 
 def _editable(cycle: Cycle, disclosure: Disclosure | None) -> bool:
     if disclosure is None:
-        return services.cycle_is_open(cycle, date.today())
-    return services.can_edit(disclosure, date.today())
+        return services.cycle_is_open(cycle, clock.today())
+    return services.can_edit(disclosure, clock.today())
 
 
 def _item_or_404(cycle: Cycle, item_id: str):
@@ -250,7 +250,7 @@ def save(cycle_slug: str, item_id: str):
             form.answer(),
             form.expected_version(),
             limits(),
-            utcnow(),
+            clock.now(),
         )
     except services.NotEditable:
         db.session.rollback()
@@ -371,7 +371,7 @@ def upload(cycle_slug: str, item_id: str):
         return redirect(back), 303
     config = current_app.config
     disclosure = services.disclosure_for(db.session, company, cycle)
-    if not services.can_edit(disclosure, date.today()):
+    if not services.can_edit(disclosure, clock.today()):
         db.session.rollback()
         return _not_editable(cycle)
     upload_file = form.file.data
@@ -394,7 +394,7 @@ def upload(cycle_slug: str, item_id: str):
             stored,
             config["ATTACHMENTS_PER_ITEM"],
             config["ATTACHMENTS_TOTAL_SIZE"],
-            utcnow(),
+            clock.now(),
         )
     except storage.UploadRefused as exc:
         db.session.rollback()
@@ -442,7 +442,7 @@ def remove_attachment(cycle_slug: str, attachment_id: int):
     if attachment.disclosure.company_id != company.id:
         abort(404)  # another company's file: do not even confirm it exists
     try:
-        services.remove_attachment(db.session, actor(), attachment, utcnow())
+        services.remove_attachment(db.session, actor(), attachment, clock.now())
     except services.NotEditable:
         db.session.rollback()
         return _not_editable(attachment.disclosure.cycle)
@@ -490,7 +490,7 @@ def submit(cycle_slug: str):
     cycle = cycle_or_404(cycle_slug)
     disclosure = services.disclosure_for(db.session, company, cycle)
     try:
-        services.submit(db.session, actor(), disclosure, utcnow())
+        services.submit(db.session, actor(), disclosure, clock.now())
     except services.Incomplete as exc:
         db.session.rollback()
         return _render_overview(
@@ -522,7 +522,7 @@ def copy_forward(cycle_slug: str):
     if previous is None:
         abort(404)
     try:
-        copied = services.copy_forward(db.session, actor(), disclosure, previous, utcnow())
+        copied = services.copy_forward(db.session, actor(), disclosure, previous, clock.now())
     except services.NotEditable:
         db.session.rollback()
         return render_template(
@@ -560,7 +560,7 @@ def start_correction(cycle_slug: str):
             disclosure,
             Action.REOPEN,
             request.form.get("reason", ""),
-            utcnow(),
+            clock.now(),
             who=Actor.OFFICER,
         )
     except (review_services.ReasonMissing, review_services.CommentRefused) as exc:
@@ -608,7 +608,7 @@ def comment(cycle_slug: str):
     item_id = request.form.get("item_id") or None
     try:
         review_services.add_comment(
-            db.session, actor(), disclosure, item_id, request.form.get("body", ""), utcnow()
+            db.session, actor(), disclosure, item_id, request.form.get("body", ""), clock.now()
         )
     except KeyError:
         abort(404)

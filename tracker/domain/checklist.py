@@ -21,21 +21,8 @@ import yaml
 
 from tracker.domain.checklist_schema import CHECKLIST_SCHEMA
 from tracker.domain.crosswalk import KNOWN_TAGS
+from tracker.domain.languages import CODES, Text
 from tracker.domain.statuses import Status
-
-LANGUAGES = ("en", "zh")
-
-
-@dataclass(frozen=True)
-class Text:
-    """A piece of text in English and Simplified Chinese."""
-
-    en: str
-    zh: str
-
-    def get(self, locale: str) -> str:
-        """The text for a locale such as ``en`` or ``zh_CN``; English for anything else."""
-        return self.zh if str(locale).lower().startswith("zh") else self.en
 
 
 @dataclass(frozen=True)
@@ -228,7 +215,7 @@ def _schema_problems(error: jsonschema.ValidationError) -> list[tuple[Path_, str
         what = schema.get("x-kind", "value")
         allowed = ", ".join(map(str, schema["enum"]))
         return [(path, f"unknown {what} '{value}' (allowed: {allowed})")]
-    if kind in ("minLength", "pattern") and path and path[-1] in LANGUAGES:
+    if kind in ("minLength", "pattern") and path and path[-1] in CODES:
         return [(path, f"empty translation '{path[-1]}'")]
     if kind == "pattern":
         field = path[-1] if path else ""
@@ -516,7 +503,6 @@ __all__ = [
     "Item",
     "LoadedChecklist",
     "Option",
-    "Text",
     "checklist_from_data",
     "checklist_paths",
     "content_hash",

@@ -5,14 +5,15 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from tracker.domain.checklist import Checklist, Item, Text
+from tracker.domain.checklist import Checklist, Item
+from tracker.domain.languages import Text
 from tracker.domain.scoring import Score, Scorecard
 from tracker.reports.aggregate import CycleReport
 from tracker.reports.context import CompanyReport
 
 
 def text(value: Text) -> dict:
-    return {"en": value.en, "zh": value.zh}
+    return value.as_dict()
 
 
 def when(value: datetime | None) -> str | None:
@@ -87,7 +88,7 @@ def scores(value: Scorecard) -> dict:
 def company(value) -> dict:
     return {
         "slug": value.slug,
-        "name": {"en": value.name_en, "zh": value.name_zh},
+        "name": text(value.names),
         "website": value.website,
         "signatory_since": day(value.signatory_since),
     }
@@ -96,7 +97,7 @@ def company(value) -> dict:
 def cycle(value) -> dict:
     return {
         "slug": value.slug,
-        "name": {"en": value.name_en, "zh": value.name_zh},
+        "name": text(value.names),
         "checklist": {
             "id": value.checklist_version.checklist.id,
             "version": value.checklist_version.version,

@@ -57,8 +57,8 @@ def disclosure_rows(session: Session, cycle: Cycle) -> Iterator[tuple]:
             yield (
                 cycle.slug,
                 report.company_slug,
-                report.company_name_en,
-                report.company_name_zh,
+                report.company_name.en,
+                report.company_name.zh,
                 publication.version,
                 publication.published_at.isoformat().replace("+00:00", "Z"),
                 publication.entry.sequence,

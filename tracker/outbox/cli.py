@@ -4,7 +4,8 @@ import click
 from flask import current_app
 from flask.cli import with_appcontext
 
-from tracker.db import db, utcnow
+from tracker import clock
+from tracker.db import db
 from tracker.outbox import services
 from tracker.outbox.models import MessageStatus, OutboxMessage
 from tracker.outbox.smtp import SMTPSettings, SMTPTransport
@@ -37,11 +38,11 @@ def send(limit: int):
     sent = failed = 0
     try:
         for _ in range(limit):
-            message = services.claim_next_due(db.session, utcnow())
+            message = services.claim_next_due(db.session, clock.now())
             if message is None:
                 break
             db.session.commit()  # the claim: no other sender takes this message now
-            if services.deliver(message, transport, utcnow()):
+            if services.deliver(message, transport, clock.now()):
                 sent += 1
             else:
                 failed += 1
@@ -93,7 +94,7 @@ def show(message_id: int):
 @with_appcontext
 def retry(message_id: int):
     """Queue a failed message again."""
-    if services.retry_failed(db.session, message_id, utcnow()) is None:
+    if services.retry_failed(db.session, message_id, clock.now()) is None:
         raise click.ClickException(f"no failed message #{message_id}")
     db.session.commit()
     click.echo(f"#{message_id} queued again.")

@@ -5,9 +5,10 @@ from flask import Blueprint, abort, current_app, flash, redirect, render_templat
 from flask_babel import gettext as _
 from flask_login import login_required
 
+from tracker import clock
 from tracker.auth import permissions as can
 from tracker.auth.login import actor, require
-from tracker.db import db, utcnow
+from tracker.db import db
 from tracker.outbox import services
 from tracker.outbox.models import MessageStatus, OutboxMessage
 from tracker.pagination import paginate
@@ -46,7 +47,7 @@ def detail(message_id: int):
 @login_required
 def retry(message_id: int):
     require(can.can_view_outbox(actor()))
-    if services.retry_failed(db.session, message_id, utcnow()) is None:
+    if services.retry_failed(db.session, message_id, clock.now()) is None:
         abort(404)
     db.session.commit()
     flash(_("The message is queued again."), "success")

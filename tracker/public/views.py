@@ -1,9 +1,8 @@
 """Home page and the checklist pages."""
 
-from datetime import date
-
 from flask import Blueprint, abort, render_template
 
+from tracker import clock
 from tracker.checklists.services import list_versions
 from tracker.db import db
 from tracker.domain.crosswalk import describe_tag
@@ -17,7 +16,7 @@ bp = Blueprint("public", __name__)
 @bp.get("/")
 def home():
     session = db.session
-    cycle = services.current_cycle(session, date.today())
+    cycle = services.current_cycle(session, clock.today())
     return render_template(
         "public/home.html",
         cycle=cycle,
@@ -27,7 +26,7 @@ def home():
         signatories=services.public_signatories(session),
         PUBLISHED=DisclosureState.PUBLISHED,
         states=list(DisclosureState),
-        today=date.today(),
+        today=clock.today(),
     )
 
 
@@ -37,7 +36,7 @@ def checklist(version: str | None = None):
     versions = list_versions(db.session)
     if version is None:
         # The version companies are filing against now; the newest one if no cycle is open.
-        cycle = services.current_cycle(db.session, date.today())
+        cycle = services.current_cycle(db.session, clock.today())
         shown = cycle.checklist_version if cycle else (versions[0] if versions else None)
     else:
         shown = next((v for v in versions if v.version == version), None)

@@ -12,6 +12,7 @@ from collections import Counter
 from dataclasses import dataclass
 
 from tracker.domain.checklist import Checklist, Field, Item
+from tracker.domain.languages import Text
 from tracker.domain.statuses import Status
 from tracker.reports.context import CompanyReport
 
@@ -74,17 +75,13 @@ class LedgerHead:
 @dataclass(frozen=True)
 class CycleReport:
     cycle_slug: str
-    cycle_name_en: str
-    cycle_name_zh: str
+    cycle_name: Text
     checklist: Checklist
     companies: list[CompanyReport]  # published, by name
     invited: int  # disclosures the cycle has (published or not)
     adoption: list[ItemAdoption]
     benchmarks: list[BenchmarkMatrix]
     ledger_head: LedgerHead | None  # the cycle's latest ledger entry it was built from
-
-    def cycle_name(self, locale: str) -> str:
-        return self.cycle_name_zh if str(locale).startswith("zh") else self.cycle_name_en
 
     @property
     def overall_scores(self) -> list[int]:
@@ -170,8 +167,7 @@ def build_cycle_report(
 ) -> CycleReport:
     return CycleReport(
         cycle_slug=cycle["slug"],
-        cycle_name_en=cycle["name_en"],
-        cycle_name_zh=cycle["name_zh"],
+        cycle_name=Text(en=cycle["name_en"], zh=cycle["name_zh"]),
         checklist=checklist,
         companies=companies,
         invited=invited,

@@ -10,9 +10,9 @@ from flask.cli import with_appcontext
 
 from tracker.cycles.models import Cycle
 from tracker.db import db
+from tracker.domain.languages import CODES
 from tracker.publication.queries import current_in_cycle
 from tracker.reports import services
-from tracker.reports.rendering import LANGUAGES
 
 
 @click.group(help="PDF reports.")
@@ -32,7 +32,7 @@ def reports():
 @click.option(
     "--lang",
     "languages",
-    type=click.Choice(sorted(LANGUAGES)),
+    type=click.Choice(sorted(CODES)),
     multiple=True,
     help="Language (en or zh); both when not given.",
 )
@@ -52,7 +52,7 @@ def export(cycle_slug: str, out_dir: Path, languages: tuple[str, ...]):
         raise click.BadParameter(
             f"cannot create {out_dir}: {exc.strerror}", param_hint="--out"
         ) from None
-    languages = languages or tuple(LANGUAGES)
+    languages = languages or tuple(CODES)
     store = Path(current_app.config["REPORT_DIR"])
     published = current_in_cycle(db.session, cycle)
     work = [(p.publication, language) for p in published for language in languages]

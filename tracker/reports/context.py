@@ -12,6 +12,7 @@ from datetime import datetime
 
 from tracker.domain.checklist import Checklist, Commitment, Item
 from tracker.domain.diff import Chunk, text_diff
+from tracker.domain.languages import Text
 from tracker.domain.scoring import Score, Scorecard, score_disclosure
 from tracker.domain.statuses import Status
 
@@ -65,26 +66,20 @@ class Comparison:
     """Year over year: this disclosure against the company's earlier published cycle."""
 
     cycle_slug: str
-    cycle_name_en: str
-    cycle_name_zh: str
+    cycle_name: Text
     version: int
     published_at: datetime
     changes: list[ItemChange]  # items answered in both whose status or narrative changed
     unchanged: int  # items answered in both, the same
     new_items: list[Item]  # items the earlier disclosure did not answer (or not have)
 
-    def cycle_name(self, locale: str) -> str:
-        return self.cycle_name_zh if str(locale).startswith("zh") else self.cycle_name_en
-
 
 @dataclass(frozen=True)
 class CompanyReport:
     company_slug: str
-    company_name_en: str
-    company_name_zh: str
+    company_name: Text
     cycle_slug: str
-    cycle_name_en: str
-    cycle_name_zh: str
+    cycle_name: Text
     checklist: Checklist
     scorecard: Scorecard
     sections: list[CommitmentSection]
@@ -95,12 +90,6 @@ class CompanyReport:
     @property
     def is_draft(self) -> bool:
         return self.publication is None
-
-    def company_name(self, locale: str) -> str:
-        return self.company_name_zh if str(locale).startswith("zh") else self.company_name_en
-
-    def cycle_name(self, locale: str) -> str:
-        return self.cycle_name_zh if str(locale).startswith("zh") else self.cycle_name_en
 
     def status_counts(self) -> dict[Status | None, int]:
         """How many items have each status (None: unanswered), for the cover."""
@@ -131,11 +120,9 @@ def build(
     ]
     return CompanyReport(
         company_slug=company["slug"],
-        company_name_en=company["name_en"],
-        company_name_zh=company["name_zh"],
+        company_name=Text(en=company["name_en"], zh=company["name_zh"]),
         cycle_slug=cycle["slug"],
-        cycle_name_en=cycle["name_en"],
-        cycle_name_zh=cycle["name_zh"],
+        cycle_name=Text(en=cycle["name_en"], zh=cycle["name_zh"]),
         checklist=checklist,
         scorecard=scorecard,
         sections=sections,
@@ -181,8 +168,7 @@ def compare(current: CompanyReport, earlier: CompanyReport) -> Comparison:
             unchanged += 1
     return Comparison(
         cycle_slug=earlier.cycle_slug,
-        cycle_name_en=earlier.cycle_name_en,
-        cycle_name_zh=earlier.cycle_name_zh,
+        cycle_name=earlier.cycle_name,
         version=earlier.publication.version,
         published_at=earlier.publication.published_at,
         changes=changes,

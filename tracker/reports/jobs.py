@@ -19,7 +19,7 @@ from flask import Flask
 
 from tracker.cycles.models import Cycle
 from tracker.db import db
-from tracker.reports.rendering import LANGUAGES
+from tracker.domain.languages import CODES
 
 
 class ReportJobs:
@@ -72,7 +72,7 @@ class ReportJobs:
         cycle = db.session.get(Cycle, cycle_id)
         if cycle is None:
             return
-        for language in LANGUAGES:
+        for language in CODES:
             render_cycle(db.session, cycle, language, Path(self.app.config["REPORT_DIR"]))
         db.session.commit()
 

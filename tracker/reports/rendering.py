@@ -9,21 +9,28 @@ from flask_babel import force_locale
 from flask_babel import gettext as _
 from markupsafe import Markup
 
+from tracker.domain.languages import Language, by_code
 from tracker.domain.statuses import Status
-from tracker.i18n import current_locale
+from tracker.i18n import current_language
 from tracker.reports.aggregate import CycleReport
 from tracker.reports.charts import Bar, score_bars
 from tracker.reports.context import CompanyReport
 from tracker.reports.pdf import ARCHIVAL, RenderedPdf, render_pdf
 
-LANGUAGES = {"en": "en", "zh": "zh_CN"}  # as in addresses -> the locale
+
+def _language(code: str) -> Language:
+    """The language of a report, from its address code; ValueError for any other code."""
+    language = by_code(code)
+    if language is None:
+        raise ValueError(f"no report language {code!r}")
+    return language
 
 
 def score_chart(report: CompanyReport, chart_id: str = "score-chart") -> Markup:
     """The per-commitment score bars of a report, in the current language."""
-    locale = current_locale()
+    language = current_language()
     bars = [
-        Bar(c.id.upper(), c.title.get(locale), report.scorecard.by_commitment[c.id].percent)
+        Bar(c.id.upper(), c.title.get(language), report.scorecard.by_commitment[c.id].percent)
         for c in report.checklist.commitments
     ]
     return Markup(  # noqa: S704 - score_bars escapes every label
@@ -39,13 +46,13 @@ def score_chart(report: CompanyReport, chart_id: str = "score-chart") -> Markup:
 def company_report_pdf(report: CompanyReport, language: str) -> RenderedPdf:
     """The PDF of a company's report in ``language`` ("en" or "zh"); archival (PDF/A-3a) when
     published, a plain PDF for a draft."""
-    with force_locale(LANGUAGES[language]):
+    with force_locale(_language(language).locale):
         html = render_template("reports/company.html", report=report)
     return render_pdf(html, Path(current_app.static_folder), None if report.is_draft else ARCHIVAL)
 
 
 def cycle_report_pdf(report: CycleReport, language: str) -> RenderedPdf:
     """The PDF of a cycle's aggregate report in ``language`` ("en" or "zh")."""
-    with force_locale(LANGUAGES[language]):
+    with force_locale(_language(language).locale):
         html = render_template("reports/cycle.html", report=report, STATUS=Status)
     return render_pdf(html, Path(current_app.static_folder), ARCHIVAL)

@@ -13,13 +13,14 @@ from sqlalchemy.orm import Session
 
 from tracker.cycles.models import Cycle
 from tracker.disclosures.models import Disclosure
+from tracker.domain.languages import CODES
 from tracker.publication.models import LedgerEntry, Publication
 from tracker.publication.queries import current_in_cycle, earlier_cycle_version, report_of
 from tracker.reports import context
 from tracker.reports.aggregate import CycleReport, LedgerHead, build_cycle_report
 from tracker.reports.context import CompanyReport
 from tracker.reports.models import StoredCycleReport, StoredReport
-from tracker.reports.rendering import LANGUAGES, company_report_pdf, cycle_report_pdf
+from tracker.reports.rendering import company_report_pdf, cycle_report_pdf
 
 
 def report_path(directory: Path, sha256: str) -> Path:
@@ -53,7 +54,7 @@ def render_published(
     creation time, so the hashes differ); the unique constraint keeps one row, the other request
     takes it, and its own file is simply never served.
     """
-    if language not in LANGUAGES:
+    if language not in CODES:
         raise ValueError(language)
     existing = stored_report(session, publication, language)
     if existing is not None:
@@ -81,7 +82,7 @@ def render_published(
 
 def render_all(session: Session, publication: Publication, directory: Path) -> list[StoredReport]:
     """Both languages' reports of a newly published version."""
-    return [render_published(session, publication, language, directory) for language in LANGUAGES]
+    return [render_published(session, publication, language, directory) for language in CODES]
 
 
 def draft_report(disclosure: Disclosure) -> CompanyReport:

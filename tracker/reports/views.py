@@ -18,10 +18,11 @@ from tracker.companies.models import Company
 from tracker.cycles.models import Cycle
 from tracker.db import db
 from tracker.disclosures.views import cycle_or_404, find_disclosure, officer_company
+from tracker.domain.languages import CODES
 from tracker.publication.queries import find_publication
 from tracker.reports import services
 from tracker.reports.jobs import jobs
-from tracker.reports.rendering import LANGUAGES, company_report_pdf
+from tracker.reports.rendering import company_report_pdf
 
 bp = Blueprint("reports", __name__)
 
@@ -30,7 +31,7 @@ YEAR = 365 * 24 * 3600
 
 def _language() -> str:
     language = request.args.get("lang", "en")
-    if language not in LANGUAGES:
+    if language not in CODES:
         abort(404)
     return language
 

@@ -1,12 +1,11 @@
 """``tracker reminders send``."""
 
-from datetime import date
-
 import click
 from flask import current_app
 from flask.cli import with_appcontext
 
-from tracker.db import db, utcnow
+from tracker import clock
+from tracker.db import db
 from tracker.review.reminders import send_reminders
 
 
@@ -28,13 +27,13 @@ def send(today):
     Thresholds are REMINDER_DAYS (default 14, 7 and 1 days before). Run it daily from cron;
     running it again the same day sends nothing new.
     """
-    day = today.date() if today else date.today()
+    day = today.date() if today else clock.today()
     base = (current_app.config.get("BASE_URL") or "http://127.0.0.1:5000").rstrip("/")
     run = send_reminders(
         db.session,
         day,
         list(current_app.config["REMINDER_DAYS"]),
-        utcnow(),
+        clock.now(),
         lambda cycle: f"{base}/filing/{cycle.slug}/",
     )
     db.session.commit()

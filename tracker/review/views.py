@@ -1,6 +1,5 @@
 """Staff pages: the queue, and one company's disclosure with everything staff may read."""
 
-from datetime import date
 from pathlib import Path
 
 import sqlalchemy as sa
@@ -17,11 +16,12 @@ from flask import (
 from flask_babel import gettext as _
 from flask_login import login_required
 
+from tracker import clock
 from tracker.auth import permissions as can
 from tracker.auth.login import actor, require
 from tracker.companies.models import Company
 from tracker.cycles.models import Cycle
-from tracker.db import db, utcnow
+from tracker.db import db
 from tracker.disclosures.services import attachments_of
 from tracker.disclosures.views import find_disclosure
 from tracker.domain.workflow import (
@@ -48,7 +48,7 @@ bp = Blueprint("review", __name__, url_prefix="/review")
 def _cycle(slug: str | None) -> Cycle:
     if slug:
         return db.first_or_404(sa.select(Cycle).filter_by(slug=slug))
-    cycle = current_cycle(db.session, date.today())
+    cycle = current_cycle(db.session, clock.today())
     if cycle is None:
         abort(404)
     return cycle
@@ -74,7 +74,7 @@ def queue():
         state=state,
         sort=sort,
         search=search,
-        today=date.today(),
+        today=clock.today(),
         states=list(DisclosureState),
     )
 
@@ -134,7 +134,7 @@ def comment(cycle_slug: str, company_slug: str):
     item_id = request.form.get("item_id") or None
     try:
         comment = services.add_comment(
-            db.session, actor(), found, item_id, request.form.get("body", ""), utcnow()
+            db.session, actor(), found, item_id, request.form.get("body", ""), clock.now()
         )
     except KeyError:
         abort(404)
@@ -167,7 +167,7 @@ def decide(cycle_slug: str, company_slug: str):
         abort(400)
     try:
         transition = services.decide(
-            db.session, actor(), found, action, request.form.get("reason", ""), utcnow()
+            db.session, actor(), found, action, request.form.get("reason", ""), clock.now()
         )
     except (services.ReasonMissing, services.CommentRefused) as exc:
         db.session.rollback()
@@ -215,7 +215,7 @@ def decide(cycle_slug: str, company_slug: str):
 def publish_disclosure(cycle_slug: str, company_slug: str):
     cycle, company, found = _started_target(cycle_slug, company_slug)
     try:
-        publication = publish(db.session, actor(), found, utcnow())
+        publication = publish(db.session, actor(), found, clock.now())
     except TransitionNotAllowed as exc:
         db.session.rollback()
         return _not_allowed(exc)

@@ -8,11 +8,12 @@ from email_validator import EmailNotValidError, validate_email
 from flask import current_app
 from flask.cli import with_appcontext
 
+from tracker import clock
 from tracker.auth import services as auth_services
 from tracker.auth.models import Role, TokenPurpose, User
 from tracker.auth.services import AccountError
 from tracker.auth.tokens import issue
-from tracker.db import db, utcnow
+from tracker.db import db
 from tracker.users import services
 
 
@@ -111,7 +112,7 @@ def reset_link(email: str):
     if not user.is_active:
         raise click.ClickException(f"{user.email} is deactivated; reactivate it first")
     ttl = current_app.config["PASSWORD_RESET_TTL"]
-    secret = issue(db.session, user, TokenPurpose.PASSWORD_RESET, ttl, utcnow())
+    secret = issue(db.session, user, TokenPurpose.PASSWORD_RESET, ttl, clock.now())
     db.session.commit()
     base = (current_app.config.get("BASE_URL") or "http://127.0.0.1:5000").rstrip("/")
     click.echo(

@@ -5,13 +5,14 @@ from flask import Blueprint, current_app, flash, redirect, render_template, requ
 from flask_babel import gettext as _
 from flask_login import login_required
 
+from tracker import clock
 from tracker.auth import mail
 from tracker.auth import permissions as can
 from tracker.auth.login import actor, require
 from tracker.auth.models import Role, User
 from tracker.auth.services import AccountError
 from tracker.companies.models import Company
-from tracker.db import db, utcnow
+from tracker.db import db
 from tracker.links import external_url
 from tracker.pagination import paginate
 from tracker.users import services
@@ -82,7 +83,7 @@ def invite():
             form.display_name.data,
             role,
             _company(form.company.data),
-            utcnow(),
+            clock.now(),
             ttl,
         )
     except AccountError as exc:
@@ -175,7 +176,7 @@ def resend_invitation(user_id: int):
     user = db.get_or_404(User, user_id)
     require(can.can_resend_invitation(me, user))
     ttl = current_app.config["INVITATION_TTL"]
-    link = services.resend_invitation(db.session, me, user, utcnow(), ttl)
+    link = services.resend_invitation(db.session, me, user, clock.now(), ttl)
     mail.queue_invitation(
         db.session, user, external_url("auth.accept_invitation", secret=link.secret), me, ttl.days
     )
