@@ -67,3 +67,61 @@ def test_upgrading_keeps_existing_data(tmp_path):
                 assert company == "保留公司"
             finally:
                 db.engine.dispose()
+
+
+def test_checklist_hashes_are_recomputed_as_rfc_8785(tmp_path):
+    """A version stored under the old sorted-keys JSON hash is recognised after the upgrade: a
+    whole number written as 2.0 is where the two canonical forms differ."""
+    import hashlib
+    import json
+
+    from tracker.domain.canonical import sha256_hex
+
+    data = {"id": "x", "version": "1", "weight": 2.0, "名": "中文"}
+    old = hashlib.sha256(
+        json.dumps(data, sort_keys=True, ensure_ascii=False, separators=(",", ":")).encode()
+    ).hexdigest()
+    assert old != sha256_hex(data)
+    with empty_database(tmp_path) as url:
+        app = make_app(url, tmp_path / "instance")
+        with app.app_context():
+            try:
+                upgrade(revision="0010")
+                with db.engine.begin() as conn:
+                    conn.execute(
+                        sa.text(
+                            "INSERT INTO checklist_versions (id, checklist_key, version, "
+                            "content_hash, data, source_file, loaded_at) VALUES (1, 'x', '1', "
+                            ":hash, :data, 'x.yaml', CURRENT_TIMESTAMP)"
+                        ),
+                        {"hash": old, "data": json.dumps(data, ensure_ascii=False)},
+                    )
+                upgrade()
+                with db.engine.connect() as conn:
+                    stored = conn.execute(sa.text("SELECT content_hash FROM checklist_versions"))
+                    assert stored.scalar() == sha256_hex(data)
+                downgrade(revision="0010")
+                with db.engine.connect() as conn:
+                    stored = conn.execute(sa.text("SELECT content_hash FROM checklist_versions"))
+                    assert stored.scalar() == old
+            finally:
+                db.engine.dispose()
+
+
+def test_the_frozen_audit_triggers_match_what_the_suite_lifts():
+    """Migration 0008 keeps its own copy of the trigger DDL; the copy the test suite uses to
+    empty tables must say the same."""
+    import importlib.util
+
+    from tracker.audit.append_only import create_statements, drop_statements
+    from tracker.resources import PACKAGE_DIR
+
+    path = PACKAGE_DIR / "migrations" / "versions" / "0008_append_only_audit_trail.py"
+    spec = importlib.util.spec_from_file_location("migration_0008", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    for dialect in ("postgresql", "sqlite"):
+        assert [s.strip() for s in module.UPGRADE[dialect]] == [
+            s.strip() for s in create_statements(dialect)
+        ]
+        assert module.DOWNGRADE[dialect] == drop_statements(dialect)

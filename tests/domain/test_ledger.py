@@ -4,14 +4,13 @@ import dataclasses
 
 import pytest
 
+from tracker.domain.canonical import canonical_json, sha256_hex
 from tracker.domain.ledger import (
     GENESIS,
     EntryKind,
     Finding,
     Problem,
-    canonical_json,
     next_entry,
-    sha256_hex,
     verify,
 )
 

@@ -1,8 +1,10 @@
 """The database itself refuses to change or delete audit events (defence in depth: the
 application never does, and ``tracker.db`` refuses it at flush time too).
 
-The statements are plain DDL per dialect, used by migration 0008 and by the test suite, which
-empties tables between tests. Changing them needs a new migration.
+The statements are plain DDL per dialect, as migration 0008 (which holds its own frozen copy)
+created them; the test suite uses these to lift and restore the triggers when it empties tables
+between tests, and tests/test_migrations.py checks that both copies agree. Changing the
+triggers needs a new migration.
 """
 
 APPEND_ONLY_TABLES = ("audit_events",)

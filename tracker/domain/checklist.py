@@ -8,8 +8,6 @@ field and what is wrong, so that the secretariat can fix a file in one go.
 
 from __future__ import annotations
 
-import hashlib
-import json
 from collections import Counter
 from dataclasses import dataclass
 from functools import cached_property
@@ -19,6 +17,7 @@ from typing import Any
 import jsonschema
 import yaml
 
+from tracker.domain.canonical import sha256_hex
 from tracker.domain.checklist_schema import CHECKLIST_SCHEMA
 from tracker.domain.crosswalk import KNOWN_TAGS
 from tracker.domain.languages import CODES, Text
@@ -372,9 +371,9 @@ def _build(data: dict, content_hash: str) -> Checklist:
 
 
 def content_hash(data: dict) -> str:
-    """SHA-256 of the checklist's canonical JSON: equal content, equal hash, whatever the layout."""
-    canonical = json.dumps(data, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
-    return hashlib.sha256(canonical.encode()).hexdigest()
+    """SHA-256 of the checklist's canonical JSON (RFC 8785): equal content, equal hash, whatever
+    the layout of the file."""
+    return sha256_hex(data)
 
 
 def checklist_from_data(

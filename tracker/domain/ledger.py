@@ -1,7 +1,7 @@
 """The publication ledger: snapshots and entries hashed into a chain that anyone can verify.
 
-A published snapshot is hashed as canonical JSON (RFC 8785, the JSON Canonicalization Scheme, so
-that any language can recompute it). Each ledger entry records what was published and when, the
+A published snapshot is hashed as canonical JSON (RFC 8785, tracker.domain.canonical, so that
+any language can recompute it). Each ledger entry records what was published and when, the
 snapshot's SHA-256 and the previous entry's hash, and is itself hashed over the canonical JSON
 of those fields. Changing a snapshot, a date, the order or any hash breaks the chain at the
 first entry concerned, and ``verify`` names it.
@@ -9,12 +9,11 @@ first entry concerned, and ``verify`` names it.
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Iterable, Mapping
 from dataclasses import asdict, dataclass
 from enum import StrEnum
 
-import rfc8785
+from tracker.domain.canonical import sha256_hex
 
 GENESIS = "0" * 64  # the "previous hash" of the first entry
 
@@ -22,15 +21,6 @@ GENESIS = "0" * 64  # the "previous hash" of the first entry
 class EntryKind(StrEnum):
     PUBLICATION = "publication"
     CORRECTION = "correction"  # a new version of something published before
-
-
-def canonical_json(value: object) -> bytes:
-    """RFC 8785 canonical JSON: sorted keys, no spaces, UTF-8, normalised numbers."""
-    return rfc8785.dumps(value)
-
-
-def sha256_hex(value: object) -> str:
-    return hashlib.sha256(canonical_json(value)).hexdigest()
 
 
 @dataclass(frozen=True)

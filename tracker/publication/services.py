@@ -15,7 +15,8 @@ from sqlalchemy.orm import Session
 from tracker.audit.services import record
 from tracker.auth.models import User
 from tracker.disclosures.models import Disclosure
-from tracker.domain.ledger import EntryKind, Finding, next_entry, sha256_hex, verify
+from tracker.domain.canonical import sha256_hex
+from tracker.domain.ledger import EntryKind, Finding, next_entry, verify
 from tracker.domain.workflow import Action, Actor, next_state
 from tracker.publication.models import LedgerEntry, Publication
 from tracker.review.models import Transition
