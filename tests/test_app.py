@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from tracker import create_app
+from tracker.app import create_app
 from tracker.config import database_url, instance_secret_key
 from tracker.domain.checklist import ChecklistError
 

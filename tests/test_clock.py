@@ -44,3 +44,26 @@ def test_day_of_reads_a_stored_utc_moment_in_the_alliance_calendar(app):
 def test_an_unknown_zone_stops_the_app_with_its_name(migrated_database, tmp_path):
     with pytest.raises(ValueError, match="Mars/Olympus_Mons"):
         make_app(migrated_database, tmp_path / "instance", TIMEZONE="Mars/Olympus_Mons")
+
+
+def test_nothing_else_reads_the_server_clock():
+    """``date.today()`` is the server's zone and ``datetime.now()`` is easy to misuse: the
+    project asks tracker.clock (and stamps stored rows with tracker.db.utcnow)."""
+    import ast
+    from pathlib import Path
+
+    package = Path(clock.__file__).parent
+    allowed = {package / "clock.py", package / "db.py"}
+    found = []
+    for path in package.rglob("*.py"):
+        if path in allowed or "migrations" in path.parts:
+            continue
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if (
+                isinstance(node, ast.Attribute)
+                and node.attr in ("today", "now", "utcnow")
+                and isinstance(node.value, ast.Name)
+                and node.value.id in ("date", "datetime")
+            ):
+                found.append(f"{path.relative_to(package)}:{node.lineno}")
+    assert not found, f"read the clock through tracker.clock: {found}"

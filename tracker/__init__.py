@@ -1,121 +1,16 @@
-"""tracker: voluntary AI safety-commitment disclosures, from filing to the public record."""
+"""tracker: voluntary AI safety-commitment disclosures, from filing to the public record.
 
-import os
+Importing ``tracker`` loads nothing else, Flask included, so that plain-Python parts (the
+domain, an offline verifier) can be used on their own. The app factory is ``tracker.app``;
+``tracker:create_app()`` keeps working for servers configured with that name.
+"""
 
-from flask import Flask
-from flask_migrate import Migrate
-from flask_wtf.csrf import CSRFProtect
-from werkzeug.middleware.proxy_fix import ProxyFix
-
-from tracker import config, errors, i18n, ratelimit, security, templating
-from tracker.auth import login
-from tracker.db import db
-from tracker.domain.checklist import load_checklist_directory
-from tracker.reports import jobs as report_jobs
-from tracker.requests import TrackerRequest
-from tracker.resources import PACKAGE_DIR, default_instance_path, resource_dir
-
-# Batch mode lets later migrations alter tables on SQLite, which has no ALTER CONSTRAINT.
-migrate = Migrate(render_as_batch=True, compare_type=True)
-csrf = CSRFProtect()
+from typing import Any
 
 
-def create_app(test_config: dict | None = None) -> Flask:
-    """Build the app. Raises ChecklistError, naming file and problem, if a checklist is broken."""
+def __getattr__(name: str) -> Any:
+    if name == "create_app":
+        from tracker.app import create_app
 
-    instance_path = os.environ.get("TRACKER_INSTANCE_PATH") or str(default_instance_path())
-    if test_config and test_config.get("INSTANCE_PATH"):
-        instance_path = test_config["INSTANCE_PATH"]
-    app = Flask(
-        __name__,
-        instance_path=instance_path,
-        instance_relative_config=True,
-        template_folder=str(resource_dir("templates")),
-    )
-    app.request_class = TrackerRequest
-    config.configure(app, test_config)
-    if app.config.get("PROXY_HOPS"):
-        # Behind a load balancer: trust that many proxies for the client address and scheme.
-        hops = int(app.config["PROXY_HOPS"])
-        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops)
-
-    # The checklist files are checked before anything else: a broken file must stop the app.
-    checklist_dir = app.config["CHECKLIST_DIR"]
-    app.extensions["tracker.checklist_files"] = load_checklist_directory(checklist_dir)
-
-    db.init_app(app)
-    migrate.init_app(app, db, directory=str(PACKAGE_DIR / "migrations"))
-    i18n.init_app(app)
-    csrf.init_app(app)
-    login.init_app(app)
-    ratelimit.init_app(app)
-    security.init_app(app)
-    templating.init_app(app)
-    errors.init_app(app)
-    report_jobs.init_app(app)
-    _register_blueprints(app)
-    _register_commands(app)
-    _register_models()
-    return app
-
-
-def _register_commands(app: Flask) -> None:
-    from tracker.checklists.cli import checklist
-    from tracker.demo.cli import demo
-    from tracker.outbox.cli import outbox
-    from tracker.publication.cli import ledger
-    from tracker.reports.cli import reports
-    from tracker.review.cli import reminders
-    from tracker.users.cli import users
-
-    for group in (checklist, demo, ledger, outbox, reminders, reports, users):
-        app.cli.add_command(group)
-
-
-def _register_blueprints(app: Flask) -> None:
-    from tracker.audit.views import bp as audit_bp
-    from tracker.auth.views import bp as auth_bp
-    from tracker.companies.views import admin_bp as admin_companies_bp
-    from tracker.companies.views import bp as companies_bp
-    from tracker.cycles.views import bp as cycles_bp
-    from tracker.disclosures.views import bp as filing_bp
-    from tracker.opendata.api import bp as api_bp
-    from tracker.opendata.views import bp as opendata_bp
-    from tracker.outbox.views import bp as outbox_bp
-    from tracker.public.views import bp as public_bp
-    from tracker.publication.views import bp as ledger_bp
-    from tracker.reports.views import bp as reports_bp
-    from tracker.review.views import bp as review_bp
-    from tracker.users.views import bp as users_bp
-
-    for blueprint in (
-        public_bp,
-        companies_bp,
-        auth_bp,
-        users_bp,
-        admin_companies_bp,
-        outbox_bp,
-        audit_bp,
-        filing_bp,
-        ledger_bp,
-        review_bp,
-        cycles_bp,
-        reports_bp,
-        opendata_bp,
-        api_bp,
-    ):
-        app.register_blueprint(blueprint)
-
-
-def _register_models() -> None:
-    """Import every model module so that metadata (and so migrations) know all tables."""
-    from tracker.audit import models as _audit  # noqa: F401
-    from tracker.auth import models as _auth  # noqa: F401
-    from tracker.checklists import models as _checklists  # noqa: F401
-    from tracker.companies import models as _companies  # noqa: F401
-    from tracker.cycles import models as _cycles  # noqa: F401
-    from tracker.disclosures import models as _disclosures  # noqa: F401
-    from tracker.outbox import models as _outbox  # noqa: F401
-    from tracker.publication import models as _publication  # noqa: F401
-    from tracker.reports import models as _reports  # noqa: F401
-    from tracker.review import models as _review  # noqa: F401
+        return create_app
+    raise AttributeError(f"module 'tracker' has no attribute {name!r}")

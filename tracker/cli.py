@@ -5,7 +5,7 @@ import sys
 import click
 from flask.cli import FlaskGroup
 
-from tracker import create_app
+from tracker.app import create_app
 from tracker.checklists.cli import checklist
 from tracker.domain.checklist import ChecklistError
 

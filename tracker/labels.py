@@ -1,11 +1,13 @@
-"""Translated names of statuses and workflow states, for pages and reports."""
+"""Translated names of answer statuses, workflow states and actions, for pages and reports.
+
+A feature's own names live in its package (e.g. tracker.cycles.labels) and are given to the
+templates by that feature's ``init_app``.
+"""
 
 from flask_babel import lazy_gettext as _l
 
-from tracker.cycles.models import CyclePhase
 from tracker.domain.statuses import Status
 from tracker.domain.workflow import Action, DisclosureState
-from tracker.outbox.models import MessageStatus
 
 STATUS_LABELS = {
     Status.MET: _l("Met"),
@@ -24,12 +26,6 @@ STATE_LABELS = {
     DisclosureState.PUBLISHED: _l("Published"),
 }
 
-MESSAGE_STATUS_LABELS = {
-    MessageStatus.PENDING: _l("Waiting"),
-    MessageStatus.SENT: _l("Sent"),
-    MessageStatus.FAILED: _l("Failed"),
-}
-
 ACTION_LABELS = {
     Action.EDIT: _l("Edit"),
     Action.SUBMIT: _l("Submit"),
@@ -37,10 +33,4 @@ ACTION_LABELS = {
     Action.ACCEPT: _l("Accept"),
     Action.PUBLISH: _l("Publish"),
     Action.REOPEN: _l("Reopen for a correction"),
-}
-
-PHASE_LABELS = {
-    CyclePhase.PLANNED: _l("Planned"),
-    CyclePhase.OPEN: _l("Open"),
-    CyclePhase.CLOSED: _l("Closed"),
 }

@@ -8,8 +8,7 @@ from markupsafe import Markup
 
 from tracker.domain.markdown import render_markdown
 from tracker.domain.scoring import Score
-from tracker.labels import MESSAGE_STATUS_LABELS, PHASE_LABELS, STATE_LABELS, STATUS_LABELS
-from tracker.reports.rendering import score_chart
+from tracker.labels import STATE_LABELS, STATUS_LABELS
 
 
 def markdown_filter(text: str | None) -> Markup:
@@ -49,9 +48,6 @@ def init_app(app: Flask) -> None:
         score_band=score_band,
         STATUS_LABELS=STATUS_LABELS,
         STATE_LABELS=STATE_LABELS,
-        PHASE_LABELS=PHASE_LABELS,
-        MESSAGE_STATUS_LABELS=MESSAGE_STATUS_LABELS,
-        score_chart=score_chart,
     )
     app.jinja_env.tests["http_url"] = is_http_url
     app.jinja_env.filters["filesize"] = filesize

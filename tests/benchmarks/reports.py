@@ -30,13 +30,13 @@ from flask import render_template
 from flask_babel import force_locale
 from flask_migrate import upgrade
 
-from tracker import create_app
+from tracker.app import create_app
 from tracker.db import db
 from tracker.demo.services import seed_demo
+from tracker.domain.cycle_report import LedgerHead, build_cycle_report
 from tracker.domain.languages import Text
 from tracker.publication.models import Publication
 from tracker.publication.queries import current_in_cycle, report_of
-from tracker.reports.aggregate import LedgerHead, build_cycle_report
 from tracker.reports.pdf import ARCHIVAL, render_pdf
 from tracker.reports.rendering import company_report_pdf, cycle_report_pdf
 from tracker.reports.services import render_published, report_path

@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from tracker.reports.charts import BANDS, Bar, band_colour, score_bars
+from tracker.domain.charts import BANDS, Bar, band_colour, score_bars
 from tracker.reports.pdf import RefusedResource, StaticOnlyFetcher
 
 STATIC = Path(__file__).resolve().parents[2] / "tracker" / "static"

@@ -12,9 +12,10 @@ from tests.reports.test_company_reports import download, text_of
 from tracker.db import db
 from tracker.disclosures.models import Disclosure, ItemResponse
 from tracker.domain.checklist import Checklist
+from tracker.domain.company_report import ReportAnswer as Answer
+from tracker.domain.company_report import build
+from tracker.domain.cycle_report import LedgerHead, build_cycle_report
 from tracker.domain.statuses import Status
-from tracker.reports.aggregate import LedgerHead, build_cycle_report
-from tracker.reports.context import Answer, build
 from tracker.reports.jobs import ReportJobs
 from tracker.reports.models import StoredCycleReport
 

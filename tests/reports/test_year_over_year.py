@@ -12,9 +12,10 @@ from tests.reports.test_company_reports import download
 from tracker.cycles.models import Cycle
 from tracker.db import db, utcnow
 from tracker.disclosures.models import Disclosure, ItemResponse
+from tracker.domain.company_report import PublicationRecord as Record
+from tracker.domain.company_report import ReportAnswer as Answer
+from tracker.domain.company_report import build, compare
 from tracker.domain.statuses import Status
-from tracker.reports.context import Answer, build, compare
-from tracker.reports.context import Publication as Record
 
 
 def report(checklist, answers: dict, published: bool = True):

@@ -1,1 +1,1 @@
-"""Domain logic in plain Python: no Flask, no SQLAlchemy (tests/domain/test_purity.py checks)."""
+"""Domain logic in plain Python: no Flask, no SQLAlchemy (tests/test_layering.py checks)."""

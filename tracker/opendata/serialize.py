@@ -6,10 +6,10 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from tracker.domain.checklist import Checklist, Item
+from tracker.domain.company_report import CompanyReport
+from tracker.domain.cycle_report import CycleReport
 from tracker.domain.languages import Text
 from tracker.domain.scoring import Score, Scorecard
-from tracker.reports.aggregate import CycleReport
-from tracker.reports.context import CompanyReport
 
 
 def text(value: Text) -> dict:

@@ -17,11 +17,11 @@ from sqlalchemy.orm import Session, joinedload
 from tracker.companies.models import Company
 from tracker.cycles.models import Cycle
 from tracker.disclosures.models import Disclosure
+from tracker.domain import company_report
 from tracker.domain.checklist import Checklist
+from tracker.domain.company_report import CompanyReport
 from tracker.domain.scoring import Scorecard
 from tracker.publication.models import Publication
-from tracker.reports import context
-from tracker.reports.context import CompanyReport
 
 
 @dataclass(frozen=True)
@@ -45,7 +45,7 @@ class PublishedVersion:
         return self.report.checklist
 
     @property
-    def items(self) -> dict[str, context.Answer]:
+    def items(self) -> dict[str, company_report.ReportAnswer]:
         return self.report.answers
 
     @property
@@ -74,12 +74,12 @@ def report_of(
     checklist it names); compared with ``earlier``, the company's earlier published cycle, when
     given."""
     snapshot = publication.snapshot
-    report = context.build(
+    report = company_report.build(
         company=snapshot["company"],
         cycle=snapshot["cycle"],
         checklist=publication.disclosure.checklist_version.checklist,
-        answers=context.answers_from_snapshot(snapshot),
-        publication=context.Publication(
+        answers=company_report.answers_from_snapshot(snapshot),
+        publication=company_report.PublicationRecord(
             version=publication.version,
             published_at=publication.published_at,
             snapshot_sha256=publication.snapshot_sha256,
@@ -90,7 +90,9 @@ def report_of(
     )
     if earlier is None:
         return report
-    return dataclasses.replace(report, comparison=context.compare(report, report_of(earlier)))
+    return dataclasses.replace(
+        report, comparison=company_report.compare(report, report_of(earlier))
+    )
 
 
 def read(

@@ -4,17 +4,17 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from flask import current_app, render_template
+from flask import Flask, current_app, render_template
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from markupsafe import Markup
 
+from tracker.domain.charts import Bar, score_bars
+from tracker.domain.company_report import CompanyReport
+from tracker.domain.cycle_report import CycleReport
 from tracker.domain.languages import Language, by_code
 from tracker.domain.statuses import Status
 from tracker.i18n import current_language
-from tracker.reports.aggregate import CycleReport
-from tracker.reports.charts import Bar, score_bars
-from tracker.reports.context import CompanyReport
 from tracker.reports.pdf import ARCHIVAL, RenderedPdf, render_pdf
 
 
@@ -56,3 +56,8 @@ def cycle_report_pdf(report: CycleReport, language: str) -> RenderedPdf:
     with force_locale(_language(language).locale):
         html = render_template("reports/cycle.html", report=report, STATUS=Status)
     return render_pdf(html, Path(current_app.static_folder), ARCHIVAL)
+
+
+def init_app(app: Flask) -> None:
+    """Give pages the score chart, drawn as in the PDFs."""
+    app.jinja_env.globals["score_chart"] = score_chart

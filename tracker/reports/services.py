@@ -13,12 +13,12 @@ from sqlalchemy.orm import Session
 
 from tracker.cycles.models import Cycle
 from tracker.disclosures.models import Disclosure
+from tracker.domain import company_report
+from tracker.domain.company_report import CompanyReport
+from tracker.domain.cycle_report import CycleReport, LedgerHead, build_cycle_report
 from tracker.domain.languages import CODES
 from tracker.publication.models import LedgerEntry, Publication
 from tracker.publication.queries import current_in_cycle, earlier_cycle_version, report_of
-from tracker.reports import context
-from tracker.reports.aggregate import CycleReport, LedgerHead, build_cycle_report
-from tracker.reports.context import CompanyReport
 from tracker.reports.models import StoredCycleReport, StoredReport
 from tracker.reports.rendering import company_report_pdf, cycle_report_pdf
 
@@ -89,7 +89,7 @@ def draft_report(disclosure: Disclosure) -> CompanyReport:
     """The report of a disclosure's current answers, not published (officers and staff only)."""
     company, cycle = disclosure.company, disclosure.cycle
     answers = {
-        r.item_id: context.Answer(
+        r.item_id: company_report.ReportAnswer(
             status=r.status,
             not_applicable_reason=r.not_applicable_reason or "",
             narrative=r.narrative or "",
@@ -98,7 +98,7 @@ def draft_report(disclosure: Disclosure) -> CompanyReport:
         )
         for r in disclosure.responses
     }
-    return context.build(
+    return company_report.build(
         company={"slug": company.slug, "name_en": company.name_en, "name_zh": company.name_zh},
         cycle={"slug": cycle.slug, "name_en": cycle.name_en, "name_zh": cycle.name_zh},
         checklist=disclosure.checklist_version.checklist,

@@ -18,7 +18,7 @@ from tracker.domain.statuses import Status
 
 
 @dataclass(frozen=True)
-class Answer:
+class ReportAnswer:
     """One item's answer as a report shows it (the public fields only)."""
 
     status: Status | None
@@ -32,11 +32,11 @@ class Answer:
 class CommitmentSection:
     commitment: Commitment
     score: Score
-    items: list[tuple[Item, Answer | None]]
+    items: list[tuple[Item, ReportAnswer | None]]
 
 
 @dataclass(frozen=True)
-class Publication:
+class PublicationRecord:
     """Where a published report comes from: its version, date and ledger record."""
 
     version: int
@@ -83,8 +83,8 @@ class CompanyReport:
     checklist: Checklist
     scorecard: Scorecard
     sections: list[CommitmentSection]
-    answers: dict[str, Answer]
-    publication: Publication | None  # None: a draft, not published
+    answers: dict[str, ReportAnswer]
+    publication: PublicationRecord | None  # None: a draft, not published
     comparison: Comparison | None = None  # with the company's earlier published cycle
 
     @property
@@ -106,8 +106,8 @@ def build(
     company: dict,
     cycle: dict,
     checklist: Checklist,
-    answers: dict[str, Answer],
-    publication: Publication | None,
+    answers: dict[str, ReportAnswer],
+    publication: PublicationRecord | None,
 ) -> CompanyReport:
     """The report of one disclosure: scores and every item, in checklist order."""
     statuses = {item_id: answer.status for item_id, answer in answers.items()}
@@ -131,10 +131,10 @@ def build(
     )
 
 
-def answers_from_snapshot(snapshot: dict) -> dict[str, Answer]:
+def answers_from_snapshot(snapshot: dict) -> dict[str, ReportAnswer]:
     """Item id -> answer, from a published snapshot's items."""
     return {
-        entry["id"]: Answer(
+        entry["id"]: ReportAnswer(
             status=Status(entry["status"]) if entry.get("status") else None,
             not_applicable_reason=entry.get("not_applicable_reason", ""),
             narrative=entry.get("narrative", ""),

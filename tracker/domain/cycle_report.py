@@ -1,7 +1,7 @@
 """The aggregate report of a cycle: headline figures, the companies × commitments matrix, the
 adoption of every item, the benchmark matrix, and one summary per company. No Flask here.
 
-It is built from the companies' published reports only (tracker.reports.context), so it shows
+It is built from the companies' published reports only (tracker.domain.company_report), so it shows
 exactly what the public pages show.
 """
 
@@ -12,9 +12,9 @@ from collections import Counter
 from dataclasses import dataclass
 
 from tracker.domain.checklist import Checklist, Field, Item
+from tracker.domain.company_report import CompanyReport
 from tracker.domain.languages import Text
 from tracker.domain.statuses import Status
-from tracker.reports.context import CompanyReport
 
 
 @dataclass(frozen=True)
