@@ -1,11 +1,10 @@
 """Jinja filters and globals shared by every page (and later by the PDF reports)."""
 
-from urllib.parse import urlsplit
-
 from flask import Flask
 from flask_babel import format_date, format_datetime
 from markupsafe import Markup
 
+from tracker.domain.answers import is_http_url
 from tracker.domain.markdown import render_markdown
 from tracker.domain.scoring import Score
 from tracker.labels import STATE_LABELS, STATUS_LABELS
@@ -25,12 +24,9 @@ def filesize(size: int) -> str:
     return f"{size / (1024 * 1024):.1f} MB"
 
 
-def is_http_url(value: object) -> bool:
+def http_url_test(value: object) -> bool:
     """True for an absolute http(s) URL: the only links from user data that pages render."""
-    if not isinstance(value, str):
-        return False
-    parts = urlsplit(value)
-    return parts.scheme in ("http", "https") and bool(parts.netloc)
+    return isinstance(value, str) and is_http_url(value)
 
 
 def score_band(score: Score | None) -> str:
@@ -49,7 +45,7 @@ def init_app(app: Flask) -> None:
         STATUS_LABELS=STATUS_LABELS,
         STATE_LABELS=STATE_LABELS,
     )
-    app.jinja_env.tests["http_url"] = is_http_url
+    app.jinja_env.tests["http_url"] = http_url_test
     app.jinja_env.filters["filesize"] = filesize
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True

@@ -7,9 +7,9 @@ import pytest
 from tracker.domain.canonical import canonical_json, sha256_hex
 from tracker.domain.ledger import (
     GENESIS,
+    ChainProblem,
     EntryKind,
     Finding,
-    Problem,
     next_entry,
     verify,
 )
@@ -70,12 +70,12 @@ def test_an_intact_chain_verifies():
             lambda es, ss: es.__setitem__(
                 1, dataclasses.replace(es[1], published_at="2025-12-31T00:00:00Z")
             ),
-            Finding(2, Problem.ENTRY_HASH),
+            Finding(2, ChainProblem.ENTRY_HASH),
         ),
         # a changed narrative in a published snapshot
         (
             lambda es, ss: ss[1]["items"][0].__setitem__("narrative", "更好的团队"),
-            Finding(1, Problem.SNAPSHOT),
+            Finding(1, ChainProblem.SNAPSHOT),
         ),
         # a recomputed entry hash after changing a date breaks the link of the next entry
         (
@@ -83,18 +83,18 @@ def test_an_intact_chain_verifies():
                 0,
                 rehash(dataclasses.replace(es[0], published_at="2025-12-31T00:00:00Z")),
             ),
-            Finding(2, Problem.PREVIOUS_HASH),
+            Finding(2, ChainProblem.PREVIOUS_HASH),
         ),
         # a deleted entry
-        (lambda es, ss: es.pop(1), Finding(3, Problem.SEQUENCE)),
+        (lambda es, ss: es.pop(1), Finding(3, ChainProblem.SEQUENCE)),
         # a swapped order
-        (lambda es, ss: es.reverse(), Finding(3, Problem.SEQUENCE)),
+        (lambda es, ss: es.reverse(), Finding(3, ChainProblem.SEQUENCE)),
         # a missing snapshot
-        (lambda es, ss: ss.pop(3), Finding(3, Problem.SNAPSHOT)),
+        (lambda es, ss: ss.pop(3), Finding(3, ChainProblem.SNAPSHOT)),
         # a replaced hash
         (
             lambda es, ss: es.__setitem__(2, dataclasses.replace(es[2], entry_hash="f" * 64)),
-            Finding(3, Problem.ENTRY_HASH),
+            Finding(3, ChainProblem.ENTRY_HASH),
         ),
     ],
     ids=["date", "narrative", "rehashed-date", "deleted", "reordered", "missing-snapshot", "hash"],

@@ -73,7 +73,7 @@ def queue(
     app, recipient: str, subject: str = "Hello", body: str = "Hello there.\n", kind: str = "test"
 ) -> int:
     with app.app_context():
-        message = services.queue(db.session, recipient, subject, body, kind)
+        message = services.enqueue(db.session, recipient, subject, body, kind)
         db.session.commit()
         return message.id
 

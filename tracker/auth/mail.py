@@ -4,7 +4,7 @@ from flask import render_template
 from sqlalchemy.orm import Session
 
 from tracker.auth.models import User
-from tracker.outbox.services import queue
+from tracker.outbox.services import enqueue
 
 
 def queue_invitation(
@@ -13,7 +13,7 @@ def queue_invitation(
     body = render_template(
         "emails/invitation.txt", user=user, link=link, inviter=inviter, valid_days=valid_days
     )
-    queue(
+    enqueue(
         session,
         user.email,
         "邀请您使用人工智能安全承诺追踪平台 / Your invitation to the AI Safety Commitments Tracker",
@@ -26,4 +26,4 @@ def queue_password_reset(session: Session, user: User, link: str, valid_minutes:
     body = render_template(
         "emails/password_reset.txt", user=user, link=link, valid_minutes=valid_minutes
     )
-    queue(session, user.email, "重设密码 / Reset your password", body, "password_reset")
+    enqueue(session, user.email, "重设密码 / Reset your password", body, "password_reset")

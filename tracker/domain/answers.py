@@ -65,6 +65,7 @@ class Problem(StrEnum):
 
 
 def is_http_url(url: str) -> bool:
+    """True for an absolute http or https URL with a host (the only links answers may hold)."""
     try:
         parts = urlsplit(url)
         return parts.scheme in ("http", "https") and bool(parts.hostname)

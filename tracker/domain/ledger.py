@@ -72,7 +72,7 @@ def next_entry(
     return Entry(**(asdict(draft) | {"entry_hash": sha256_hex(draft.body())}))
 
 
-class Problem(StrEnum):
+class ChainProblem(StrEnum):
     SEQUENCE = "sequence"  # a number missing, repeated or out of order
     PREVIOUS_HASH = "previous_hash"  # does not name the entry before it
     ENTRY_HASH = "entry_hash"  # the entry's fields were changed
@@ -82,16 +82,16 @@ class Problem(StrEnum):
 @dataclass(frozen=True)
 class Finding:
     sequence: int
-    problem: Problem
+    problem: ChainProblem
 
     def __str__(self) -> str:
         return {
-            Problem.SEQUENCE: f"entry {self.sequence}: sequence numbers are not consecutive",
-            Problem.PREVIOUS_HASH: f"entry {self.sequence}: previous hash does not match the "
+            ChainProblem.SEQUENCE: f"entry {self.sequence}: sequence numbers are not consecutive",
+            ChainProblem.PREVIOUS_HASH: f"entry {self.sequence}: previous hash does not match the "
             "entry before it",
-            Problem.ENTRY_HASH: f"entry {self.sequence}: its hash does not match its contents "
+            ChainProblem.ENTRY_HASH: f"entry {self.sequence}: its hash does not match its contents "
             "(a field was changed)",
-            Problem.SNAPSHOT: f"entry {self.sequence}: the published snapshot does not match "
+            ChainProblem.SNAPSHOT: f"entry {self.sequence}: the published snapshot does not match "
             "its recorded hash (the content was changed)",
         }[self.problem]
 
@@ -105,13 +105,13 @@ def verify(entries: Iterable[Entry], snapshots: Mapping[int, Mapping | None]) ->
     for entry in entries:
         expected_sequence = previous.sequence + 1 if previous else 1
         if entry.sequence != expected_sequence:
-            return Finding(entry.sequence, Problem.SEQUENCE)
+            return Finding(entry.sequence, ChainProblem.SEQUENCE)
         if entry.previous_hash != (previous.entry_hash if previous else GENESIS):
-            return Finding(entry.sequence, Problem.PREVIOUS_HASH)
+            return Finding(entry.sequence, ChainProblem.PREVIOUS_HASH)
         if sha256_hex(entry.body()) != entry.entry_hash:
-            return Finding(entry.sequence, Problem.ENTRY_HASH)
+            return Finding(entry.sequence, ChainProblem.ENTRY_HASH)
         snapshot = snapshots.get(entry.sequence)
         if snapshot is None or sha256_hex(snapshot) != entry.snapshot_sha256:
-            return Finding(entry.sequence, Problem.SNAPSHOT)
+            return Finding(entry.sequence, ChainProblem.SNAPSHOT)
         previous = entry
     return None

@@ -28,7 +28,7 @@ class DeliveryError(Exception):
 Transport = Callable[[OutboxMessage], None]
 
 
-def queue(session: Session, recipient: str, subject: str, body: str, kind: str) -> OutboxMessage:
+def enqueue(session: Session, recipient: str, subject: str, body: str, kind: str) -> OutboxMessage:
     """Put a message in the outbox; it is delivered by ``tracker outbox send``."""
     message = OutboxMessage(recipient=recipient, subject=subject, body=body, kind=kind)
     session.add(message)

@@ -7,7 +7,7 @@ from sqlalchemy.orm import Session
 
 from tracker.auth.models import Role, User
 from tracker.disclosures.models import Disclosure
-from tracker.outbox.services import queue
+from tracker.outbox.services import enqueue
 
 
 def officers_of(session: Session, company_id: int) -> list[User]:
@@ -40,7 +40,7 @@ def _send(
     session: Session, people: list[User], kind: str, subject: str, template: str, **context
 ) -> int:
     for person in people:
-        queue(
+        enqueue(
             session,
             person.email,
             subject,
