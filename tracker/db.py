@@ -1,11 +1,14 @@
 """The SQLAlchemy extension, the declarative base and shared column types."""
 
 from datetime import UTC, datetime
+from typing import TYPE_CHECKING, TypeAlias
 
+import flask_sqlalchemy.model
+import flask_sqlalchemy.session
 import sqlalchemy as sa
 from flask_sqlalchemy import SQLAlchemy
 from sqlalchemy.dialects.postgresql import JSONB
-from sqlalchemy.orm import DeclarativeBase
+from sqlalchemy.orm import DeclarativeBase, scoped_session
 
 # Constraint names are stable across databases, so migrations can drop and alter them by name.
 NAMING_CONVENTION = {
@@ -22,6 +25,23 @@ class Base(DeclarativeBase):
 
 
 db = SQLAlchemy(model_class=Base)
+
+# The base class of every model. Flask-SQLAlchemy builds `db.Model` at run time, from Base's body
+# and its own Model mixin, and a type checker cannot follow that; it is told the same in a class
+# statement.
+if TYPE_CHECKING:
+
+    class Model(flask_sqlalchemy.model.Model, Base):
+        __abstract__ = True
+
+else:
+    Model = db.Model
+
+# The session a service works in (`session: Session`): a plain SQLAlchemy session, or what views
+# and commands pass, `db.session`, Flask-SQLAlchemy's proxy to the current app context's session.
+# The proxy forwards every Session method, but it is no Session to a type checker; the union says
+# both are fine, rather than have every caller unwrap the proxy first.
+Session: TypeAlias = sa.orm.Session | scoped_session[flask_sqlalchemy.session.Session]
 
 # JSON on every database, stored as JSONB on PostgreSQL.
 JSONType = sa.JSON().with_variant(JSONB(), "postgresql")

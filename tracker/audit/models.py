@@ -6,10 +6,10 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from tracker.auth.models import User
-from tracker.db import AppendOnly, JSONType, UTCDateTime, db, utcnow
+from tracker.db import AppendOnly, JSONType, Model, UTCDateTime, utcnow
 
 
-class AuditEvent(AppendOnly, db.Model):
+class AuditEvent(AppendOnly, Model):
     __tablename__ = "audit_events"
 
     id: Mapped[int] = mapped_column(primary_key=True)

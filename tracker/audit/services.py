@@ -7,11 +7,12 @@ from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy.orm import Session, joinedload
+from sqlalchemy.orm import joinedload
 
 from tracker import csvsafe
 from tracker.audit.models import AuditEvent
 from tracker.auth.models import User
+from tracker.db import Session
 
 
 def record(

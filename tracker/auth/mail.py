@@ -1,9 +1,9 @@
 """The mails that accounts send: an invitation and a password-reset link, in both languages."""
 
 from flask import render_template
-from sqlalchemy.orm import Session
 
 from tracker.auth.models import User
+from tracker.db import Session
 from tracker.outbox.services import enqueue
 
 

@@ -7,7 +7,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from tracker.companies.models import Company
-from tracker.db import UTCDateTime, db, enum_column, utcnow
+from tracker.db import Model, UTCDateTime, enum_column, utcnow
 
 
 class Role(enum.StrEnum):
@@ -16,7 +16,7 @@ class Role(enum.StrEnum):
     ADMIN = "admin"
 
 
-class User(db.Model):
+class User(Model):
     __tablename__ = "users"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -69,7 +69,7 @@ class TokenPurpose(enum.StrEnum):
     PASSWORD_RESET = "password_reset"  # noqa: S105 - a purpose, not a password
 
 
-class AccountToken(db.Model):
+class AccountToken(Model):
     """A one-time link sent by mail. Only a hash of the secret is stored."""
 
     __tablename__ = "account_tokens"

@@ -10,13 +10,13 @@ from datetime import datetime, timedelta
 from functools import cache
 
 import sqlalchemy as sa
-from sqlalchemy.orm import Session
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from tracker.audit.services import record
 from tracker.auth import tokens
 from tracker.auth.models import AccountToken, TokenPurpose, User
 from tracker.auth.tokens import IssuedLink
+from tracker.db import Session
 from tracker.domain.passwords import PasswordCheck, PasswordProblem, check_password
 
 

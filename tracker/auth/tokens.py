@@ -6,9 +6,9 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 import sqlalchemy as sa
-from sqlalchemy.orm import Session
 
 from tracker.auth.models import AccountToken, TokenPurpose, User
+from tracker.db import Session
 
 
 @dataclass(frozen=True)

@@ -5,7 +5,7 @@ from datetime import datetime
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column
 
-from tracker.db import JSONType, UTCDateTime, db, utcnow
+from tracker.db import JSONType, Model, UTCDateTime, utcnow
 from tracker.domain.checklist import Checklist, checklist_from_data
 
 # Built checklists by content hash: a version's content never changes once stored, so parsing and
@@ -13,7 +13,7 @@ from tracker.domain.checklist import Checklist, checklist_from_data
 _BUILT: dict[str, Checklist] = {}
 
 
-class ChecklistVersion(db.Model):
+class ChecklistVersion(Model):
     __tablename__ = "checklist_versions"
 
     id: Mapped[int] = mapped_column(primary_key=True)

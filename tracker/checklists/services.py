@@ -3,9 +3,9 @@
 from dataclasses import dataclass
 
 import sqlalchemy as sa
-from sqlalchemy.orm import Session
 
 from tracker.checklists.models import ChecklistVersion
+from tracker.db import Session
 from tracker.domain.checklist import LoadedChecklist
 
 

@@ -6,11 +6,11 @@ import sqlalchemy as sa
 from sqlalchemy.ext.hybrid import hybrid_property
 from sqlalchemy.orm import Mapped, mapped_column
 
-from tracker.db import UTCDateTime, db, utcnow
+from tracker.db import Model, UTCDateTime, utcnow
 from tracker.domain.languages import Text
 
 
-class Company(db.Model):
+class Company(Model):
     __tablename__ = "companies"
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -1,11 +1,11 @@
 """Companies: the roster kept by administrators, and the list the public sees."""
 
 import sqlalchemy as sa
-from sqlalchemy.orm import Session
 
 from tracker.audit.services import changes, record
 from tracker.auth.models import User
 from tracker.companies.models import Company
+from tracker.db import Session
 
 
 def company_by_slug(session: Session, slug: str) -> Company | None:

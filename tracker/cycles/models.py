@@ -7,7 +7,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from tracker.checklists.models import ChecklistVersion
-from tracker.db import UTCDateTime, db, utcnow
+from tracker.db import Model, UTCDateTime, utcnow
 from tracker.domain.languages import Text
 
 
@@ -17,7 +17,7 @@ class CyclePhase(StrEnum):
     CLOSED = "closed"
 
 
-class Cycle(db.Model):
+class Cycle(Model):
     __tablename__ = "cycles"
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -12,13 +12,14 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 import sqlalchemy as sa
-from sqlalchemy.orm import Session, joinedload
+from sqlalchemy.orm import joinedload
 
 from tracker.audit.services import changes, record
 from tracker.auth.models import User
 from tracker.checklists.models import ChecklistVersion
 from tracker.companies.models import Company
 from tracker.cycles.models import Cycle, CyclePhase
+from tracker.db import Session
 from tracker.disclosures.models import Disclosure, DueDateExtension
 from tracker.domain.workflow import DisclosureState
 

@@ -8,7 +8,6 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 
 import sqlalchemy as sa
-from sqlalchemy.orm import Session
 
 from tracker.auth.models import Role, User
 from tracker.auth.services import hash_password
@@ -16,6 +15,7 @@ from tracker.checklists.models import ChecklistVersion
 from tracker.checklists.services import load_checklist
 from tracker.companies.models import Company
 from tracker.cycles.models import Cycle
+from tracker.db import Session
 from tracker.demo import content
 from tracker.disclosures.models import Disclosure, ItemResponse, ResponseRevision
 from tracker.disclosures.services import answer_of, save_answer, snapshot, submit

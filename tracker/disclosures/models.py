@@ -9,12 +9,12 @@ from tracker.auth.models import User
 from tracker.checklists.models import ChecklistVersion
 from tracker.companies.models import Company
 from tracker.cycles.models import Cycle
-from tracker.db import AppendOnly, JSONType, UTCDateTime, db, enum_column, utcnow
+from tracker.db import AppendOnly, JSONType, Model, UTCDateTime, enum_column, utcnow
 from tracker.domain.statuses import Status
 from tracker.domain.workflow import DisclosureState
 
 
-class Disclosure(db.Model):
+class Disclosure(Model):
     __tablename__ = "disclosures"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -56,7 +56,7 @@ class Disclosure(db.Model):
         return f"<Disclosure company={self.company_id} cycle={self.cycle_id} {self.state}>"
 
 
-class ItemResponse(db.Model):
+class ItemResponse(Model):
     """The answer to one item. ``version`` guards against silent overwrites when two people edit."""
 
     __tablename__ = "item_responses"
@@ -93,7 +93,7 @@ class ItemResponse(db.Model):
         return f"<ItemResponse {self.item_id} {self.status}>"
 
 
-class ResponseRevision(AppendOnly, db.Model):
+class ResponseRevision(AppendOnly, Model):
     """One saved change to an answer: who, when, and the answer before and after."""
 
     __tablename__ = "response_revisions"
@@ -114,7 +114,7 @@ class ResponseRevision(AppendOnly, db.Model):
     __table_args__ = (sa.UniqueConstraint("response_id", "version"),)
 
 
-class Attachment(db.Model):
+class Attachment(Model):
     """A file attached to an answer. The bytes live once per content hash in the upload store."""
 
     __tablename__ = "attachments"
@@ -142,7 +142,7 @@ class Attachment(db.Model):
     )
 
 
-class DueDateExtension(AppendOnly, db.Model):
+class DueDateExtension(AppendOnly, Model):
     """A company's due date moved for one cycle, by whom and why. The disclosure keeps the
     current date; these rows keep every change."""
 

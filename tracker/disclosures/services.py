@@ -12,13 +12,14 @@ from datetime import date, datetime
 
 import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import selectinload
 from sqlalchemy.orm.exc import StaleDataError
 
 from tracker.audit.services import record
 from tracker.auth.models import User
 from tracker.companies.models import Company
 from tracker.cycles.models import Cycle, CyclePhase
+from tracker.db import Session
 from tracker.disclosures.models import Attachment, Disclosure, ItemResponse, ResponseRevision
 from tracker.disclosures.storage import StoredFile
 from tracker.domain.answers import (

@@ -6,9 +6,9 @@ import json
 from collections.abc import Iterator
 
 import sqlalchemy as sa
-from sqlalchemy.orm import Session
 
 from tracker.cycles.models import Cycle
+from tracker.db import Session
 from tracker.publication.models import LedgerEntry
 from tracker.publication.queries import current_in_cycle
 

@@ -6,7 +6,7 @@ from datetime import datetime
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column
 
-from tracker.db import UTCDateTime, db, enum_column, utcnow
+from tracker.db import Model, UTCDateTime, enum_column, utcnow
 
 
 class MessageStatus(enum.StrEnum):
@@ -15,7 +15,7 @@ class MessageStatus(enum.StrEnum):
     FAILED = "failed"  # gave up after the last retry; kept, and can be retried by hand
 
 
-class OutboxMessage(db.Model):
+class OutboxMessage(Model):
     __tablename__ = "outbox_messages"
 
     id: Mapped[int] = mapped_column(primary_key=True)

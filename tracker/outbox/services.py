@@ -4,8 +4,8 @@ from collections.abc import Callable
 from datetime import datetime, timedelta
 
 import sqlalchemy as sa
-from sqlalchemy.orm import Session
 
+from tracker.db import Session
 from tracker.outbox.models import MessageStatus, OutboxMessage
 
 MAX_ATTEMPTS = 8

@@ -8,10 +8,10 @@ from dataclasses import dataclass
 from datetime import date
 
 import sqlalchemy as sa
-from sqlalchemy.orm import Session
 
 from tracker.companies.models import Company
 from tracker.cycles.models import Cycle
+from tracker.db import Session
 from tracker.disclosures.models import Disclosure
 from tracker.domain.checklist import Checklist
 from tracker.domain.workflow import SUBMITTED_OR_LATER, DisclosureState

@@ -8,12 +8,12 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from tracker.auth.models import User
 from tracker.companies.models import Company
 from tracker.cycles.models import Cycle
-from tracker.db import AppendOnly, JSONType, UTCDateTime, db, enum_column
+from tracker.db import AppendOnly, JSONType, Model, UTCDateTime, enum_column
 from tracker.disclosures.models import Disclosure
 from tracker.domain.ledger import Entry, EntryKind
 
 
-class Publication(AppendOnly, db.Model):
+class Publication(AppendOnly, Model):
     """A published version of a company's disclosure for a cycle: its public content, frozen."""
 
     __tablename__ = "publications"
@@ -38,7 +38,7 @@ class Publication(AppendOnly, db.Model):
     __table_args__ = (sa.UniqueConstraint("company_id", "cycle_id", "version"),)
 
 
-class LedgerEntry(AppendOnly, db.Model):
+class LedgerEntry(AppendOnly, Model):
     """One line of the public ledger. The hashed fields are stored exactly as hashed."""
 
     __tablename__ = "ledger_entries"

@@ -12,10 +12,11 @@ from dataclasses import dataclass
 from datetime import datetime
 
 import sqlalchemy as sa
-from sqlalchemy.orm import Session, joinedload
+from sqlalchemy.orm import joinedload
 
 from tracker.companies.models import Company
 from tracker.cycles.models import Cycle
+from tracker.db import Session
 from tracker.disclosures.models import Disclosure
 from tracker.domain import company_report
 from tracker.domain.checklist import Checklist

@@ -10,10 +10,10 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 import sqlalchemy as sa
-from sqlalchemy.orm import Session
 
 from tracker.audit.services import record
 from tracker.auth.models import User
+from tracker.db import Session
 from tracker.disclosures.models import Disclosure
 from tracker.domain.canonical import sha256_hex
 from tracker.domain.ledger import EntryKind, Finding, next_entry, verify

@@ -5,11 +5,11 @@ from datetime import datetime
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from tracker.db import AppendOnly, UTCDateTime, db, utcnow
+from tracker.db import AppendOnly, Model, UTCDateTime, utcnow
 from tracker.publication.models import Publication
 
 
-class StoredReport(AppendOnly, db.Model):
+class StoredReport(AppendOnly, Model):
     """A rendered PDF: the file is stored under REPORT_DIR by its SHA-256, which is also the
     download's ETag. A published version's report never changes, so it is never re-rendered."""
 
@@ -28,7 +28,7 @@ class StoredReport(AppendOnly, db.Model):
     __table_args__ = (sa.UniqueConstraint("publication_id", "language"),)
 
 
-class StoredCycleReport(AppendOnly, db.Model):
+class StoredCycleReport(AppendOnly, Model):
     """A cycle's aggregate PDF, built from the ledger up to the cycle's latest entry: when a
     new publication in the cycle moves that entry, a new report is built and stored beside."""
 

@@ -9,9 +9,9 @@ from pathlib import Path
 
 import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session
 
 from tracker.cycles.models import Cycle
+from tracker.db import Session
 from tracker.disclosures.models import Disclosure
 from tracker.domain import company_report
 from tracker.domain.company_report import CompanyReport

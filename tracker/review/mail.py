@@ -3,9 +3,9 @@ and publication. Every mail is in both languages; links are built by the caller.
 
 import sqlalchemy as sa
 from flask import render_template
-from sqlalchemy.orm import Session
 
 from tracker.auth.models import Role, User
+from tracker.db import Session
 from tracker.disclosures.models import Disclosure
 from tracker.outbox.services import enqueue
 

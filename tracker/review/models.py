@@ -6,12 +6,12 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from tracker.auth.models import User
-from tracker.db import AppendOnly, UTCDateTime, db, enum_column, utcnow
+from tracker.db import AppendOnly, Model, UTCDateTime, enum_column, utcnow
 from tracker.disclosures.models import Disclosure
 from tracker.domain.workflow import Action, DisclosureState
 
 
-class Comment(db.Model):
+class Comment(Model):
     """A remark by staff or an officer, on one item or (``item_id`` None) the whole disclosure."""
 
     __tablename__ = "comments"
@@ -31,7 +31,7 @@ class Comment(db.Model):
     __table_args__ = (sa.CheckConstraint("length(body) > 0", name="body_not_empty"),)
 
 
-class Transition(AppendOnly, db.Model):
+class Transition(AppendOnly, Model):
     """One workflow step: who moved the disclosure from which state to which, when and why."""
 
     __tablename__ = "transitions"
@@ -54,7 +54,7 @@ class Transition(AppendOnly, db.Model):
     actor: Mapped[User | None] = relationship()
 
 
-class ReminderSent(db.Model):
+class ReminderSent(Model):
     """A reminder of the due date, sent once per company, cycle and threshold."""
 
     __tablename__ = "reminders_sent"

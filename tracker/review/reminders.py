@@ -5,9 +5,9 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 import sqlalchemy as sa
-from sqlalchemy.orm import Session
 
 from tracker.cycles.models import Cycle
+from tracker.db import Session
 from tracker.review.mail import notify_reminder
 from tracker.review.models import ReminderSent
 from tracker.review.services import OWED, queue

@@ -7,12 +7,13 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 import sqlalchemy as sa
-from sqlalchemy.orm import Session, joinedload, selectinload
+from sqlalchemy.orm import joinedload, selectinload
 
 from tracker.audit.services import record
 from tracker.auth.models import Role, User
 from tracker.companies.models import Company
 from tracker.cycles.models import Cycle
+from tracker.db import Session
 from tracker.disclosures.models import Disclosure
 from tracker.disclosures.services import answers_of
 from tracker.domain.answers import missing_for_submission

@@ -7,7 +7,6 @@ audit trail; the caller commits.
 from datetime import datetime, timedelta
 
 import sqlalchemy as sa
-from sqlalchemy.orm import Session
 
 from tracker.audit.services import changes, record
 from tracker.auth import tokens
@@ -15,6 +14,7 @@ from tracker.auth.models import Role, TokenPurpose, User
 from tracker.auth.services import AccountError, hash_password, normalize_email
 from tracker.auth.tokens import IssuedLink
 from tracker.companies.models import Company
+from tracker.db import Session
 
 
 def invite(
