@@ -25,6 +25,15 @@ def actor() -> User | None:
     return current_user._get_current_object() if current_user.is_authenticated else None
 
 
+def signed_in() -> User:
+    """The signed-in user, for views behind @login_required (which sends anybody else to sign in
+    first) that act as that user; anybody else is refused like a failed permission check."""
+    user = actor()
+    if user is None:
+        abort(403)
+    return user
+
+
 def init_app(app: Flask) -> None:
     login_manager.init_app(app)
     app.jinja_env.globals.update(actor=actor, can=permissions)

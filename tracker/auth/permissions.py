@@ -3,22 +3,26 @@
 Every view asks one of these about the object it serves. ``None`` stands for an anonymous reader.
 """
 
+from typing import TypeGuard
+
 from tracker.auth.models import Role, User
 from tracker.companies.models import Company
 
 Actor = User | None
 
 
-def is_signed_in(user: Actor) -> bool:
+# The predicates that can only hold for a signed-in user say so to the type checker (TypeGuard),
+# so that code after them may use the user's attributes.
+def is_signed_in(user: Actor) -> TypeGuard[User]:
     return user is not None and user.is_active
 
 
-def is_staff(user: Actor) -> bool:
+def is_staff(user: Actor) -> TypeGuard[User]:
     """Alliance staff or an administrator."""
     return is_signed_in(user) and user.role in (Role.STAFF, Role.ADMIN)
 
 
-def is_admin(user: Actor) -> bool:
+def is_admin(user: Actor) -> TypeGuard[User]:
     return is_signed_in(user) and user.role is Role.ADMIN
 
 

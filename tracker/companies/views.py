@@ -7,7 +7,7 @@ from flask_login import login_required
 
 from tracker import clock
 from tracker.auth import permissions as can
-from tracker.auth.login import actor, require
+from tracker.auth.login import actor, require, signed_in
 from tracker.companies import services
 from tracker.companies.forms import CompanyForm
 from tracker.companies.models import Company
@@ -109,7 +109,7 @@ def admin_new():
     if not form.validate():
         return render_template("companies/admin_form.html", form=form, company=None), 422
     try:
-        company = services.create_company(db.session, actor(), _form_values(form))
+        company = services.create_company(db.session, signed_in(), _form_values(form))
     except services.SlugTaken:
         db.session.rollback()
         form.slug.errors.append(_("Another company already uses this short name."))
@@ -130,7 +130,7 @@ def admin_edit(company_id: int):
     if not form.validate():
         return render_template("companies/admin_form.html", form=form, company=company), 422
     try:
-        changed = services.update_company(db.session, actor(), company, _form_values(form))
+        changed = services.update_company(db.session, signed_in(), company, _form_values(form))
     except services.SlugTaken:
         db.session.rollback()
         form.slug.errors.append(_("Another company already uses this short name."))

@@ -7,7 +7,7 @@ from flask_login import login_required
 
 from tracker import clock
 from tracker.auth import permissions as can
-from tracker.auth.login import actor, require
+from tracker.auth.login import actor, require, signed_in
 from tracker.checklists.services import list_versions
 from tracker.cycles import services
 from tracker.cycles.forms import CycleForm, ExtensionForm
@@ -81,7 +81,7 @@ def new():
     if not form.validate():
         return render_template("cycles/form.html", form=form, cycle=None, frozen=False), 422
     try:
-        cycle = services.create_cycle(db.session, actor(), _values(form))
+        cycle = services.create_cycle(db.session, signed_in(), _values(form))
     except services.CycleError as exc:
         db.session.rollback()
         return _refused(form, None, False, exc)
@@ -117,7 +117,7 @@ def edit(cycle_id: int):
     if not form.validate():
         return render_template("cycles/form.html", form=form, cycle=cycle, frozen=frozen), 422
     try:
-        changed = services.update_cycle(db.session, actor(), cycle, _values(form))
+        changed = services.update_cycle(db.session, signed_in(), cycle, _values(form))
     except services.CycleError as exc:
         db.session.rollback()
         return _refused(form, cycle, frozen, exc)
@@ -173,7 +173,7 @@ def open_cycle(cycle_id: int):
     _require_admin()
     cycle = db.get_or_404(Cycle, cycle_id)
     try:
-        created = services.open_cycle(db.session, actor(), cycle, clock.now())
+        created = services.open_cycle(db.session, signed_in(), cycle, clock.now())
     except services.WrongPhase:
         db.session.rollback()
         return _wrong_phase()
@@ -202,7 +202,7 @@ def close_cycle(cycle_id: int):
     _require_admin()
     cycle = db.get_or_404(Cycle, cycle_id)
     try:
-        services.close_cycle(db.session, actor(), cycle, clock.now())
+        services.close_cycle(db.session, signed_in(), cycle, clock.now())
     except services.WrongPhase:
         db.session.rollback()
         return _wrong_phase()
@@ -230,7 +230,7 @@ def extend(cycle_id: int, disclosure_id: int):
         return _detail(cycle, 422, form, disclosure.id)
     try:
         services.extend_due_date(
-            db.session, actor(), disclosure, form.due_on.data, form.reason.data
+            db.session, signed_in(), disclosure, form.due_on.data, form.reason.data
         )
     except services.ExtensionRefused as exc:
         db.session.rollback()

@@ -23,7 +23,7 @@ from flask_login import login_required
 
 from tracker import clock
 from tracker.auth import permissions as can
-from tracker.auth.login import actor, require
+from tracker.auth.login import actor, require, signed_in
 from tracker.cycles.models import Cycle
 from tracker.db import db
 from tracker.disclosures import services, storage
@@ -65,8 +65,8 @@ def limits() -> Limits:
 
 def officer_company():
     """The signed-in officer's company; anyone else may not file."""
-    me = actor()
-    require(me is not None and can.can_file(me, me.company))
+    me = signed_in()
+    require(can.can_file(me, me.company))
     return me.company
 
 
@@ -244,7 +244,7 @@ def save(cycle_slug: str, item_id: str):
     try:
         response = services.save_answer(
             db.session,
-            actor(),
+            signed_in(),
             disclosure,
             item,
             form.answer(),
@@ -286,7 +286,7 @@ def _refuse(form: AnswerForm, cycle: Cycle, item, errors: list[str]):
 
 def _conflict(form: AnswerForm, cycle: Cycle, item):
     """409: someone saved first. Show both versions; the officer chooses."""
-    company = actor().company
+    company = signed_in().company
     disclosure = find_disclosure(company, cycle)
     theirs = (
         next((r for r in disclosure.responses if r.item_id == item.id), None)
@@ -388,7 +388,7 @@ def upload(cycle_slug: str, item_id: str):
         )
         services.add_attachment(
             db.session,
-            actor(),
+            signed_in(),
             disclosure,
             item,
             stored,
@@ -442,7 +442,7 @@ def remove_attachment(cycle_slug: str, attachment_id: int):
     if attachment.disclosure.company_id != company.id:
         abort(404)  # another company's file: do not even confirm it exists
     try:
-        services.remove_attachment(db.session, actor(), attachment, clock.now())
+        services.remove_attachment(db.session, signed_in(), attachment, clock.now())
     except services.NotEditable:
         db.session.rollback()
         return _not_editable(attachment.disclosure.cycle)
@@ -490,7 +490,7 @@ def submit(cycle_slug: str):
     cycle = cycle_or_404(cycle_slug)
     disclosure = services.disclosure_for(db.session, company, cycle)
     try:
-        services.submit(db.session, actor(), disclosure, clock.now())
+        services.submit(db.session, signed_in(), disclosure, clock.now())
     except services.Incomplete as exc:
         db.session.rollback()
         return _render_overview(
@@ -522,7 +522,7 @@ def copy_forward(cycle_slug: str):
     if previous is None:
         abort(404)
     try:
-        copied = services.copy_forward(db.session, actor(), disclosure, previous, clock.now())
+        copied = services.copy_forward(db.session, signed_in(), disclosure, previous, clock.now())
     except services.NotEditable:
         db.session.rollback()
         return render_template(
@@ -556,7 +556,7 @@ def start_correction(cycle_slug: str):
     try:
         review_services.decide(
             db.session,
-            actor(),
+            signed_in(),
             disclosure,
             Action.REOPEN,
             request.form.get("reason", ""),
@@ -608,7 +608,7 @@ def comment(cycle_slug: str):
     item_id = request.form.get("item_id") or None
     try:
         review_services.add_comment(
-            db.session, actor(), disclosure, item_id, request.form.get("body", ""), clock.now()
+            db.session, signed_in(), disclosure, item_id, request.form.get("body", ""), clock.now()
         )
     except KeyError:
         abort(404)

@@ -18,7 +18,7 @@ from flask_login import login_required
 
 from tracker import clock
 from tracker.auth import permissions as can
-from tracker.auth.login import actor, require
+from tracker.auth.login import actor, require, signed_in
 from tracker.companies.models import Company
 from tracker.cycles.models import Cycle
 from tracker.db import db
@@ -134,7 +134,7 @@ def comment(cycle_slug: str, company_slug: str):
     item_id = request.form.get("item_id") or None
     try:
         comment = services.add_comment(
-            db.session, actor(), found, item_id, request.form.get("body", ""), clock.now()
+            db.session, signed_in(), found, item_id, request.form.get("body", ""), clock.now()
         )
     except KeyError:
         abort(404)
@@ -150,7 +150,7 @@ def comment(cycle_slug: str, company_slug: str):
             comment_draft=request.form.get("body", ""),
         )
     review_mail.notify_comment(
-        db.session, found, actor(), comment.body, _officer_link(cycle, found, item_id)
+        db.session, found, signed_in(), comment.body, _officer_link(cycle, found, item_id)
     )
     db.session.commit()
     flash(_("Comment posted."), "success")
@@ -167,7 +167,7 @@ def decide(cycle_slug: str, company_slug: str):
         abort(400)
     try:
         transition = services.decide(
-            db.session, actor(), found, action, request.form.get("reason", ""), clock.now()
+            db.session, signed_in(), found, action, request.form.get("reason", ""), clock.now()
         )
     except (services.ReasonMissing, services.CommentRefused) as exc:
         db.session.rollback()

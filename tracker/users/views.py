@@ -8,7 +8,7 @@ from flask_login import login_required
 from tracker import clock
 from tracker.auth import mail
 from tracker.auth import permissions as can
-from tracker.auth.login import actor, require
+from tracker.auth.login import actor, require, signed_in
 from tracker.auth.models import Role, User
 from tracker.auth.services import AccountError
 from tracker.companies.models import Company
@@ -61,7 +61,7 @@ def index():
 @bp.route("/invite", methods=["GET", "POST"])
 @login_required
 def invite():
-    me = actor()
+    me = signed_in()
     roles = [r for r in Role if can.can_invite(me, r)]
     require(bool(roles))
     form = InviteForm()
@@ -106,7 +106,7 @@ def invite():
 @bp.route("/<int:user_id>", methods=["GET", "POST"])
 @login_required
 def detail(user_id: int):
-    me = actor()
+    me = signed_in()
     require(can.can_view_users(me))
     user = db.get_or_404(User, user_id)
     may_edit = can.can_manage_user(me, user)
@@ -172,7 +172,7 @@ def _set_active(user_id: int, active: bool):
 @bp.post("/<int:user_id>/resend-invitation")
 @login_required
 def resend_invitation(user_id: int):
-    me = actor()
+    me = signed_in()
     user = db.get_or_404(User, user_id)
     require(can.can_resend_invitation(me, user))
     ttl = current_app.config["INVITATION_TTL"]
