@@ -40,7 +40,8 @@ def create_app(test_config: dict | None = None) -> Flask:
     if app.config.get("PROXY_HOPS"):
         # Behind a load balancer: trust that many proxies for the client address and scheme.
         hops = int(app.config["PROXY_HOPS"])
-        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops)
+        # Flask's documented way to add WSGI middleware; its types declare wsgi_app a method.
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops)  # type: ignore[method-assign]
 
     # The checklist files are checked before anything else: a broken file must stop the app.
     checklist_dir = app.config["CHECKLIST_DIR"]

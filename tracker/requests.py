@@ -11,7 +11,7 @@ from flask import Request
 from werkzeug.datastructures import ImmutableMultiDict, MultiDict
 
 
-def _without_nul(data: MultiDict) -> MultiDict:
+def _without_nul(data: MultiDict[str, str]) -> MultiDict[str, str]:
     if not any("\x00" in key or "\x00" in value for key, value in data.items(multi=True)):
         return data
     return ImmutableMultiDict(
@@ -26,5 +26,5 @@ class TrackerRequest(Request):
         self.__dict__["form"] = _without_nul(self.__dict__["form"])
 
     @cached_property
-    def args(self) -> MultiDict:  # type: ignore[override]
+    def args(self) -> MultiDict[str, str]:
         return _without_nul(super().args)

@@ -80,7 +80,7 @@ def _check(session: Session, values: CycleValues, cycle: Cycle | None) -> None:
 
 
 def has_disclosures(session: Session, cycle: Cycle) -> bool:
-    return session.scalar(sa.select(sa.exists().where(Disclosure.cycle_id == cycle.id)))
+    return session.scalars(sa.select(sa.exists().where(Disclosure.cycle_id == cycle.id))).one()
 
 
 def create_cycle(session: Session, actor: User, values: CycleValues) -> Cycle:

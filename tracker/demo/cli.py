@@ -57,4 +57,6 @@ def demo(serve: bool, host: str, port: int, allow_any_database: bool):
     if serve:
         click.echo(f"Serving on http://{host}:{port}/  (Ctrl+C stops)")
         # Flask's app.run() refuses to start inside a CLI command, so serve with Werkzeug directly.
-        run_simple(host, port, current_app._get_current_object(), threaded=True)
+        # current_app is a proxy that Flask's types present as the Flask object itself.
+        app = current_app._get_current_object()  # type: ignore[attr-defined]
+        run_simple(host, port, app, threaded=True)

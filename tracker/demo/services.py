@@ -130,7 +130,7 @@ def seed_demo(session: Session, checklists: list[LoadedChecklist], today: date) 
 
     companies = _ensure_companies(session, summary)
     officers = _ensure_users(session, companies, summary)
-    reviewer = session.scalar(sa.select(User).filter_by(email=DEMO_STAFF))
+    reviewer = session.scalars(sa.select(User).filter_by(email=DEMO_STAFF)).one()
     _earlier_cycle(session, versions[DEMO_CHECKLIST], companies, officers, reviewer, today)
     cycle = session.scalar(sa.select(Cycle).filter_by(slug=DEMO_CYCLE_SLUG))
     if cycle is None:
@@ -185,7 +185,7 @@ def seed_demo(session: Session, checklists: list[LoadedChecklist], today: date) 
     )
     for disclosure in to_publish:
         disclosure.state = DisclosureState.ACCEPTED
-        publish(session, reviewer, disclosure, disclosure.published_at)
+        publish(session, reviewer, disclosure, _planned_publication(disclosure))
     if to_publish:
         _correct(
             session,
@@ -193,7 +193,7 @@ def seed_demo(session: Session, checklists: list[LoadedChecklist], today: date) 
             reviewer,
             to_publish[0],
             min(
-                to_publish[-1].published_at + timedelta(hours=6),
+                _planned_publication(to_publish[-1]) + timedelta(hours=6),
                 datetime.combine(today, time(9), tzinfo=UTC),
             ),
         )
@@ -272,7 +272,7 @@ def _ensure_users(
 ) -> dict[str, User]:
     """One officer per company, plus a staff member and an administrator."""
     by_email = {u.email: u for u in session.scalars(sa.select(User))}
-    wanted = [
+    wanted: list[tuple[str, str, Role, Company | None]] = [
         (DEMO_ADMIN, "Demo Administrator", Role.ADMIN, None),
         (DEMO_STAFF, "Demo Reviewer", Role.STAFF, None),
     ]
@@ -280,7 +280,7 @@ def _ensure_users(
         (f"officer@{slug}.example", f"Compliance officer, {company.name_en}", Role.OFFICER, company)
         for slug, company in companies.items()
     ]
-    officers = {}
+    officers: dict[str, User] = {}
     password_hash = hash_password(DEMO_PASSWORD)  # one hash for all: scrypt is slow on purpose
     for email, name, role, company in wanted:
         user = by_email.get(email)
@@ -356,7 +356,14 @@ def _earlier_cycle(
     )
     for disclosure in sorted(created, key=lambda d: (d.published_at, d.company.slug)):
         disclosure.state = DisclosureState.ACCEPTED
-        publish(session, reviewer, disclosure, disclosure.published_at)
+        publish(session, reviewer, disclosure, _planned_publication(disclosure))
+
+
+def _planned_publication(disclosure: Disclosure) -> datetime:
+    """When a disclosure that _disclosure made published is to be published."""
+    if disclosure.published_at is None:
+        raise ValueError(f"{disclosure.company.slug}: not a published demo disclosure")
+    return disclosure.published_at
 
 
 def _disclosure(

@@ -41,7 +41,7 @@ class AnswerForm(FlaskForm):
     def for_item(cls, item: Item, **kwargs) -> "AnswerForm":
         """A form class with a multi-select per structured field of the item, instantiated."""
 
-        class ItemAnswerForm(cls):
+        class ItemAnswerForm(AnswerForm):
             pass
 
         for spec in item.fields:

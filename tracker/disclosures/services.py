@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import asdict
 from datetime import date, datetime
+from typing import overload
 
 import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
@@ -92,6 +93,10 @@ def disclosure_for(session: Session, company: Company, cycle: Cycle) -> Disclosu
     return disclosure
 
 
+@overload
+def answer_of(response: ItemResponse) -> Answer: ...
+@overload
+def answer_of(response: None) -> None: ...
 def answer_of(response: ItemResponse | None) -> Answer | None:
     if response is None:
         return None
@@ -383,7 +388,7 @@ def check_room_on_item(
     session: Session, disclosure: Disclosure, item: Item, max_per_item: int
 ) -> None:
     """AttachmentLimit("per_item") when the item already lists the most files allowed."""
-    on_item = session.scalar(
+    on_item = session.scalars(
         sa.select(sa.func.count())
         .select_from(Attachment)
         .where(
@@ -391,7 +396,7 @@ def check_room_on_item(
             Attachment.item_id == item.id,
             Attachment.removed_at.is_(None),
         )
-    )
+    ).one()
     if on_item >= max_per_item:
         raise AttachmentLimit("per_item")
 
@@ -399,9 +404,9 @@ def check_room_on_item(
 def file_in_use(session: Session, sha256: str) -> bool:
     """Whether any attachment row (listed or removed) refers to these bytes."""
     return (
-        session.scalar(
+        session.scalars(
             sa.select(sa.func.count()).select_from(Attachment).where(Attachment.sha256 == sha256)
-        )
+        ).one()
         > 0
     )
 
@@ -420,11 +425,11 @@ def add_attachment(
     if not can_edit(disclosure, now.date()):
         raise NotEditable()
     check_room_on_item(session, disclosure, item, max_per_item)
-    total = session.scalar(
+    total = session.scalars(
         sa.select(sa.func.coalesce(sa.func.sum(Attachment.size), 0)).where(
             Attachment.disclosure_id == disclosure.id, Attachment.removed_at.is_(None)
         )
-    )
+    ).one()
     if total + stored.size > max_total:
         raise AttachmentLimit("total")
     attachment = Attachment(

@@ -36,7 +36,9 @@ class Link:
 class Answer:
     """An item's answer as typed; every field may still be empty in a draft."""
 
-    status: Status | None = None
+    # A status the form sent that is no Status at all stays a plain string, for answer_problems
+    # to refuse.
+    status: Status | str | None = None
     not_applicable_reason: str = ""
     narrative: str = ""
     confidential_note: str = ""

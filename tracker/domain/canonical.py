@@ -6,15 +6,22 @@ ledger hashes snapshots and entries with it, and checklist versions are identifi
 """
 
 import hashlib
+from collections.abc import Mapping, Sequence
+from typing import TypeAlias
 
 import rfc8785
 
+# What canonical JSON can be made of.
+JSONValue: TypeAlias = (
+    bool | int | float | str | Sequence["JSONValue"] | Mapping[str, "JSONValue"] | None
+)
 
-def canonical_json(value: object) -> bytes:
+
+def canonical_json(value: JSONValue) -> bytes:
     """RFC 8785 canonical JSON of ``value``."""
     return rfc8785.dumps(value)
 
 
-def sha256_hex(value: object) -> str:
+def sha256_hex(value: JSONValue) -> str:
     """The SHA-256 of ``value``'s canonical JSON, as 64 hexadecimal digits."""
     return hashlib.sha256(canonical_json(value)).hexdigest()

@@ -9,10 +9,11 @@ field and what is wrong, so that the secretariat can fix a file in one go.
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import jsonschema
 import yaml
@@ -192,7 +193,12 @@ def _kind_of(value: Any) -> str:
 def _schema_problems(error: jsonschema.ValidationError) -> list[tuple[Path_, str]]:
     """Turn one schema error into (path, message) pairs phrased for the file's author."""
     path: Path_ = tuple(error.absolute_path)
-    schema, value, kind = error.schema, error.instance, error.validator
+    # An error from iter_errors always carries its subschema (a mapping: the checklist schema has
+    # no boolean subschemas) and the offending value, any YAML; the stubs also allow the unset
+    # defaults of an error made by hand.
+    schema = cast(Mapping[str, Any], error.schema)
+    value: Any = error.instance
+    kind = error.validator
     if kind == "additionalProperties":
         allowed = ", ".join(schema.get("properties", {}))
         return [

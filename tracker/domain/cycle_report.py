@@ -105,8 +105,8 @@ class CycleReport:
         """Commitment id -> mean score over the companies where it counts."""
         means = {}
         for commitment in self.checklist.commitments:
-            values = [r.scorecard.by_commitment[commitment.id].percent for r in self.companies]
-            values = [v for v in values if v is not None]
+            percents = [r.scorecard.by_commitment[commitment.id].percent for r in self.companies]
+            values = [v for v in percents if v is not None]
             means[commitment.id] = round(statistics.fmean(values)) if values else None
         return means
 

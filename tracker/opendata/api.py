@@ -36,6 +36,8 @@ def open_to_every_site(response):
 @bp.errorhandler(HTTPException)
 def json_error(error: HTTPException):
     """Errors as JSON, with the status and a message people can act on."""
+    # Flask hands an exception without a code (a routing redirect) back unhandled.
+    assert error.code is not None
     response = jsonify({"error": {"status": error.code, "message": error.description}})
     response.status_code = error.code
     return response

@@ -141,6 +141,11 @@ def disclosure(publication, report: CompanyReport, superseded_by=None) -> dict:
     }
 
 
+def _published_version(report: CompanyReport) -> int:
+    assert report.publication is not None, "a cycle report holds published reports only"
+    return report.publication.version
+
+
 def matrix(report: CycleReport) -> dict:
     return {
         "cycle": report.cycle_slug,
@@ -155,7 +160,7 @@ def matrix(report: CycleReport) -> dict:
         "companies": [
             {
                 "company": r.company_slug,
-                "version": r.publication.version,
+                "version": _published_version(r),
                 "scores": scores(r.scorecard),
             }
             for r in report.companies

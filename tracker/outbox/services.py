@@ -2,8 +2,10 @@
 
 from collections.abc import Callable
 from datetime import datetime, timedelta
+from typing import Any, cast
 
 import sqlalchemy as sa
+from sqlalchemy.engine import CursorResult
 
 from tracker.db import Session
 from tracker.outbox.models import MessageStatus, OutboxMessage
@@ -61,11 +63,16 @@ def claim_next_due(session: Session, now: datetime) -> OutboxMessage | None:
         .limit(10)
     ).all()
     for message_id in candidates:
-        claimed = session.execute(
-            sa.update(OutboxMessage)
-            .where(OutboxMessage.id == message_id, due)
-            .values(next_attempt_at=now + CLAIM_LEASE)
-            .execution_options(synchronize_session=False)
+        # An UPDATE without RETURNING gives a CursorResult; Session.execute is typed for any
+        # statement, so it does not say so.
+        claimed = cast(
+            CursorResult[Any],
+            session.execute(
+                sa.update(OutboxMessage)
+                .where(OutboxMessage.id == message_id, due)
+                .values(next_attempt_at=now + CLAIM_LEASE)
+                .execution_options(synchronize_session=False)
+            ),
         )
         if claimed.rowcount == 1:
             message = session.get(OutboxMessage, message_id)

@@ -58,6 +58,7 @@ class SMTPTransport:
     def _connect(self) -> smtplib.SMTP:
         s = self.settings
         context = ssl.create_default_context()
+        client: smtplib.SMTP
         if s.security == "ssl":
             client = smtplib.SMTP_SSL(s.host, s.port, timeout=s.timeout, context=context)
         else:

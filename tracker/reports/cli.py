@@ -73,10 +73,10 @@ def export(cycle_slug: str, out_dir: Path, languages: tuple[str, ...]):
             written += 1
             bar.update(1)
         for language in languages:
-            stored = services.render_cycle(db.session, cycle, language, store)
+            aggregate = services.render_cycle(db.session, cycle, language, store)
             db.session.commit()
             shutil.copyfile(
-                services.report_path(store, stored.sha256),
+                services.report_path(store, aggregate.sha256),
                 out_dir / f"{cycle.slug}-aggregate-{language}.pdf",
             )
             written += 1

@@ -43,19 +43,27 @@ def score_chart(report: CompanyReport, chart_id: str = "score-chart") -> Markup:
     )
 
 
+def _static_folder() -> Path:
+    """The app's static files, where the PDFs' stylesheet and fonts are read from."""
+    folder = current_app.static_folder
+    if folder is None:
+        raise RuntimeError("the app has no static folder")
+    return Path(folder)
+
+
 def company_report_pdf(report: CompanyReport, language: str) -> RenderedPdf:
     """The PDF of a company's report in ``language`` ("en" or "zh"); archival (PDF/A-3a) when
     published, a plain PDF for a draft."""
     with force_locale(_language(language).locale):
         html = render_template("reports/company.html", report=report)
-    return render_pdf(html, Path(current_app.static_folder), None if report.is_draft else ARCHIVAL)
+    return render_pdf(html, _static_folder(), None if report.is_draft else ARCHIVAL)
 
 
 def cycle_report_pdf(report: CycleReport, language: str) -> RenderedPdf:
     """The PDF of a cycle's aggregate report in ``language`` ("en" or "zh")."""
     with force_locale(_language(language).locale):
         html = render_template("reports/cycle.html", report=report, STATUS=Status)
-    return render_pdf(html, Path(current_app.static_folder), ARCHIVAL)
+    return render_pdf(html, _static_folder(), ARCHIVAL)
 
 
 def init_app(app: Flask) -> None:

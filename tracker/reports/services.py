@@ -76,7 +76,10 @@ def render_published(
         with session.begin_nested():
             session.add(row)
     except IntegrityError:
-        return stored_report(session, publication, language)
+        winner = stored_report(session, publication, language)
+        if winner is None:  # not the race for this report: some other constraint failed
+            raise
+        return winner
     return row
 
 
@@ -123,9 +126,9 @@ def cycle_head(session: Session, cycle: Cycle) -> LedgerEntry | None:
 def cycle_report(session: Session, cycle: Cycle) -> CycleReport:
     """The aggregate report context of a cycle, from its published versions."""
     head = cycle_head(session, cycle)
-    invited = session.scalar(
+    invited = session.scalars(
         sa.select(sa.func.count()).select_from(Disclosure).where(Disclosure.cycle_id == cycle.id)
-    )
+    ).one()
     return build_cycle_report(
         cycle={"slug": cycle.slug, "name_en": cycle.name_en, "name_zh": cycle.name_zh},
         checklist=cycle.checklist_version.checklist,
@@ -166,5 +169,8 @@ def render_cycle(
         with session.begin_nested():
             session.add(row)
     except IntegrityError:
-        return stored_cycle_report(session, cycle, language)
+        winner = stored_cycle_report(session, cycle, language)
+        if winner is None:  # not the race for this report: some other constraint failed
+            raise
+        return winner
     return row

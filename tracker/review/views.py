@@ -61,7 +61,9 @@ def queue():
     cycle = _cycle(request.args.get("cycle"))
     state_arg = request.args.get("state")
     state = DisclosureState(state_arg) if state_arg in {s.value for s in DisclosureState} else None
-    sort = request.args.get("sort") if request.args.get("sort") in services.SORTS else "company"
+    sort = request.args.get("sort", "")
+    if sort not in services.SORTS:
+        sort = "company"
     search = request.args.get("q", "")[:200]
     rows, counts = services.queue(db.session, cycle, state, sort, search)
     cycles = db.session.scalars(sa.select(Cycle).order_by(Cycle.opens_on.desc())).all()
@@ -190,7 +192,7 @@ def decide(cycle_slug: str, company_slug: str):
         return _not_allowed(exc)
     if action in (Action.REQUEST_CHANGES, Action.REOPEN):
         review_mail.notify_changes_requested(
-            db.session, found, transition.reason, _officer_link(cycle, found, None)
+            db.session, found, transition.reason or "", _officer_link(cycle, found, None)
         )
     db.session.commit()
     flash(
