@@ -89,3 +89,31 @@ def test_unpacked_wheel_runs_without_the_checkout(wheel, tmp_path):
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "ok"
     assert (tmp_path / "instance" / "tracker.sqlite3").is_file()
+
+
+def test_every_requirement_is_pinned_to_a_version_it_accepts():
+    """.ci/constraints.txt pins what ./dev installs: every dependency of the app and of its
+    tests has a pin there, and the pin satisfies what pyproject.toml asks for."""
+    import tomllib
+
+    from packaging.requirements import Requirement
+    from packaging.utils import canonicalize_name
+
+    root = Path(__file__).resolve().parent.parent
+    project = tomllib.loads((root / "pyproject.toml").read_text(encoding="utf-8"))["project"]
+    wanted = [
+        Requirement(r) for r in project["dependencies"] + project["optional-dependencies"]["test"]
+    ]
+    pins = {}
+    for line in (root / ".ci" / "constraints.txt").read_text(encoding="utf-8").splitlines():
+        line = line.split("#", 1)[0].strip()
+        if line:
+            name, _, version = line.partition("==")
+            assert version, f"not a pin: {line!r}"
+            pins[canonicalize_name(name)] = version
+    for requirement in wanted:
+        pinned = pins.get(canonicalize_name(requirement.name))
+        assert pinned is not None, f"{requirement.name} is not pinned in .ci/constraints.txt"
+        assert requirement.specifier.contains(pinned, prereleases=True), (
+            f"{requirement.name}=={pinned} does not satisfy {requirement}"
+        )
