@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import PNG
+from tests.support.files import PNG
 from tracker.disclosures.storage import (
     CHUNK,
     DEFAULT_TYPES,
