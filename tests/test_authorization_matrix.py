@@ -9,7 +9,7 @@ from dataclasses import dataclass
 import pytest
 import sqlalchemy as sa
 
-from tests.conftest import csrf_token
+from tests.support.http import client_as, csrf_token
 from tracker.auth.models import Role, User
 from tracker.cycles.models import Cycle
 from tracker.db import db, utcnow
@@ -217,18 +217,6 @@ def world(app, accounts, filing_world) -> dict[str, int]:
             | filing_world
             | {"invitee": invitee.id, "message": message.id, "cycle_id": cycle_id}
         )
-
-
-def client_as(app, world, role: str):
-    client = app.test_client()
-    if role != "anonymous":
-        with app.app_context():
-            user = db.session.get(User, world[role])
-            session_id = user.get_id()
-        with client.session_transaction() as session:
-            session["_user_id"] = session_id
-            session["_fresh"] = True
-    return client
 
 
 CASES = [(key, role) for key in MATRIX for role in ROLES]

@@ -5,7 +5,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from tests.conftest import make_app
+from tests.support.app import make_app
 from tracker import clock
 from tracker.config import DEFAULTS
 

@@ -5,7 +5,7 @@ from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from flask_migrate import downgrade, upgrade
 
-from tests.conftest import empty_database, make_app
+from tests.support.app import empty_database, make_app
 from tracker.db import db
 
 

@@ -25,7 +25,7 @@ def test_headers_on_every_response(client, url):
 
 
 def test_hsts_only_when_served_over_https(migrated_database, tmp_path):
-    from tests.conftest import make_app
+    from tests.support.app import make_app
 
     app = make_app(migrated_database, tmp_path, SESSION_COOKIE_SECURE=True)
     response = app.test_client().get("/")

@@ -4,7 +4,7 @@ and the database itself refuses UPDATE and DELETE on the audit trail."""
 import pytest
 import sqlalchemy as sa
 
-from tests.conftest import publish_as_is
+from tests.support.review import publish_as_is
 from tracker.audit.models import AuditEvent
 from tracker.audit.services import record
 from tracker.db import AppendOnlyViolation, db

@@ -8,10 +8,11 @@ from datetime import date, timedelta
 
 import sqlalchemy as sa
 
-from tests.conftest import PNG, sign_in
-from tests.disclosures.test_views import post_item, upload
-from tests.review.test_loop import REVIEW, answer_everything, post
-from tests.users.test_views import invite_form
+from tests.support.accounts import invite_form
+from tests.support.files import PNG
+from tests.support.filing import answer_everything, post_item, upload
+from tests.support.http import post, sign_in
+from tests.support.review import REVIEW
 from tracker.audit.models import AuditEvent
 from tracker.audit.services import record
 from tracker.auth.models import User

@@ -4,7 +4,8 @@ from datetime import timedelta
 
 import sqlalchemy as sa
 
-from tests.conftest import PASSWORD, csrf_token, outbox_link, sign_in
+from tests.support.accounts import PASSWORD, outbox_link
+from tests.support.http import csrf_token, sign_in
 from tracker.auth.models import AccountToken, User
 from tracker.db import db, utcnow
 from tracker.outbox.models import OutboxMessage

@@ -7,7 +7,8 @@ import textwrap
 
 import redis
 
-from tests.conftest import make_app, sign_in
+from tests.support.app import make_app
+from tests.support.http import sign_in
 
 REDIS_URL = "redis://127.0.0.1:6379/0"
 
@@ -18,7 +19,7 @@ def test_failures_in_another_process_count_here(migrated_database, accounts, tmp
     settings = {"RATELIMIT_STORAGE_URI": REDIS_URL, "RATELIMIT_KEY_PREFIX": prefix}
     script = textwrap.dedent("""
         import sys
-        from tests.conftest import make_app
+        from tests.support.app import make_app
         from pathlib import Path
         app = make_app(sys.argv[1], Path(sys.argv[2]), WTF_CSRF_ENABLED=False,
                        RATELIMIT_STORAGE_URI=sys.argv[3], RATELIMIT_KEY_PREFIX=sys.argv[4])

@@ -3,7 +3,8 @@
 import pytest
 import sqlalchemy as sa
 
-from tests.conftest import PASSWORD, csrf_token, sign_in
+from tests.support.accounts import PASSWORD
+from tests.support.http import csrf_token, sign_in
 from tracker.audit.models import AuditEvent
 from tracker.auth.models import User
 from tracker.db import db
@@ -96,7 +97,7 @@ def test_session_cookie_is_httponly_and_samesite(client, accounts):
 
 
 def test_session_cookie_is_secure_when_served_over_https(migrated_database, tmp_path, accounts):
-    from tests.conftest import make_app
+    from tests.support.app import make_app
 
     app = make_app(migrated_database, tmp_path, SESSION_COOKIE_SECURE=True)
     client = app.test_client()

@@ -5,21 +5,20 @@ import re
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
-from tests.browser.helpers import screenshot, submit_sign_in
+from tests.support.browser import (
+    AXE_RULES,
+    account_nav,
+    new_context,
+    screenshot,
+    sign_in,
+    submit_sign_in,
+)
 from tracker.demo.services import DEMO_ADMIN, DEMO_PASSWORD
 
 NEW_EMAIL = "new.officer@company.example"
 NEW_NAME = "Wen Officer"
 NEW_PASSWORD = "harbour lantern orchestra meadow"
 SIGN_IN_ERROR = "That e-mail address and password do not match an active account."
-
-
-def sign_in(page: Page, base_url: str, email: str, password: str) -> None:
-    submit_sign_in(page, base_url, email, password)
-
-
-def account_nav(page: Page):
-    return page.get_by_role("navigation", name="Account")
 
 
 def invite_an_officer(page: Page, base_url: str, shots: bool = True) -> tuple[str, str]:
@@ -71,11 +70,6 @@ def invite_an_officer(page: Page, base_url: str, shots: bool = True) -> tuple[st
     if shots:
         screenshot(page, "account-outbox-message")
     return links[0], company
-
-
-def new_context(browser: Browser):
-    """A browser of the invited person's own: no cookies shared with the administrator."""
-    return browser.new_context(locale="en-GB", viewport={"width": 1280, "height": 900})
 
 
 def test_admin_invites_an_officer_who_accepts_signs_in_and_out(
@@ -164,7 +158,7 @@ def test_sign_in_with_a_wrong_password_shows_one_message_for_unknown_and_known_a
         (DEMO_ADMIN, "not the demo password"),
         ("nobody@nowhere.example", DEMO_PASSWORD),
     ):
-        sign_in(page, live_server, email, password)
+        submit_sign_in(page, live_server, email, password)
         alert = page.get_by_role("alert")
         expect(alert).to_have_text(SIGN_IN_ERROR)
         expect(page.get_by_role("heading", level=1)).to_have_text("Sign in")
@@ -240,5 +234,5 @@ def test_signed_in_pages_have_no_accessibility_violations(page: Page, live_serve
             path = page.locator("table.data tbody th a").first.get_attribute("href")
         response = page.goto(live_server + path)
         assert response.status == 200, path
-        results = axe.run(page, options={"runOnly": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]})
+        results = axe.run(page, options=AXE_RULES)
         assert results.violations_count == 0, (path, results.generate_report())

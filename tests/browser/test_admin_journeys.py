@@ -13,7 +13,7 @@ from babel.dates import format_date
 from flask import Flask
 from playwright.sync_api import Browser, Locator, Page, expect
 
-from tests.browser.helpers import (
+from tests.support.browser import (
     AXE_RULES,
     CYCLE,
     NARRATIVE,

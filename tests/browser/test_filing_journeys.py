@@ -8,7 +8,8 @@ import pytest
 from flask import Flask
 from playwright.sync_api import Browser, Locator, Page, expect
 
-from tests.browser.helpers import (
+from tests.support.accounts import PASSWORD, password_hash
+from tests.support.browser import (
     AXE_RULES,
     CYCLE,
     NARRATIVE,
@@ -18,19 +19,12 @@ from tests.browser.helpers import (
     new_page,
     officer_of,
     screenshot,
-    submit_sign_in,
+    sign_in,
 )
-from tests.conftest import PASSWORD, password_hash
 from tracker.demo import content
-from tracker.demo.services import DEMO_PASSWORD
 
 NOT_STARTED_COMPANY = content.companies()[21]
 DRAFT_COMPANIES = content.companies()[19], content.companies()[20]
-
-
-def sign_in(page: Page, base_url: str, email: str, password: str = DEMO_PASSWORD) -> None:
-    submit_sign_in(page, base_url, email, password)
-    expect(page).to_have_url(base_url + "/filing/")  # officers land on their filing
 
 
 def save_state(card: Locator) -> Locator:
@@ -64,7 +58,7 @@ def test_officer_files_over_two_visits_attaches_a_file_and_submits(
     first_id = items["c1"][0].id
 
     # The officer signs in and lands on the filing dashboard of a disclosure not started yet.
-    sign_in(page, live_server, officer_of(company))
+    sign_in(page, live_server, officer_of(company), lands_on="/filing/")
     expect(heading(page)).to_have_text(f"Disclosures of {company.name_en}")
     expect(page.locator(".facts")).to_contain_text("Not started")
     page.get_by_role("link", name="Open this disclosure").click()
@@ -226,7 +220,7 @@ def test_officer_files_over_two_visits_attaches_a_file_and_submits(
 def test_read_only_commitment_page_offers_no_add_link_button(page: Page, live_server):
     # The demo's submitted disclosures are read-only for their officers.
     submitted = content.companies()[15]
-    sign_in(page, live_server, officer_of(submitted))
+    sign_in(page, live_server, officer_of(submitted), lands_on="/filing/")
     page.goto(commitment_url(live_server, "c1"))
     expect(page.get_by_text("This disclosure is read-only now.")).to_be_visible()
     expect(page.get_by_role("button", name="Add another link")).to_have_count(0)
@@ -234,7 +228,7 @@ def test_read_only_commitment_page_offers_no_add_link_button(page: Page, live_se
 
 def test_leaving_a_saved_field_keeps_it_saved(page: Page, live_server, app):
     item = checklist_items(app)["c4"][0]
-    sign_in(page, live_server, officer_of(DRAFT_COMPANIES[0]))
+    sign_in(page, live_server, officer_of(DRAFT_COMPANIES[0]), lands_on="/filing/")
     page.goto(commitment_url(live_server, "c4"))
     card = item_card(page, item.id)
     narrative = card.get_by_label(NARRATIVE)
@@ -262,7 +256,7 @@ def test_unsaved_changes_warn_before_leaving(page: Page, live_server, app):
         dialog.dismiss()  # stay on the page
 
     page.on("dialog", on_dialog)
-    sign_in(page, live_server, officer_of(company))
+    sign_in(page, live_server, officer_of(company), lands_on="/filing/")
     page.goto(commitment_url(live_server, "c3"))
     card = item_card(page, item.id)
     narrative = card.get_by_label(NARRATIVE)
@@ -320,8 +314,8 @@ def test_two_officers_editing_the_same_item_see_a_conflict(browser: Browser, liv
     url = commitment_url(live_server, "c1")
     one, two = new_page(browser), new_page(browser)
     try:
-        sign_in(one, live_server, officer_of(company))
-        sign_in(two, live_server, second_email, PASSWORD)
+        sign_in(one, live_server, officer_of(company), lands_on="/filing/")
+        sign_in(two, live_server, second_email, PASSWORD, lands_on="/filing/")
         one.goto(url)
         two.goto(url)
         card_one, card_two = item_card(one, item.id), item_card(two, item.id)
@@ -402,7 +396,7 @@ def test_keep_my_version_takes_one_click(browser: Browser, live_server, app):
     one, two = new_page(browser), new_page(browser)
     try:
         for page in (one, two):
-            sign_in(page, live_server, officer_of(company))
+            sign_in(page, live_server, officer_of(company), lands_on="/filing/")
             page.goto(url)
         item_card(one, item.id).get_by_label(NARRATIVE).fill("One.")
         expect(save_state(item_card(one, item.id))).to_have_text(SAVED)
@@ -428,7 +422,7 @@ def test_filing_pages_have_no_accessibility_violations(page: Page, live_server, 
 
     company = DRAFT_COMPANIES[0]
     item = checklist_items(app)["c2"][0]
-    sign_in(page, live_server, officer_of(company))
+    sign_in(page, live_server, officer_of(company), lands_on="/filing/")
     # An answer saved here, so that the history has a version with changes to show.
     page.goto(commitment_url(live_server, "c2"))
     card = item_card(page, item.id)

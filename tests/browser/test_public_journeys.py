@@ -6,7 +6,8 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Page, expect
 
-from tests.conftest import ARTIFACTS
+from tests.support.app import ARTIFACTS
+from tests.support.browser import AXE_RULES, screenshot
 
 
 def test_home_page_shows_the_heatmap_and_links_to_a_company(page: Page, live_server):
@@ -24,8 +25,7 @@ def test_home_page_shows_the_heatmap_and_links_to_a_company(page: Page, live_ser
     background = header.evaluate("element => getComputedStyle(element).backgroundColor")
     assert background == "rgb(28, 36, 48)"  # the app's CSS applied
 
-    ARTIFACTS.mkdir(exist_ok=True)
-    page.screenshot(path=str(ARTIFACTS / "home-en.png"), full_page=True)
+    screenshot(page, "home-en")
 
     first_company = heatmap.get_by_role("row").nth(1).get_by_role("link")
     name = first_company.inner_text()
@@ -60,7 +60,7 @@ def test_language_switch_translates_the_page_and_is_remembered(page: Page, live_
     # a new visit keeps the choice
     page.goto(live_server + "/")
     expect(page.locator("html")).to_have_attribute("lang", "zh-CN")
-    page.screenshot(path=str(ARTIFACTS / "home-zh.png"), full_page=True)
+    screenshot(page, "home-zh")
     page.get_by_role("navigation", name="语言").get_by_role("link", name="English").click()
     expect(page.locator("html")).to_have_attribute("lang", "en")
 
@@ -73,8 +73,7 @@ def test_phone_sized_screen_has_no_horizontal_scroll(browser, live_server):
         overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
         assert overflow <= 0, f"{path} scrolls sideways by {overflow}px"
     page.goto(live_server + "/")
-    ARTIFACTS.mkdir(exist_ok=True)
-    page.screenshot(path=str(ARTIFACTS / "home-phone.png"), full_page=True)
+    screenshot(page, "home-phone")
     context.close()
 
 
@@ -108,7 +107,7 @@ def test_pages_have_no_accessibility_violations(page: Page, live_server, path, l
         page.goto(live_server + "/companies/")
         path = page.locator("table.data tbody a").first.get_attribute("href")
     page.goto(live_server + path)
-    results = Axe().run(page, options={"runOnly": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]})
+    results = Axe().run(page, options=AXE_RULES)
     assert results.violations_count == 0, results.generate_report()
 
 

@@ -6,7 +6,7 @@ import re
 
 from playwright.sync_api import Browser, Page, expect
 
-from tests.browser.helpers import (
+from tests.support.browser import (
     CYCLE,
     NARRATIVE,
     SAVED,

@@ -2,7 +2,7 @@
 
 import sqlalchemy as sa
 
-from tests.conftest import csrf_token, sign_in
+from tests.support.http import post, sign_in
 from tracker.audit.models import AuditEvent
 from tracker.companies.models import Company
 from tracker.db import db
@@ -17,10 +17,6 @@ GOOD = {
     "signatory_source": "CAICT press release, 2025-03-02",
     "signatory_confirmed": "y",
 }
-
-
-def post(client, url, data):
-    return client.post(url, data=data | {"csrf_token": csrf_token(client, "/account/")})
 
 
 def test_admin_adds_a_confirmed_signatory_that_then_shows_in_public(client, accounts, app):

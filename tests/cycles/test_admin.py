@@ -6,8 +6,8 @@ from datetime import date, timedelta
 import pytest
 import sqlalchemy as sa
 
-from tests.conftest import csrf_token, sign_in
-from tests.disclosures.test_views import post_item
+from tests.support.filing import post_item
+from tests.support.http import post, sign_in
 from tracker.audit.models import AuditEvent
 from tracker.checklists.models import ChecklistVersion
 from tracker.checklists.services import load_checklist
@@ -21,10 +21,6 @@ from tracker.review.reminders import send_reminders
 from tracker.review.services import queue
 
 TODAY = date.today()
-
-
-def post(client, url, data=None):
-    return client.post(url, data=(data or {}) | {"csrf_token": csrf_token(client, "/account/")})
 
 
 @pytest.fixture

@@ -4,7 +4,7 @@ from collections import Counter
 
 import sqlalchemy as sa
 
-from tests.conftest import TEST_DATABASE, make_app
+from tests.support.app import TEST_DATABASE, make_app
 from tracker.auth.models import Role, User
 from tracker.companies.models import Company
 from tracker.cycles.models import Cycle
@@ -154,7 +154,7 @@ def test_demo_rejects_a_bad_port(runner):
 
 
 def test_every_demo_account_signs_in_with_the_printed_password(runner, app):
-    from tests.conftest import sign_in
+    from tests.support.http import sign_in
     from tracker.demo.services import DEMO_ADMIN, DEMO_PASSWORD, DEMO_STAFF
 
     result = runner.invoke(args=DEMO_ARGS)

@@ -13,7 +13,7 @@ from flask import current_app
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
-from tests.conftest import PNG
+from tests.support.files import PNG
 from tracker.audit.models import AuditEvent
 from tracker.auth.models import User
 from tracker.companies.models import Company

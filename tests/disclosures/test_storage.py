@@ -7,7 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import PNG
+from tests.support.files import PNG
+from tracker.config import DEFAULTS
 from tracker.disclosures.storage import (
     CHUNK,
     DEFAULT_TYPES,
@@ -43,19 +44,55 @@ def refusal(data: bytes, name: str | None, directory: Path, **kwargs) -> UploadR
     return raised.value
 
 
-def minimal_docx() -> bytes:
+def zipped(*entries: tuple[str, str], compression: int = zipfile.ZIP_DEFLATED) -> bytes:
+    """A zip archive of (name, text) entries, in that order."""
     buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-        archive.writestr(
-            "[Content_Types].xml",
-            '<?xml version="1.0"?><Types xmlns="http://schemas.openxmlformats.org/'
-            'package/2006/content-types"/>',
-        )
-        archive.writestr(
-            "word/document.xml",
-            '<?xml version="1.0"?><w:document xmlns:w="http://schemas.openxmlformats'
-            '.org/wordprocessingml/2006/main"><w:body/></w:document>',
-        )
+    with zipfile.ZipFile(buffer, "w", compression) as archive:
+        for name, text in entries:
+            archive.writestr(name, text)
+    return buffer.getvalue()
+
+
+CONTENT_TYPES = (
+    '<?xml version="1.0"?><Types xmlns="http://schemas.openxmlformats.org/'
+    'package/2006/content-types"/>'
+)
+
+
+def office_open_xml(part: str, xml: str) -> bytes:
+    """A minimal Office Open XML package: its content types, then its main part."""
+    return zipped(("[Content_Types].xml", CONTENT_TYPES), (part, '<?xml version="1.0"?>' + xml))
+
+
+def minimal_docx() -> bytes:
+    """A minimal Word document."""
+    return office_open_xml(
+        "word/document.xml",
+        '<w:document xmlns:w="http://schemas.openxmlformats'
+        '.org/wordprocessingml/2006/main"><w:body/></w:document>',
+    )
+
+
+def open_document(mime_type: str) -> bytes:
+    """A minimal OpenDocument file: its ``mimetype`` entry first and uncompressed, as the
+    format requires, then its content."""
+    return zipped(
+        ("mimetype", mime_type),
+        (
+            "content.xml",
+            '<?xml version="1.0"?><office:document-content xmlns:office='
+            '"urn:oasis:names:tc:opendocument:xmlns:office:1.0" office:version="1.3"/>',
+        ),
+        compression=zipfile.ZIP_STORED,
+    )
+
+
+def image(image_format: str) -> bytes:
+    """A 2×2 white image written by Pillow in ``image_format`` (also "PDF": a one-page PDF)."""
+    from PIL import Image
+
+    buffer = io.BytesIO()
+    Image.new("RGB", (2, 2), "white").save(buffer, image_format)
     return buffer.getvalue()
 
 
@@ -175,9 +212,70 @@ def test_a_real_pdf(tmp_path, pdf):
     assert path_for(tmp_path, stored.sha256).read_bytes() == pdf
 
 
-def test_known_types_have_their_mime_types():
-    assert set(DEFAULT_TYPES) == set(KNOWN_TYPES)
-    assert KNOWN_TYPES["jpg"] == ("image/jpeg", frozenset({"jpg", "jpeg"}))
+# What companies may attach by default, written out by hand: kind -> (the MIME type the file is
+# served with, the extensions its name may have, a real small file of the kind).
+OOXML = "application/vnd.openxmlformats-officedocument"
+ODF = "application/vnd.oasis.opendocument"
+ACCEPTED = {
+    "pdf": ("application/pdf", {"pdf"}, lambda: image("PDF")),
+    "png": ("image/png", {"png"}, lambda: image("PNG")),
+    "jpg": ("image/jpeg", {"jpg", "jpeg"}, lambda: image("JPEG")),
+    "gif": ("image/gif", {"gif"}, lambda: image("GIF")),
+    "webp": ("image/webp", {"webp"}, lambda: image("WEBP")),
+    "docx": (f"{OOXML}.wordprocessingml.document", {"docx"}, minimal_docx),
+    "xlsx": (
+        f"{OOXML}.spreadsheetml.sheet",
+        {"xlsx"},
+        lambda: office_open_xml(
+            "xl/workbook.xml",
+            '<workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"/>',
+        ),
+    ),
+    "pptx": (
+        f"{OOXML}.presentationml.presentation",
+        {"pptx"},
+        lambda: office_open_xml(
+            "ppt/presentation.xml",
+            '<presentation xmlns="http://schemas.openxmlformats.org/presentationml/2006/main"/>',
+        ),
+    ),
+    "odt": (f"{ODF}.text", {"odt"}, lambda: open_document(f"{ODF}.text")),
+    "ods": (f"{ODF}.spreadsheet", {"ods"}, lambda: open_document(f"{ODF}.spreadsheet")),
+    "odp": (f"{ODF}.presentation", {"odp"}, lambda: open_document(f"{ODF}.presentation")),
+}
+
+
+def test_the_default_attachment_types_are_the_accepted_kinds():
+    """The app allows by default exactly the kinds above, and the store knows each one with
+    its MIME type and extensions."""
+    assert sorted(DEFAULTS["ATTACHMENT_TYPES"]) == sorted(ACCEPTED)
+    for kind in DEFAULTS["ATTACHMENT_TYPES"]:
+        mime_type, extensions, _ = ACCEPTED[kind]
+        assert KNOWN_TYPES.get(kind) == (mime_type, frozenset(extensions)), kind
+
+
+@pytest.mark.parametrize("kind", list(ACCEPTED))
+def test_a_real_file_of_each_accepted_kind_is_stored_under_its_name_only(tmp_path, kind):
+    """A small real file of each kind is stored under each right extension (in any case), as
+    that kind with its MIME type; under another kind's extension, or .txt, it is refused."""
+    mime_type, extensions, make = ACCEPTED[kind]
+    data = make()
+    allowed = tuple(DEFAULTS["ATTACHMENT_TYPES"])
+    for extension in sorted(extensions):
+        for name in (f"evidence.{extension}", f"EVIDENCE.{extension.upper()}"):
+            stored = store(data, name, tmp_path, allowed=allowed)
+            assert (stored.file_type, stored.content_type, stored.filename) == (
+                kind,
+                mime_type,
+                name,
+            )
+            assert path_for(tmp_path, stored.sha256).read_bytes() == data
+    kinds = list(ACCEPTED)
+    other = kinds[(kinds.index(kind) + 1) % len(kinds)]  # the next kind's extension
+    for wrong in (f"evidence.{sorted(ACCEPTED[other][1])[0]}", "evidence.txt"):
+        refused = refusal(data, wrong, tmp_path, allowed=allowed)
+        assert (refused.reason, refused.detected) == (Refusal.NAME_MISMATCH, kind), wrong
+    assert files_in(tmp_path) == [path_for(tmp_path, hashlib.sha256(data).hexdigest())]
 
 
 # --- names ------------------------------------------------------------------------------------

@@ -22,129 +22,32 @@ import pytest
 import sqlalchemy as sa
 from flask_babel import format_datetime
 
-from tests.conftest import PNG, publish_as_is, sign_in
+from tests.support.files import PNG
+from tests.support.filing import (
+    CYCLE,
+    Forms,
+    commitment_url,
+    csrf_from,
+    post_item,
+    prefix,
+    save_url,
+    upload,
+    upload_url,
+)
+from tests.support.http import sign_in
+from tests.support.review import publish_as_is
 from tracker.auth.models import Role, User
 from tracker.db import db, utcnow
 from tracker.disclosures.models import Attachment, Disclosure, ItemResponse, ResponseRevision
 from tracker.domain.statuses import Status
 from tracker.domain.workflow import DisclosureState
 
-CYCLE = "test-cycle"
 ITEM = "c1.safety-team"  # answered by company A in filing_world: met, version 1
 BENCHMARKS = "c2.benchmarks-reported"  # has a multi-select of benchmarks, with "other"
-JSON = {"Accept": "application/json"}
 SECRET = "SECRET-NOTE-OF-A"
 
 
-# --- reading pages as a browser does ------------------------------------------------------------
-
-
-class Forms(HTMLParser):
-    """The forms of a page: action, and the values a browser would send for each field."""
-
-    def __init__(self, html: str):
-        super().__init__(convert_charrefs=True)
-        self.forms: list[dict] = []
-        self._textarea: tuple[dict, str] | None = None
-        self.feed(html)
-        self.close()
-
-    def handle_starttag(self, tag, attrs):
-        a = dict(attrs)
-        if tag == "form":
-            self.forms.append({"action": a.get("action") or "", "fields": {}})
-            return
-        if not self.forms or "name" not in a:
-            return
-        fields = self.forms[-1]["fields"]
-        if tag == "input":
-            kind = (a.get("type") or "text").lower()
-            if kind in ("checkbox", "radio") and "checked" not in a:
-                return
-            if kind != "file":
-                fields.setdefault(a["name"], []).append(a.get("value") or "")
-        elif tag == "textarea":
-            self._textarea = (fields, a["name"])
-            fields.setdefault(a["name"], []).append("")
-
-    def handle_data(self, data):
-        if self._textarea is not None:
-            fields, name = self._textarea
-            fields[name][-1] += data
-
-    def handle_endtag(self, tag):
-        if tag == "textarea" and self._textarea is not None:
-            fields, name = self._textarea
-            # A browser reads CRLF as LF and drops the one newline that may follow <textarea>.
-            fields[name][-1] = fields[name][-1].replace("\r\n", "\n").removeprefix("\n")
-            self._textarea = None
-
-    def form(self, action: str) -> dict[str, list[str]]:
-        found = [f["fields"] for f in self.forms if f["action"] == action]
-        assert found, f"no form posting to {action}: {[f['action'] for f in self.forms]}"
-        return found[0]
-
-
-def csrf_from(fields: dict[str, list[str]]) -> str:
-    """The form's CSRF token: the hidden input whose name ends with ``csrf_token``."""
-    tokens = [values[0] for name, values in fields.items() if name.endswith("csrf_token")]
-    assert tokens and tokens[0], "no CSRF token in the form"
-    return tokens[0]
-
-
-def prefix(item_id: str) -> str:
-    return item_id.replace(".", "-")
-
-
-def commitment_url(item_id: str) -> str:
-    return f"/filing/{CYCLE}/{item_id.split('.')[0]}"
-
-
-def save_url(item_id: str) -> str:
-    return f"/filing/{CYCLE}/items/{item_id}"
-
-
-def upload_url(item_id: str) -> str:
-    return f"/filing/{CYCLE}/items/{item_id}/attachments"
-
-
-def post_item(
-    client,
-    item_id: str,
-    fields: dict | None = None,
-    *,
-    json: bool = False,
-    page: str | None = None,
-    version: str | None = None,
-    extra: dict | None = None,
-    url: str | None = None,
-    form_url: str | None = None,
-):
-    """Post an item's form: the CSRF token and the version come from the page (the commitment
-    page unless another is given) and its form posting to ``form_url`` (the test cycle's save
-    URL unless given); ``fields`` are named without the item's prefix."""
-    html = page if page is not None else client.get(commitment_url(item_id)).get_data(as_text=True)
-    form = Forms(html).form(form_url or save_url(item_id))
-    p = prefix(item_id)
-    data: dict = {
-        f"{p}-csrf_token": csrf_from(form),
-        f"{p}-version": version if version is not None else form[f"{p}-version"][0],
-    }
-    for name, value in (fields or {}).items():
-        data[f"{p}-{name}"] = value
-    data |= extra or {}
-    return client.post(url or save_url(item_id), data=data, headers=JSON if json else {})
-
-
-def upload(client, item_id: str, filename: str, content: bytes, *, page: str | None = None):
-    """Post the upload form of an item: field ``file`` and the form's ``csrf_token``."""
-    html = page if page is not None else client.get(commitment_url(item_id)).get_data(as_text=True)
-    form = Forms(html).form(upload_url(item_id))
-    return client.post(
-        upload_url(item_id),
-        content_type="multipart/form-data",
-        data={"csrf_token": form["csrf_token"][0], "file": (io.BytesIO(content), filename)},
-    )
+# --- reading pages as a browser does (the forms: tests/support/filing.py) ------------------
 
 
 def location(response) -> str:

@@ -5,7 +5,7 @@ import io
 
 import sqlalchemy as sa
 
-from tests.conftest import publish_as_is
+from tests.support.review import publish_as_is
 from tracker.db import db
 from tracker.disclosures.models import ItemResponse
 from tracker.opendata.services import DISCLOSURE_COLUMNS, LEDGER_COLUMNS

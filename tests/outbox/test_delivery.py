@@ -13,7 +13,7 @@ import pytest
 from aiosmtpd.controller import Controller
 from sqlalchemy.orm import Session
 
-from tests.conftest import sign_in
+from tests.support.http import sign_in
 from tracker.db import db, utcnow
 from tracker.outbox import services
 from tracker.outbox.models import MessageStatus, OutboxMessage

@@ -4,7 +4,7 @@ import re
 
 import sqlalchemy as sa
 
-from tests.conftest import publish_as_is
+from tests.support.review import publish_as_is
 from tracker.companies.models import Company
 from tracker.cycles.models import Cycle
 from tracker.db import db

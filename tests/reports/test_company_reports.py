@@ -10,9 +10,9 @@ import pytest
 import sqlalchemy as sa
 from PIL import Image, ImageChops
 
-from tests.conftest import publish_as_is, sign_in
-from tests.review.test_corrections import publish_first_version
-from tests.review.test_loop import REVIEW
+from tests.support.files import pdf_text
+from tests.support.http import download, sign_in
+from tests.support.review import REVIEW, publish_as_is, publish_first_version
 from tracker.db import db
 from tracker.disclosures.models import ItemResponse
 from tracker.reports.models import StoredReport
@@ -20,18 +20,6 @@ from tracker.reports.pdf import render_pdf
 
 REPORT = "/companies/company-a/report.pdf"
 STATIC = Path(__file__).resolve().parents[2] / "tracker" / "static"
-
-
-def download(client, url: str, **kwargs):
-    """GET a file and close the response (send_file keeps the file open until then)."""
-    response = client.get(url, **kwargs)
-    response.get_data()
-    response.close()
-    return response
-
-
-def text_of(pdf: bytes) -> list[str]:
-    return [page.extract_text() for page in pypdf.PdfReader(io.BytesIO(pdf)).pages]
 
 
 def run(*args: str, data: bytes) -> str:
@@ -69,7 +57,7 @@ def test_the_report_holds_every_item_the_scores_and_the_ledger_record(app, clien
     assert response.status_code == 200 and response.mimetype == "application/pdf"
     pdf = response.get_data()
     reader = pypdf.PdfReader(io.BytesIO(pdf))
-    pages = text_of(pdf)
+    pages = pdf_text(pdf)
     text = "\n".join(pages)
     with app.app_context():
         from tracker.publication.models import Publication
@@ -100,7 +88,7 @@ def test_the_chinese_report_embeds_a_cjk_font_and_draws_its_glyphs(client, publi
     fonts = run("pdffonts", data=pdf)
     assert "WenQuanYi" in fonts
     assert all(line.split()[-4] == "yes" for line in fonts.splitlines()[2:])  # all embedded
-    text = "\n".join(text_of(pdf))
+    text = "\n".join(pdf_text(pdf))
     assert "甲公司" in text and "测试周期" in text and "方法说明" in text
     assert pypdf.PdfReader(io.BytesIO(pdf)).trailer["/Root"].get("/Lang") == "zh-CN"
 
@@ -190,7 +178,7 @@ def test_draft_reports_are_marked_on_every_page_and_private(app, accounts, filin
     response = officer.get("/filing/test-cycle/report.pdf?lang=en")
     assert response.status_code == 200
     assert response.headers["Cache-Control"] == "private, no-store"
-    pages = text_of(response.get_data())
+    pages = pdf_text(response.get_data())
     assert all("DRAFT: not published, not reviewed" in page for page in pages)
     assert "We have a team." in "\n".join(pages)
     assert "SECRET-NOTE-OF-A" not in "\n".join(pages)
@@ -198,7 +186,7 @@ def test_draft_reports_are_marked_on_every_page_and_private(app, accounts, filin
     sign_in(staff, accounts.email("staff"))
     staff_copy = staff.get(f"{REVIEW}/report.pdf?lang=zh")
     assert staff_copy.status_code == 200
-    assert all("草稿" in page for page in text_of(staff_copy.get_data()))
+    assert all("草稿" in page for page in pdf_text(staff_copy.get_data()))
     assert officer.get(f"{REVIEW}/report.pdf").status_code == 403
     other = app.test_client()
     sign_in(other, accounts.email("officer_b"))
@@ -228,7 +216,7 @@ def test_hostile_narratives_leave_nothing_in_the_pdf(app, client, accounts, fili
     assert len(run("pdfimages", "-list", data=pdf).splitlines()) == 2  # the header lines only
     reader = pypdf.PdfReader(io.BytesIO(pdf))
     assert "/EmbeddedFiles" not in str(reader.trailer["/Root"].get("/Names", {}))
-    text = "\n".join(text_of(pdf))
+    text = "\n".join(pdf_text(pdf))
     assert "Plain words." in text
     assert "root:x:0:0" not in text and Path("/etc/hostname").read_text().strip() not in text
     uris = [

@@ -7,8 +7,9 @@ import pypdf
 import pytest
 import sqlalchemy as sa
 
-from tests.conftest import publish_as_is
-from tests.reports.test_company_reports import download, text_of
+from tests.support.files import pdf_text
+from tests.support.http import download
+from tests.support.review import publish_as_is
 from tracker.db import db
 from tracker.disclosures.models import Disclosure, ItemResponse
 from tracker.domain.checklist import Checklist
@@ -157,7 +158,7 @@ def test_a_background_job_builds_it_and_downloads_then_read_the_file(
     assert response.headers["ETag"] == f'"{stored.sha256}"'
     assert response.headers["Content-Length"] == str(stored.size)
     assert response.headers["Cache-Control"] == "public, max-age=300"
-    pages = text_of(response.get_data())
+    pages = pdf_text(response.get_data())
     text = "\n".join(pages)
     assert "Test cycle" in pages[0] and "1 of 1 companies" in pages[0]
     assert head.entry_hash in text.replace("\n", "")
@@ -186,7 +187,7 @@ def test_a_new_publication_moves_the_head_and_a_new_aggregate_is_built(
     publish_as_is(app, filing_world["disclosure_a"])
     first = download(client, f"{CYCLE_REPORT}?lang=zh")
     assert first.status_code == 200
-    assert "甲公司" in "\n".join(text_of(first.get_data()))
+    assert "甲公司" in "\n".join(pdf_text(first.get_data()))
     with app.app_context():
         response = db.session.get(ItemResponse, filing_world["response_a"])
         response.narrative = "A correction."

@@ -7,8 +7,8 @@ from datetime import timedelta
 import pypdf
 import sqlalchemy as sa
 
-from tests.conftest import publish_as_is
-from tests.reports.test_company_reports import download
+from tests.support.http import download
+from tests.support.review import publish_as_is
 from tracker.cycles.models import Cycle
 from tracker.db import db, utcnow
 from tracker.disclosures.models import Disclosure, ItemResponse

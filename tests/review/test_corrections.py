@@ -5,9 +5,9 @@ from datetime import date, timedelta
 
 import sqlalchemy as sa
 
-from tests.conftest import sign_in
-from tests.disclosures.test_views import post_item
-from tests.review.test_loop import REVIEW, answer_everything, post, state
+from tests.support.filing import post_item, state_of
+from tests.support.http import post, sign_in
+from tests.support.review import REVIEW, publish_first_version
 from tracker.audit.models import AuditEvent
 from tracker.cycles.models import Cycle
 from tracker.db import db
@@ -20,18 +20,6 @@ from tracker.review.models import Transition
 
 COMPANY_PAGE = "/companies/company-a"
 CORRECTED = "A team of twelve, named in the annual report."
-
-
-def publish_first_version(app, accounts, filing_world):
-    """Officer A submits; staff accept and publish version 1. Returns (officer, staff)."""
-    officer, staff = app.test_client(), app.test_client()
-    sign_in(officer, accounts.email("officer_a"))
-    sign_in(staff, accounts.email("staff"))
-    answer_everything(app, filing_world["disclosure_a"])
-    assert post(officer, "/filing/test-cycle/submit").status_code == 303
-    assert post(staff, f"{REVIEW}/decision", action="accept", reason="Fine.").status_code == 303
-    assert post(staff, f"{REVIEW}/publish").status_code == 303
-    return officer, staff
 
 
 def publications(app) -> list[tuple[int, str, int | None]]:
@@ -51,7 +39,7 @@ def test_an_officer_corrects_a_published_disclosure(app, accounts, filing_world)
     refused = post(officer, "/filing/test-cycle/correction", reason="   ")
     assert refused.status_code == 422
     assert "Say what you are correcting" in refused.get_data(as_text=True)
-    assert state(app, disclosure_id) is DisclosureState.PUBLISHED
+    assert state_of(app, disclosure_id) is DisclosureState.PUBLISHED
 
     assert (
         post(
@@ -59,7 +47,7 @@ def test_an_officer_corrects_a_published_disclosure(app, accounts, filing_world)
         ).status_code
         == 303
     )
-    assert state(app, disclosure_id) is DisclosureState.DRAFT
+    assert state_of(app, disclosure_id) is DisclosureState.DRAFT
     overview = officer.get("/filing/test-cycle/").get_data(as_text=True)
     assert "Correcting published version 1" in overview
 
@@ -135,14 +123,14 @@ def test_staff_reopen_a_published_disclosure_and_the_officers_are_told(app, acco
     assert "Reopen for a correction" in page
     refused = post(staff, f"{REVIEW}/decision", action="reopen", reason="")
     assert refused.status_code == 422
-    assert state(app, disclosure_id) is DisclosureState.PUBLISHED
+    assert state_of(app, disclosure_id) is DisclosureState.PUBLISHED
     assert (
         post(
             staff, f"{REVIEW}/decision", action="reopen", reason="The evidence link is broken."
         ).status_code
         == 303
     )
-    assert state(app, disclosure_id) is DisclosureState.CHANGES_REQUESTED
+    assert state_of(app, disclosure_id) is DisclosureState.CHANGES_REQUESTED
     with app.app_context():
         told = db.session.scalars(
             sa.select(OutboxMessage).filter_by(
@@ -162,7 +150,7 @@ def test_only_a_published_disclosure_can_be_reopened(app, accounts, filing_world
     response = post(officer, "/filing/test-cycle/correction", reason="Fix it.")
     assert response.status_code == 409
     assert "Only a published disclosure can be reopened" in response.get_data(as_text=True)
-    assert state(app, filing_world["disclosure_a"]) is DisclosureState.DRAFT
+    assert state_of(app, filing_world["disclosure_a"]) is DisclosureState.DRAFT
     # Officers cannot use the staff decision route to reopen, nor reopen another company's.
     assert post(officer, f"{REVIEW}/decision", action="reopen", reason="x").status_code == 403
 

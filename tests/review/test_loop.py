@@ -4,44 +4,14 @@ import re
 
 import sqlalchemy as sa
 
-from tests.conftest import csrf_token, sign_in
+from tests.support.filing import answer_everything, state_of
+from tests.support.http import post, sign_in
+from tests.support.review import REVIEW
 from tracker.audit.models import AuditEvent
 from tracker.db import db
-from tracker.disclosures.models import Disclosure, ItemResponse
-from tracker.domain.statuses import Status
 from tracker.domain.workflow import DisclosureState
 from tracker.publication.models import LedgerEntry
 from tracker.review.models import Comment, Transition
-
-REVIEW = "/review/test-cycle/company-a"
-
-
-def post(client, url, **data):
-    return client.post(url, data=data | {"csrf_token": csrf_token(client, "/account/")})
-
-
-def answer_everything(app, disclosure_id):
-    """Every required item of company A answered "not disclosed" (c1.safety-team stays met)."""
-    with app.app_context():
-        disclosure = db.session.get(Disclosure, disclosure_id)
-        answered = {r.item_id for r in disclosure.responses}
-        for item in disclosure.checklist_version.checklist.items:
-            if item.required and item.id not in answered:
-                db.session.add(
-                    ItemResponse(
-                        disclosure=disclosure,
-                        item_id=item.id,
-                        status=Status.NOT_DISCLOSED,
-                        evidence_links=[],
-                        structured={},
-                    )
-                )
-        db.session.commit()
-
-
-def state(app, disclosure_id) -> DisclosureState:
-    with app.app_context():
-        return db.session.get(Disclosure, disclosure_id).state
 
 
 def test_the_whole_loop(app, accounts, filing_world):
@@ -53,7 +23,7 @@ def test_the_whole_loop(app, accounts, filing_world):
 
     # The officer submits.
     assert post(officer, "/filing/test-cycle/submit").status_code == 303
-    assert state(app, disclosure_id) is DisclosureState.SUBMITTED
+    assert state_of(app, disclosure_id) is DisclosureState.SUBMITTED
 
     # Staff comment on one item and request changes, with a reason.
     assert (
@@ -77,7 +47,7 @@ def test_the_whole_loop(app, accounts, filing_world):
         ).status_code
         == 303
     )
-    assert state(app, disclosure_id) is DisclosureState.CHANGES_REQUESTED
+    assert state_of(app, disclosure_id) is DisclosureState.CHANGES_REQUESTED
 
     # The officer sees the reason, the comment and the highlighted item, and answers.
     overview = officer.get("/filing/test-cycle/").get_data(as_text=True)
@@ -106,7 +76,7 @@ def test_the_whole_loop(app, accounts, filing_world):
     )
     published = post(staff, f"{REVIEW}/publish")
     assert published.status_code == 303
-    assert state(app, disclosure_id) is DisclosureState.PUBLISHED
+    assert state_of(app, disclosure_id) is DisclosureState.PUBLISHED
     again = post(staff, f"{REVIEW}/publish")
     assert again.status_code == 409
     assert "is not possible while the disclosure is" in again.get_data(as_text=True)
@@ -150,7 +120,7 @@ def test_a_decision_the_state_does_not_allow_is_a_409(app, accounts, filing_worl
     assert re.search(
         r"“Accept” is not possible while the disclosure is “Draft”", response.get_data(as_text=True)
     )
-    assert state(app, filing_world["disclosure_a"]) is DisclosureState.DRAFT
+    assert state_of(app, filing_world["disclosure_a"]) is DisclosureState.DRAFT
     assert post(staff, f"{REVIEW}/decision", action="publish-now", reason="x").status_code == 400
 
 

@@ -4,8 +4,9 @@ from datetime import timedelta
 
 import sqlalchemy as sa
 
-from tests.conftest import sign_in
-from tests.review.test_loop import REVIEW, answer_everything, post
+from tests.support.filing import answer_everything
+from tests.support.http import post, sign_in
+from tests.support.review import REVIEW
 from tracker.db import db
 from tracker.disclosures.models import Disclosure
 from tracker.domain.workflow import DisclosureState

@@ -4,7 +4,7 @@ import re
 
 import sqlalchemy as sa
 
-from tests.conftest import sign_in
+from tests.support.http import sign_in
 from tracker.db import db
 from tracker.disclosures.models import Disclosure
 from tracker.domain.workflow import DisclosureState

@@ -8,14 +8,12 @@ from dataclasses import dataclass
 import pytest
 import sqlalchemy as sa
 
-from tests.conftest import csrf_token
-from tests.review.test_loop import answer_everything
-from tests.test_authorization_matrix import client_as
+from tests.support.filing import answer_everything, state_of
+from tests.support.http import client_as, csrf_token
+from tests.support.review import REVIEW
 from tracker.db import db
 from tracker.disclosures.models import Disclosure, ItemResponse
 from tracker.domain.workflow import TRANSITIONS, Action, Actor, DisclosureState
-
-REVIEW = "/review/test-cycle/company-a"
 
 
 @dataclass(frozen=True)
@@ -82,11 +80,6 @@ def set_state(app, disclosure_id: int, state: DisclosureState) -> int:
                 disclosure_id=disclosure_id, item_id="c1.safety-team"
             )
         )
-
-
-def state_of(app, disclosure_id: int) -> DisclosureState:
-    with app.app_context():
-        return db.session.get(Disclosure, disclosure_id).state
 
 
 @pytest.mark.parametrize("route_name", list(ROUTES))

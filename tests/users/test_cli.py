@@ -5,7 +5,8 @@ import re
 import pytest
 import sqlalchemy as sa
 
-from tests.conftest import PASSWORD, csrf_token, sign_in
+from tests.support.accounts import PASSWORD
+from tests.support.http import csrf_token, sign_in
 from tracker.audit.models import AuditEvent
 from tracker.auth.models import Role, User
 from tracker.db import db

@@ -2,25 +2,11 @@
 
 import sqlalchemy as sa
 
-from tests.conftest import csrf_token, sign_in
+from tests.support.accounts import invite_form
+from tests.support.http import post, sign_in
 from tracker.audit.models import AuditEvent
 from tracker.auth.models import Role, User
 from tracker.db import db
-
-
-def post(client, url, **data):
-    data["csrf_token"] = csrf_token(client, "/account/")
-    return client.post(url, data=data)
-
-
-def invite_form(accounts, **overrides):
-    form = {
-        "email": "someone@test.example",
-        "display_name": "Someone",
-        "role": "officer",
-        "company": str(accounts.ids["company_a"]),
-    }
-    return form | overrides
 
 
 def test_staff_invite_officers_but_not_staff_or_administrators(client, accounts, app):

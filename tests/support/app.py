@@ -1,0 +1,127 @@
+"""The app under test and the database it runs on.
+
+The suite runs on SQLite by default. With ``TRACKER_TEST_DATABASE=postgresql`` it uses a
+database with a random name on the PostgreSQL server at ``TRACKER_TEST_POSTGRES_URL`` (default
+``postgresql://postgres@127.0.0.1:5432/postgres``), dropped at the end. A server that cannot be
+reached fails the run: nothing is skipped.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import psycopg
+import pytest
+import sqlalchemy as sa
+from flask import Flask
+from flask_migrate import upgrade
+
+from tracker.app import create_app
+from tracker.db import db
+
+TEST_DATABASE = os.environ.get("TRACKER_TEST_DATABASE", "sqlite")
+POSTGRES_URL = os.environ.get(
+    "TRACKER_TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/postgres"
+)
+REPO_ROOT = Path(__file__).resolve().parents[2]
+ARTIFACTS = REPO_ROOT / "test-artifacts"  # screenshots and other files a run leaves to look at
+
+
+@contextmanager
+def postgres_database() -> Iterator[str]:
+    """A new, empty PostgreSQL database for the duration of the block; its URL is yielded."""
+    name = f"tracker_test_{secrets.token_hex(6)}"
+    with psycopg.connect(POSTGRES_URL, autocommit=True) as conn:
+        conn.execute(f'CREATE DATABASE "{name}"')
+    try:
+        yield POSTGRES_URL.rsplit("/", 1)[0] + "/" + name
+    finally:
+        with psycopg.connect(POSTGRES_URL, autocommit=True) as conn:
+            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@contextmanager
+def empty_database(tmp_path: Path) -> Iterator[str]:
+    """A new, empty database of the kind under test; its URL is yielded."""
+    if TEST_DATABASE == "postgresql":
+        with postgres_database() as url:
+            yield url
+    elif TEST_DATABASE == "sqlite":
+        yield f"sqlite:///{tmp_path / 'tracker.sqlite3'}"
+    else:
+        raise pytest.UsageError(
+            f"TRACKER_TEST_DATABASE must be sqlite or postgresql, not {TEST_DATABASE!r}"
+        )
+
+
+def make_app(database_url: str, instance_path: Path, **extra) -> Flask:
+    """The app configured for tests on ``database_url``; ``extra`` overrides configuration."""
+    return create_app(
+        {
+            "TESTING": True,
+            "SQLALCHEMY_DATABASE_URI": database_url,
+            "SECRET_KEY": "test-secret-key",
+            "INSTANCE_PATH": str(instance_path),
+            # Publishing renders two PDFs (about 2 s); tests of reports turn it back on.
+            "RENDER_REPORTS_ON_PUBLISH": False,
+            "REPORT_JOBS": "off",
+            **extra,
+        }
+    )
+
+
+def migrate(database_url: str, instance_path: Path) -> None:
+    """Build the schema of an empty database with the migrations."""
+    app = make_app(database_url, instance_path)
+    with app.app_context():
+        upgrade()
+        db.engine.dispose()
+
+
+def delete_all_rows() -> None:
+    """Empty every table (inside an app context), lifting the audit trail's append-only triggers
+    for the purpose (PostgreSQL: for this transaction only; SQLite: dropped and made again)."""
+    from tracker.audit.append_only import create_statements, drop_statements
+
+    with db.engine.begin() as conn:
+        dialect = conn.dialect.name
+        if dialect == "postgresql":
+            conn.execute(sa.text("SET LOCAL session_replication_role = replica"))
+        else:
+            for statement in drop_statements(dialect):
+                conn.execute(sa.text(statement))
+        for table in reversed(db.metadata.sorted_tables):
+            conn.execute(table.delete())
+        if dialect != "postgresql":
+            for statement in create_statements(dialect):
+                conn.execute(sa.text(statement))
+
+
+class QueryCounter:
+    """A ``before_cursor_execute`` listener that keeps the SQL statements it sees."""
+
+    def __init__(self):
+        self.statements: list[str] = []
+
+    def __call__(self, conn, cursor, statement, parameters, context, executemany):
+        self.statements.append(statement)
+
+    @property
+    def count(self) -> int:
+        """How many statements were run."""
+        return len(self.statements)
+
+
+@contextmanager
+def counting_queries(engine: sa.Engine) -> Iterator[QueryCounter]:
+    """Count the SQL statements ``engine`` runs inside the block."""
+    counter = QueryCounter()
+    sa.event.listen(engine, "before_cursor_execute", counter)
+    try:
+        yield counter
+    finally:
+        sa.event.remove(engine, "before_cursor_execute", counter)

@@ -1,0 +1,224 @@
+"""The filing world (an open cycle in which company A has a draft with one answer and one file)
+and filing as an officer's browser does it: forms read from the page, posted with their token."""
+
+from __future__ import annotations
+
+import io
+from datetime import date, timedelta
+from html.parser import HTMLParser
+
+from tests.support.accounts import Accounts
+from tests.support.files import PNG
+from tests.support.http import JSON
+from tracker.db import db, utcnow
+from tracker.domain.workflow import DisclosureState
+
+CYCLE = "test-cycle"  # the slug of the filing world's cycle
+
+
+def create_filing_world(app, accounts: Accounts) -> dict:
+    """An open cycle on the 2024 checklist; company A has answered c1.safety-team and attached
+    a PNG to it. Returns ids: cycle (its slug), disclosure_a, response_a, attachment."""
+    from tracker.checklists.services import load_checklist
+    from tracker.cycles.models import Cycle
+    from tracker.disclosures.models import Attachment, Disclosure, ItemResponse
+    from tracker.disclosures.storage import store_upload
+    from tracker.domain.statuses import Status
+
+    with app.app_context():
+        loaded = next(
+            c for c in app.extensions["tracker.checklist_files"] if c.checklist.version == "2024.1"
+        )
+        version = load_checklist(db.session, loaded).version
+        today = date.today()
+        cycle = Cycle(
+            slug=CYCLE,
+            name_en="Test cycle",
+            name_zh="测试周期",
+            checklist_version=version,
+            opens_on=today - timedelta(days=10),
+            due_on=today + timedelta(days=10),
+            opened_at=utcnow(),
+        )
+        disclosure = Disclosure(
+            company_id=accounts.ids["company_a"],
+            cycle=cycle,
+            checklist_version=version,
+            state=DisclosureState.DRAFT,
+        )
+        response = ItemResponse(
+            disclosure=disclosure,
+            item_id="c1.safety-team",
+            status=Status.MET,
+            narrative="We have a team.",
+            confidential_note="SECRET-NOTE-OF-A",
+            evidence_links=[],
+            structured={},
+            updated_by_id=accounts.ids["officer_a"],
+        )
+        stored = store_upload(
+            io.BytesIO(PNG), "chart.png", app.config["UPLOAD_DIR"], 10_000, ("png",)
+        )
+        attachment = Attachment(
+            disclosure=disclosure,
+            item_id="c1.safety-team",
+            filename=stored.filename,
+            file_type=stored.file_type,
+            content_type=stored.content_type,
+            size=stored.size,
+            sha256=stored.sha256,
+        )
+        db.session.add_all([cycle, disclosure, response, attachment])
+        db.session.commit()
+        return {
+            "cycle": cycle.slug,
+            "disclosure_a": disclosure.id,
+            "response_a": response.id,
+            "attachment": attachment.id,
+        }
+
+
+def answer_everything(app, disclosure_id: int) -> None:
+    """Every required item of company A answered "not disclosed" (c1.safety-team stays met)."""
+    from tracker.disclosures.models import Disclosure, ItemResponse
+    from tracker.domain.statuses import Status
+
+    with app.app_context():
+        disclosure = db.session.get(Disclosure, disclosure_id)
+        answered = {r.item_id for r in disclosure.responses}
+        for item in disclosure.checklist_version.checklist.items:
+            if item.required and item.id not in answered:
+                db.session.add(
+                    ItemResponse(
+                        disclosure=disclosure,
+                        item_id=item.id,
+                        status=Status.NOT_DISCLOSED,
+                        evidence_links=[],
+                        structured={},
+                    )
+                )
+        db.session.commit()
+
+
+def state_of(app, disclosure_id: int) -> DisclosureState:
+    """The state of a disclosure, read from the database."""
+    from tracker.disclosures.models import Disclosure
+
+    with app.app_context():
+        return db.session.get(Disclosure, disclosure_id).state
+
+
+# --- reading pages as a browser does ------------------------------------------------------------
+
+
+class Forms(HTMLParser):
+    """The forms of a page: action, and the values a browser would send for each field."""
+
+    def __init__(self, html: str):
+        super().__init__(convert_charrefs=True)
+        self.forms: list[dict] = []
+        self._textarea: tuple[dict, str] | None = None
+        self.feed(html)
+        self.close()
+
+    def handle_starttag(self, tag, attrs):
+        a = dict(attrs)
+        if tag == "form":
+            self.forms.append({"action": a.get("action") or "", "fields": {}})
+            return
+        if not self.forms or "name" not in a:
+            return
+        fields = self.forms[-1]["fields"]
+        if tag == "input":
+            kind = (a.get("type") or "text").lower()
+            if kind in ("checkbox", "radio") and "checked" not in a:
+                return
+            if kind != "file":
+                fields.setdefault(a["name"], []).append(a.get("value") or "")
+        elif tag == "textarea":
+            self._textarea = (fields, a["name"])
+            fields.setdefault(a["name"], []).append("")
+
+    def handle_data(self, data):
+        if self._textarea is not None:
+            fields, name = self._textarea
+            fields[name][-1] += data
+
+    def handle_endtag(self, tag):
+        if tag == "textarea" and self._textarea is not None:
+            fields, name = self._textarea
+            # A browser reads CRLF as LF and drops the one newline that may follow <textarea>.
+            fields[name][-1] = fields[name][-1].replace("\r\n", "\n").removeprefix("\n")
+            self._textarea = None
+
+    def form(self, action: str) -> dict[str, list[str]]:
+        """The fields of the first form posting to ``action`` (which must be there)."""
+        found = [f["fields"] for f in self.forms if f["action"] == action]
+        assert found, f"no form posting to {action}: {[f['action'] for f in self.forms]}"
+        return found[0]
+
+
+def csrf_from(fields: dict[str, list[str]]) -> str:
+    """The form's CSRF token: the hidden input whose name ends with ``csrf_token``."""
+    tokens = [values[0] for name, values in fields.items() if name.endswith("csrf_token")]
+    assert tokens and tokens[0], "no CSRF token in the form"
+    return tokens[0]
+
+
+def prefix(item_id: str) -> str:
+    """The prefix of an item's form fields: ``c1.safety-team`` -> ``c1-safety-team``."""
+    return item_id.replace(".", "-")
+
+
+def commitment_url(item_id: str) -> str:
+    """The filing page of the commitment an item belongs to, in the filing world's cycle."""
+    return f"/filing/{CYCLE}/{item_id.split('.')[0]}"
+
+
+def save_url(item_id: str) -> str:
+    """Where an item's answer form posts to, in the filing world's cycle."""
+    return f"/filing/{CYCLE}/items/{item_id}"
+
+
+def upload_url(item_id: str) -> str:
+    """Where an item's upload form posts to, in the filing world's cycle."""
+    return f"/filing/{CYCLE}/items/{item_id}/attachments"
+
+
+def post_item(
+    client,
+    item_id: str,
+    fields: dict | None = None,
+    *,
+    json: bool = False,
+    page: str | None = None,
+    version: str | None = None,
+    extra: dict | None = None,
+    url: str | None = None,
+    form_url: str | None = None,
+):
+    """Post an item's form: the CSRF token and the version come from the page (the commitment
+    page unless another is given) and its form posting to ``form_url`` (the test cycle's save
+    URL unless given); ``fields`` are named without the item's prefix."""
+    html = page if page is not None else client.get(commitment_url(item_id)).get_data(as_text=True)
+    form = Forms(html).form(form_url or save_url(item_id))
+    p = prefix(item_id)
+    data: dict = {
+        f"{p}-csrf_token": csrf_from(form),
+        f"{p}-version": version if version is not None else form[f"{p}-version"][0],
+    }
+    for name, value in (fields or {}).items():
+        data[f"{p}-{name}"] = value
+    data |= extra or {}
+    return client.post(url or save_url(item_id), data=data, headers=JSON if json else {})
+
+
+def upload(client, item_id: str, filename: str, content: bytes, *, page: str | None = None):
+    """Post the upload form of an item: field ``file`` and the form's ``csrf_token``."""
+    html = page if page is not None else client.get(commitment_url(item_id)).get_data(as_text=True)
+    form = Forms(html).form(upload_url(item_id))
+    return client.post(
+        upload_url(item_id),
+        content_type="multipart/form-data",
+        data={"csrf_token": form["csrf_token"][0], "file": (io.BytesIO(content), filename)},
+    )
