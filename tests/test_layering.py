@@ -72,7 +72,6 @@ ALLOWED: set[tuple[str, str]] = {
         "tracker.cycles.services",
         "tracker.disclosures.models",
     ),  # opening a cycle creates disclosures
-    ("tracker.disclosures.services", "tracker.review.models"),  # Transition lives in review
     ("tracker.reports.views", "tracker.disclosures.views"),  # draft reports reuse filing lookups
     ("tracker.review.views", "tracker.disclosures.views"),  # find_disclosure
 }

@@ -61,6 +61,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     cycle_labels.init_app(app)
     outbox_labels.init_app(app)
     _register_blueprints(app)
+    _register_refusals(app)
     _register_commands(app)
     _register_models()
     return app
@@ -112,6 +113,20 @@ def _register_blueprints(app: Flask) -> None:
         api_bp,
     ):
         app.register_blueprint(blueprint)
+
+
+def _register_refusals(app: Flask) -> None:
+    """What each feature says when it refuses, for the error handler (tracker.errors)."""
+    from tracker.audit import messages as audit
+    from tracker.auth import messages as accounts
+    from tracker.companies import messages as companies
+    from tracker.cycles import messages as cycles
+    from tracker.disclosures import messages as filing
+    from tracker.reports import messages as reports
+    from tracker.review import messages as review
+
+    for feature in (accounts, audit, companies, cycles, filing, reports, review):
+        errors.register_refusals(app, feature.REFUSALS)
 
 
 def _register_models() -> None:

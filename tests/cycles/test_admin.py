@@ -251,7 +251,7 @@ def test_extension_refusals(app_ctx, accounts, filing_world, due, reason, code):
     target = disclosure.cycle.due_on if due is None else TODAY + timedelta(days=due + 20)
     with pytest.raises(services.ExtensionRefused) as refused:
         services.extend_due_date(db.session, None, disclosure, target, reason)
-    assert refused.value.code == code
+    assert (refused.value.why, refused.value.code) == (code, f"cycles.extension_{code}")
     db.session.rollback()
 
 

@@ -559,7 +559,7 @@ def test_submit_a_complete_disclosure(world):
         "disclosure",
         disclosure.id,
     )
-    assert event.details == {"cycle": "test-cycle"}
+    assert event.details == {"cycle": "test-cycle", "from": "draft", "to": "submitted"}
 
     with pytest.raises((NotEditable, TransitionNotAllowed)):
         services.submit(db.session, world.officer_b, disclosure, utcnow())

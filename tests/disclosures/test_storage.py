@@ -13,8 +13,8 @@ from tracker.disclosures.storage import (
     CHUNK,
     DEFAULT_TYPES,
     KNOWN_TYPES,
-    Refusal,
     StoredFile,
+    UploadProblem,
     UploadRefused,
     clean_filename,
     path_for,
@@ -138,7 +138,8 @@ def test_a_large_file_is_streamed_in_chunks(tmp_path):
 def test_too_large_leaves_nothing_behind(tmp_path, extra):
     data = PNG + bytes(CHUNK + extra)
     assert (
-        refusal(data, "big.png", tmp_path, max_size=len(data) - extra).reason is Refusal.TOO_LARGE
+        refusal(data, "big.png", tmp_path, max_size=len(data) - extra).reason
+        is UploadProblem.TOO_LARGE
     )
     assert files_in(tmp_path) == []
     assert not any((tmp_path / "incoming").iterdir())
@@ -149,7 +150,7 @@ def test_exactly_max_size_is_accepted(tmp_path):
 
 
 def test_empty(tmp_path):
-    assert refusal(b"", "chart.png", tmp_path).reason is Refusal.EMPTY
+    assert refusal(b"", "chart.png", tmp_path).reason is UploadProblem.EMPTY
     assert files_in(tmp_path) == []
 
 
@@ -166,27 +167,27 @@ def test_empty(tmp_path):
 )
 def test_types_that_are_not_allowed(tmp_path, data, name, detected):
     refused = refusal(data, name, tmp_path)
-    assert refused.reason is Refusal.TYPE_NOT_ALLOWED
+    assert refused.reason is UploadProblem.TYPE_NOT_ALLOWED
     assert refused.detected == detected
     assert files_in(tmp_path) == []
 
 
 def test_a_known_type_outside_the_allowed_list(tmp_path):
     refused = refusal(PNG, "chart.png", tmp_path, allowed=("pdf",))
-    assert (refused.reason, refused.detected) == (Refusal.TYPE_NOT_ALLOWED, "png")
+    assert (refused.reason, refused.detected) == (UploadProblem.TYPE_NOT_ALLOWED, "png")
     assert files_in(tmp_path) == []
 
 
 def test_a_pdf_named_png(tmp_path, pdf):
     refused = refusal(pdf, "report.png", tmp_path)
-    assert (refused.reason, refused.detected) == (Refusal.NAME_MISMATCH, "pdf")
+    assert (refused.reason, refused.detected) == (UploadProblem.NAME_MISMATCH, "pdf")
     assert files_in(tmp_path) == []
 
 
 @pytest.mark.parametrize("name", ["chart.PDF", "chart", "chart.png.exe", None])
 def test_a_png_whose_name_disagrees(tmp_path, name):
     refused = refusal(PNG, name, tmp_path)
-    assert (refused.reason, refused.detected) == (Refusal.NAME_MISMATCH, "png")
+    assert (refused.reason, refused.detected) == (UploadProblem.NAME_MISMATCH, "png")
     assert files_in(tmp_path) == []
 
 
@@ -199,7 +200,7 @@ def test_a_minimal_docx(tmp_path):
     stored = store(data, "x.docx", tmp_path)
     assert (stored.file_type, stored.content_type) == ("docx", DOCX_TYPE)
     assert path_for(tmp_path, stored.sha256).read_bytes() == data
-    assert refusal(data, "x.pdf", tmp_path).reason is Refusal.NAME_MISMATCH
+    assert refusal(data, "x.pdf", tmp_path).reason is UploadProblem.NAME_MISMATCH
 
 
 def test_a_real_pdf(tmp_path, pdf):
@@ -274,7 +275,7 @@ def test_a_real_file_of_each_accepted_kind_is_stored_under_its_name_only(tmp_pat
     other = kinds[(kinds.index(kind) + 1) % len(kinds)]  # the next kind's extension
     for wrong in (f"evidence.{sorted(ACCEPTED[other][1])[0]}", "evidence.txt"):
         refused = refusal(data, wrong, tmp_path, allowed=allowed)
-        assert (refused.reason, refused.detected) == (Refusal.NAME_MISMATCH, kind), wrong
+        assert (refused.reason, refused.detected) == (UploadProblem.NAME_MISMATCH, kind), wrong
     assert files_in(tmp_path) == [path_for(tmp_path, hashlib.sha256(data).hexdigest())]
 
 

@@ -5,13 +5,17 @@ import itertools
 import pytest
 
 from tracker.domain.workflow import (
-    SUBMITTED_OR_LATER,
+    EDITABLE,
+    HANDED_IN,
+    OWED,
     TRANSITIONS,
     Action,
     Actor,
     DisclosureState,
     TransitionNotAllowed,
     allowed_actions,
+    editable_in,
+    handed_in_in,
     next_state,
 )
 
@@ -144,5 +148,47 @@ def test_allowed_actions_agree_with_next_state():
                 assert allowed
 
 
-def test_submitted_or_later():
-    assert frozenset({S.SUBMITTED, S.ACCEPTED, S.PUBLISHED}) == SUBMITTED_OR_LATER
+# --- the sets derived from the table, against the product's rules written out by hand ---------
+
+
+def test_officers_edit_what_is_not_started_a_draft_or_returned_to_them():
+    assert frozenset({S.NOT_STARTED, S.DRAFT, S.CHANGES_REQUESTED}) == EDITABLE
+
+
+def test_the_company_owes_its_answers_exactly_while_it_may_edit_them():
+    assert frozenset({S.NOT_STARTED, S.DRAFT, S.CHANGES_REQUESTED}) == OWED
+
+
+def test_handed_in_is_submitted_or_later():
+    assert frozenset({S.SUBMITTED, S.ACCEPTED, S.PUBLISHED}) == HANDED_IN
+
+
+def test_every_state_is_with_the_company_or_with_the_alliance_never_both():
+    assert frozenset(S) == EDITABLE | HANDED_IN
+    assert not EDITABLE & HANDED_IN
+
+
+def test_nothing_handed_in_is_edited_and_only_editable_states_are_submitted():
+    for (state, action, actor), after in TRANSITIONS.items():
+        if action is A.EDIT:
+            assert state not in HANDED_IN, (state, actor)
+        if action is A.SUBMIT:
+            assert state in EDITABLE and after in HANDED_IN, state
+
+
+def test_a_handed_in_disclosure_goes_back_to_the_company_only_by_a_decision_with_a_reason():
+    """Leaving HANDED_IN for an editable state is what changes requested and reopening do."""
+    for (state, action, actor), after in TRANSITIONS.items():
+        if state in HANDED_IN and after in EDITABLE:
+            assert action in {A.REQUEST_CHANGES, A.REOPEN}, (state, action, actor)
+
+
+def test_the_sets_are_read_off_the_table():
+    """Derived, not listed: take away editing drafts, and a draft counts as handed in (the
+    correction an officer reopens could then only be submitted as it is)."""
+    table = {
+        key: after for key, after in TRANSITIONS.items() if key != (S.DRAFT, A.EDIT, W.OFFICER)
+    }
+    assert editable_in(table) == frozenset({S.NOT_STARTED, S.CHANGES_REQUESTED})
+    assert handed_in_in(table) == frozenset({S.SUBMITTED, S.ACCEPTED, S.PUBLISHED, S.DRAFT})
+    assert editable_in(TRANSITIONS) == EDITABLE and handed_in_in(TRANSITIONS) == HANDED_IN

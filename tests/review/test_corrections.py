@@ -11,12 +11,12 @@ from tests.support.review import REVIEW, publish_first_version
 from tracker.audit.models import AuditEvent
 from tracker.cycles.models import Cycle
 from tracker.db import db
+from tracker.disclosures.models import Transition
 from tracker.domain.ledger import EntryKind
 from tracker.domain.workflow import DisclosureState
 from tracker.outbox.models import OutboxMessage
 from tracker.publication.models import LedgerEntry, Publication
 from tracker.publication.services import verify_ledger
-from tracker.review.models import Transition
 
 COMPANY_PAGE = "/companies/company-a"
 CORRECTED = "A team of twelve, named in the annual report."
@@ -149,7 +149,10 @@ def test_only_a_published_disclosure_can_be_reopened(app, accounts, filing_world
     sign_in(officer, accounts.email("officer_a"))
     response = post(officer, "/filing/test-cycle/correction", reason="Fix it.")
     assert response.status_code == 409
-    assert "Only a published disclosure can be reopened" in response.get_data(as_text=True)
+    # The one message for a step the state does not allow (once one of three wordings).
+    assert "“Reopen for a correction” is not possible while the disclosure is “Draft”." in (
+        response.get_data(as_text=True)
+    )
     assert state_of(app, filing_world["disclosure_a"]) is DisclosureState.DRAFT
     # Officers cannot use the staff decision route to reopen, nor reopen another company's.
     assert post(officer, f"{REVIEW}/decision", action="reopen", reason="x").status_code == 403

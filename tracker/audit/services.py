@@ -13,6 +13,19 @@ from tracker import csvsafe
 from tracker.audit.models import AuditEvent
 from tracker.auth.models import User
 from tracker.db import Session
+from tracker.domain.refusals import Refusal
+
+
+class NothingExported(Refusal):
+    """The filters of an export make no sense; ``problems`` says why, one sentence each, in the
+    reader's language (messages: tracker.audit.messages)."""
+
+    code = "audit.filters_invalid"
+    status = 400
+
+    def __init__(self, problems: list[str]):
+        self.problems = problems
+        super().__init__(" ".join(problems))
 
 
 def record(

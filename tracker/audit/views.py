@@ -71,9 +71,7 @@ def export():
     require(can.can_view_audit(actor()))
     filters, errors = _filters()
     if errors:
-        return render_template(
-            "errors/error.html", code=400, title=_("Nothing exported"), message=" ".join(errors)
-        ), 400
+        raise services.NothingExported(errors)
     lines = services.csv_lines(db.session, services.filtered(filters))
     filename = f"audit-trail-{clock.now():%Y%m%d-%H%M%S}.csv"
     return Response(

@@ -18,14 +18,22 @@ from tracker.auth.models import AccountToken, TokenPurpose, User
 from tracker.auth.tokens import IssuedLink
 from tracker.db import Session
 from tracker.domain.passwords import PasswordCheck, PasswordProblem, check_password
+from tracker.domain.refusals import Refusal
 
 
-class AccountError(ValueError):
-    """A request about accounts that cannot be carried out; ``code`` says why."""
+class AccountError(Refusal):
+    """A request about accounts that cannot be carried out; ``why`` names the case
+    (messages: tracker.auth.messages)."""
 
-    def __init__(self, code: str):
-        self.code = code
-        super().__init__(code)
+    WHY = ("email_taken", "company_for_officers_only", "already_accepted", "wrong_password")
+    codes = tuple(f"accounts.{why}" for why in WHY)
+    status = 422
+
+    def __init__(self, why: str):
+        self.why = why
+        if why == "already_accepted":
+            self.status = 409  # not a bad value: the account has moved on
+        super().__init__(why, code=f"accounts.{why}")
 
 
 def normalize_email(email: str) -> str:

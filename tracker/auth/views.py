@@ -26,6 +26,7 @@ from tracker.auth.forms import (
 from tracker.auth.models import TokenPurpose, User
 from tracker.db import db
 from tracker.domain.passwords import PasswordProblem
+from tracker.errors import refusal_message
 from tracker.links import external_url, safe_next
 from tracker.ratelimit import SignInThrottle, limiter
 
@@ -212,9 +213,9 @@ def change_password():
         return render_template("auth/change_password.html", form=form), 429
     try:
         services.change_password(db.session, user, form.current.data, form.password.data)
-    except services.AccountError:
+    except services.AccountError as exc:
         throttle.failed(user.email, address)
-        form.current.errors = [_("Your current password is not right.")]
+        form.current.errors = [refusal_message(exc)]
         return render_template("auth/change_password.html", form=form), 422
     db.session.commit()
     start_session(user)  # this session continues under the new version; all others end

@@ -6,6 +6,7 @@ from tracker.audit.services import changes, record
 from tracker.auth.models import User
 from tracker.companies.models import Company
 from tracker.db import Session
+from tracker.domain.refusals import Refusal
 
 
 def company_by_slug(session: Session, slug: str) -> Company | None:
@@ -29,8 +30,15 @@ FIELDS = (
 )
 
 
-class SlugTaken(ValueError):
-    """Another company already uses this short name."""
+class SlugTaken(Refusal):
+    """Another company already uses this short name (messages: tracker.companies.messages)."""
+
+    code = "companies.slug_taken"
+    status = 422
+
+    def __init__(self, slug: str):
+        self.slug = slug
+        super().__init__(slug)
 
 
 def _check_slug(session: Session, slug: str, company_id: int | None) -> None:

@@ -12,6 +12,7 @@ from tracker.companies import services
 from tracker.companies.forms import CompanyForm
 from tracker.companies.models import Company
 from tracker.db import db
+from tracker.errors import refusal_message
 from tracker.pagination import paginate
 from tracker.public.services import current_cycle
 from tracker.publication import queries
@@ -110,9 +111,9 @@ def admin_new():
         return render_template("companies/admin_form.html", form=form, company=None), 422
     try:
         company = services.create_company(db.session, signed_in(), _form_values(form))
-    except services.SlugTaken:
+    except services.SlugTaken as exc:
         db.session.rollback()
-        form.slug.errors.append(_("Another company already uses this short name."))
+        form.slug.errors.append(refusal_message(exc))
         return render_template("companies/admin_form.html", form=form, company=None), 422
     db.session.commit()
     flash(_("%(name)s was added.", name=company.name_en), "success")
@@ -131,9 +132,9 @@ def admin_edit(company_id: int):
         return render_template("companies/admin_form.html", form=form, company=company), 422
     try:
         changed = services.update_company(db.session, signed_in(), company, _form_values(form))
-    except services.SlugTaken:
+    except services.SlugTaken as exc:
         db.session.rollback()
-        form.slug.errors.append(_("Another company already uses this short name."))
+        form.slug.errors.append(refusal_message(exc))
         return render_template("companies/admin_form.html", form=form, company=company), 422
     db.session.commit()
     flash(_("Saved.") if changed else _("Nothing was changed."), "success")

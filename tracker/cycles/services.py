@@ -21,39 +21,57 @@ from tracker.companies.models import Company
 from tracker.cycles.models import Cycle, CyclePhase
 from tracker.db import Session
 from tracker.disclosures.models import Disclosure, DueDateExtension
+from tracker.domain.refusals import Refusal
 from tracker.domain.workflow import DisclosureState
 
 REASON_MAX_LENGTH = 2_000
 
 
-class CycleError(Exception):
-    """Base of what the administration views turn into a clear 4xx; ``code`` names the case."""
-
-    code = "cycle_error"
+class CycleError(Refusal):
+    """The family of what cycle administration refuses (messages: tracker.cycles.messages)."""
 
 
 class SlugTaken(CycleError):
-    code = "slug_taken"
+    code = "cycles.slug_taken"
+    status = 422
 
 
 class DatesOutOfOrder(CycleError):
-    code = "dates_out_of_order"
+    code = "cycles.dates_out_of_order"
+    status = 422
 
 
 class ChecklistFrozen(CycleError):
-    code = "checklist_frozen"
+    code = "cycles.checklist_frozen"
+    status = 409
 
 
 class WrongPhase(CycleError):
     """Opening an open or closed cycle, closing one that is not open."""
 
-    code = "wrong_phase"
+    code = "cycles.wrong_phase"
+    status = 409
 
 
 class ExtensionRefused(CycleError):
-    def __init__(self, code: str):
-        self.code = code
-        super().__init__(code)
+    """A due date that cannot be given; ``why`` names the case ("reason_missing" …)."""
+
+    WHY = (
+        "reason_missing",
+        "reason_too_long",
+        "cycle_closed",
+        "same_date",
+        "before_opening",
+        "after_closing",
+    )
+    codes = tuple(f"cycles.extension_{why}" for why in WHY)
+    status = 422
+
+    def __init__(self, why: str):
+        self.why = why
+        if why == "cycle_closed":
+            self.status = 409  # not a bad value: no date is possible in this phase
+        super().__init__(why, code=f"cycles.extension_{why}")
 
 
 @dataclass(frozen=True)

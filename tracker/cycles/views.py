@@ -14,27 +14,15 @@ from tracker.cycles.forms import CycleForm, ExtensionForm
 from tracker.cycles.models import Cycle, CyclePhase
 from tracker.db import db
 from tracker.disclosures.models import Disclosure
+from tracker.errors import refusal_message
 from tracker.i18n import current_language
 from tracker.links import external_url
 from tracker.review.mail import notify_cycle_opened
 
 bp = Blueprint("cycles", __name__, url_prefix="/admin/cycles")
 
-CYCLE_MESSAGES = {
-    "slug_taken": lambda: _("Another cycle already uses this short name."),
-    "dates_out_of_order": lambda: _("Dates must run: opening, due, closing."),
-    "checklist_frozen": lambda: _(
-        "Disclosures were filed against this checklist version: it cannot change any more."
-    ),
-}
-EXTENSION_MESSAGES = {
-    "reason_missing": lambda: _("Give a reason."),
-    "reason_too_long": lambda: _("The reason may have at most 2000 characters."),
-    "cycle_closed": lambda: _("The cycle is closed."),
-    "same_date": lambda: _("That is already the company's due date."),
-    "before_opening": lambda: _("The due date cannot be before the cycle opens."),
-    "after_closing": lambda: _("The due date cannot be after the cycle closes."),
-}
+# The cycle form's refusals, shown next to the field they concern.
+FORM_REFUSALS = (services.SlugTaken, services.DatesOutOfOrder, services.ChecklistFrozen)
 
 
 def _require_admin() -> None:
@@ -82,7 +70,7 @@ def new():
         return render_template("cycles/form.html", form=form, cycle=None, frozen=False), 422
     try:
         cycle = services.create_cycle(db.session, signed_in(), _values(form))
-    except services.CycleError as exc:
+    except FORM_REFUSALS as exc:
         db.session.rollback()
         return _refused(form, None, False, exc)
     db.session.commit()
@@ -91,10 +79,11 @@ def new():
 
 
 def _refused(form: CycleForm, cycle: Cycle | None, frozen: bool, exc: services.CycleError):
-    target = {"slug_taken": form.slug, "checklist_frozen": form.checklist_version_id}.get(
-        exc.code, form.due_on
-    )
-    target.errors = [*target.errors, CYCLE_MESSAGES[exc.code]()]
+    target = {
+        services.SlugTaken.code: form.slug,
+        services.ChecklistFrozen.code: form.checklist_version_id,
+    }.get(exc.code, form.due_on)
+    target.errors = [*target.errors, refusal_message(exc)]
     return render_template("cycles/form.html", form=form, cycle=cycle, frozen=frozen), 422
 
 
@@ -118,7 +107,7 @@ def edit(cycle_id: int):
         return render_template("cycles/form.html", form=form, cycle=cycle, frozen=frozen), 422
     try:
         changed = services.update_cycle(db.session, signed_in(), cycle, _values(form))
-    except services.CycleError as exc:
+    except FORM_REFUSALS as exc:
         db.session.rollback()
         return _refused(form, cycle, frozen, exc)
     db.session.commit()
@@ -158,25 +147,12 @@ def detail(cycle_id: int):
     return _detail(db.get_or_404(Cycle, cycle_id))
 
 
-def _wrong_phase():
-    return render_template(
-        "errors/error.html",
-        code=409,
-        title=_("Not possible now"),
-        message=_("Only a planned cycle can be opened, and only an open one closed."),
-    ), 409
-
-
 @bp.post("/<int:cycle_id>/open")
 @login_required
 def open_cycle(cycle_id: int):
     _require_admin()
     cycle = db.get_or_404(Cycle, cycle_id)
-    try:
-        created = services.open_cycle(db.session, signed_in(), cycle, clock.now())
-    except services.WrongPhase:
-        db.session.rollback()
-        return _wrong_phase()
+    created = services.open_cycle(db.session, signed_in(), cycle, clock.now())
     told = notify_cycle_opened(
         db.session,
         cycle,
@@ -201,11 +177,7 @@ def open_cycle(cycle_id: int):
 def close_cycle(cycle_id: int):
     _require_admin()
     cycle = db.get_or_404(Cycle, cycle_id)
-    try:
-        services.close_cycle(db.session, signed_in(), cycle, clock.now())
-    except services.WrongPhase:
-        db.session.rollback()
-        return _wrong_phase()
+    services.close_cycle(db.session, signed_in(), cycle, clock.now())
     db.session.commit()
     flash(
         _(
@@ -234,7 +206,7 @@ def extend(cycle_id: int, disclosure_id: int):
         )
     except services.ExtensionRefused as exc:
         db.session.rollback()
-        form.due_on.errors = [*form.due_on.errors, EXTENSION_MESSAGES[exc.code]()]
+        form.due_on.errors = [*form.due_on.errors, refusal_message(exc)]
         return _detail(cycle, 422, form, disclosure.id)
     db.session.commit()
     flash(

@@ -1,9 +1,22 @@
-"""Messages, in the reader's language, for what filing refuses and what a submission lacks."""
+"""Messages, in the reader's language, for what filing refuses and what a submission lacks,
+and the one message for a workflow step the state does not allow."""
 
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
 
-from tracker.disclosures.storage import Refusal, UploadRefused
+from tracker.disclosures.services import (
+    CannotCopyForward,
+    EditConflict,
+    Incomplete,
+    InvalidAnswer,
+    NotEditable,
+)
+from tracker.disclosures.storage import UploadProblem, UploadRefused
 from tracker.domain.answers import Limits, Missing, Problem
+from tracker.domain.workflow import TransitionNotAllowed
+from tracker.errors import Said
+from tracker.labels import ACTION_LABELS, STATE_LABELS
 from tracker.templating import filesize
 
 
@@ -47,19 +60,78 @@ def missing_message(missing: Missing) -> str:
     }[missing.problem]()
 
 
-def refusal_message(refusal: UploadRefused, config) -> str:
-    allowed = ", ".join(t.upper() for t in config["ATTACHMENT_TYPES"])
+def upload_message(refusal: UploadRefused) -> str:
     return {
-        Refusal.EMPTY: lambda: _("The file is empty."),
-        Refusal.TOO_LARGE: lambda: _(
-            "The file is larger than %(size)s.", size=filesize(config["ATTACHMENT_MAX_SIZE"])
+        UploadProblem.EMPTY: lambda: _("The file is empty."),
+        UploadProblem.TOO_LARGE: lambda: _(
+            "The file is larger than %(size)s.", size=filesize(refusal.max_size)
         ),
-        Refusal.TYPE_NOT_ALLOWED: lambda: _(
-            "This kind of file cannot be attached. Allowed: %(types)s.", types=allowed
+        UploadProblem.TYPE_NOT_ALLOWED: lambda: _(
+            "This kind of file cannot be attached. Allowed: %(types)s.",
+            types=", ".join(t.upper() for t in refusal.allowed),
         ),
-        Refusal.NAME_MISMATCH: lambda: _(
+        UploadProblem.NAME_MISMATCH: lambda: _(
             "The file's content is %(kind)s, which its name does not say. Rename it, or "
             "attach the file you meant.",
             kind=(refusal.detected or "").upper(),
         ),
     }[refusal.reason]()
+
+
+def transition_message(refusal: TransitionNotAllowed) -> str:
+    """The one sentence for a step the workflow does not allow, wherever it is tried."""
+    return _(
+        "“%(action)s” is not possible while the disclosure is “%(state)s”.",
+        action=ACTION_LABELS[refusal.action],
+        state=STATE_LABELS[refusal.state],
+    )
+
+
+NOT_ATTACHED = _l("The file was not attached")
+NOT_SAVED = _l("Not saved")
+
+REFUSALS = {
+    TransitionNotAllowed.code: Said(transition_message),
+    NotEditable.code: Said(
+        lambda _r: _(
+            "This disclosure cannot be changed now: it has been submitted, or the cycle is closed."
+        ),
+        _l("Not editable"),
+    ),
+    CannotCopyForward.code: Said(
+        lambda _r: _("Answers can only be copied into an empty disclosure that is still open.")
+    ),
+    EditConflict.code: Said(
+        lambda _r: _(
+            "This answer changed while the page was open. "
+            "Reload the page, then make your change again."
+        ),
+        NOT_SAVED,
+    ),
+    InvalidAnswer.code: Said(
+        lambda r: " ".join(answer_problem_message(p, r.limits) for _f, p in r.problems),
+        NOT_SAVED,
+    ),
+    Incomplete.code: Said(
+        lambda r: ngettext(
+            "%(num)d required item is not ready yet.",
+            "%(num)d required items are not ready yet.",
+            len(r.missing),
+        )
+    ),
+    "filing.attachment_limit_per_item": Said(
+        lambda r: ngettext(
+            "This item already has %(num)d file, the most allowed.",
+            "This item already has %(num)d files, the most allowed.",
+            r.limit,
+        ),
+        NOT_ATTACHED,
+    ),
+    "filing.attachment_limit_total": Said(
+        lambda r: _(
+            "The files of this disclosure would exceed %(size)s in all.", size=filesize(r.limit)
+        ),
+        NOT_ATTACHED,
+    ),
+    **{code: Said(upload_message, NOT_ATTACHED) for code in UploadRefused.codes},
+}

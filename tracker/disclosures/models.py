@@ -1,4 +1,5 @@
-"""A company's disclosure for a cycle and its answer to each checklist item."""
+"""A company's disclosure for a cycle, its answer to each checklist item, and every move of it
+between workflow states."""
 
 from datetime import date, datetime
 
@@ -11,7 +12,7 @@ from tracker.companies.models import Company
 from tracker.cycles.models import Cycle
 from tracker.db import AppendOnly, JSONType, Model, UTCDateTime, enum_column, utcnow
 from tracker.domain.statuses import Status
-from tracker.domain.workflow import DisclosureState
+from tracker.domain.workflow import EDITABLE, HANDED_IN, Action, DisclosureState
 
 
 class Disclosure(Model):
@@ -47,6 +48,29 @@ class Disclosure(Model):
     @property
     def effective_due_on(self) -> date:
         return self.due_on or self.cycle.due_on
+
+    # What pages ask about the state, as booleans (templates never compare state names).
+
+    @property
+    def is_editable_state(self) -> bool:
+        """The state lets the officer edit (whether the cycle is open is another question:
+        tracker.disclosures.services.can_edit asks both)."""
+        return self.state in EDITABLE
+
+    @property
+    def is_handed_in(self) -> bool:
+        """Submitted to the alliance, or later in review."""
+        return self.state in HANDED_IN
+
+    @property
+    def is_returned(self) -> bool:
+        """Back with the company, changes requested."""
+        return self.state is DisclosureState.CHANGES_REQUESTED
+
+    @property
+    def is_published(self) -> bool:
+        """Published and not being corrected (``published_at`` says whether it ever was)."""
+        return self.state is DisclosureState.PUBLISHED
 
     def statuses(self) -> dict[str, Status | None]:
         """Item id -> status, for scoring."""
@@ -112,6 +136,29 @@ class ResponseRevision(AppendOnly, Model):
     changed_by: Mapped[User | None] = relationship()
 
     __table_args__ = (sa.UniqueConstraint("response_id", "version"),)
+
+
+class Transition(AppendOnly, Model):
+    """One workflow step: who moved the disclosure from which state to which, when and why."""
+
+    __tablename__ = "transitions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    disclosure_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("disclosures.id", ondelete="CASCADE"), index=True
+    )
+    action: Mapped[Action] = mapped_column(enum_column(Action, "workflow_action"))
+    from_state: Mapped[DisclosureState] = mapped_column(
+        enum_column(DisclosureState, "transition_from_state")
+    )
+    to_state: Mapped[DisclosureState] = mapped_column(
+        enum_column(DisclosureState, "transition_to_state")
+    )
+    reason: Mapped[str | None] = mapped_column(sa.Text)
+    actor_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+    at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    actor: Mapped[User | None] = relationship()
 
 
 class Attachment(Model):

@@ -23,6 +23,7 @@ from tracker.cycles.models import Cycle, CyclePhase
 from tracker.db import Session
 from tracker.disclosures.models import Attachment, Disclosure, ItemResponse, ResponseRevision
 from tracker.disclosures.storage import StoredFile
+from tracker.disclosures.workflow import move, start_editing
 from tracker.domain.answers import (
     Answer,
     Limits,
@@ -33,16 +34,25 @@ from tracker.domain.answers import (
     missing_for_submission,
 )
 from tracker.domain.checklist import Item
-from tracker.domain.workflow import Action, Actor, DisclosureState, next_state
-from tracker.review.models import Transition
+from tracker.domain.refusals import Refusal
+from tracker.domain.workflow import EDITABLE, HANDED_IN, Action, Actor, DisclosureState
 
 
-class FilingError(Exception):
-    """Base of the errors a filing view turns into a clear 4xx answer."""
+class FilingError(Refusal):
+    """The family of what filing refuses (messages: tracker.disclosures.messages)."""
 
 
 class NotEditable(FilingError):
     """The disclosure is submitted (or further), or its cycle is closed."""
+
+    code = "filing.not_editable"
+    status = 409
+
+
+class CannotCopyForward(NotEditable):
+    """Answers are copied only into an empty disclosure that is still open."""
+
+    code = "filing.copy_forward_not_possible"
 
 
 class EditConflict(FilingError):
@@ -51,18 +61,27 @@ class EditConflict(FilingError):
     The caller rolls back and shows the stored answer next to the editor's own.
     """
 
+    code = "filing.edit_conflict"
+    status = 409
+
     def __init__(self, item_id: str):
         self.item_id = item_id
         super().__init__(f"the answer to {item_id} was changed by someone else")
 
 
 class InvalidAnswer(FilingError):
-    def __init__(self, problems: list[tuple[str, Problem]]):
-        self.problems = problems
+    code = "filing.invalid_answer"
+    status = 422
+
+    def __init__(self, problems: list[tuple[str, Problem]], limits: Limits):
+        self.problems, self.limits = problems, limits
         super().__init__(", ".join(f"{f}: {p}" for f, p in problems))
 
 
 class Incomplete(FilingError):
+    code = "filing.incomplete"
+    status = 422
+
     def __init__(self, missing: list[Missing]):
         self.missing = missing
         super().__init__(f"{len(missing)} items are not ready")
@@ -136,16 +155,21 @@ def cycle_is_open(cycle: Cycle, today: date) -> bool:
 
 
 def can_edit(disclosure: Disclosure, today: date) -> bool:
-    """Officers may change answers: not handed in (or returned to them), and the cycle open.
+    """Officers may change answers: the state allows it (not handed in, or returned to them),
+    and the cycle is open.
 
     A correction of a published disclosure may come after the cycle closed: it goes through
     review again, so it stays editable whatever the dates.
     """
-    return disclosure.state in (
-        DisclosureState.NOT_STARTED,
-        DisclosureState.DRAFT,
-        DisclosureState.CHANGES_REQUESTED,
-    ) and (disclosure.published_at is not None or cycle_is_open(disclosure.cycle, today))
+    return disclosure.state in EDITABLE and (
+        disclosure.published_at is not None or cycle_is_open(disclosure.cycle, today)
+    )
+
+
+def ensure_editable(disclosure: Disclosure, today: date) -> None:
+    """NotEditable unless the officers may change the answers now."""
+    if not can_edit(disclosure, today):
+        raise NotEditable()
 
 
 # --- saving -------------------------------------------------------------------------------------
@@ -167,11 +191,10 @@ def save_answer(
     stored answer moved on since, EditConflict is raised and nothing is written. Saving the same
     answer again changes nothing and adds no history.
     """
-    if not can_edit(disclosure, now.date()):
-        raise NotEditable()
+    ensure_editable(disclosure, now.date())
     problems = answer_problems(item, answer, limits)
     if problems:
-        raise InvalidAnswer(problems)
+        raise InvalidAnswer(problems, limits)
     response = next((r for r in disclosure.responses if r.item_id == item.id), None)
     current_version = response.version if response is not None else None
     if current_version != expected_version:
@@ -200,8 +223,6 @@ def save_answer(
     response.carried_over = False  # saved by an officer: confirmed or changed
     response.updated_by = actor
     response.updated_at = now
-    if disclosure.state is DisclosureState.NOT_STARTED:
-        disclosure.state = next_state(disclosure.state, Action.EDIT, Actor.OFFICER)
     disclosure.updated_at = now
     try:
         # The UPDATE names the version read above: if a concurrent save got there first it
@@ -210,6 +231,7 @@ def save_answer(
         session.flush()
     except (StaleDataError, IntegrityError):
         raise EditConflict(item.id) from None
+    start_editing(session, actor, disclosure, now)
     after = snapshot(response)
     session.add(
         ResponseRevision(
@@ -246,8 +268,7 @@ def save_answer(
 
 def submit(session: Session, actor: User, disclosure: Disclosure, now: datetime) -> None:
     """Hand the disclosure to the alliance; refused with the exact list of what is missing."""
-    if not can_edit(disclosure, now.date()):
-        raise NotEditable()
+    ensure_editable(disclosure, now.date())
     missing = missing_for_submission(disclosure.checklist_version.checklist, answers_of(disclosure))
     carried = [r.item_id for r in disclosure.responses if r.carried_over]
     if missing or carried:
@@ -259,27 +280,16 @@ def submit(session: Session, actor: User, disclosure: Disclosure, now: datetime)
         ]
         order = {item.id: n for n, item in enumerate(checklist.items)}
         raise Incomplete(sorted(missing, key=lambda m: order[m.item.id]))
-    before = disclosure.state
-    disclosure.state = next_state(before, Action.SUBMIT, Actor.OFFICER)
-    disclosure.submitted_at = now
-    session.add(
-        Transition(
-            disclosure_id=disclosure.id,
-            action=Action.SUBMIT,
-            from_state=before,
-            to_state=disclosure.state,
-            actor=actor,
-            at=now,
-        )
-    )
-    record(
+    move(
         session,
         actor,
-        "disclosure.submit",
-        "disclosure",
-        disclosure.id,
-        {"cycle": disclosure.cycle.slug},
+        disclosure,
+        Action.SUBMIT,
+        Actor.OFFICER,
+        now,
+        details={"cycle": disclosure.cycle.slug},
     )
+    disclosure.submitted_at = now
     session.flush()
 
 
@@ -294,9 +304,7 @@ def previous_disclosure(session: Session, company_id: int, cycle: Cycle) -> Disc
         .where(
             Disclosure.company_id == company_id,
             Cycle.opens_on < cycle.opens_on,
-            Disclosure.state.in_(
-                [DisclosureState.SUBMITTED, DisclosureState.ACCEPTED, DisclosureState.PUBLISHED]
-            ),
+            Disclosure.state.in_(HANDED_IN),
         )
         .order_by(Cycle.opens_on.desc())
         .limit(1)
@@ -312,7 +320,7 @@ def copy_forward(
     no longer allows are dropped (the officer answers again). Returns how many were copied.
     """
     if not can_edit(disclosure, now.date()) or disclosure.responses:
-        raise NotEditable()
+        raise CannotCopyForward()
     checklist = disclosure.checklist_version.checklist
     known = {item.id: item for item in checklist.items}
     copied = 0
@@ -347,7 +355,7 @@ def copy_forward(
             )
         )
         copied += 1
-    disclosure.state = next_state(disclosure.state, Action.EDIT, Actor.OFFICER)
+    start_editing(session, actor, disclosure, now)
     record(
         session,
         actor,
@@ -377,11 +385,15 @@ def attachments_of(session: Session, disclosure: Disclosure) -> dict[str, list[A
 
 
 class AttachmentLimit(FilingError):
-    """Too many files on one item, or too many bytes on the whole disclosure."""
+    """Too many files on one item (``which`` "per_item", ``limit`` files), or too many bytes on
+    the whole disclosure ("total", ``limit`` bytes)."""
 
-    def __init__(self, which: str):
-        self.which = which
-        super().__init__(which)
+    codes = ("filing.attachment_limit_per_item", "filing.attachment_limit_total")
+    status = 422
+
+    def __init__(self, which: str, limit: int):
+        self.which, self.limit = which, limit
+        super().__init__(which, code=f"filing.attachment_limit_{which}")
 
 
 def check_room_on_item(
@@ -398,7 +410,7 @@ def check_room_on_item(
         )
     ).one()
     if on_item >= max_per_item:
-        raise AttachmentLimit("per_item")
+        raise AttachmentLimit("per_item", max_per_item)
 
 
 def file_in_use(session: Session, sha256: str) -> bool:
@@ -422,8 +434,7 @@ def add_attachment(
     now: datetime,
 ) -> Attachment:
     """List a stored file under an item, within the per-item and per-disclosure limits."""
-    if not can_edit(disclosure, now.date()):
-        raise NotEditable()
+    ensure_editable(disclosure, now.date())
     check_room_on_item(session, disclosure, item, max_per_item)
     total = session.scalars(
         sa.select(sa.func.coalesce(sa.func.sum(Attachment.size), 0)).where(
@@ -431,7 +442,7 @@ def add_attachment(
         )
     ).one()
     if total + stored.size > max_total:
-        raise AttachmentLimit("total")
+        raise AttachmentLimit("total", max_total)
     attachment = Attachment(
         disclosure=disclosure,
         item_id=item.id,
@@ -444,9 +455,8 @@ def add_attachment(
         uploaded_by=actor,
     )
     session.add(attachment)
-    if disclosure.state is DisclosureState.NOT_STARTED:
-        disclosure.state = next_state(disclosure.state, Action.EDIT, Actor.OFFICER)
     session.flush()
+    start_editing(session, actor, disclosure, now)
     record(
         session,
         actor,
@@ -460,8 +470,7 @@ def add_attachment(
 
 def remove_attachment(session: Session, actor: User, attachment: Attachment, now: datetime) -> None:
     """Take a file off the list; the row and the bytes stay for the history."""
-    if not can_edit(attachment.disclosure, now.date()):
-        raise NotEditable()
+    ensure_editable(attachment.disclosure, now.date())
     attachment.removed_at = now
     attachment.removed_by_id = actor.id
     record(

@@ -18,6 +18,8 @@ from typing import BinaryIO
 
 import filetype
 
+from tracker.domain.refusals import Refusal
+
 # Detected type -> (MIME type, the extensions a name of this type may have).
 KNOWN_TYPES: dict[str, tuple[str, frozenset[str]]] = {
     "pdf": ("application/pdf", frozenset({"pdf"})),
@@ -45,17 +47,34 @@ DEFAULT_TYPES = tuple(KNOWN_TYPES)
 CHUNK = 64 * 1024
 
 
-class Refusal(StrEnum):
+class UploadProblem(StrEnum):
     EMPTY = "empty"
     TOO_LARGE = "too_large"
     TYPE_NOT_ALLOWED = "type_not_allowed"
     NAME_MISMATCH = "name_mismatch"
 
 
-class UploadRefused(Exception):
-    def __init__(self, reason: Refusal, detected: str | None = None):
+class UploadRefused(Refusal):
+    """The file is not stored: ``reason`` says why; ``detected`` is the type its content shows,
+    ``max_size`` and ``allowed`` the limits it was held to (messages: disclosures.messages)."""
+
+    codes = tuple(f"filing.upload_{problem.value}" for problem in UploadProblem)
+    status = 422
+
+    def __init__(
+        self,
+        reason: UploadProblem,
+        detected: str | None = None,
+        *,
+        max_size: int = 0,
+        allowed: tuple[str, ...] = (),
+    ):
         self.reason, self.detected = reason, detected
-        super().__init__(f"{reason}" + (f" ({detected})" if detected else ""))
+        self.max_size, self.allowed = max_size, allowed
+        super().__init__(
+            f"{reason}" + (f" ({detected})" if detected else ""),
+            code=f"filing.upload_{reason.value}",
+        )
 
 
 @dataclass(frozen=True)
@@ -95,22 +114,22 @@ def store_upload(
             while chunk := stream.read(CHUNK):
                 size += len(chunk)
                 if size > max_size:
-                    raise UploadRefused(Refusal.TOO_LARGE)
+                    raise UploadRefused(UploadProblem.TOO_LARGE, max_size=max_size)
                 if len(head) < 8192:
                     head += chunk[: 8192 - len(head)]
                 digest.update(chunk)
                 out.write(chunk)
         if size == 0:
-            raise UploadRefused(Refusal.EMPTY)
+            raise UploadRefused(UploadProblem.EMPTY)
         kind = filetype.guess(head)
         detected = kind.extension if kind else None
         if detected not in allowed or detected not in KNOWN_TYPES:
-            raise UploadRefused(Refusal.TYPE_NOT_ALLOWED, detected)
+            raise UploadRefused(UploadProblem.TYPE_NOT_ALLOWED, detected, allowed=allowed)
         name = clean_filename(filename)
         extension = name.rpartition(".")[2].lower() if "." in name else ""
         content_type, extensions = KNOWN_TYPES[detected]
         if extension not in extensions:
-            raise UploadRefused(Refusal.NAME_MISMATCH, detected)
+            raise UploadRefused(UploadProblem.NAME_MISMATCH, detected)
         sha256 = digest.hexdigest()
         final = path_for(directory, sha256)
         final.parent.mkdir(parents=True, exist_ok=True)

@@ -17,7 +17,7 @@ from flask import (
     send_file,
     url_for,
 )
-from flask_babel import format_datetime, ngettext
+from flask_babel import format_datetime
 from flask_babel import gettext as _
 from flask_login import login_required
 
@@ -28,30 +28,29 @@ from tracker.cycles.models import Cycle
 from tracker.db import db
 from tracker.disclosures import services, storage
 from tracker.disclosures.forms import AnswerForm, UploadForm, fill_from_response
-from tracker.disclosures.messages import (
-    answer_problem_message,
-    missing_message,
-    refusal_message,
-)
+from tracker.disclosures.messages import answer_problem_message, missing_message
 from tracker.disclosures.models import Attachment, Disclosure
 from tracker.domain.answers import Limits, missing_for_submission, progress
 from tracker.domain.diff import text_diff
 from tracker.domain.markdown import render_markdown
-from tracker.domain.workflow import Action, Actor, DisclosureState, TransitionNotAllowed
+from tracker.domain.workflow import Action, Actor, DisclosureState
+from tracker.errors import refusal_message, wants_json
 from tracker.links import external_url
 from tracker.public.services import current_cycle
 from tracker.publication import queries as publication_queries
 from tracker.review import mail as review_mail
 from tracker.review import services as review_services
-from tracker.review.messages import comment_message
-from tracker.templating import filesize
 
 bp = Blueprint("filing", __name__, url_prefix="/filing")
 
 
 @bp.context_processor
 def filing_context() -> dict:
-    return {"missing_message": missing_message, "NOT_STARTED": DisclosureState.NOT_STARTED}
+    return {
+        "missing_message": missing_message,
+        "NOT_STARTED": DisclosureState.NOT_STARTED,
+        "State": DisclosureState,
+    }
 
 
 def limits() -> Limits:
@@ -80,10 +79,6 @@ def find_disclosure(company, cycle: Cycle) -> Disclosure | None:
         .filter_by(company_id=company.id, cycle_id=cycle.id)
         .options(sa.orm.selectinload(Disclosure.responses))
     )
-
-
-def wants_json() -> bool:
-    return request.accept_mimetypes.best == "application/json"
 
 
 # --- dashboard and overview ---------------------------------------------------------------------
@@ -140,6 +135,9 @@ def overview(cycle_slug: str):
 def _render_overview(company, cycle: Cycle, disclosure: Disclosure | None, **extra):
     empty = disclosure is None or not disclosure.responses
     previous = services.previous_disclosure(db.session, company.id, cycle) if empty else None
+    transitions = review_services.transitions_of(db.session, disclosure) if disclosure else []
+    # Returned to the company: the reason staff gave when they last asked for changes.
+    returned = next((t for t in reversed(transitions) if t.action is Action.REQUEST_CHANGES), None)
     return render_template(
         "filing/overview.html",
         company=company,
@@ -150,7 +148,7 @@ def _render_overview(company, cycle: Cycle, disclosure: Disclosure | None, **ext
         editable=_editable(cycle, disclosure),
         comments=review_services.comments_by_item(db.session, disclosure) if disclosure else {},
         to_fix=_items_to_fix(disclosure),
-        transitions=review_services.transitions_of(db.session, disclosure) if disclosure else [],
+        returned=returned if disclosure and disclosure.is_returned else None,
         published=publication_queries.versions_of(db.session, disclosure)
         if disclosure and disclosure.published_at
         else [],
@@ -252,17 +250,14 @@ def save(cycle_slug: str, item_id: str):
             limits(),
             clock.now(),
         )
-    except services.NotEditable:
-        db.session.rollback()
-        return _not_editable(cycle)
     except services.InvalidAnswer as exc:
         db.session.rollback()
         return _refuse(
-            form, cycle, item, [answer_problem_message(p, limits()) for _f, p in exc.problems]
+            form, cycle, item, [answer_problem_message(p, exc.limits) for _f, p in exc.problems]
         )
-    except services.EditConflict:
+    except services.EditConflict as exc:
         db.session.rollback()
-        return _conflict(form, cycle, item)
+        return _conflict(form, cycle, item, exc)
     db.session.commit()
     if wants_json():
         return jsonify(
@@ -284,7 +279,7 @@ def _refuse(form: AnswerForm, cycle: Cycle, item, errors: list[str]):
     ), 422
 
 
-def _conflict(form: AnswerForm, cycle: Cycle, item):
+def _conflict(form: AnswerForm, cycle: Cycle, item, conflict: services.EditConflict):
     """409: someone saved first. Show both versions; the officer chooses."""
     company = signed_in().company
     disclosure = find_disclosure(company, cycle)
@@ -294,17 +289,7 @@ def _conflict(form: AnswerForm, cycle: Cycle, item):
         else None
     )
     if theirs is None:  # the form named a version of an answer that does not exist
-        return _refuse(
-            form,
-            cycle,
-            item,
-            [
-                _(
-                    "This answer changed while the page was open. "
-                    "Reload the page, then make your change again."
-                )
-            ],
-        )
+        return _refuse(form, cycle, item, [refusal_message(conflict)])
     if wants_json():
         return jsonify(
             saved=False,
@@ -324,17 +309,6 @@ def _conflict(form: AnswerForm, cycle: Cycle, item):
         theirs=theirs,
         mine=mine,
         diff=text_diff(theirs.narrative or "", mine.narrative),
-    ), 409
-
-
-def _not_editable(cycle: Cycle):
-    message = _(
-        "This disclosure cannot be changed now: it has been submitted, or the cycle is closed."
-    )
-    if wants_json():
-        return jsonify(saved=False, errors=[message]), 409
-    return render_template(
-        "errors/error.html", code=409, title=_("Not editable"), message=message
     ), 409
 
 
@@ -371,9 +345,7 @@ def upload(cycle_slug: str, item_id: str):
         return redirect(back), 303
     config = current_app.config
     disclosure = services.disclosure_for(db.session, company, cycle)
-    if not services.can_edit(disclosure, clock.today()):
-        db.session.rollback()
-        return _not_editable(cycle)
+    services.ensure_editable(disclosure, clock.today())
     upload_file = form.file.data
     stored = None
     try:
@@ -396,26 +368,12 @@ def upload(cycle_slug: str, item_id: str):
             config["ATTACHMENTS_TOTAL_SIZE"],
             clock.now(),
         )
-    except storage.UploadRefused as exc:
-        db.session.rollback()
-        return _upload_refused(cycle, item, refusal_message(exc, config), back)
-    except services.AttachmentLimit as exc:
+    except (storage.UploadRefused, services.AttachmentLimit) as exc:
+        # A page of its own: the answers typed on the item's page are not affected.
         db.session.rollback()
         if stored is not None and not services.file_in_use(db.session, stored.sha256):
             storage.path_for(config["UPLOAD_DIR"], stored.sha256).unlink(missing_ok=True)
-        message = (
-            ngettext(
-                "This item already has %(num)d file, the most allowed.",
-                "This item already has %(num)d files, the most allowed.",
-                config["ATTACHMENTS_PER_ITEM"],
-            )
-            if exc.which == "per_item"
-            else _(
-                "The files of this disclosure would exceed %(size)s in all.",
-                size=filesize(config["ATTACHMENTS_TOTAL_SIZE"]),
-            )
-        )
-        return _upload_refused(cycle, item, message, back)
+        return _upload_refused(cycle, item, refusal_message(exc), back)
     db.session.commit()
     flash(_("%(name)s is attached.", name=stored.filename), "success")
     return redirect(back, 303)
@@ -441,11 +399,7 @@ def remove_attachment(cycle_slug: str, attachment_id: int):
     attachment = _attachment_or_404(attachment_id)
     if attachment.disclosure.company_id != company.id:
         abort(404)  # another company's file: do not even confirm it exists
-    try:
-        services.remove_attachment(db.session, signed_in(), attachment, clock.now())
-    except services.NotEditable:
-        db.session.rollback()
-        return _not_editable(attachment.disclosure.cycle)
+    services.remove_attachment(db.session, signed_in(), attachment, clock.now())
     db.session.commit()
     flash(_("%(name)s is no longer attached.", name=attachment.filename), "success")
     cycle = attachment.disclosure.cycle
@@ -496,9 +450,6 @@ def submit(cycle_slug: str):
         return _render_overview(
             company, cycle, find_disclosure(company, cycle), submit_missing=exc.missing
         ), 422
-    except (services.NotEditable, TransitionNotAllowed):
-        db.session.rollback()
-        return _not_editable(cycle)
     review_mail.notify_submitted(
         db.session,
         disclosure,
@@ -521,16 +472,7 @@ def copy_forward(cycle_slug: str):
     previous = services.previous_disclosure(db.session, company.id, cycle)
     if previous is None:
         abort(404)
-    try:
-        copied = services.copy_forward(db.session, signed_in(), disclosure, previous, clock.now())
-    except services.NotEditable:
-        db.session.rollback()
-        return render_template(
-            "errors/error.html",
-            code=409,
-            title=_("Not possible now"),
-            message=_("Answers can only be copied into an empty disclosure that is still open."),
-        ), 409
+    copied = services.copy_forward(db.session, signed_in(), disclosure, previous, clock.now())
     db.session.commit()
     flash(
         _(
@@ -565,26 +507,13 @@ def start_correction(cycle_slug: str):
         )
     except (review_services.ReasonMissing, review_services.CommentRefused) as exc:
         db.session.rollback()
-        error = (
-            comment_message(exc)
-            if isinstance(exc, review_services.CommentRefused)
-            else _("Say what you are correcting: the alliance reads it.")
-        )
         return _render_overview(
             company,
             cycle,
             disclosure,
-            correction_error=error,
+            correction_error=refusal_message(exc),
             correction_reason=request.form.get("reason", ""),
         ), 422
-    except TransitionNotAllowed:
-        db.session.rollback()
-        return render_template(
-            "errors/error.html",
-            code=409,
-            title=_("Not possible now"),
-            message=_("Only a published disclosure can be reopened for a correction."),
-        ), 409
     db.session.commit()
     flash(
         _(
@@ -606,20 +535,9 @@ def comment(cycle_slug: str):
     if disclosure is None:
         abort(404)
     item_id = request.form.get("item_id") or None
-    try:
-        review_services.add_comment(
-            db.session, signed_in(), disclosure, item_id, request.form.get("body", ""), clock.now()
-        )
-    except KeyError:
-        abort(404)
-    except review_services.CommentRefused as exc:
-        db.session.rollback()
-        return render_template(
-            "errors/error.html",
-            code=422,
-            title=_("Comment not posted"),
-            message=comment_message(exc),
-        ), 422
+    review_services.add_comment(
+        db.session, signed_in(), disclosure, item_id, request.form.get("body", ""), clock.now()
+    )
     db.session.commit()
     flash(_("Comment posted."), "success")
     if item_id:

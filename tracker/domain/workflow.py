@@ -1,6 +1,13 @@
-"""The states a disclosure moves through and who may move it: one table, checked everywhere."""
+"""The states a disclosure moves through and who may move it: one table, checked everywhere.
+
+The sets of states the rest of the application asks about (may the officer edit? does the
+company still owe its answers? has it handed them in?) are read off the table below, never
+listed by hand; tracker.disclosures.workflow.move is the one function that moves a disclosure.
+"""
 
 from enum import StrEnum
+
+from tracker.domain.refusals import Refusal
 
 
 class DisclosureState(StrEnum):
@@ -53,14 +60,54 @@ TRANSITIONS: dict[tuple[DisclosureState, Action, Actor], DisclosureState] = {
     (DisclosureState.PUBLISHED, Action.REOPEN, Actor.STAFF): DisclosureState.CHANGES_REQUESTED,
 }
 
-# States in which the company has handed in its answers (used for cycle progress).
-SUBMITTED_OR_LATER = frozenset(
-    {DisclosureState.SUBMITTED, DisclosureState.ACCEPTED, DisclosureState.PUBLISHED}
-)
+# --- the sets the rest of the application asks about, read off the table -----------------------
+#
+# Nothing below lists states by hand: change the table and these follow.
+
+Table = dict[tuple[DisclosureState, Action, Actor], DisclosureState]
 
 
-class TransitionNotAllowed(Exception):
+def editable_in(table: Table) -> frozenset[DisclosureState]:
+    """The states in which the table lets the officer EDIT."""
+    return frozenset(
+        state
+        for (state, action, actor) in table
+        if action is Action.EDIT and actor is Actor.OFFICER
+    )
+
+
+def handed_in_in(table: Table) -> frozenset[DisclosureState]:
+    """The states a SUBMIT leads to, and every state reachable from those without going back
+    to the company, that is without a move into a state where the officer edits (changes
+    requested, a correction reopened)."""
+    editable = editable_in(table)
+    reached = {after for (_, action, _), after in table.items() if action is Action.SUBMIT}
+    while True:
+        further = {
+            after
+            for (state, _, _), after in table.items()
+            if state in reached and after not in editable
+        }
+        if further <= reached:
+            return frozenset(reached)
+        reached |= further
+
+
+# The officer may change the answers (whether the cycle is open is asked separately).
+EDITABLE: frozenset[DisclosureState] = editable_in(TRANSITIONS)
+
+# The company still owes its answers for as long as it may edit them.
+OWED: frozenset[DisclosureState] = EDITABLE
+
+# The company has handed its answers to the alliance: submitted, or later in review.
+HANDED_IN: frozenset[DisclosureState] = handed_in_in(TRANSITIONS)
+
+
+class TransitionNotAllowed(Refusal):
     """The action is not possible in this state, or not for this actor."""
+
+    code = "workflow.transition_not_allowed"
+    status = 409
 
     def __init__(self, state: DisclosureState, action: Action, actor: Actor):
         self.state, self.action, self.actor = state, action, actor

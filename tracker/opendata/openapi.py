@@ -111,7 +111,13 @@ SCHEMAS = {
         {
             "error": _object(
                 ["status", "message"],
-                {"status": {"type": "integer"}, "message": {"type": "string"}},
+                {
+                    "status": {"type": "integer"},
+                    "message": {"type": "string"},
+                    # Refusals name their case and give a title as well.
+                    "code": {"type": "string"},
+                    "title": {"type": "string"},
+                },
             )
         },
     ),

@@ -14,7 +14,7 @@ from tracker.cycles.models import Cycle
 from tracker.db import Session
 from tracker.disclosures.models import Disclosure
 from tracker.domain.checklist import Checklist
-from tracker.domain.workflow import SUBMITTED_OR_LATER, DisclosureState
+from tracker.domain.workflow import HANDED_IN, DisclosureState
 from tracker.publication.models import Publication
 
 
@@ -59,7 +59,7 @@ class CycleProgress:
     @property
     def handed_in(self) -> int:
         """Disclosures submitted to the alliance (submitted, accepted or published)."""
-        return sum(self.count(state) for state in SUBMITTED_OR_LATER)
+        return sum(self.count(state) for state in HANDED_IN)
 
     def bar(self) -> list[tuple[DisclosureState, int, float, float]]:
         """(state, count, start %, width %) segments of a stacked bar, in workflow order."""

@@ -11,15 +11,14 @@ from datetime import UTC, datetime
 
 import sqlalchemy as sa
 
-from tracker.audit.services import record
 from tracker.auth.models import User
 from tracker.db import Session
 from tracker.disclosures.models import Disclosure
+from tracker.disclosures.workflow import move
 from tracker.domain.canonical import sha256_hex
 from tracker.domain.ledger import EntryKind, Finding, next_entry, verify
 from tracker.domain.workflow import Action, Actor, next_state
 from tracker.publication.models import LedgerEntry, Publication
-from tracker.review.models import Transition
 
 SNAPSHOT_FORMAT = 1
 
@@ -72,19 +71,9 @@ def publish(
     A company's second publication in a cycle is a correction that supersedes the first. Two
     publications racing for the same place in the ledger meet the unique constraints on the
     sequence and the previous hash; the loser's transaction fails and nothing half-written stays.
+    TransitionNotAllowed, before anything is written, unless the disclosure is accepted.
     """
-    before = disclosure.state
-    disclosure.state = next_state(before, Action.PUBLISH, Actor.STAFF)
-    session.add(
-        Transition(
-            disclosure_id=disclosure.id,
-            action=Action.PUBLISH,
-            from_state=before,
-            to_state=disclosure.state,
-            actor=actor,
-            at=now,
-        )
-    )
+    next_state(disclosure.state, Action.PUBLISH, Actor.STAFF)  # refused before any work
     earlier = session.scalar(
         sa.select(Publication)
         .filter_by(company_id=disclosure.company_id, cycle_id=disclosure.cycle_id)
@@ -104,8 +93,6 @@ def publish(
         published_by=actor,
         supersedes_id=earlier.id if earlier else None,
     )
-    session.add(publication)
-    session.flush()
     head = ledger_head(session)
     entry = next_entry(
         head.to_entry() if head else None,
@@ -117,6 +104,22 @@ def publish(
         snapshot,
         supersedes=earlier.entry.sequence if earlier else None,
     )
+    # The move records the state change with the ledger entry it made, in the audit trail.
+    move(
+        session,
+        actor,
+        disclosure,
+        Action.PUBLISH,
+        Actor.STAFF,
+        now,
+        details={
+            "version": version,
+            "ledger_sequence": entry.sequence,
+            "entry_hash": entry.entry_hash,
+        },
+    )
+    session.add(publication)
+    session.flush()
     session.add(
         LedgerEntry(
             sequence=entry.sequence,
@@ -133,14 +136,6 @@ def publish(
         )
     )
     disclosure.published_at = publication.published_at
-    record(
-        session,
-        actor,
-        "disclosure.publish",
-        "disclosure",
-        disclosure.id,
-        {"version": version, "ledger_sequence": entry.sequence, "entry_hash": entry.entry_hash},
-    )
     session.flush()
     return publication
 

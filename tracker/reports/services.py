@@ -6,6 +6,7 @@ import hashlib
 import os
 import secrets
 from pathlib import Path
+from types import MappingProxyType
 
 import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
@@ -17,10 +18,19 @@ from tracker.domain import company_report
 from tracker.domain.company_report import CompanyReport
 from tracker.domain.cycle_report import CycleReport, LedgerHead, build_cycle_report
 from tracker.domain.languages import CODES
+from tracker.domain.refusals import Refusal
 from tracker.publication.models import LedgerEntry, Publication
 from tracker.publication.queries import current_in_cycle, earlier_cycle_version, report_of
 from tracker.reports.models import StoredCycleReport, StoredReport
 from tracker.reports.rendering import company_report_pdf, cycle_report_pdf
+
+
+class ReportNotReady(Refusal):
+    """The aggregate report of a cycle is still being built (messages: reports.messages)."""
+
+    code = "reports.not_ready"
+    status = 503
+    headers = MappingProxyType({"Retry-After": "30", "Cache-Control": "no-store"})
 
 
 def report_path(directory: Path, sha256: str) -> Path:

@@ -8,8 +8,7 @@ from urllib.parse import quote
 
 import sqlalchemy as sa
 from cachetools import TTLCache
-from flask import Blueprint, Response, abort, current_app, render_template, request, send_file
-from flask_babel import gettext as _
+from flask import Blueprint, Response, abort, current_app, request, send_file
 from flask_login import login_required
 
 from tracker.auth import permissions as can
@@ -128,21 +127,7 @@ def cycle_report(cycle_slug: str):
         jobs(current_app).build_cycle(cycle.id)
         stored = services.stored_cycle_report(db.session, cycle, language)  # "inline" built it
     if stored is None:
-        response = Response(
-            render_template(
-                "errors/error.html",
-                code=503,
-                title=_("Report being prepared"),
-                message=_(
-                    "The aggregate report of this cycle is being built from the latest "
-                    "publications. Try again in a minute."
-                ),
-            ),
-            status=503,
-        )
-        response.headers["Retry-After"] = "30"
-        response.headers["Cache-Control"] = "no-store"
-        return response
+        raise services.ReportNotReady()
     path = services.report_path(Path(current_app.config["REPORT_DIR"]), stored.sha256)
     response = send_file(
         path,

@@ -1,4 +1,4 @@
-"""Comments on a disclosure, and every move of a disclosure between workflow states."""
+"""Comments on a disclosure, and the reminders sent before its due date."""
 
 from datetime import datetime
 
@@ -6,9 +6,8 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from tracker.auth.models import User
-from tracker.db import AppendOnly, Model, UTCDateTime, enum_column, utcnow
+from tracker.db import Model, UTCDateTime, utcnow
 from tracker.disclosures.models import Disclosure
-from tracker.domain.workflow import Action, DisclosureState
 
 
 class Comment(Model):
@@ -29,29 +28,6 @@ class Comment(Model):
     disclosure: Mapped[Disclosure] = relationship()
 
     __table_args__ = (sa.CheckConstraint("length(body) > 0", name="body_not_empty"),)
-
-
-class Transition(AppendOnly, Model):
-    """One workflow step: who moved the disclosure from which state to which, when and why."""
-
-    __tablename__ = "transitions"
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    disclosure_id: Mapped[int] = mapped_column(
-        sa.ForeignKey("disclosures.id", ondelete="CASCADE"), index=True
-    )
-    action: Mapped[Action] = mapped_column(enum_column(Action, "workflow_action"))
-    from_state: Mapped[DisclosureState] = mapped_column(
-        enum_column(DisclosureState, "transition_from_state")
-    )
-    to_state: Mapped[DisclosureState] = mapped_column(
-        enum_column(DisclosureState, "transition_to_state")
-    )
-    reason: Mapped[str | None] = mapped_column(sa.Text)
-    actor_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
-    at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-
-    actor: Mapped[User | None] = relationship()
 
 
 class ReminderSent(Model):

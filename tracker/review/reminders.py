@@ -8,9 +8,10 @@ import sqlalchemy as sa
 
 from tracker.cycles.models import Cycle
 from tracker.db import Session
+from tracker.domain.workflow import OWED
 from tracker.review.mail import notify_reminder
 from tracker.review.models import ReminderSent
-from tracker.review.services import OWED, queue
+from tracker.review.services import queue
 
 
 @dataclass(frozen=True)

@@ -14,17 +14,15 @@ from tracker.auth.models import Role, User
 from tracker.companies.models import Company
 from tracker.cycles.models import Cycle
 from tracker.db import Session
-from tracker.disclosures.models import Disclosure
+from tracker.disclosures.models import Disclosure, Transition
 from tracker.disclosures.services import answers_of
+from tracker.disclosures.workflow import move
 from tracker.domain.answers import missing_for_submission
-from tracker.domain.workflow import Action, DisclosureState, TransitionNotAllowed, next_state
+from tracker.domain.refusals import Refusal
+from tracker.domain.workflow import OWED, Action, DisclosureState, TransitionNotAllowed, next_state
 from tracker.domain.workflow import Actor as WorkflowActor
-from tracker.review.models import Comment, Transition
+from tracker.review.models import Comment
 
-# States in which the company still owes its answers.
-OWED = frozenset(
-    {DisclosureState.NOT_STARTED, DisclosureState.DRAFT, DisclosureState.CHANGES_REQUESTED}
-)
 SORTS = ("company", "state", "due", "updated")
 
 
@@ -112,18 +110,41 @@ def queue(
 COMMENT_MAX_LENGTH = 5_000
 
 
-class ReviewError(Exception):
-    """Base of what the review views turn into a clear 4xx."""
+class ReviewError(Refusal):
+    """The family of what review refuses (messages: tracker.review.messages)."""
 
 
 class CommentRefused(ReviewError):
+    """An empty comment (``why`` "empty"), or one too long ("too_long")."""
+
+    codes = ("review.comment_empty", "review.comment_too_long")
+    status = 422
+
     def __init__(self, why: str):
         self.why = why
-        super().__init__(why)
+        super().__init__(why, code=f"review.comment_{why}")
 
 
 class ReasonMissing(ReviewError):
-    """A decision needs a reason the company can read."""
+    """A decision needs a reason the other side can read; ``who`` decided."""
+
+    code = "review.reason_missing"
+    status = 422
+
+    def __init__(self, who: WorkflowActor = WorkflowActor.STAFF):
+        self.who = who
+        super().__init__(f"{who} gave no reason")
+
+
+class NoSuchItem(ReviewError):
+    """A comment on an item the disclosure's checklist does not have."""
+
+    code = "review.no_such_item"
+    status = 404
+
+    def __init__(self, item_id: str):
+        self.item_id = item_id
+        super().__init__(item_id)
 
 
 def add_comment(
@@ -141,7 +162,10 @@ def add_comment(
     if len(body) > COMMENT_MAX_LENGTH:
         raise CommentRefused("too_long")
     if item_id is not None:
-        disclosure.checklist_version.checklist.item(item_id)  # KeyError for an unknown item
+        try:
+            disclosure.checklist_version.checklist.item(item_id)
+        except KeyError:
+            raise NoSuchItem(item_id) from None
     comment = Comment(
         disclosure=disclosure, item_id=item_id, author=actor, body=body, created_at=now
     )
@@ -171,28 +195,6 @@ def comments_by_item(session: Session, disclosure: Disclosure) -> dict[str | Non
     return result
 
 
-def record_transition(
-    session: Session,
-    actor: User | None,
-    disclosure: Disclosure,
-    action: Action,
-    before: DisclosureState,
-    reason: str | None,
-    now: datetime,
-) -> Transition:
-    transition = Transition(
-        disclosure_id=disclosure.id,
-        action=action,
-        from_state=before,
-        to_state=disclosure.state,
-        reason=reason,
-        actor=actor,
-        at=now,
-    )
-    session.add(transition)
-    return transition
-
-
 # What each side may decide with a reason: staff review and reopen, officers reopen their own.
 DECISIONS = {
     WorkflowActor.STAFF: (Action.REQUEST_CHANGES, Action.ACCEPT, Action.REOPEN),
@@ -217,25 +219,13 @@ def decide(
     """
     if action not in DECISIONS[who]:
         raise TransitionNotAllowed(disclosure.state, action, who)
-    before = disclosure.state
-    after = next_state(before, action, who)  # the state decides first, then the reason
+    next_state(disclosure.state, action, who)  # the state decides first, then the reason
     reason = (reason or "").strip()
     if not reason:
-        raise ReasonMissing()
+        raise ReasonMissing(who)
     if len(reason) > COMMENT_MAX_LENGTH:
         raise CommentRefused("too_long")
-    disclosure.state = after
-    transition = record_transition(session, actor, disclosure, action, before, reason, now)
-    record(
-        session,
-        actor,
-        f"disclosure.{action.value}",
-        "disclosure",
-        disclosure.id,
-        {"reason": reason, "from": before.value, "to": disclosure.state.value},
-    )
-    session.flush()
-    return transition
+    return move(session, actor, disclosure, action, who, now, reason=reason)
 
 
 def commented_items_since_submission(session: Session, disclosure: Disclosure) -> set[str]:

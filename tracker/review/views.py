@@ -3,16 +3,7 @@
 from pathlib import Path
 
 import sqlalchemy as sa
-from flask import (
-    Blueprint,
-    abort,
-    current_app,
-    flash,
-    redirect,
-    render_template,
-    request,
-    url_for,
-)
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import login_required
 
@@ -24,14 +15,10 @@ from tracker.cycles.models import Cycle
 from tracker.db import db
 from tracker.disclosures.services import attachments_of
 from tracker.disclosures.views import find_disclosure
-from tracker.domain.workflow import (
-    Action,
-    DisclosureState,
-    TransitionNotAllowed,
-    allowed_actions,
-)
+from tracker.domain.workflow import Action, DisclosureState, allowed_actions
 from tracker.domain.workflow import Actor as WorkflowActor
-from tracker.labels import ACTION_LABELS, STATE_LABELS
+from tracker.errors import refusal_message
+from tracker.labels import ACTION_LABELS
 from tracker.links import external_url
 from tracker.public.services import current_cycle
 from tracker.publication import queries as publication_queries
@@ -40,7 +27,6 @@ from tracker.reports.jobs import jobs as report_jobs
 from tracker.reports.services import render_all
 from tracker.review import mail as review_mail
 from tracker.review import services
-from tracker.review.messages import comment_message
 
 bp = Blueprint("review", __name__, url_prefix="/review")
 
@@ -138,8 +124,6 @@ def comment(cycle_slug: str, company_slug: str):
         comment = services.add_comment(
             db.session, signed_in(), found, item_id, request.form.get("body", ""), clock.now()
         )
-    except KeyError:
-        abort(404)
     except services.CommentRefused as exc:
         db.session.rollback()
         return _page(
@@ -147,7 +131,7 @@ def comment(cycle_slug: str, company_slug: str):
             company,
             found,
             422,
-            comment_error=comment_message(exc),
+            comment_error=refusal_message(exc),
             comment_item=item_id,
             comment_draft=request.form.get("body", ""),
         )
@@ -173,23 +157,15 @@ def decide(cycle_slug: str, company_slug: str):
         )
     except (services.ReasonMissing, services.CommentRefused) as exc:
         db.session.rollback()
-        error = (
-            comment_message(exc)
-            if isinstance(exc, services.CommentRefused)
-            else _("Give a reason: the company reads it.")
-        )
         return _page(
             cycle,
             company,
             found,
             422,
-            decision_error=error,
-            decision_action=action.value,
+            decision_error=refusal_message(exc),
+            decision_action=action,
             decision_reason=request.form.get("reason"),
         )
-    except TransitionNotAllowed as exc:
-        db.session.rollback()
-        return _not_allowed(exc)
     if action in (Action.REQUEST_CHANGES, Action.REOPEN):
         review_mail.notify_changes_requested(
             db.session, found, transition.reason or "", _officer_link(cycle, found, None)
@@ -216,11 +192,7 @@ def decide(cycle_slug: str, company_slug: str):
 @login_required
 def publish_disclosure(cycle_slug: str, company_slug: str):
     cycle, company, found = _started_target(cycle_slug, company_slug)
-    try:
-        publication = publish(db.session, actor(), found, clock.now())
-    except TransitionNotAllowed as exc:
-        db.session.rollback()
-        return _not_allowed(exc)
+    publication = publish(db.session, actor(), found, clock.now())
     review_mail.notify_published(
         db.session,
         found,
@@ -266,14 +238,3 @@ def _officer_link(cycle, found, item_id: str | None) -> str:
             + f"#{item.id}"
         )
     return external_url("filing.overview", cycle_slug=cycle.slug)
-
-
-def _not_allowed(exc: TransitionNotAllowed):
-    message = _(
-        "“%(action)s” is not possible while the disclosure is “%(state)s”.",
-        action=ACTION_LABELS[exc.action],
-        state=STATE_LABELS[exc.state],
-    )
-    return render_template(
-        "errors/error.html", code=409, title=_("Not possible now"), message=message
-    ), 409

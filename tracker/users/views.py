@@ -13,20 +13,13 @@ from tracker.auth.models import Role, User
 from tracker.auth.services import AccountError
 from tracker.companies.models import Company
 from tracker.db import db
+from tracker.errors import refusal_message
 from tracker.links import external_url
 from tracker.pagination import paginate
 from tracker.users import services
 from tracker.users.forms import InviteForm, UserForm
 
 bp = Blueprint("users", __name__, url_prefix="/admin/users")
-
-ACCOUNT_ERRORS = {
-    "email_taken": lambda: _("An account with this e-mail address already exists."),
-    "company_for_officers_only": lambda: _(
-        "Compliance officers need a company; staff and administrators have none."
-    ),
-    "already_accepted": lambda: _("This invitation has already been accepted."),
-}
 
 
 def _companies() -> list[Company]:
@@ -88,9 +81,7 @@ def invite():
         )
     except AccountError as exc:
         db.session.rollback()
-        return render_template(
-            "users/invite.html", form=form, errors=[ACCOUNT_ERRORS[exc.code]()]
-        ), 422
+        return render_template("users/invite.html", form=form, errors=[refusal_message(exc)]), 422
     mail.queue_invitation(
         db.session,
         link.user,
@@ -135,7 +126,7 @@ def detail(user_id: int):
             user=user,
             form=form,
             may_edit=True,
-            errors=[ACCOUNT_ERRORS[exc.code]()],
+            errors=[refusal_message(exc)],
         ), 422
     db.session.commit()
     flash(_("Saved.") if changed else _("Nothing was changed."), "success")
