@@ -85,11 +85,11 @@ MATRIX: dict[tuple[str, str], Row] = {
     ("users.resend_invitation", "POST"): Row(
         "/admin/users/{invitee}/resend-invitation", staff_only(302)
     ),
-    ("admin_companies.admin_index", "GET"): Row("/admin/companies/", admin_only(200)),
-    ("admin_companies.admin_new", "GET"): Row("/admin/companies/new", admin_only(200)),
-    ("admin_companies.admin_new", "POST"): Row("/admin/companies/new", admin_only(422)),
-    ("admin_companies.admin_edit", "GET"): Row("/admin/companies/{company_a}", admin_only(200)),
-    ("admin_companies.admin_edit", "POST"): Row("/admin/companies/{company_a}", admin_only(422)),
+    ("roster.index", "GET"): Row("/admin/companies/", admin_only(200)),
+    ("roster.new", "GET"): Row("/admin/companies/new", admin_only(200)),
+    ("roster.new", "POST"): Row("/admin/companies/new", admin_only(422)),
+    ("roster.edit", "GET"): Row("/admin/companies/{company_a}", admin_only(200)),
+    ("roster.edit", "POST"): Row("/admin/companies/{company_a}", admin_only(422)),
     ("outbox.index", "GET"): Row("/admin/outbox/", admin_only(200)),
     ("outbox.detail", "GET"): Row("/admin/outbox/{message}", admin_only(200)),
     ("outbox.retry", "POST"): Row("/admin/outbox/{message}/retry", admin_only(302)),

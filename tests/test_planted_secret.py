@@ -7,9 +7,9 @@ import pypdf
 import sqlalchemy as sa
 
 from tracker.db import db
-from tracker.disclosures.models import Disclosure, ItemResponse
 from tracker.domain.workflow import DisclosureState
-from tracker.publication.models import Publication
+from tracker.filing.models import Disclosure, ItemResponse
+from tracker.ledger.models import Publication
 
 SECRET = "PLANTED-SECRET-7f3a9c"
 

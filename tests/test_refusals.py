@@ -10,21 +10,21 @@ from tracker.audit.models import AuditEvent
 from tracker.audit.services import NothingExported, record
 from tracker.auth.services import AccountError
 from tracker.companies.models import Company
-from tracker.companies.services import SlugTaken as CompanySlugTaken
 from tracker.cycles import services as cycles
 from tracker.db import db
-from tracker.disclosures import services as filing
-from tracker.disclosures.models import Disclosure
-from tracker.disclosures.storage import UploadProblem, UploadRefused
 from tracker.domain.answers import Limits, Missing, Problem
 from tracker.domain.languages import ZH
 from tracker.domain.refusals import Refusal, refusal_classes
-from tracker.domain.workflow import Action, Actor, DisclosureState, TransitionNotAllowed
+from tracker.domain.workflow import Action, DisclosureState, Side, TransitionNotAllowed
 from tracker.errors import explain, registered_codes
+from tracker.filing import services as filing
+from tracker.filing.models import Disclosure
+from tracker.filing.storage import UploadProblem, UploadRefused
 from tracker.i18n import LANGUAGE_COOKIE
 from tracker.reports.services import ReportNotReady
 from tracker.review import services as review
 from tracker.review.models import Comment
+from tracker.roster.services import CompanySlugTaken
 
 WRONG_PHASE_EN = "Only a planned cycle can be opened, and only an open one closed."
 WRONG_PHASE_ZH = "只有计划中的周期可以开放，只有开放中的周期可以关闭。"
@@ -186,7 +186,7 @@ def samples() -> list[Refusal]:
         id = "c1.x"
 
     return [
-        TransitionNotAllowed(STATE, ACTION, Actor.STAFF),
+        TransitionNotAllowed(STATE, ACTION, Side.STAFF),
         filing.NotEditable(),
         filing.CannotCopyForward(),
         filing.EditConflict("c1.x"),
@@ -200,10 +200,10 @@ def samples() -> list[Refusal]:
         UploadRefused(UploadProblem.NAME_MISMATCH, "png"),
         review.CommentRefused("empty"),
         review.CommentRefused("too_long"),
-        review.ReasonMissing(Actor.STAFF),
-        review.ReasonMissing(Actor.OFFICER),
+        review.ReasonMissing(Side.STAFF),
+        review.ReasonMissing(Side.OFFICER),
         review.NoSuchItem("c9.nothing"),
-        cycles.SlugTaken(),
+        cycles.CycleSlugTaken(),
         cycles.DatesOutOfOrder(),
         cycles.ChecklistFrozen(),
         cycles.WrongPhase(),

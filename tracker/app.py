@@ -70,10 +70,10 @@ def create_app(test_config: dict | None = None) -> Flask:
 def _register_commands(app: Flask) -> None:
     from tracker.checklists.cli import checklist
     from tracker.demo.cli import demo
+    from tracker.ledger.cli import ledger
     from tracker.outbox.cli import outbox
-    from tracker.publication.cli import ledger
+    from tracker.reminders.cli import reminders
     from tracker.reports.cli import reports
-    from tracker.review.cli import reminders
     from tracker.users.cli import users
 
     for group in (checklist, demo, ledger, outbox, reminders, reports, users):
@@ -81,19 +81,19 @@ def _register_commands(app: Flask) -> None:
 
 
 def _register_blueprints(app: Flask) -> None:
+    from tracker.api.views import bp as api_bp
     from tracker.audit.views import bp as audit_bp
     from tracker.auth.views import bp as auth_bp
-    from tracker.companies.views import admin_bp as admin_companies_bp
     from tracker.companies.views import bp as companies_bp
     from tracker.cycles.views import bp as cycles_bp
-    from tracker.disclosures.views import bp as filing_bp
-    from tracker.opendata.api import bp as api_bp
+    from tracker.filing.views import bp as filing_bp
+    from tracker.ledger.views import bp as ledger_bp
     from tracker.opendata.views import bp as opendata_bp
     from tracker.outbox.views import bp as outbox_bp
     from tracker.public.views import bp as public_bp
-    from tracker.publication.views import bp as ledger_bp
     from tracker.reports.views import bp as reports_bp
     from tracker.review.views import bp as review_bp
+    from tracker.roster.views import bp as roster_bp
     from tracker.users.views import bp as users_bp
 
     for blueprint in (
@@ -101,7 +101,7 @@ def _register_blueprints(app: Flask) -> None:
         companies_bp,
         auth_bp,
         users_bp,
-        admin_companies_bp,
+        roster_bp,
         outbox_bp,
         audit_bp,
         filing_bp,
@@ -119,13 +119,13 @@ def _register_refusals(app: Flask) -> None:
     """What each feature says when it refuses, for the error handler (tracker.errors)."""
     from tracker.audit import messages as audit
     from tracker.auth import messages as accounts
-    from tracker.companies import messages as companies
     from tracker.cycles import messages as cycles
-    from tracker.disclosures import messages as filing
+    from tracker.filing import messages as filing
     from tracker.reports import messages as reports
     from tracker.review import messages as review
+    from tracker.roster import messages as roster
 
-    for feature in (accounts, audit, companies, cycles, filing, reports, review):
+    for feature in (accounts, audit, cycles, filing, reports, review, roster):
         errors.register_refusals(app, feature.REFUSALS)
 
 
@@ -136,8 +136,9 @@ def _register_models() -> None:
     from tracker.checklists import models as _checklists  # noqa: F401
     from tracker.companies import models as _companies  # noqa: F401
     from tracker.cycles import models as _cycles  # noqa: F401
-    from tracker.disclosures import models as _disclosures  # noqa: F401
+    from tracker.filing import models as _filing  # noqa: F401
+    from tracker.ledger import models as _ledger  # noqa: F401
     from tracker.outbox import models as _outbox  # noqa: F401
-    from tracker.publication import models as _publication  # noqa: F401
+    from tracker.reminders import models as _reminders  # noqa: F401
     from tracker.reports import models as _reports  # noqa: F401
     from tracker.review import models as _review  # noqa: F401

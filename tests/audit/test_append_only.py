@@ -8,8 +8,8 @@ from tests.support.review import publish_as_is
 from tracker.audit.models import AuditEvent
 from tracker.audit.services import record
 from tracker.db import AppendOnlyViolation, db
-from tracker.disclosures.models import ResponseRevision, Transition
-from tracker.publication.models import LedgerEntry, Publication
+from tracker.filing.models import ResponseRevision, Transition
+from tracker.ledger.models import LedgerEntry, Publication
 
 
 @pytest.fixture

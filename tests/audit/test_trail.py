@@ -17,7 +17,7 @@ from tracker.audit.models import AuditEvent
 from tracker.audit.services import record
 from tracker.auth.models import User
 from tracker.db import db
-from tracker.disclosures.models import Attachment, Disclosure
+from tracker.filing.models import Attachment, Disclosure
 
 
 def trail(app) -> list[AuditEvent]:

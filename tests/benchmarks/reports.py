@@ -35,8 +35,8 @@ from tracker.db import db
 from tracker.demo.services import seed_demo
 from tracker.domain.cycle_report import LedgerHead, build_cycle_report
 from tracker.domain.languages import Text
-from tracker.publication.models import Publication
-from tracker.publication.queries import current_in_cycle, report_of
+from tracker.ledger.models import Publication
+from tracker.ledger.queries import current_in_cycle, report_of
 from tracker.reports.pdf import ARCHIVAL, render_pdf
 from tracker.reports.rendering import company_report_pdf, cycle_report_pdf
 from tracker.reports.services import render_published, report_path

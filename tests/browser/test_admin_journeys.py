@@ -64,7 +64,7 @@ def test_administrator_creates_opens_extends_and_closes_a_cycle(page: Page, live
     from tracker.companies.models import Company
     from tracker.cycles.models import Cycle
     from tracker.db import db
-    from tracker.disclosures.models import Disclosure, DueDateExtension
+    from tracker.filing.models import Disclosure, DueDateExtension
 
     today = date.today()
     opens, due, closes = today, today + timedelta(days=30), today + timedelta(days=60)
@@ -256,7 +256,7 @@ def published_once(app: Flask) -> content.DemoCompany:
     """A demo company with exactly one publication (not the one the demo already corrected)."""
     from tracker.companies.models import Company
     from tracker.db import db
-    from tracker.publication.models import Publication
+    from tracker.ledger.models import Publication
 
     with app.app_context():
         slugs = sorted(
@@ -274,7 +274,7 @@ def published_once(app: Flask) -> content.DemoCompany:
 def test_officer_corrects_a_published_disclosure(browser: Browser, page: Page, live_server, app):
     from tracker.companies.models import Company
     from tracker.db import db
-    from tracker.publication.models import Publication
+    from tracker.ledger.models import Publication
 
     company = published_once(app)
     item_id, commitment_id = narrated_item(app, company)

@@ -14,10 +14,10 @@ from tracker.checklists.services import load_checklist
 from tracker.cycles import services
 from tracker.cycles.models import Cycle, CyclePhase
 from tracker.db import db, utcnow
-from tracker.disclosures.models import Disclosure, DueDateExtension
+from tracker.filing.models import Disclosure, DueDateExtension
 from tracker.outbox.models import OutboxMessage
 from tracker.public.services import current_cycle
-from tracker.review.reminders import send_reminders
+from tracker.reminders.services import send_reminders
 from tracker.review.services import queue
 
 TODAY = date.today()

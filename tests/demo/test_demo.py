@@ -10,10 +10,10 @@ from tracker.companies.models import Company
 from tracker.cycles.models import Cycle
 from tracker.db import db
 from tracker.demo import content
-from tracker.disclosures.models import Disclosure, ItemResponse
 from tracker.domain.statuses import Status
 from tracker.domain.workflow import DisclosureState
-from tracker.publication.models import Publication
+from tracker.filing.models import Disclosure, ItemResponse
+from tracker.ledger.models import Publication
 
 REAL_COMPANIES = [
     "alibaba",

@@ -10,8 +10,8 @@ from tracker.domain.workflow import (
     OWED,
     TRANSITIONS,
     Action,
-    Actor,
     DisclosureState,
+    Side,
     TransitionNotAllowed,
     allowed_actions,
     editable_in,
@@ -19,7 +19,7 @@ from tracker.domain.workflow import (
     next_state,
 )
 
-S, A, W = DisclosureState, Action, Actor
+S, A, W = DisclosureState, Action, Side
 
 # The product's workflow written out by hand, one line per allowed move, so that a changed, added
 # or missing entry of TRANSITIONS shows up here: (state, action, actor, the state after).

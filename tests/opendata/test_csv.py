@@ -7,9 +7,9 @@ import sqlalchemy as sa
 
 from tests.support.review import publish_as_is
 from tracker.db import db
-from tracker.disclosures.models import ItemResponse
+from tracker.filing.models import ItemResponse
+from tracker.ledger.models import LedgerEntry
 from tracker.opendata.services import DISCLOSURE_COLUMNS, LEDGER_COLUMNS
-from tracker.publication.models import LedgerEntry
 
 
 def rows(response) -> list[dict]:

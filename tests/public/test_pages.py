@@ -9,9 +9,9 @@ from tracker.companies.models import Company
 from tracker.cycles.models import Cycle
 from tracker.db import db
 from tracker.demo.services import DEMO_CYCLE_SLUG
-from tracker.disclosures.models import Disclosure, ItemResponse
 from tracker.domain.markdown import render_markdown
 from tracker.domain.workflow import DisclosureState
+from tracker.filing.models import Disclosure, ItemResponse
 
 
 def text_of(response) -> str:

@@ -8,9 +8,9 @@ import sqlalchemy as sa
 from tracker.companies.models import Company
 from tracker.cycles.models import Cycle
 from tracker.db import db
-from tracker.disclosures.models import Disclosure, ItemResponse
 from tracker.domain.statuses import Status
 from tracker.domain.workflow import DisclosureState
+from tracker.filing.models import Disclosure, ItemResponse
 
 
 def add_published_companies(n: int) -> None:

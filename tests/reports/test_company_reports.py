@@ -14,7 +14,7 @@ from tests.support.files import pdf_text
 from tests.support.http import download, sign_in
 from tests.support.review import REVIEW, publish_as_is, publish_first_version
 from tracker.db import db
-from tracker.disclosures.models import ItemResponse
+from tracker.filing.models import ItemResponse
 from tracker.reports.models import StoredReport
 from tracker.reports.pdf import render_pdf
 
@@ -60,7 +60,7 @@ def test_the_report_holds_every_item_the_scores_and_the_ledger_record(app, clien
     pages = pdf_text(pdf)
     text = "\n".join(pages)
     with app.app_context():
-        from tracker.publication.models import Publication
+        from tracker.ledger.models import Publication
 
         publication = db.session.scalar(sa.select(Publication))
         sha, entry = publication.snapshot_sha256, publication.entry.entry_hash
@@ -264,8 +264,8 @@ def test_published_reports_are_pdf_a_3a_and_render_as_the_plain_pdf(
     from flask import render_template
     from flask_babel import force_locale
 
-    from tracker.publication.models import Publication
-    from tracker.publication.queries import report_of
+    from tracker.ledger.models import Publication
+    from tracker.ledger.queries import report_of
 
     archival = download(client, f"{REPORT}?lang=zh").get_data()
     root = pypdf.PdfReader(io.BytesIO(archival)).trailer["/Root"]

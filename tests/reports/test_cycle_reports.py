@@ -11,12 +11,12 @@ from tests.support.files import pdf_text
 from tests.support.http import download
 from tests.support.review import publish_as_is
 from tracker.db import db
-from tracker.disclosures.models import Disclosure, ItemResponse
 from tracker.domain.checklist import Checklist
 from tracker.domain.company_report import ReportAnswer as Answer
 from tracker.domain.company_report import build
 from tracker.domain.cycle_report import LedgerHead, build_cycle_report
 from tracker.domain.statuses import Status
+from tracker.filing.models import Disclosure, ItemResponse
 from tracker.reports.jobs import ReportJobs
 from tracker.reports.models import StoredCycleReport
 
@@ -151,7 +151,7 @@ def test_a_background_job_builds_it_and_downloads_then_read_the_file(
     assert response.status_code == 200 and response.mimetype == "application/pdf"
     with app.app_context():
         stored = db.session.scalar(sa.select(StoredCycleReport).filter_by(language="en"))
-        from tracker.publication.models import LedgerEntry
+        from tracker.ledger.models import LedgerEntry
 
         head = db.session.scalar(sa.select(LedgerEntry))
     assert stored.ledger_sequence == head.sequence

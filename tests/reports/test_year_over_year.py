@@ -11,11 +11,11 @@ from tests.support.http import download
 from tests.support.review import publish_as_is
 from tracker.cycles.models import Cycle
 from tracker.db import db, utcnow
-from tracker.disclosures.models import Disclosure, ItemResponse
 from tracker.domain.company_report import PublicationRecord as Record
 from tracker.domain.company_report import ReportAnswer as Answer
 from tracker.domain.company_report import build, compare
 from tracker.domain.statuses import Status
+from tracker.filing.models import Disclosure, ItemResponse
 
 
 def report(checklist, answers: dict, published: bool = True):

@@ -11,12 +11,12 @@ from tests.support.review import REVIEW, publish_first_version
 from tracker.audit.models import AuditEvent
 from tracker.cycles.models import Cycle
 from tracker.db import db
-from tracker.disclosures.models import Transition
 from tracker.domain.ledger import EntryKind
 from tracker.domain.workflow import DisclosureState
+from tracker.filing.models import Transition
+from tracker.ledger.models import LedgerEntry, Publication
+from tracker.ledger.services import verify_ledger
 from tracker.outbox.models import OutboxMessage
-from tracker.publication.models import LedgerEntry, Publication
-from tracker.publication.services import verify_ledger
 
 COMPANY_PAGE = "/companies/company-a"
 CORRECTED = "A team of twelve, named in the annual report."

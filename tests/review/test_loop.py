@@ -9,9 +9,9 @@ from tests.support.http import post, sign_in
 from tests.support.review import REVIEW
 from tracker.audit.models import AuditEvent
 from tracker.db import db
-from tracker.disclosures.models import Transition
 from tracker.domain.workflow import DisclosureState
-from tracker.publication.models import LedgerEntry
+from tracker.filing.models import Transition
+from tracker.ledger.models import LedgerEntry
 from tracker.review.models import Comment
 
 

@@ -8,8 +8,8 @@ from tests.support.filing import answer_everything
 from tests.support.http import post, sign_in
 from tests.support.review import REVIEW
 from tracker.db import db
-from tracker.disclosures.models import Disclosure
 from tracker.domain.workflow import DisclosureState
+from tracker.filing.models import Disclosure
 from tracker.outbox.models import OutboxMessage
 
 

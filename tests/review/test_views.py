@@ -6,8 +6,8 @@ import sqlalchemy as sa
 
 from tests.support.http import sign_in
 from tracker.db import db
-from tracker.disclosures.models import Disclosure
 from tracker.domain.workflow import DisclosureState
+from tracker.filing.models import Disclosure
 
 
 def text(response) -> str:

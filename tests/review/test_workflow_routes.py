@@ -12,14 +12,14 @@ from tests.support.filing import answer_everything, state_of
 from tests.support.http import client_as, csrf_token
 from tests.support.review import REVIEW
 from tracker.db import db
-from tracker.disclosures.models import Disclosure, ItemResponse
-from tracker.domain.workflow import TRANSITIONS, Action, Actor, DisclosureState
+from tracker.domain.workflow import TRANSITIONS, Action, DisclosureState, Side
+from tracker.filing.models import Disclosure, ItemResponse
 
 
 @dataclass(frozen=True)
 class Route:
     action: Action
-    side: Actor  # who the route is for
+    side: Side  # who the route is for
     url: str
     data: dict
     success: int
@@ -28,33 +28,33 @@ class Route:
 ROUTES = {
     "edit": Route(
         Action.EDIT,
-        Actor.OFFICER,
+        Side.OFFICER,
         "/filing/test-cycle/items/c1.safety-team",
         {"c1-safety-team-status": "met", "c1-safety-team-narrative": "Changed."},
         302,
     ),
-    "submit": Route(Action.SUBMIT, Actor.OFFICER, "/filing/test-cycle/submit", {}, 303),
+    "submit": Route(Action.SUBMIT, Side.OFFICER, "/filing/test-cycle/submit", {}, 303),
     "officer-reopen": Route(
-        Action.REOPEN, Actor.OFFICER, "/filing/test-cycle/correction", {"reason": "A typo."}, 303
+        Action.REOPEN, Side.OFFICER, "/filing/test-cycle/correction", {"reason": "A typo."}, 303
     ),
     "request-changes": Route(
         Action.REQUEST_CHANGES,
-        Actor.STAFF,
+        Side.STAFF,
         f"{REVIEW}/decision",
         {"action": "request_changes", "reason": "More detail."},
         303,
     ),
     "accept": Route(
         Action.ACCEPT,
-        Actor.STAFF,
+        Side.STAFF,
         f"{REVIEW}/decision",
         {"action": "accept", "reason": "Fine."},
         303,
     ),
-    "publish": Route(Action.PUBLISH, Actor.STAFF, f"{REVIEW}/publish", {}, 303),
+    "publish": Route(Action.PUBLISH, Side.STAFF, f"{REVIEW}/publish", {}, 303),
     "staff-reopen": Route(
         Action.REOPEN,
-        Actor.STAFF,
+        Side.STAFF,
         f"{REVIEW}/decision",
         {"action": "reopen", "reason": "Broken link."},
         303,
@@ -62,10 +62,10 @@ ROUTES = {
 }
 ROLES = ("anonymous", "officer_a", "officer_b", "staff", "admin")
 SIDE = {
-    "officer_a": Actor.OFFICER,
-    "officer_b": Actor.OFFICER,
-    "staff": Actor.STAFF,
-    "admin": Actor.STAFF,
+    "officer_a": Side.OFFICER,
+    "officer_b": Side.OFFICER,
+    "staff": Side.STAFF,
+    "admin": Side.STAFF,
 }
 
 

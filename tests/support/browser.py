@@ -156,7 +156,7 @@ def narrated_item(app: Flask, company: content.DemoCompany) -> tuple[str, str]:
     demo cycle."""
     from tracker.companies.models import Company
     from tracker.cycles.models import Cycle
-    from tracker.disclosures.models import Disclosure, ItemResponse
+    from tracker.filing.models import Disclosure, ItemResponse
 
     loaded = next(
         c for c in app.extensions["tracker.checklist_files"] if c.checklist.key == DEMO_CHECKLIST

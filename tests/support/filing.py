@@ -21,9 +21,9 @@ def create_filing_world(app, accounts: Accounts) -> dict:
     a PNG to it. Returns ids: cycle (its slug), disclosure_a, response_a, attachment."""
     from tracker.checklists.services import load_checklist
     from tracker.cycles.models import Cycle
-    from tracker.disclosures.models import Attachment, Disclosure, ItemResponse
-    from tracker.disclosures.storage import store_upload
     from tracker.domain.statuses import Status
+    from tracker.filing.models import Attachment, Disclosure, ItemResponse
+    from tracker.filing.storage import store_upload
 
     with app.app_context():
         loaded = next(
@@ -80,8 +80,8 @@ def create_filing_world(app, accounts: Accounts) -> dict:
 
 def answer_everything(app, disclosure_id: int) -> None:
     """Every required item of company A answered "not disclosed" (c1.safety-team stays met)."""
-    from tracker.disclosures.models import Disclosure, ItemResponse
     from tracker.domain.statuses import Status
+    from tracker.filing.models import Disclosure, ItemResponse
 
     with app.app_context():
         disclosure = db.session.get(Disclosure, disclosure_id)
@@ -102,7 +102,7 @@ def answer_everything(app, disclosure_id: int) -> None:
 
 def state_of(app, disclosure_id: int) -> DisclosureState:
     """The state of a disclosure, read from the database."""
-    from tracker.disclosures.models import Disclosure
+    from tracker.filing.models import Disclosure
 
     with app.app_context():
         return db.session.get(Disclosure, disclosure_id).state

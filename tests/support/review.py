@@ -25,9 +25,9 @@ def publish_first_version(app, accounts: Accounts, filing_world: dict):
 def publish_as_is(app, disclosure_id: int) -> int:
     """Publish a disclosure's current answers as review would (state set to accepted first, as
     if staff had accepted them); returns the new version number."""
-    from tracker.disclosures.models import Disclosure
     from tracker.domain.workflow import DisclosureState
-    from tracker.publication.services import publish
+    from tracker.filing.models import Disclosure
+    from tracker.ledger.services import publish
 
     with app.app_context():
         disclosure = db.session.get(Disclosure, disclosure_id)

@@ -9,7 +9,7 @@ from flask_login import login_required
 from tracker import clock
 from tracker.audit import services
 from tracker.auth import permissions as can
-from tracker.auth.login import actor, require
+from tracker.auth.login import require, viewer
 from tracker.db import db
 from tracker.pagination import paginate
 
@@ -52,7 +52,7 @@ def _filters() -> tuple[services.AuditFilters, list[str]]:
 @bp.get("/")
 @login_required
 def index():
-    require(can.can_view_audit(actor()))
+    require(can.can_view_audit(viewer()))
     filters, errors = _filters()
     page = paginate(services.filtered(filters))
     return render_template(
@@ -68,7 +68,7 @@ def index():
 @bp.get("/export.csv")
 @login_required
 def export():
-    require(can.can_view_audit(actor()))
+    require(can.can_view_audit(viewer()))
     filters, errors = _filters()
     if errors:
         raise services.NothingExported(errors)

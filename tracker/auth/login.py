@@ -20,7 +20,7 @@ def load_user(session_id: str) -> User | None:
     return services.load_session_user(db.session, session_id)
 
 
-def actor() -> User | None:
+def viewer() -> User | None:
     """The signed-in user, or None for an anonymous reader (what the permission predicates take)."""
     return current_user._get_current_object() if current_user.is_authenticated else None
 
@@ -28,7 +28,7 @@ def actor() -> User | None:
 def signed_in() -> User:
     """The signed-in user, for views behind @login_required (which sends anybody else to sign in
     first) that act as that user; anybody else is refused like a failed permission check."""
-    user = actor()
+    user = viewer()
     if user is None:
         abort(403)
     return user
@@ -36,7 +36,7 @@ def signed_in() -> User:
 
 def init_app(app: Flask) -> None:
     login_manager.init_app(app)
-    app.jinja_env.globals.update(actor=actor, can=permissions)
+    app.jinja_env.globals.update(viewer=viewer, can=permissions)
 
 
 def require(allowed: bool) -> None:

@@ -1,21 +1,13 @@
 """Company pages: the public list and pages, and the roster kept by administrators."""
 
-import sqlalchemy as sa
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
-from flask_babel import gettext as _
-from flask_login import login_required
+from flask import Blueprint, abort, render_template, request
 
 from tracker import clock
-from tracker.auth import permissions as can
-from tracker.auth.login import actor, require, signed_in
 from tracker.companies import services
-from tracker.companies.forms import CompanyForm
-from tracker.companies.models import Company
 from tracker.db import db
-from tracker.errors import refusal_message
+from tracker.ledger import queries
 from tracker.pagination import paginate
 from tracker.public.services import current_cycle
-from tracker.publication import queries
 
 bp = Blueprint("companies", __name__, url_prefix="/companies")
 
@@ -74,68 +66,3 @@ def detail(slug: str):
         versions=versions or [],
         shown=shown,
     )
-
-
-admin_bp = Blueprint("admin_companies", __name__, url_prefix="/admin/companies")
-
-
-def _form_values(form: CompanyForm) -> dict:
-    return {
-        "slug": form.slug.data,
-        "name_en": form.name_en.data.strip(),
-        "name_zh": form.name_zh.data.strip(),
-        "website": form.website.data or None,
-        "is_signatory": form.is_signatory.data,
-        "signatory_since": form.signatory_since.data,
-        "signatory_source": (form.signatory_source.data or "").strip() or None,
-        "signatory_confirmed": form.signatory_confirmed.data,
-    }
-
-
-@admin_bp.get("/")
-@login_required
-def admin_index():
-    require(can.can_manage_companies(actor()))
-    page = paginate(sa.select(Company).order_by(Company.name_en))
-    return render_template("companies/admin_index.html", page=page)
-
-
-@admin_bp.route("/new", methods=["GET", "POST"])
-@login_required
-def admin_new():
-    require(can.can_manage_companies(actor()))
-    form = CompanyForm()
-    if request.method == "GET":
-        return render_template("companies/admin_form.html", form=form, company=None)
-    if not form.validate():
-        return render_template("companies/admin_form.html", form=form, company=None), 422
-    try:
-        company = services.create_company(db.session, signed_in(), _form_values(form))
-    except services.SlugTaken as exc:
-        db.session.rollback()
-        form.slug.errors.append(refusal_message(exc))
-        return render_template("companies/admin_form.html", form=form, company=None), 422
-    db.session.commit()
-    flash(_("%(name)s was added.", name=company.name_en), "success")
-    return redirect(url_for("admin_companies.admin_edit", company_id=company.id))
-
-
-@admin_bp.route("/<int:company_id>", methods=["GET", "POST"])
-@login_required
-def admin_edit(company_id: int):
-    require(can.can_manage_companies(actor()))
-    company = db.get_or_404(Company, company_id)
-    form = CompanyForm(obj=company if request.method == "GET" else None)
-    if request.method == "GET":
-        return render_template("companies/admin_form.html", form=form, company=company)
-    if not form.validate():
-        return render_template("companies/admin_form.html", form=form, company=company), 422
-    try:
-        changed = services.update_company(db.session, signed_in(), company, _form_values(form))
-    except services.SlugTaken as exc:
-        db.session.rollback()
-        form.slug.errors.append(refusal_message(exc))
-        return render_template("companies/admin_form.html", form=form, company=company), 422
-    db.session.commit()
-    flash(_("Saved.") if changed else _("Nothing was changed."), "success")
-    return redirect(url_for("admin_companies.admin_edit", company_id=company.id))

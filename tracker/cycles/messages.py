@@ -4,14 +4,14 @@ from flask_babel import gettext as _
 
 from tracker.cycles.services import (
     ChecklistFrozen,
+    CycleSlugTaken,
     DatesOutOfOrder,
-    SlugTaken,
     WrongPhase,
 )
 from tracker.errors import Said
 
 REFUSALS = {
-    SlugTaken.code: Said(lambda _r: _("Another cycle already uses this short name.")),
+    CycleSlugTaken.code: Said(lambda _r: _("Another cycle already uses this short name.")),
     DatesOutOfOrder.code: Said(lambda _r: _("Dates must run: opening, due, closing.")),
     ChecklistFrozen.code: Said(
         lambda _r: _(

@@ -20,9 +20,9 @@ from tracker.checklists.models import ChecklistVersion
 from tracker.companies.models import Company
 from tracker.cycles.models import Cycle, CyclePhase
 from tracker.db import Session
-from tracker.disclosures.models import Disclosure, DueDateExtension
 from tracker.domain.refusals import Refusal
 from tracker.domain.workflow import DisclosureState
+from tracker.filing.models import Disclosure, DueDateExtension
 
 REASON_MAX_LENGTH = 2_000
 
@@ -31,7 +31,7 @@ class CycleError(Refusal):
     """The family of what cycle administration refuses (messages: tracker.cycles.messages)."""
 
 
-class SlugTaken(CycleError):
+class CycleSlugTaken(CycleError):
     code = "cycles.slug_taken"
     status = 422
 
@@ -88,7 +88,7 @@ class CycleValues:
 def _check(session: Session, values: CycleValues, cycle: Cycle | None) -> None:
     other = session.scalar(sa.select(Cycle.id).filter_by(slug=values.slug))
     if other is not None and (cycle is None or other != cycle.id):
-        raise SlugTaken()
+        raise CycleSlugTaken()
     if values.opens_on > values.due_on or (
         values.closes_on is not None and values.due_on > values.closes_on
     ):

@@ -7,14 +7,14 @@ from flask_login import login_required
 
 from tracker import clock
 from tracker.auth import permissions as can
-from tracker.auth.login import actor, require, signed_in
+from tracker.auth.login import require, signed_in, viewer
 from tracker.checklists.services import list_versions
 from tracker.cycles import services
 from tracker.cycles.forms import CycleForm, ExtensionForm
 from tracker.cycles.models import Cycle, CyclePhase
 from tracker.db import db
-from tracker.disclosures.models import Disclosure
 from tracker.errors import refusal_message
+from tracker.filing.models import Disclosure
 from tracker.i18n import current_language
 from tracker.links import external_url
 from tracker.review.mail import notify_cycle_opened
@@ -22,11 +22,11 @@ from tracker.review.mail import notify_cycle_opened
 bp = Blueprint("cycles", __name__, url_prefix="/admin/cycles")
 
 # The cycle form's refusals, shown next to the field they concern.
-FORM_REFUSALS = (services.SlugTaken, services.DatesOutOfOrder, services.ChecklistFrozen)
+FORM_REFUSALS = (services.CycleSlugTaken, services.DatesOutOfOrder, services.ChecklistFrozen)
 
 
 def _require_admin() -> None:
-    require(can.can_manage_cycles(actor()))
+    require(can.can_manage_cycles(viewer()))
 
 
 def _form(cycle: Cycle | None) -> CycleForm:
@@ -80,7 +80,7 @@ def new():
 
 def _refused(form: CycleForm, cycle: Cycle | None, frozen: bool, exc: services.CycleError):
     target = {
-        services.SlugTaken.code: form.slug,
+        services.CycleSlugTaken.code: form.slug,
         services.ChecklistFrozen.code: form.checklist_version_id,
     }.get(exc.code, form.due_on)
     target.errors = [*target.errors, refusal_message(exc)]

@@ -17,13 +17,13 @@ from tracker.companies.models import Company
 from tracker.cycles.models import Cycle
 from tracker.db import Session
 from tracker.demo import content
-from tracker.disclosures.models import Disclosure, ItemResponse, ResponseRevision
-from tracker.disclosures.services import answer_of, save_answer, snapshot, submit
 from tracker.domain.answers import Limits
 from tracker.domain.checklist import Checklist, Item, LoadedChecklist
 from tracker.domain.statuses import Status
-from tracker.domain.workflow import Action, Actor, DisclosureState
-from tracker.publication.services import publish
+from tracker.domain.workflow import Action, DisclosureState, Side
+from tracker.filing.models import Disclosure, ItemResponse, ResponseRevision
+from tracker.filing.services import answer_of, save_answer, snapshot, submit
+from tracker.ledger.services import publish
 from tracker.review.services import decide
 
 DEMO_CYCLE_SLUG = "2025-annual"
@@ -218,7 +218,7 @@ def _correct(
         Action.REOPEN,
         "Restating one answer after our internal audit.",
         at,
-        who=Actor.OFFICER,
+        who=Side.OFFICER,
     )
     response = next(r for r in disclosure.responses if r.narrative)
     item = disclosure.checklist_version.checklist.item(response.item_id)

@@ -2,7 +2,7 @@
 
 The sets of states the rest of the application asks about (may the officer edit? does the
 company still owe its answers? has it handed them in?) are read off the table below, never
-listed by hand; tracker.disclosures.workflow.move is the one function that moves a disclosure.
+listed by hand; tracker.filing.workflow.move is the one function that moves a disclosure.
 """
 
 from enum import StrEnum
@@ -30,7 +30,7 @@ class Action(StrEnum):
     REOPEN = "reopen"
 
 
-class Actor(StrEnum):
+class Side(StrEnum):
     """Who acts, as the workflow sees it (administrators act as staff)."""
 
     OFFICER = "officer"
@@ -38,41 +38,39 @@ class Actor(StrEnum):
 
 
 # (state, action, actor) -> the state after the action.
-TRANSITIONS: dict[tuple[DisclosureState, Action, Actor], DisclosureState] = {
-    (DisclosureState.NOT_STARTED, Action.EDIT, Actor.OFFICER): DisclosureState.DRAFT,
-    (DisclosureState.DRAFT, Action.EDIT, Actor.OFFICER): DisclosureState.DRAFT,
+TRANSITIONS: dict[tuple[DisclosureState, Action, Side], DisclosureState] = {
+    (DisclosureState.NOT_STARTED, Action.EDIT, Side.OFFICER): DisclosureState.DRAFT,
+    (DisclosureState.DRAFT, Action.EDIT, Side.OFFICER): DisclosureState.DRAFT,
     (
         DisclosureState.CHANGES_REQUESTED,
         Action.EDIT,
-        Actor.OFFICER,
+        Side.OFFICER,
     ): DisclosureState.CHANGES_REQUESTED,
-    (DisclosureState.DRAFT, Action.SUBMIT, Actor.OFFICER): DisclosureState.SUBMITTED,
-    (DisclosureState.CHANGES_REQUESTED, Action.SUBMIT, Actor.OFFICER): DisclosureState.SUBMITTED,
+    (DisclosureState.DRAFT, Action.SUBMIT, Side.OFFICER): DisclosureState.SUBMITTED,
+    (DisclosureState.CHANGES_REQUESTED, Action.SUBMIT, Side.OFFICER): DisclosureState.SUBMITTED,
     (
         DisclosureState.SUBMITTED,
         Action.REQUEST_CHANGES,
-        Actor.STAFF,
+        Side.STAFF,
     ): DisclosureState.CHANGES_REQUESTED,
-    (DisclosureState.SUBMITTED, Action.ACCEPT, Actor.STAFF): DisclosureState.ACCEPTED,
-    (DisclosureState.ACCEPTED, Action.PUBLISH, Actor.STAFF): DisclosureState.PUBLISHED,
+    (DisclosureState.SUBMITTED, Action.ACCEPT, Side.STAFF): DisclosureState.ACCEPTED,
+    (DisclosureState.ACCEPTED, Action.PUBLISH, Side.STAFF): DisclosureState.PUBLISHED,
     # Officers correct their own published disclosure; staff ask them to (as with changes).
-    (DisclosureState.PUBLISHED, Action.REOPEN, Actor.OFFICER): DisclosureState.DRAFT,
-    (DisclosureState.PUBLISHED, Action.REOPEN, Actor.STAFF): DisclosureState.CHANGES_REQUESTED,
+    (DisclosureState.PUBLISHED, Action.REOPEN, Side.OFFICER): DisclosureState.DRAFT,
+    (DisclosureState.PUBLISHED, Action.REOPEN, Side.STAFF): DisclosureState.CHANGES_REQUESTED,
 }
 
 # --- the sets the rest of the application asks about, read off the table -----------------------
 #
 # Nothing below lists states by hand: change the table and these follow.
 
-Table = dict[tuple[DisclosureState, Action, Actor], DisclosureState]
+Table = dict[tuple[DisclosureState, Action, Side], DisclosureState]
 
 
 def editable_in(table: Table) -> frozenset[DisclosureState]:
     """The states in which the table lets the officer EDIT."""
     return frozenset(
-        state
-        for (state, action, actor) in table
-        if action is Action.EDIT and actor is Actor.OFFICER
+        state for (state, action, actor) in table if action is Action.EDIT and actor is Side.OFFICER
     )
 
 
@@ -109,12 +107,12 @@ class TransitionNotAllowed(Refusal):
     code = "workflow.transition_not_allowed"
     status = 409
 
-    def __init__(self, state: DisclosureState, action: Action, actor: Actor):
+    def __init__(self, state: DisclosureState, action: Action, actor: Side):
         self.state, self.action, self.actor = state, action, actor
         super().__init__(f"{actor} cannot {action} a disclosure that is {state}")
 
 
-def next_state(state: DisclosureState, action: Action, actor: Actor) -> DisclosureState:
+def next_state(state: DisclosureState, action: Action, actor: Side) -> DisclosureState:
     """The state after ``action``, or TransitionNotAllowed."""
     try:
         return TRANSITIONS[(state, action, actor)]
@@ -122,5 +120,5 @@ def next_state(state: DisclosureState, action: Action, actor: Actor) -> Disclosu
         raise TransitionNotAllowed(state, action, actor) from None
 
 
-def allowed_actions(state: DisclosureState, actor: Actor) -> frozenset[Action]:
+def allowed_actions(state: DisclosureState, actor: Side) -> frozenset[Action]:
     return frozenset(a for (s, a, who) in TRANSITIONS if s == state and who == actor)

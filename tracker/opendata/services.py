@@ -9,8 +9,8 @@ import sqlalchemy as sa
 
 from tracker.cycles.models import Cycle
 from tracker.db import Session
-from tracker.publication.models import LedgerEntry
-from tracker.publication.queries import current_in_cycle
+from tracker.ledger.models import LedgerEntry
+from tracker.ledger.queries import current_in_cycle
 
 DISCLOSURE_COLUMNS = (
     "cycle",

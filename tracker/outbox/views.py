@@ -7,7 +7,7 @@ from flask_login import login_required
 
 from tracker import clock
 from tracker.auth import permissions as can
-from tracker.auth.login import actor, require
+from tracker.auth.login import require, viewer
 from tracker.db import db
 from tracker.outbox import services
 from tracker.outbox.models import MessageStatus, OutboxMessage
@@ -19,7 +19,7 @@ bp = Blueprint("outbox", __name__, url_prefix="/admin/outbox")
 @bp.get("/")
 @login_required
 def index():
-    require(can.can_view_outbox(actor()))
+    require(can.can_view_outbox(viewer()))
     query = sa.select(OutboxMessage).order_by(OutboxMessage.id.desc())
     status = request.args.get("status")
     if status in {s.value for s in MessageStatus}:
@@ -38,7 +38,7 @@ def index():
 @bp.get("/<int:message_id>")
 @login_required
 def detail(message_id: int):
-    require(can.can_view_outbox(actor()))
+    require(can.can_view_outbox(viewer()))
     message = db.get_or_404(OutboxMessage, message_id)
     return render_template("outbox/detail.html", message=message)
 
@@ -46,7 +46,7 @@ def detail(message_id: int):
 @bp.post("/<int:message_id>/retry")
 @login_required
 def retry(message_id: int):
-    require(can.can_view_outbox(actor()))
+    require(can.can_view_outbox(viewer()))
     if services.retry_failed(db.session, message_id, clock.now()) is None:
         abort(404)
     db.session.commit()

@@ -1,6 +1,6 @@
 """Queries behind the public home page: the current cycle, its progress, the signatories.
 
-What companies published is read from their snapshots (tracker.publication.queries).
+What companies published is read from their snapshots (tracker.ledger.queries).
 """
 
 from collections import Counter
@@ -12,10 +12,10 @@ import sqlalchemy as sa
 from tracker.companies.models import Company
 from tracker.cycles.models import Cycle
 from tracker.db import Session
-from tracker.disclosures.models import Disclosure
 from tracker.domain.checklist import Checklist
 from tracker.domain.workflow import HANDED_IN, DisclosureState
-from tracker.publication.models import Publication
+from tracker.filing.models import Disclosure
+from tracker.ledger.models import Publication
 
 
 def current_cycle(session: Session, today: date) -> Cycle | None:

@@ -7,8 +7,8 @@ from tracker.checklists.services import list_versions
 from tracker.db import db
 from tracker.domain.crosswalk import describe_tag
 from tracker.domain.workflow import DisclosureState
+from tracker.ledger import queries
 from tracker.public import services
-from tracker.publication import queries
 
 bp = Blueprint("public", __name__)
 

@@ -11,7 +11,7 @@ from flask.cli import with_appcontext
 from tracker.cycles.models import Cycle
 from tracker.db import db
 from tracker.domain.languages import CODES
-from tracker.publication.queries import current_in_cycle
+from tracker.ledger.queries import current_in_cycle
 from tracker.reports import services
 
 

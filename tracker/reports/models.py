@@ -6,7 +6,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from tracker.db import AppendOnly, Model, UTCDateTime, utcnow
-from tracker.publication.models import Publication
+from tracker.ledger.models import Publication
 
 
 class StoredReport(AppendOnly, Model):

@@ -13,14 +13,14 @@ from sqlalchemy.exc import IntegrityError
 
 from tracker.cycles.models import Cycle
 from tracker.db import Session
-from tracker.disclosures.models import Disclosure
 from tracker.domain import company_report
 from tracker.domain.company_report import CompanyReport
 from tracker.domain.cycle_report import CycleReport, LedgerHead, build_cycle_report
 from tracker.domain.languages import CODES
 from tracker.domain.refusals import Refusal
-from tracker.publication.models import LedgerEntry, Publication
-from tracker.publication.queries import current_in_cycle, earlier_cycle_version, report_of
+from tracker.filing.models import Disclosure
+from tracker.ledger.models import LedgerEntry, Publication
+from tracker.ledger.queries import current_in_cycle, earlier_cycle_version, report_of
 from tracker.reports.models import StoredCycleReport, StoredReport
 from tracker.reports.rendering import company_report_pdf, cycle_report_pdf
 

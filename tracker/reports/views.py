@@ -12,13 +12,13 @@ from flask import Blueprint, Response, abort, current_app, request, send_file
 from flask_login import login_required
 
 from tracker.auth import permissions as can
-from tracker.auth.login import actor, require
+from tracker.auth.login import require, viewer
 from tracker.companies.models import Company
 from tracker.cycles.models import Cycle
 from tracker.db import db
-from tracker.disclosures.views import cycle_or_404, find_disclosure, officer_company
 from tracker.domain.languages import CODES
-from tracker.publication.queries import find_publication
+from tracker.filing.views import cycle_or_404, find_disclosure, officer_company
+from tracker.ledger.queries import find_publication
 from tracker.reports import services
 from tracker.reports.jobs import jobs
 from tracker.reports.rendering import company_report_pdf
@@ -170,7 +170,7 @@ def officer_draft(cycle_slug: str):
 @login_required
 def staff_draft(cycle_slug: str, company_slug: str):
     """Any company's current answers as a draft report, for alliance staff."""
-    require(can.is_staff(actor()))
+    require(can.is_staff(viewer()))
     language = _language()
     company = db.first_or_404(sa.select(Company).filter_by(slug=company_slug))
     disclosure = find_disclosure(company, cycle_or_404(cycle_slug))

@@ -6,7 +6,7 @@ from flask import render_template
 
 from tracker.auth.models import Role, User
 from tracker.db import Session
-from tracker.disclosures.models import Disclosure
+from tracker.filing.models import Disclosure
 from tracker.outbox.services import enqueue
 
 

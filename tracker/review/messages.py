@@ -3,7 +3,7 @@
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
-from tracker.domain.workflow import Actor
+from tracker.domain.workflow import Side
 from tracker.errors import MESSAGES, Said
 from tracker.review.services import COMMENT_MAX_LENGTH, CommentRefused, NoSuchItem, ReasonMissing
 
@@ -16,7 +16,7 @@ def comment_message(exc: CommentRefused) -> str:
 
 def reason_missing_message(exc: ReasonMissing) -> str:
     """Each side is told who reads the reason."""
-    if exc.who is Actor.OFFICER:
+    if exc.who is Side.OFFICER:
         return _("Say what you are correcting: the alliance reads it.")
     return _("Give a reason: the company reads it.")
 

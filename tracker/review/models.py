@@ -1,4 +1,4 @@
-"""Comments on a disclosure, and the reminders sent before its due date."""
+"""Comments on a disclosure, by staff and by its officers."""
 
 from datetime import datetime
 
@@ -7,7 +7,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from tracker.auth.models import User
 from tracker.db import Model, UTCDateTime, utcnow
-from tracker.disclosures.models import Disclosure
+from tracker.filing.models import Disclosure
 
 
 class Comment(Model):
@@ -28,18 +28,3 @@ class Comment(Model):
     disclosure: Mapped[Disclosure] = relationship()
 
     __table_args__ = (sa.CheckConstraint("length(body) > 0", name="body_not_empty"),)
-
-
-class ReminderSent(Model):
-    """A reminder of the due date, sent once per company, cycle and threshold."""
-
-    __tablename__ = "reminders_sent"
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    company_id: Mapped[int] = mapped_column(sa.ForeignKey("companies.id"))
-    cycle_id: Mapped[int] = mapped_column(sa.ForeignKey("cycles.id"))
-    days_before: Mapped[int]
-    sent_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-    recipients: Mapped[int]
-
-    __table_args__ = (sa.UniqueConstraint("company_id", "cycle_id", "days_before"),)

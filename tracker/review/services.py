@@ -14,13 +14,19 @@ from tracker.auth.models import Role, User
 from tracker.companies.models import Company
 from tracker.cycles.models import Cycle
 from tracker.db import Session
-from tracker.disclosures.models import Disclosure, Transition
-from tracker.disclosures.services import answers_of
-from tracker.disclosures.workflow import move
 from tracker.domain.answers import missing_for_submission
 from tracker.domain.refusals import Refusal
-from tracker.domain.workflow import OWED, Action, DisclosureState, TransitionNotAllowed, next_state
-from tracker.domain.workflow import Actor as WorkflowActor
+from tracker.domain.workflow import (
+    OWED,
+    Action,
+    DisclosureState,
+    Side,
+    TransitionNotAllowed,
+    next_state,
+)
+from tracker.filing.models import Disclosure, Transition
+from tracker.filing.services import answers_of
+from tracker.filing.workflow import move
 from tracker.review.models import Comment
 
 SORTS = ("company", "state", "due", "updated")
@@ -131,7 +137,7 @@ class ReasonMissing(ReviewError):
     code = "review.reason_missing"
     status = 422
 
-    def __init__(self, who: WorkflowActor = WorkflowActor.STAFF):
+    def __init__(self, who: Side = Side.STAFF):
         self.who = who
         super().__init__(f"{who} gave no reason")
 
@@ -197,8 +203,8 @@ def comments_by_item(session: Session, disclosure: Disclosure) -> dict[str | Non
 
 # What each side may decide with a reason: staff review and reopen, officers reopen their own.
 DECISIONS = {
-    WorkflowActor.STAFF: (Action.REQUEST_CHANGES, Action.ACCEPT, Action.REOPEN),
-    WorkflowActor.OFFICER: (Action.REOPEN,),
+    Side.STAFF: (Action.REQUEST_CHANGES, Action.ACCEPT, Action.REOPEN),
+    Side.OFFICER: (Action.REOPEN,),
 }
 
 
@@ -209,7 +215,7 @@ def decide(
     action: Action,
     reason: str,
     now: datetime,
-    who: WorkflowActor = WorkflowActor.STAFF,
+    who: Side = Side.STAFF,
 ) -> Transition:
     """Request changes, accept, or reopen a published disclosure for a correction, with a
     reason; TransitionNotAllowed when the state (or the side acting) forbids it.

@@ -9,20 +9,19 @@ from flask_login import login_required
 
 from tracker import clock
 from tracker.auth import permissions as can
-from tracker.auth.login import actor, require, signed_in
+from tracker.auth.login import require, signed_in, viewer
 from tracker.companies.models import Company
 from tracker.cycles.models import Cycle
 from tracker.db import db
-from tracker.disclosures.services import attachments_of
-from tracker.disclosures.views import find_disclosure
-from tracker.domain.workflow import Action, DisclosureState, allowed_actions
-from tracker.domain.workflow import Actor as WorkflowActor
+from tracker.domain.workflow import Action, DisclosureState, Side, allowed_actions
 from tracker.errors import refusal_message
+from tracker.filing.services import attachments_of
+from tracker.filing.views import find_disclosure
 from tracker.labels import ACTION_LABELS
+from tracker.ledger import queries as ledger_queries
+from tracker.ledger.services import publish
 from tracker.links import external_url
 from tracker.public.services import current_cycle
-from tracker.publication import queries as publication_queries
-from tracker.publication.services import publish
 from tracker.reports.jobs import jobs as report_jobs
 from tracker.reports.services import render_all
 from tracker.review import mail as review_mail
@@ -43,7 +42,7 @@ def _cycle(slug: str | None) -> Cycle:
 @bp.get("/")
 @login_required
 def queue():
-    require(can.is_staff(actor()))
+    require(can.is_staff(viewer()))
     cycle = _cycle(request.args.get("cycle"))
     state_arg = request.args.get("state")
     state = DisclosureState(state_arg) if state_arg in {s.value for s in DisclosureState} else None
@@ -68,7 +67,7 @@ def queue():
 
 
 def _target(cycle_slug: str, company_slug: str):
-    require(can.is_staff(actor()))
+    require(can.is_staff(viewer()))
     cycle = _cycle(cycle_slug)
     company = db.first_or_404(sa.select(Company).filter_by(slug=company_slug))
     return cycle, company, find_disclosure(company, cycle)
@@ -92,9 +91,9 @@ def _page(cycle, company, found, status: int = 200, **extra):
         responses={r.item_id: r for r in found.responses} if found else {},
         attachments=attachments_of(db.session, found) if found else {},
         comments=services.comments_by_item(db.session, found) if found else {},
-        actions=allowed_actions(found.state, WorkflowActor.STAFF) if found else frozenset(),
+        actions=allowed_actions(found.state, Side.STAFF) if found else frozenset(),
         transitions=services.transitions_of(db.session, found) if found else [],
-        published=publication_queries.versions_of(db.session, found)
+        published=ledger_queries.versions_of(db.session, found)
         if found and found.published_at
         else [],
         Action=Action,
@@ -192,7 +191,7 @@ def decide(cycle_slug: str, company_slug: str):
 @login_required
 def publish_disclosure(cycle_slug: str, company_slug: str):
     cycle, company, found = _started_target(cycle_slug, company_slug)
-    publication = publish(db.session, actor(), found, clock.now())
+    publication = publish(db.session, viewer(), found, clock.now())
     review_mail.notify_published(
         db.session,
         found,

@@ -8,7 +8,7 @@ from flask_login import login_required
 from tracker import clock
 from tracker.auth import mail
 from tracker.auth import permissions as can
-from tracker.auth.login import actor, require, signed_in
+from tracker.auth.login import require, signed_in, viewer
 from tracker.auth.models import Role, User
 from tracker.auth.services import AccountError
 from tracker.companies.models import Company
@@ -33,7 +33,7 @@ def _company(company_id: int | None) -> Company | None:
 @bp.get("/")
 @login_required
 def index():
-    require(can.can_view_users(actor()))
+    require(can.can_view_users(viewer()))
     query = sa.select(User).order_by(User.role, User.email)
     role = request.args.get("role")
     if role in {r.value for r in Role}:
@@ -146,7 +146,7 @@ def reactivate(user_id: int):
 
 
 def _set_active(user_id: int, active: bool):
-    me = actor()
+    me = viewer()
     user = db.get_or_404(User, user_id)
     require(can.can_manage_user(me, user))
     services.set_active(db.session, me, user, active)

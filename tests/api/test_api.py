@@ -1,0 +1,206 @@
+"""The JSON API: every operation answers as its OpenAPI description says (validated), pages,
+errors as JSON, current and superseded versions, published content only."""
+
+import re
+
+import pytest
+import sqlalchemy as sa
+from jsonschema import Draft202012Validator
+from openapi_spec_validator import validate as validate_spec
+
+from tracker.api.openapi import document
+from tracker.db import db
+from tracker.ledger.models import Publication
+
+API = "/api/v1"
+
+
+def conforms(path_template: str, response) -> dict:
+    """The response's JSON, after checking it against the document's schema for it."""
+    spec = document()
+    operation = spec["paths"][path_template]["get"]
+    assert str(response.status_code) in operation["responses"], (path_template, response.status)
+    media = operation["responses"][str(response.status_code)]["content"]["application/json"]
+    body = response.get_json()
+    schema = {"components": spec["components"], **media["schema"]}
+    errors = list(
+        Draft202012Validator(
+            schema, format_checker=Draft202012Validator.FORMAT_CHECKER
+        ).iter_errors(body)
+    )
+    assert not errors, [f"{list(e.absolute_path)}: {e.message}" for e in errors[:5]]
+    return body
+
+
+@pytest.fixture
+def corrected(app, demo) -> tuple[str, str]:
+    """(company, cycle) of the demo's corrected disclosure."""
+    with app.app_context():
+        publication = db.session.scalar(
+            sa.select(Publication).where(Publication.supersedes_id.is_not(None))
+        )
+        return publication.company.slug, publication.cycle.slug
+
+
+def test_the_document_is_valid_openapi_3_1(client):
+    response = client.get(f"{API}/openapi.json")
+    assert response.status_code == 200
+    spec = response.get_json()
+    validate_spec(spec)
+    assert spec["openapi"] == "3.1.0"
+
+
+def test_every_operation_answers_as_described(client, demo, corrected):
+    company, cycle = corrected
+    urls = {
+        "/": "/",
+        "/checklists": "/checklists",
+        "/checklists/{checklist}/{version}": "/checklists/aiia-ai-safety-commitments/2024.1",
+        "/companies": "/companies",
+        "/companies/{company}": f"/companies/{company}",
+        "/cycles": "/cycles",
+        "/cycles/{cycle}": f"/cycles/{cycle}",
+        "/cycles/{cycle}/disclosures": f"/cycles/{cycle}/disclosures",
+        "/cycles/{cycle}/matrix": f"/cycles/{cycle}/matrix",
+        "/disclosures/{company}/{cycle}/{version}": f"/disclosures/{company}/{cycle}/1",
+        "/ledger": "/ledger",
+        "/openapi.json": "/openapi.json",
+    }
+    assert set(urls) == set(document()["paths"]), "an operation without a test"
+    for template, url in urls.items():
+        response = client.get(API + url)
+        assert response.status_code == 200, url
+        assert response.headers["Access-Control-Allow-Origin"] == "*"
+        if template != "/openapi.json":
+            conforms(template, response)
+
+
+def test_lists_page_through_everything(client, demo):
+    seen, url = [], f"{API}/companies?per_page=5"
+    while url:
+        body = conforms("/companies", client.get(url))
+        seen += [c["slug"] for c in body["data"]]
+        assert body["per_page"] == 5 and len(body["data"]) <= 5
+        url = body["links"]["next"]
+    assert len(seen) == len(set(seen)) == body["total"] == 22
+    last = client.get(f"{API}/ledger?per_page=10&page=2")
+    body = conforms("/ledger", last)
+    assert [e["sequence"] for e in body["data"]] == list(range(11, 21))
+    assert body["links"]["prev"] == "/api/v1/ledger?page=1&per_page=10"
+    assert body["links"]["next"] == "/api/v1/ledger?page=3&per_page=10"
+
+
+@pytest.mark.parametrize(
+    ("url", "template", "status", "message"),
+    [
+        ("/companies?page=0", "/companies", 400, "page must be a whole number from 1"),
+        ("/companies?per_page=500", "/companies", 400, "per_page must be a whole number from 1 to"),
+        ("/ledger?per_page=abc", "/ledger", 400, "not 'abc'"),
+        ("/companies?page=99", "/companies", 404, "past the last page"),
+        ("/companies/no-such", "/companies/{company}", 404, "no company 'no-such'"),
+        ("/cycles/no-such/matrix", "/cycles/{cycle}/matrix", 404, "no cycle 'no-such'"),
+        (
+            "/checklists/aiia-ai-safety-commitments/9.9",
+            "/checklists/{checklist}/{version}",
+            404,
+            "no checklist",
+        ),
+        (
+            "/disclosures/beiming-tech/2025-annual/7",
+            "/disclosures/{company}/{cycle}/{version}",
+            404,
+            "published no version 7",
+        ),
+    ],
+)
+def test_errors_are_json_with_a_message(client, demo, url, template, status, message):
+    response = client.get(API + url)
+    assert response.status_code == status
+    body = conforms(template, response)
+    assert body["error"]["status"] == status and message in body["error"]["message"]
+
+
+def test_an_unknown_api_address_is_a_json_404(client):
+    response = client.get(f"{API}/no/such/thing")
+    assert response.status_code == 404 and response.get_json()["error"]["status"] == 404
+
+
+def test_superseded_versions_stay_readable_and_say_so(client, corrected):
+    company, cycle = corrected
+    body = conforms("/companies/{company}", client.get(f"{API}/companies/{company}"))
+    versions = {
+        (p["cycle"], p["version"]): p["superseded_by_version"] for p in body["publications"]
+    }
+    assert versions == {(cycle, 2): None, (cycle, 1): 2, ("2024-annual", 1): None}
+    old = conforms(
+        "/disclosures/{company}/{cycle}/{version}",
+        client.get(f"{API}/disclosures/{company}/{cycle}/1"),
+    )
+    new = conforms(
+        "/disclosures/{company}/{cycle}/{version}",
+        client.get(f"{API}/disclosures/{company}/{cycle}/2"),
+    )
+    assert old["superseded_by_version"] == 2 and new["superseded_by_version"] is None
+    assert old["snapshot_sha256"] != new["snapshot_sha256"]
+    assert any("**Correction:**" in i["narrative"] for i in new["items"])
+    assert not any("**Correction:**" in i["narrative"] for i in old["items"])
+    current = conforms(
+        "/cycles/{cycle}/disclosures", client.get(f"{API}/cycles/{cycle}/disclosures?per_page=200")
+    )
+    assert current["total"] == 13  # published companies only, one (current) version each
+    assert next(d for d in current["data"] if d["company"] == company)["version"] == 2
+
+
+def test_the_matrix_agrees_with_the_published_scores(client, demo, corrected):
+    _, cycle = corrected
+    matrix = conforms("/cycles/{cycle}/matrix", client.get(f"{API}/cycles/{cycle}/matrix"))
+    assert (matrix["published"], matrix["invited"]) == (13, 22)
+    ledger = conforms("/ledger", client.get(f"{API}/ledger?per_page=200"))
+    assert matrix["ledger_head"]["sequence"] == ledger["data"][-1]["sequence"]
+    disclosures = conforms(
+        "/cycles/{cycle}/disclosures", client.get(f"{API}/cycles/{cycle}/disclosures?per_page=200")
+    )
+    scores = {d["company"]: d["scores"] for d in disclosures["data"]}
+    assert {c["company"]: c["scores"] for c in matrix["companies"]} == scores
+    assert all(re.fullmatch(r"[0-9a-f]{64}", e["entry_hash"]) for e in ledger["data"])
+
+
+def test_the_schema_check_itself_catches_a_wrong_body(app):
+    """The validation above can fail: a page without its total, or a bad hash, is caught."""
+    with app.test_request_context():
+        from flask import jsonify
+
+        wrong = jsonify(
+            {
+                "data": [],
+                "page": 1,
+                "per_page": 50,
+                "links": {"self": "/x", "next": None, "prev": None},
+            }
+        )
+        with pytest.raises(AssertionError, match="'total' is a required property"):
+            conforms("/ledger", wrong)
+        bad_hash = jsonify(
+            {
+                "data": [
+                    {
+                        "sequence": 1,
+                        "kind": "publication",
+                        "company": "a",
+                        "cycle": "b",
+                        "version": 1,
+                        "published_at": "2026-01-01T00:00:00Z",
+                        "snapshot_sha256": "xyz",
+                        "supersedes": None,
+                        "previous_hash": "0" * 64,
+                        "entry_hash": "0" * 64,
+                    }
+                ],
+                "page": 1,
+                "per_page": 50,
+                "total": 1,
+                "links": {"self": "/x", "next": None, "prev": None},
+            }
+        )
+        with pytest.raises(AssertionError, match="does not match"):
+            conforms("/ledger", bad_hash)

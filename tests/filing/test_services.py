@@ -1,0 +1,943 @@
+"""Filing services: saving with optimistic locking and history, submitting, copying forward,
+attachments. These tests call the services directly (no requests), so they hold ``app_ctx``."""
+
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+import pytest
+import sqlalchemy as sa
+from flask import current_app
+from sqlalchemy.orm import Session
+from sqlalchemy.orm.exc import StaleDataError
+
+from tests.support.files import PNG
+from tracker.audit.models import AuditEvent
+from tracker.auth.models import User
+from tracker.companies.models import Company
+from tracker.cycles.models import Cycle
+from tracker.db import db, utcnow
+from tracker.domain.answers import Answer, Limits, Link, Missing, Problem
+from tracker.domain.checklist import Checklist
+from tracker.domain.statuses import Status
+from tracker.domain.workflow import DisclosureState, TransitionNotAllowed
+from tracker.filing import services
+from tracker.filing.models import Attachment, Disclosure, ItemResponse, ResponseRevision
+from tracker.filing.services import (
+    AttachmentLimit,
+    EditConflict,
+    Incomplete,
+    InvalidAnswer,
+    NotEditable,
+)
+from tracker.filing.storage import store_upload
+
+LIMITS = Limits()
+
+
+@dataclass
+class World:
+    cycle: Cycle
+    checklist: Checklist
+    company_a: Company
+    company_b: Company
+    officer_a: User
+    officer_b: User
+    disclosure_a: Disclosure
+    ids: dict
+
+    def item(self, item_id: str):
+        return self.checklist.item(item_id)
+
+
+@pytest.fixture
+def world(app_ctx, accounts, filing_world) -> World:
+    session = db.session
+    cycle = session.scalar(sa.select(Cycle).filter_by(slug=filing_world["cycle"]))
+    return World(
+        cycle=cycle,
+        checklist=cycle.checklist_version.checklist,
+        company_a=session.get(Company, accounts.ids["company_a"]),
+        company_b=session.get(Company, accounts.ids["company_b"]),
+        officer_a=session.get(User, accounts.ids["officer_a"]),
+        officer_b=session.get(User, accounts.ids["officer_b"]),
+        disclosure_a=session.get(Disclosure, filing_world["disclosure_a"]),
+        ids=accounts.ids | filing_world,
+    )
+
+
+def response_of(disclosure: Disclosure, item_id: str) -> ItemResponse | None:
+    return next((r for r in disclosure.responses if r.item_id == item_id), None)
+
+
+def version_of(disclosure: Disclosure, item_id: str) -> int | None:
+    response = response_of(disclosure, item_id)
+    return response.version if response is not None else None
+
+
+def revisions(response_id: int) -> list[ResponseRevision]:
+    return list(
+        db.session.scalars(
+            sa.select(ResponseRevision)
+            .filter_by(response_id=response_id)
+            .order_by(ResponseRevision.version)
+        )
+    )
+
+
+def count(model, **where) -> int:
+    return db.session.scalar(sa.select(sa.func.count()).select_from(model).filter_by(**where))
+
+
+def audit(action: str) -> list[AuditEvent]:
+    return list(
+        db.session.scalars(sa.select(AuditEvent).filter_by(action=action).order_by(AuditEvent.id))
+    )
+
+
+def save(
+    world: World,
+    disclosure: Disclosure,
+    item_id: str,
+    answer: Answer,
+    expected_version: int | None = -1,
+    actor: User | None = None,
+    now: datetime | None = None,
+) -> ItemResponse:
+    """save_answer with the version the disclosure holds now, unless one is given."""
+    if expected_version == -1:
+        expected_version = version_of(disclosure, item_id)
+    actor = actor or (
+        world.officer_a if disclosure.company_id == world.company_a.id else world.officer_b
+    )
+    return services.save_answer(
+        db.session,
+        actor,
+        disclosure,
+        world.item(item_id),
+        answer,
+        expected_version,
+        LIMITS,
+        now or utcnow(),
+    )
+
+
+# --- saving -------------------------------------------------------------------------------------
+
+
+def test_first_save_creates_the_response_and_starts_the_draft(world):
+    disclosure = services.disclosure_for(db.session, world.company_b, world.cycle)
+    assert disclosure.state is DisclosureState.NOT_STARTED and disclosure.responses == []
+    now = utcnow()
+    answer = Answer(
+        status=Status.MET,
+        narrative="We have a team of five.",
+        confidential_note="  ",
+        not_applicable_reason=" ",
+        links=[Link("https://b.example/team", "Our team")],
+    )
+    response = save(world, disclosure, "c1.safety-team", answer, None, now=now)
+    db.session.commit()
+
+    assert disclosure.state is DisclosureState.DRAFT
+    assert disclosure.updated_at == now
+    assert response.version == 1
+    assert (response.status, response.narrative) == (Status.MET, "We have a team of five.")
+    assert response.confidential_note is None and response.not_applicable_reason is None
+    assert response.evidence_links == [{"url": "https://b.example/team", "title": "Our team"}]
+    assert response.structured == {}
+    assert response.carried_over is False
+    assert (response.updated_by_id, response.updated_at) == (world.officer_b.id, now)
+    [revision] = revisions(response.id)
+    assert revision.version == 1
+    assert revision.before == {}
+    assert revision.after == {
+        "status": "met",
+        "not_applicable_reason": "",
+        "narrative": "We have a team of five.",
+        "confidential_note": "",
+        "evidence_links": [{"url": "https://b.example/team", "title": "Our team"}],
+        "structured": {},
+    }
+    assert (revision.changed_by_id, revision.changed_at) == (world.officer_b.id, now)
+
+
+def test_second_save_bumps_the_version_and_records_before_and_after(world):
+    disclosure = services.disclosure_for(db.session, world.company_b, world.cycle)
+    first = Answer(status=Status.PARTIALLY_MET, narrative="A part-time team.")
+    response = save(world, disclosure, "c1.safety-team", first, None)
+    db.session.commit()
+    second = Answer(
+        status=Status.MET, narrative="A full-time team.", confidential_note="Budget: 2M"
+    )
+    assert save(world, disclosure, "c1.safety-team", second, 1) is response
+    db.session.commit()
+
+    assert response.version == 2
+    assert count(ItemResponse, disclosure_id=disclosure.id) == 1
+    one, two = revisions(response.id)
+    assert (one.version, two.version) == (1, 2)
+    assert two.before == one.after
+    assert two.before["status"] == "partially_met"
+    assert two.before["narrative"] == "A part-time team."
+    assert two.after["status"] == "met"
+    assert two.after["narrative"] == "A full-time team."
+    assert two.after["confidential_note"] == "Budget: 2M"
+    assert disclosure.state is DisclosureState.DRAFT
+
+
+def test_saving_the_identical_answer_changes_nothing(world):
+    disclosure = services.disclosure_for(db.session, world.company_b, world.cycle)
+    answer = Answer(status=Status.MET, narrative="Same.", links=[Link("https://b.example", "B")])
+    response = save(world, disclosure, "c1.safety-team", answer, None)
+    db.session.commit()
+    updated_at = response.updated_at
+    db.session.expire_all()  # compare with what the database holds
+
+    again = save(world, disclosure, "c1.safety-team", answer, 1, now=utcnow() + timedelta(1))
+    assert again.id == response.id
+    assert not db.session.dirty and not db.session.new
+    db.session.commit()
+    assert again.version == 1
+    assert again.updated_at == updated_at
+    assert len(revisions(response.id)) == 1
+
+
+def test_structured_answers_are_saved_without_empty_fields(world):
+    disclosure = services.disclosure_for(db.session, world.company_b, world.cycle)
+    answer = Answer(
+        status=Status.MET,
+        narrative="Scores on our site.",
+        structured={"benchmarks": {"selected": ["bbq", "harmbench"], "other": ["OurBench"]}},
+    )
+    response = save(world, disclosure, "c2.benchmarks-reported", answer, None)
+    db.session.commit()
+    assert response.structured == {
+        "benchmarks": {"selected": ["bbq", "harmbench"], "other": ["OurBench"]}
+    }
+    cleared = Answer(
+        status=Status.MET,
+        narrative="Scores on our site.",
+        structured={"benchmarks": {"selected": [], "other": []}},
+    )
+    save(world, disclosure, "c2.benchmarks-reported", cleared, 1)
+    db.session.commit()
+    assert response.structured == {}
+    assert revisions(response.id)[-1].before["structured"]["benchmarks"]["other"] == ["OurBench"]
+
+
+@pytest.mark.parametrize("stale", [None, 2, 0])
+def test_a_stale_version_is_a_conflict_and_writes_nothing(world, stale):
+    response_id = world.ids["response_a"]
+    with pytest.raises(EditConflict) as raised:
+        save(
+            world,
+            world.disclosure_a,
+            "c1.safety-team",
+            Answer(status=Status.NOT_MET, narrative="Overwritten?"),
+            stale,
+        )
+    assert raised.value.item_id == "c1.safety-team"
+    assert not db.session.dirty and not db.session.new
+    db.session.rollback()
+    response = db.session.get(ItemResponse, response_id)
+    assert (response.version, response.status, response.narrative) == (
+        1,
+        Status.MET,
+        "We have a team.",
+    )
+    assert revisions(response_id) == []
+
+
+def test_a_version_for_an_item_never_answered_is_a_conflict(world):
+    disclosure = services.disclosure_for(db.session, world.company_b, world.cycle)
+    with pytest.raises(EditConflict):
+        save(world, disclosure, "c1.safety-team", Answer(status=Status.MET), 1)
+    db.session.rollback()
+    assert count(ItemResponse) == 1  # company A's only
+
+
+def _load_in(session: Session, world: World, company_key: str) -> tuple[User, Disclosure]:
+    """What one editor's request loads: the officer and the disclosure with its answers."""
+    officer = session.get(User, world.ids[f"officer_{company_key}"])
+    company = session.get(Company, world.ids[f"company_{company_key}"])
+    cycle = session.scalar(sa.select(Cycle).filter_by(slug=world.cycle.slug))
+    return officer, services.disclosure_for(session, company, cycle)
+
+
+def test_two_editors_saving_at_once_the_second_gets_a_conflict(world):
+    """Two sessions (two requests) load version 1; the first commits, the second's UPDATE
+    matches no row (StaleDataError at flush) and becomes EditConflict."""
+    item = world.item("c1.safety-team")
+    db.session.rollback()
+    with Session(db.engine) as first, Session(db.engine) as second:
+        officer_1, disclosure_1 = _load_in(first, world, "a")
+        officer_2, disclosure_2 = _load_in(second, world, "a")
+        assert version_of(disclosure_1, item.id) == version_of(disclosure_2, item.id) == 1
+
+        services.save_answer(
+            first,
+            officer_1,
+            disclosure_1,
+            item,
+            Answer(status=Status.MET, narrative="First editor."),
+            1,
+            LIMITS,
+            utcnow(),
+        )
+        first.commit()
+        with pytest.raises(EditConflict) as raised:
+            services.save_answer(
+                second,
+                officer_2,
+                disclosure_2,
+                item,
+                Answer(status=Status.PARTIALLY_MET, narrative="Second editor."),
+                1,
+                LIMITS,
+                utcnow(),
+            )
+        assert raised.value.item_id == item.id
+        # it was the UPDATE that found the row moved on, not the check before it
+        assert isinstance(raised.value.__context__, StaleDataError)
+        second.rollback()
+
+    response = db.session.get(ItemResponse, world.ids["response_a"])
+    assert (response.version, response.status, response.narrative) == (
+        2,
+        Status.MET,
+        "First editor.",
+    )
+    [revision] = revisions(response.id)
+    assert revision.after["narrative"] == "First editor."
+    assert revision.before["narrative"] == "We have a team."
+
+
+def test_two_editors_answering_a_new_item_at_once_the_second_gets_a_conflict(world):
+    item = world.item("c1.accountable-exec")
+    db.session.rollback()
+    with Session(db.engine) as first, Session(db.engine) as second:
+        officer_1, disclosure_1 = _load_in(first, world, "a")
+        officer_2, disclosure_2 = _load_in(second, world, "a")
+        services.save_answer(
+            first,
+            officer_1,
+            disclosure_1,
+            item,
+            Answer(status=Status.MET, narrative="First."),
+            None,
+            LIMITS,
+            utcnow(),
+        )
+        first.commit()
+        try:
+            with pytest.raises(EditConflict):
+                services.save_answer(
+                    second,
+                    officer_2,
+                    disclosure_2,
+                    item,
+                    Answer(status=Status.MET, narrative="Second."),
+                    None,
+                    LIMITS,
+                    utcnow(),
+                )
+        finally:
+            second.rollback()
+
+
+@pytest.mark.parametrize(
+    ("item_id", "answer", "problems"),
+    [
+        (
+            "c1.safety-team",
+            Answer(status=Status.NOT_APPLICABLE, not_applicable_reason="n/a"),
+            [("status", Problem.STATUS_NOT_ALLOWED)],
+        ),
+        (
+            "c1.safety-team",
+            Answer(
+                status=Status.MET,
+                narrative="x",
+                links=[Link("javascript:alert(document.cookie)", "click")],
+            ),
+            [("links", Problem.LINK_NOT_HTTP)],
+        ),
+        (
+            "c2.benchmarks-reported",
+            Answer(structured={"benchmarks": {"selected": ["nope"]}}),
+            [("benchmarks", Problem.UNKNOWN_OPTION)],
+        ),
+    ],
+    ids=["status", "javascript-link", "option"],
+)
+def test_an_invalid_answer_is_refused_and_nothing_is_stored(world, item_id, answer, problems):
+    disclosure = services.disclosure_for(db.session, world.company_b, world.cycle)
+    db.session.commit()
+    with pytest.raises(InvalidAnswer) as raised:
+        save(world, disclosure, item_id, answer, None)
+    assert raised.value.problems == problems
+    db.session.rollback()
+    assert count(ItemResponse, disclosure_id=disclosure.id) == 0
+    assert count(ResponseRevision) == 0
+    assert db.session.get(Disclosure, disclosure.id).state is DisclosureState.NOT_STARTED
+
+
+def test_an_invalid_answer_leaves_a_stored_answer_alone(world):
+    with pytest.raises(InvalidAnswer):
+        save(
+            world,
+            world.disclosure_a,
+            "c1.safety-team",
+            Answer(status=Status.MET, narrative="x" * (LIMITS.narrative + 1)),
+        )
+    db.session.rollback()
+    response = db.session.get(ItemResponse, world.ids["response_a"])
+    assert (response.version, response.narrative) == (1, "We have a team.")
+
+
+@pytest.mark.parametrize(
+    "state", [DisclosureState.SUBMITTED, DisclosureState.ACCEPTED, DisclosureState.PUBLISHED]
+)
+def test_not_editable_once_handed_in(world, state):
+    disclosure = world.disclosure_a
+    disclosure.state = state
+    db.session.commit()
+    assert not services.can_edit(disclosure, date.today())
+    with pytest.raises(NotEditable):
+        save(world, disclosure, "c1.safety-team", Answer(status=Status.NOT_MET))
+    with pytest.raises(NotEditable):
+        save(world, disclosure, "c1.accountable-exec", Answer(status=Status.NOT_MET), None)
+    with pytest.raises(NotEditable):
+        services.submit(db.session, world.officer_a, disclosure, utcnow())
+    attachment = db.session.get(Attachment, world.ids["attachment"])
+    with pytest.raises(NotEditable):
+        services.remove_attachment(db.session, world.officer_a, attachment, utcnow())
+    db.session.rollback()
+    assert db.session.get(ItemResponse, world.ids["response_a"]).version == 1
+    assert db.session.get(Attachment, world.ids["attachment"]).removed_at is None
+
+
+def test_editable_again_when_changes_are_requested(world):
+    disclosure = world.disclosure_a
+    disclosure.state = DisclosureState.CHANGES_REQUESTED
+    db.session.commit()
+    response = save(
+        world, disclosure, "c1.safety-team", Answer(status=Status.MET, narrative="A bigger team.")
+    )
+    db.session.commit()
+    assert response.version == 2
+    assert disclosure.state is DisclosureState.CHANGES_REQUESTED
+
+
+def test_not_editable_when_the_cycle_has_closed(world):
+    today = utcnow().date()
+    cycle = world.cycle
+    cycle.opens_on, cycle.due_on, cycle.closes_on = (
+        today - timedelta(30),
+        today - timedelta(5),
+        today - timedelta(1),
+    )
+    db.session.commit()
+    assert not services.cycle_is_open(cycle, today)
+    with pytest.raises(NotEditable):
+        save(world, world.disclosure_a, "c1.safety-team", Answer(status=Status.NOT_MET))
+    disclosure_b = services.disclosure_for(db.session, world.company_b, cycle)
+    with pytest.raises(NotEditable):
+        save(world, disclosure_b, "c1.safety-team", Answer(status=Status.NOT_MET), None)
+    with pytest.raises(NotEditable):
+        services.submit(db.session, world.officer_a, world.disclosure_a, utcnow())
+    stored = store_upload(
+        io.BytesIO(PNG), "chart.png", current_app.config["UPLOAD_DIR"], 10_000, ("png",)
+    )
+    with pytest.raises(NotEditable):
+        services.add_attachment(
+            db.session,
+            world.officer_a,
+            world.disclosure_a,
+            world.item("c1.safety-team"),
+            stored,
+            10,
+            10_000,
+            utcnow(),
+        )
+    db.session.rollback()
+    assert db.session.get(ItemResponse, world.ids["response_a"]).version == 1
+
+
+def test_open_from_its_opening_to_its_closing_day_inclusive(world):
+    cycle = world.cycle
+    today = utcnow().date()
+    cycle.due_on = cycle.closes_on = today
+    assert services.cycle_is_open(cycle, today)
+    assert not services.cycle_is_open(cycle, today + timedelta(1))
+    cycle.closes_on = None  # no closing date: late filing stays possible after the due date
+    assert services.cycle_is_open(cycle, today + timedelta(365))
+    cycle.closed_at = utcnow()  # until an administrator closes it
+    assert not services.cycle_is_open(cycle, today)
+    cycle.closed_at = cycle.opened_at = None  # and not before they open it, whatever the dates
+    assert not services.cycle_is_open(cycle, today)
+    db.session.rollback()
+
+
+# --- submitting ---------------------------------------------------------------------------------
+
+
+def test_submit_lists_exactly_what_is_missing_in_checklist_order(world):
+    disclosure = services.disclosure_for(db.session, world.company_b, world.cycle)
+    answers = {
+        "c1.safety-team": Answer(status=Status.MET, narrative="A team."),
+        "c1.accountable-exec": Answer(status=Status.MET),
+        "c1.lifecycle-risk-process": Answer(status=Status.NOT_APPLICABLE),
+        "c2.pre-release-eval": Answer(status=Status.PARTIALLY_MET, narrative="  "),
+        "c3.data-provenance": Answer(status=Status.NOT_MET),
+        "c3.personal-info": Answer(narrative="Still writing, no status yet."),
+        "c4.certifications": Answer(status=Status.NOT_DISCLOSED),
+    }
+    for item_id, answer in answers.items():
+        save(world, disclosure, item_id, answer, None)
+    db.session.commit()
+
+    with pytest.raises(Incomplete) as raised:
+        services.submit(db.session, world.officer_b, disclosure, utcnow())
+    problems = {
+        "c1.accountable-exec": Problem.NARRATIVE_MISSING,
+        "c1.lifecycle-risk-process": Problem.REASON_MISSING,
+        "c2.pre-release-eval": Problem.NARRATIVE_MISSING,
+    }
+    expected = [
+        (item.id, problems.get(item.id, Problem.UNANSWERED))
+        for item in world.checklist.items
+        if item.required and item.id not in {"c1.safety-team", "c3.data-provenance"}
+    ]
+    assert [(m.item.id, m.problem) for m in raised.value.missing] == expected
+    assert all(isinstance(m, Missing) for m in raised.value.missing)
+    assert "c4.certifications" not in {m.item.id for m in raised.value.missing}
+    db.session.rollback()
+    assert db.session.get(Disclosure, disclosure.id).state is DisclosureState.DRAFT
+    assert audit("disclosure.submit") == []
+
+
+def test_submit_an_empty_disclosure_lists_every_required_item(world):
+    disclosure = services.disclosure_for(db.session, world.company_b, world.cycle)
+    with pytest.raises(Incomplete) as raised:
+        services.submit(db.session, world.officer_b, disclosure, utcnow())
+    assert [m.item for m in raised.value.missing] == [
+        i for i in world.checklist.items if i.required
+    ]
+    assert {m.problem for m in raised.value.missing} == {Problem.UNANSWERED}
+
+
+def answer_everything(world: World, disclosure: Disclosure) -> None:
+    """Every required item not_disclosed, except c1.safety-team: met, with a narrative."""
+    for item in world.checklist.items:
+        if not item.required:
+            continue
+        answer = (
+            Answer(status=Status.MET, narrative="A team of five.")
+            if item.id == "c1.safety-team"
+            else Answer(status=Status.NOT_DISCLOSED)
+        )
+        save(world, disclosure, item.id, answer)
+
+
+def test_submit_a_complete_disclosure(world):
+    disclosure = services.disclosure_for(db.session, world.company_b, world.cycle)
+    answer_everything(world, disclosure)
+    db.session.commit()
+    now = utcnow()
+    services.submit(db.session, world.officer_b, disclosure, now)
+    db.session.commit()
+
+    assert disclosure.state is DisclosureState.SUBMITTED
+    assert disclosure.submitted_at == now
+    [event] = audit("disclosure.submit")
+    assert (event.actor_id, event.object_type, event.object_id) == (
+        world.officer_b.id,
+        "disclosure",
+        disclosure.id,
+    )
+    assert event.details == {"cycle": "test-cycle", "from": "draft", "to": "submitted"}
+
+    with pytest.raises((NotEditable, TransitionNotAllowed)):
+        services.submit(db.session, world.officer_b, disclosure, utcnow())
+    db.session.rollback()
+    assert db.session.get(Disclosure, disclosure.id).submitted_at == now
+    assert len(audit("disclosure.submit")) == 1
+
+
+def test_resubmit_after_changes_were_requested(world):
+    disclosure = services.disclosure_for(db.session, world.company_b, world.cycle)
+    answer_everything(world, disclosure)
+    services.submit(db.session, world.officer_b, disclosure, utcnow())
+    disclosure.state = DisclosureState.CHANGES_REQUESTED
+    db.session.commit()
+    services.submit(db.session, world.officer_b, disclosure, utcnow())
+    db.session.commit()
+    assert disclosure.state is DisclosureState.SUBMITTED
+    assert len(audit("disclosure.submit")) == 2
+
+
+# --- copying forward ----------------------------------------------------------------------------
+
+
+def make_cycle(world: World, slug: str, opens_days_ago: int) -> Cycle:
+    today = date.today()
+    opens = today - timedelta(opens_days_ago)
+    cycle = Cycle(
+        slug=slug,
+        name_en=slug,
+        name_zh=slug,
+        checklist_version=world.cycle.checklist_version,
+        opens_on=opens,
+        due_on=opens + timedelta(30),
+        opened_at=utcnow(),
+    )
+    db.session.add(cycle)
+    return cycle
+
+
+def make_disclosure(
+    world: World,
+    company: Company,
+    cycle: Cycle,
+    state: DisclosureState,
+    responses: list[ItemResponse] = (),
+) -> Disclosure:
+    disclosure = Disclosure(
+        company=company,
+        cycle=cycle,
+        checklist_version=cycle.checklist_version,
+        state=state,
+        responses=list(responses),
+    )
+    if state is not DisclosureState.DRAFT:
+        disclosure.submitted_at = datetime.combine(cycle.due_on, datetime.min.time()).astimezone()
+    db.session.add(disclosure)
+    return disclosure
+
+
+@pytest.fixture
+def earlier_b(world) -> Disclosure:
+    """Company B's submitted disclosure in a cycle that opened 400 days ago."""
+    cycle = make_cycle(world, "earlier-cycle", 400)
+    old = make_disclosure(
+        world,
+        world.company_b,
+        cycle,
+        DisclosureState.SUBMITTED,
+        [
+            ItemResponse(
+                item_id="c1.safety-team",
+                status=Status.MET,
+                narrative="Old team.",
+                confidential_note="Old note.",
+                evidence_links=[{"url": "https://b.example/old", "title": "Old"}],
+            ),
+            ItemResponse(
+                item_id="c1.lifecycle-risk-process",
+                status=Status.NOT_APPLICABLE,
+                not_applicable_reason="We do not train models.",
+            ),
+            # not_applicable is not allowed for c1.accountable-exec: the status is dropped
+            ItemResponse(
+                item_id="c1.accountable-exec",
+                status=Status.NOT_APPLICABLE,
+                not_applicable_reason="Old reason.",
+            ),
+            ItemResponse(
+                item_id="c2.benchmarks-reported",
+                status=Status.MET,
+                narrative="Scores online.",
+                structured={"benchmarks": {"selected": ["bbq"], "other": ["OurBench"]}},
+            ),
+            ItemResponse(item_id="c0.retired-item", status=Status.MET, narrative="Gone."),
+        ],
+    )
+    db.session.commit()
+    return old
+
+
+CARRIED = [
+    "c1.safety-team",
+    "c1.accountable-exec",
+    "c1.lifecycle-risk-process",
+    "c2.benchmarks-reported",
+]
+
+
+def test_copy_forward(world, earlier_b):
+    disclosure = services.disclosure_for(db.session, world.company_b, world.cycle)
+    previous = services.previous_disclosure(db.session, world.company_b.id, world.cycle)
+    assert previous is earlier_b
+    now = utcnow()
+    copied = services.copy_forward(db.session, world.officer_b, disclosure, previous, now)
+    db.session.commit()
+
+    assert copied == 4
+    assert disclosure.state is DisclosureState.DRAFT
+    by_item = {r.item_id: r for r in disclosure.responses}
+    assert sorted(by_item) == sorted(CARRIED)  # c0.retired-item is left behind
+    for response in by_item.values():
+        assert response.carried_over is True
+        assert response.version == 1
+        assert (response.updated_by_id, response.updated_at) == (world.officer_b.id, now)
+    safety = by_item["c1.safety-team"]
+    assert (safety.status, safety.narrative, safety.confidential_note) == (
+        Status.MET,
+        "Old team.",
+        "Old note.",
+    )
+    assert safety.evidence_links == [{"url": "https://b.example/old", "title": "Old"}]
+    assert by_item["c1.lifecycle-risk-process"].status is Status.NOT_APPLICABLE
+    assert by_item["c1.lifecycle-risk-process"].not_applicable_reason == "We do not train models."
+    assert by_item["c1.accountable-exec"].status is None
+    assert by_item["c2.benchmarks-reported"].structured == {
+        "benchmarks": {"selected": ["bbq"], "other": ["OurBench"]}
+    }
+
+    for response in by_item.values():
+        [revision] = revisions(response.id)
+        assert revision.version == 1 and revision.before == {}
+        assert revision.after["carried_over_from"] == "earlier-cycle"
+        assert revision.after["narrative"] == (response.narrative or "")
+    [event] = audit("disclosure.copy_forward")
+    assert event.details == {"from_cycle": "earlier-cycle", "items": 4}
+    assert event.object_id == disclosure.id
+
+    # the earlier disclosure is untouched
+    db.session.expire_all()
+    old = db.session.get(Disclosure, earlier_b.id)
+    assert len(old.responses) == 5 and not any(r.carried_over for r in old.responses)
+    assert old.state is DisclosureState.SUBMITTED
+
+
+def test_copy_forward_only_into_an_empty_disclosure(world, earlier_b):
+    disclosure = services.disclosure_for(db.session, world.company_b, world.cycle)
+    services.copy_forward(db.session, world.officer_b, disclosure, earlier_b, utcnow())
+    db.session.commit()
+    with pytest.raises(NotEditable):
+        services.copy_forward(db.session, world.officer_b, disclosure, earlier_b, utcnow())
+    db.session.rollback()
+    assert count(ItemResponse, disclosure_id=disclosure.id) == 4
+    # company A's disclosure already has an answer
+    with pytest.raises(NotEditable):
+        services.copy_forward(db.session, world.officer_a, world.disclosure_a, earlier_b, utcnow())
+
+
+def test_carried_over_answers_must_be_confirmed_before_submitting(world, earlier_b):
+    disclosure = services.disclosure_for(db.session, world.company_b, world.cycle)
+    services.copy_forward(db.session, world.officer_b, disclosure, earlier_b, utcnow())
+    for item in world.checklist.items:
+        if item.required and item.id not in CARRIED:
+            save(world, disclosure, item.id, Answer(status=Status.NOT_DISCLOSED), None)
+    db.session.commit()
+
+    with pytest.raises(Incomplete) as raised:
+        services.submit(db.session, world.officer_b, disclosure, utcnow())
+    assert [(m.item.id, m.problem) for m in raised.value.missing] == [
+        (item_id, Problem.UNANSWERED) for item_id in CARRIED
+    ]  # checklist order
+    db.session.rollback()
+
+    # confirming with the same content clears the mark and is recorded
+    safety = response_of(disclosure, "c1.safety-team")
+    assert safety.carried_over
+    save(world, disclosure, "c1.safety-team", services.answer_of(safety), 1)
+    db.session.commit()
+    assert safety.carried_over is False and safety.version == 2
+    first, second = revisions(safety.id)
+    assert second.before == {
+        key: value for key, value in first.after.items() if key != "carried_over_from"
+    }
+    assert second.after == second.before
+    assert second.changed_by_id == world.officer_b.id
+
+    with pytest.raises(Incomplete) as raised:
+        services.submit(db.session, world.officer_b, disclosure, utcnow())
+    assert [m.item.id for m in raised.value.missing] == [
+        i for i in CARRIED if i != "c1.safety-team"
+    ]
+    db.session.rollback()
+
+    save(world, disclosure, "c1.accountable-exec", Answer(status=Status.NOT_DISCLOSED))
+    for item_id in ("c1.lifecycle-risk-process", "c2.benchmarks-reported"):
+        save(world, disclosure, item_id, services.answer_of(response_of(disclosure, item_id)))
+    services.submit(db.session, world.officer_b, disclosure, utcnow())
+    db.session.commit()
+    assert disclosure.state is DisclosureState.SUBMITTED
+
+
+def test_previous_disclosure_is_the_latest_handed_in_one(world):
+    b = world.company_b
+
+    assert services.previous_disclosure(db.session, b.id, world.cycle) is None
+    oldest = make_disclosure(
+        world, b, make_cycle(world, "minus-400", 400), DisclosureState.SUBMITTED
+    )
+    make_disclosure(world, b, make_cycle(world, "minus-200", 200), DisclosureState.DRAFT)
+    other = make_disclosure(
+        world, world.company_a, make_cycle(world, "minus-100", 100), DisclosureState.ACCEPTED
+    )
+    db.session.commit()
+    assert services.previous_disclosure(db.session, b.id, world.cycle) is oldest  # not the draft
+    assert services.previous_disclosure(db.session, world.company_a.id, world.cycle) is other
+
+    published = make_disclosure(
+        world, b, make_cycle(world, "minus-300", 300), DisclosureState.PUBLISHED
+    )
+    changes = make_disclosure(
+        world, b, make_cycle(world, "minus-150", 150), DisclosureState.CHANGES_REQUESTED
+    )
+    later = make_cycle(world, "later", 5)  # opens after test-cycle: not a previous one
+    make_disclosure(world, b, later, DisclosureState.ACCEPTED)
+    db.session.commit()
+    assert changes.state is DisclosureState.CHANGES_REQUESTED
+    assert services.previous_disclosure(db.session, b.id, world.cycle) is published
+    assert services.previous_disclosure(db.session, b.id, later).cycle.slug == "minus-300"
+
+
+# --- attachments --------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def png(world):
+    return store_upload(
+        io.BytesIO(PNG), "second chart.png", current_app.config["UPLOAD_DIR"], 10_000, ("png",)
+    )
+
+
+def test_add_attachment(world, png):
+    now = utcnow()
+    item = world.item("c1.safety-team")
+    attachment = services.add_attachment(
+        db.session, world.officer_a, world.disclosure_a, item, png, 2, 10_000, now
+    )
+    db.session.commit()
+    assert (
+        attachment.item_id,
+        attachment.filename,
+        attachment.file_type,
+        attachment.size,
+        attachment.sha256,
+        attachment.content_type,
+    ) == ("c1.safety-team", "second chart.png", "png", len(PNG), png.sha256, "image/png")
+    assert (attachment.uploaded_by_id, attachment.uploaded_at) == (world.officer_a.id, now)
+    listed = services.attachments_of(db.session, world.disclosure_a)
+    assert [a.id for a in listed["c1.safety-team"]] == [world.ids["attachment"], attachment.id]
+    [event] = audit("attachment.add")
+    assert event.details == {
+        "item": "c1.safety-team",
+        "file": "second chart.png",
+        "sha256": png.sha256,
+        "size": len(PNG),
+    }
+    assert (event.actor_id, event.object_id) == (world.officer_a.id, world.disclosure_a.id)
+
+
+def test_an_attachment_starts_the_draft(world, png):
+    disclosure = services.disclosure_for(db.session, world.company_b, world.cycle)
+    services.add_attachment(
+        db.session,
+        world.officer_b,
+        disclosure,
+        world.item("c2.benchmarks-reported"),
+        png,
+        1,
+        len(PNG),
+        utcnow(),
+    )
+    db.session.commit()
+    assert disclosure.state is DisclosureState.DRAFT
+    # company A's file does not count towards company B's limits
+    assert [
+        a.filename
+        for a in services.attachments_of(db.session, disclosure)["c2.benchmarks-reported"]
+    ] == ["second chart.png"]
+
+
+def test_the_per_item_limit(world, png):
+    with pytest.raises(AttachmentLimit) as raised:
+        services.add_attachment(
+            db.session,
+            world.officer_a,
+            world.disclosure_a,
+            world.item("c1.safety-team"),
+            png,
+            1,
+            10_000,
+            utcnow(),
+        )
+    assert raised.value.which == "per_item"
+    db.session.rollback()
+    # another item has room
+    services.add_attachment(
+        db.session,
+        world.officer_a,
+        world.disclosure_a,
+        world.item("c1.accountable-exec"),
+        png,
+        1,
+        10_000,
+        utcnow(),
+    )
+    db.session.commit()
+    assert count(Attachment, disclosure_id=world.disclosure_a.id) == 2
+    assert len(audit("attachment.add")) == 1
+
+
+def test_the_total_limit(world, png):
+    item = world.item("c1.accountable-exec")
+    with pytest.raises(AttachmentLimit) as raised:
+        services.add_attachment(
+            db.session,
+            world.officer_a,
+            world.disclosure_a,
+            item,
+            png,
+            10,
+            2 * len(PNG) - 1,
+            utcnow(),
+        )
+    assert raised.value.which == "total"
+    db.session.rollback()
+    assert count(Attachment) == 1
+    services.add_attachment(
+        db.session, world.officer_a, world.disclosure_a, item, png, 10, 2 * len(PNG), utcnow()
+    )  # exactly at the limit
+    db.session.commit()
+    assert count(Attachment) == 2
+
+
+def test_remove_attachment(world, png):
+    attachment = db.session.get(Attachment, world.ids["attachment"])
+    now = utcnow()
+    services.remove_attachment(db.session, world.officer_a, attachment, now)
+    db.session.commit()
+    assert (attachment.removed_at, attachment.removed_by_id) == (now, world.officer_a.id)
+    assert services.attachments_of(db.session, world.disclosure_a) == {}
+    assert count(Attachment) == 1  # the row stays for the history
+    [event] = audit("attachment.remove")
+    assert event.details == {
+        "item": "c1.safety-team",
+        "file": "chart.png",
+        "sha256": attachment.sha256,
+    }
+    # a removed file counts towards neither limit
+    services.add_attachment(
+        db.session,
+        world.officer_a,
+        world.disclosure_a,
+        world.item("c1.safety-team"),
+        png,
+        1,
+        len(PNG),
+        utcnow(),
+    )
+    db.session.commit()
+    assert [
+        a.filename
+        for a in services.attachments_of(db.session, world.disclosure_a)["c1.safety-team"]
+    ] == ["second chart.png"]

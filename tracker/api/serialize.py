@@ -1,0 +1,201 @@
+"""Plain JSON for the API, from published content only. Every shape here is described in
+tracker/api/openapi.py, and the tests validate responses against that description."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from tracker.domain.checklist import Checklist, Item
+from tracker.domain.company_report import CompanyReport
+from tracker.domain.cycle_report import CycleReport
+from tracker.domain.languages import Text
+from tracker.domain.scoring import Score, Scorecard
+
+
+def text(value: Text) -> dict:
+    return value.as_dict()
+
+
+def when(value: datetime | None) -> str | None:
+    return value.isoformat().replace("+00:00", "Z") if value else None
+
+
+def day(value: date | None) -> str | None:
+    return value.isoformat() if value else None
+
+
+def item(value: Item) -> dict:
+    return {
+        "id": value.id,
+        "commitment": value.commitment_id,
+        "title": text(value.title),
+        "guidance": text(value.guidance),
+        "required": value.required,
+        "weight": value.weight,
+        "statuses": [s.value for s in value.statuses],
+        "fields": [
+            {
+                "id": f.id,
+                "type": f.type,
+                "label": text(f.label),
+                "allow_other": f.allow_other,
+                "options": [{"id": o.id, "label": text(o.label)} for o in f.options],
+            }
+            for f in value.fields
+        ],
+        "crosswalk": list(value.crosswalk),
+    }
+
+
+def checklist_summary(value: Checklist) -> dict:
+    return {
+        "id": value.id,
+        "version": value.version,
+        "released": value.released,
+        "title": text(value.title),
+        "content_sha256": value.content_hash,
+        "items": len(value.items),
+    }
+
+
+def checklist(value: Checklist) -> dict:
+    return checklist_summary(value) | {
+        "publisher": text(value.publisher),
+        "source": text(value.source),
+        "commitments": [
+            {
+                "id": c.id,
+                "title": text(c.title),
+                "guidance": text(c.guidance),
+                "items": [item(i) for i in c.items],
+            }
+            for c in value.commitments
+        ],
+    }
+
+
+def score(value: Score) -> int | None:
+    return value.percent
+
+
+def scores(value: Scorecard) -> dict:
+    return {
+        "overall": score(value.overall),
+        "by_commitment": {cid: score(s) for cid, s in value.by_commitment.items()},
+    }
+
+
+def company(value) -> dict:
+    return {
+        "slug": value.slug,
+        "name": text(value.names),
+        "website": value.website,
+        "signatory_since": day(value.signatory_since),
+    }
+
+
+def cycle(value) -> dict:
+    return {
+        "slug": value.slug,
+        "name": text(value.names),
+        "checklist": {
+            "id": value.checklist_version.checklist.id,
+            "version": value.checklist_version.version,
+        },
+        "opens_on": day(value.opens_on),
+        "due_on": day(value.due_on),
+        "closes_on": day(value.closes_on),
+        "phase": value.phase.value,
+    }
+
+
+def publication_summary(publication, superseded_by=None) -> dict:
+    return {
+        "company": publication.company.slug,
+        "cycle": publication.cycle.slug,
+        "version": publication.version,
+        "published_at": when(publication.published_at),
+        "snapshot_sha256": publication.snapshot_sha256,
+        "ledger_sequence": publication.entry.sequence,
+        "superseded_by_version": superseded_by.version if superseded_by else None,
+    }
+
+
+def disclosure(publication, report: CompanyReport, superseded_by=None) -> dict:
+    """A published version in full: its record, scores and every item as published."""
+    return publication_summary(publication, superseded_by) | {
+        "checklist": {"id": report.checklist.id, "version": report.checklist.version},
+        "entry_hash": publication.entry.entry_hash,
+        "scores": scores(report.scorecard),
+        "items": [
+            {
+                "id": entry["id"],
+                "status": entry["status"],
+                "not_applicable_reason": entry["not_applicable_reason"],
+                "narrative": entry["narrative"],
+                "evidence_links": entry["evidence_links"],
+                "structured": entry["structured"],
+            }
+            for entry in publication.snapshot["items"]
+        ],
+    }
+
+
+def _published_version(report: CompanyReport) -> int:
+    assert report.publication is not None, "a cycle report holds published reports only"
+    return report.publication.version
+
+
+def matrix(report: CycleReport) -> dict:
+    return {
+        "cycle": report.cycle_slug,
+        "checklist": {"id": report.checklist.id, "version": report.checklist.version},
+        "ledger_head": (
+            {"sequence": report.ledger_head.sequence, "entry_hash": report.ledger_head.entry_hash}
+            if report.ledger_head
+            else None
+        ),
+        "published": len(report.companies),
+        "invited": report.invited,
+        "companies": [
+            {
+                "company": r.company_slug,
+                "version": _published_version(r),
+                "scores": scores(r.scorecard),
+            }
+            for r in report.companies
+        ],
+        "adoption": [
+            {
+                "item": a.item.id,
+                "adopted": a.adopted,
+                "applicable": a.applicable,
+                "rate": a.rate,
+                "counts": {(s.value if s else "unanswered"): n for s, n in a.counts.items()},
+            }
+            for a in report.adoption
+        ],
+        "benchmarks": [
+            {
+                "item": m.item.id,
+                "field": m.field.id,
+                "rows": [{"key": b.key, "companies": sorted(b.companies)} for b in m.rows],
+            }
+            for m in report.benchmarks
+        ],
+    }
+
+
+def ledger_entry(entry) -> dict:
+    return {
+        "sequence": entry.sequence,
+        "kind": entry.kind.value,
+        "company": entry.company_slug,
+        "cycle": entry.cycle_slug,
+        "version": entry.version,
+        "published_at": entry.published_at,
+        "snapshot_sha256": entry.snapshot_sha256,
+        "supersedes": entry.supersedes,
+        "previous_hash": entry.previous_hash,
+        "entry_hash": entry.entry_hash,
+    }

@@ -1,0 +1,218 @@
+"""The read-only JSON API under /api/v1/: published content only, paginated, described by the
+OpenAPI document at /api/v1/openapi.json."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from flask import Blueprint, jsonify, request, url_for
+from werkzeug.exceptions import HTTPException, NotFound
+
+from tracker.api import serialize
+from tracker.api.openapi import document
+from tracker.checklists.services import list_versions
+from tracker.companies.models import Company
+from tracker.cycles.models import Cycle
+from tracker.db import db
+from tracker.ledger.models import LedgerEntry
+from tracker.ledger.queries import company_history, current_in_cycle, read, superseding
+from tracker.reports.services import cycle_report
+
+bp = Blueprint("api", __name__, url_prefix="/api/v1")
+
+DEFAULT_PER_PAGE, MAX_PER_PAGE = 50, 200
+
+
+class BadParameter(HTTPException):
+    code = 400
+
+
+@bp.after_request
+def open_to_every_site(response):
+    """Open data: any web page may read it (GET only; no cookies are involved)."""
+    response.headers["Access-Control-Allow-Origin"] = "*"
+    return response
+
+
+@bp.errorhandler(HTTPException)
+def json_error(error: HTTPException):
+    """Errors as JSON, with the status and a message people can act on."""
+    # Flask hands an exception without a code (a routing redirect) back unhandled.
+    assert error.code is not None
+    response = jsonify({"error": {"status": error.code, "message": error.description}})
+    response.status_code = error.code
+    return response
+
+
+def _paging() -> tuple[int, int]:
+    values = {}
+    for name, default, top in (("page", 1, None), ("per_page", DEFAULT_PER_PAGE, MAX_PER_PAGE)):
+        raw = request.args.get(name, str(default))
+        if not raw.isdigit() or int(raw) < 1 or (top and int(raw) > top):
+            raise BadParameter(
+                f"{name} must be a whole number from 1"
+                + (f" to {top}" if top else "")
+                + f", not {raw[:20]!r}"
+            )
+        values[name] = int(raw)
+    return values["page"], values["per_page"]
+
+
+def _page(query: sa.Select, shape, endpoint: str, **args):
+    """One page of ``query`` as {"data", "page", "per_page", "total", "links"}."""
+    page, per_page = _paging()
+    result = db.paginate(query, page=page, per_page=per_page, error_out=False, count=True)
+    if page > 1 and not result.items:
+        raise NotFound(f"page {page} is past the last page ({max(result.pages, 1)})")
+
+    def link(number: int | None) -> str | None:
+        return url_for(endpoint, page=number, per_page=per_page, **args) if number else None
+
+    return jsonify(
+        {
+            "data": [shape(row) for row in result.items],
+            "page": page,
+            "per_page": per_page,
+            "total": result.total,
+            "links": {
+                "self": link(page),
+                "next": link(result.next_num if result.has_next else None),
+                "prev": link(result.prev_num if result.has_prev else None),
+            },
+        }
+    )
+
+
+def _cycle(slug: str) -> Cycle:
+    cycle = db.session.scalar(sa.select(Cycle).filter_by(slug=slug))
+    if cycle is None:
+        raise NotFound(f"no cycle {slug!r}")
+    return cycle
+
+
+def _company(slug: str) -> Company:
+    company = db.session.scalar(sa.select(Company).filter_by(slug=slug))
+    if company is None or not company.is_public_signatory:
+        raise NotFound(f"no company {slug!r}")
+    return company
+
+
+@bp.get("/")
+def index():
+    return jsonify(
+        {
+            "openapi": url_for(".openapi"),
+            "checklists": url_for(".checklists"),
+            "companies": url_for(".companies"),
+            "cycles": url_for(".cycles"),
+            "ledger": url_for(".ledger"),
+        }
+    )
+
+
+@bp.get("/openapi.json")
+def openapi():
+    return jsonify(document())
+
+
+@bp.get("/checklists")
+def checklists():
+    return jsonify(
+        {"data": [serialize.checklist_summary(v.checklist) for v in list_versions(db.session)]}
+    )
+
+
+@bp.get("/checklists/<checklist_id>/<version>")
+def checklist(checklist_id: str, version: str):
+    found = next(
+        (
+            v
+            for v in list_versions(db.session)
+            if v.checklist.id == checklist_id and v.version == version
+        ),
+        None,
+    )
+    if found is None:
+        raise NotFound(f"no checklist {checklist_id!r} version {version!r}")
+    return jsonify(serialize.checklist(found.checklist))
+
+
+@bp.get("/companies")
+def companies():
+    query = sa.select(Company).where(Company.is_public_signatory).order_by(Company.slug)
+    return _page(query, serialize.company, ".companies")
+
+
+@bp.get("/companies/<slug>")
+def company(slug: str):
+    found = _company(slug)
+    publications = []
+    for versions in company_history(db.session, found):
+        publications += [
+            serialize.publication_summary(p, superseding(versions, p)) for p in versions
+        ]
+    return jsonify(serialize.company(found) | {"publications": publications})
+
+
+@bp.get("/cycles")
+def cycles():
+    query = sa.select(Cycle).order_by(Cycle.opens_on.desc(), Cycle.slug)
+    return _page(query, serialize.cycle, ".cycles")
+
+
+@bp.get("/cycles/<slug>")
+def cycle(slug: str):
+    return jsonify(serialize.cycle(_cycle(slug)))
+
+
+@bp.get("/cycles/<slug>/disclosures")
+def cycle_disclosures(slug: str):
+    """The current (latest) published version of each company's disclosure in the cycle."""
+    found = _cycle(slug)
+    page, per_page = _paging()
+    current = current_in_cycle(db.session, found)
+    chunk = current[(page - 1) * per_page : page * per_page]
+    if page > 1 and not chunk:
+        raise NotFound(f"page {page} is past the last page")
+
+    def link(number: int) -> str:
+        return url_for(".cycle_disclosures", slug=slug, page=number, per_page=per_page)
+
+    return jsonify(
+        {
+            "data": [serialize.disclosure(p.publication, p.report) for p in chunk],
+            "page": page,
+            "per_page": per_page,
+            "total": len(current),
+            "links": {
+                "self": link(page),
+                "next": link(page + 1) if page * per_page < len(current) else None,
+                "prev": link(page - 1) if page > 1 else None,
+            },
+        }
+    )
+
+
+@bp.get("/cycles/<slug>/matrix")
+def cycle_matrix(slug: str):
+    return jsonify(serialize.matrix(cycle_report(db.session, _cycle(slug))))
+
+
+@bp.get("/disclosures/<company_slug>/<cycle_slug>/<int:version>")
+def disclosure(company_slug: str, cycle_slug: str, version: int):
+    """Any published version, current or superseded."""
+    found = _company(company_slug)
+    history = next(
+        (g for g in company_history(db.session, found) if g[0].cycle.slug == cycle_slug), []
+    )
+    publication = next((p for p in history if p.version == version), None)
+    if publication is None:
+        raise NotFound(f"{company_slug!r} published no version {version} in {cycle_slug!r}")
+    later = superseding(history, publication)
+    return jsonify(serialize.disclosure(publication, read(publication, later).report, later))
+
+
+@bp.get("/ledger")
+def ledger():
+    return _page(
+        sa.select(LedgerEntry).order_by(LedgerEntry.sequence), serialize.ledger_entry, ".ledger"
+    )

@@ -1,0 +1,484 @@
+"""Filing a disclosure: saving answers with optimistic locking and history, copying a previous
+cycle's answers forward, and submitting.
+
+Functions receive the session, the acting user and the time; they flush and record in the audit
+trail, and the caller commits.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict
+from datetime import date, datetime
+from typing import overload
+
+import sqlalchemy as sa
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import selectinload
+from sqlalchemy.orm.exc import StaleDataError
+
+from tracker.audit.services import record
+from tracker.auth.models import User
+from tracker.companies.models import Company
+from tracker.cycles.models import Cycle, CyclePhase
+from tracker.db import Session
+from tracker.domain.answers import (
+    Answer,
+    Limits,
+    Link,
+    Missing,
+    Problem,
+    answer_problems,
+    missing_for_submission,
+)
+from tracker.domain.checklist import Item
+from tracker.domain.refusals import Refusal
+from tracker.domain.workflow import EDITABLE, HANDED_IN, Action, DisclosureState, Side
+from tracker.filing.models import Attachment, Disclosure, ItemResponse, ResponseRevision
+from tracker.filing.storage import StoredFile
+from tracker.filing.workflow import move, start_editing
+
+
+class FilingError(Refusal):
+    """The family of what filing refuses (messages: tracker.filing.messages)."""
+
+
+class NotEditable(FilingError):
+    """The disclosure is submitted (or further), or its cycle is closed."""
+
+    code = "filing.not_editable"
+    status = 409
+
+
+class CannotCopyForward(NotEditable):
+    """Answers are copied only into an empty disclosure that is still open."""
+
+    code = "filing.copy_forward_not_possible"
+
+
+class EditConflict(FilingError):
+    """Someone saved the answer since this editor loaded it; nothing was written.
+
+    The caller rolls back and shows the stored answer next to the editor's own.
+    """
+
+    code = "filing.edit_conflict"
+    status = 409
+
+    def __init__(self, item_id: str):
+        self.item_id = item_id
+        super().__init__(f"the answer to {item_id} was changed by someone else")
+
+
+class InvalidAnswer(FilingError):
+    code = "filing.invalid_answer"
+    status = 422
+
+    def __init__(self, problems: list[tuple[str, Problem]], limits: Limits):
+        self.problems, self.limits = problems, limits
+        super().__init__(", ".join(f"{f}: {p}" for f, p in problems))
+
+
+class Incomplete(FilingError):
+    code = "filing.incomplete"
+    status = 422
+
+    def __init__(self, missing: list[Missing]):
+        self.missing = missing
+        super().__init__(f"{len(missing)} items are not ready")
+
+
+# --- reading ------------------------------------------------------------------------------------
+
+
+def disclosure_for(session: Session, company: Company, cycle: Cycle) -> Disclosure:
+    """The company's disclosure for a cycle, created (not started) on first visit."""
+    disclosure = session.scalar(
+        sa.select(Disclosure)
+        .filter_by(company_id=company.id, cycle_id=cycle.id)
+        .options(selectinload(Disclosure.responses))
+    )
+    if disclosure is None:
+        disclosure = Disclosure(
+            company=company,
+            cycle=cycle,
+            checklist_version=cycle.checklist_version,
+            state=DisclosureState.NOT_STARTED,
+        )
+        try:
+            with session.begin_nested():  # a colleague's first visit may create it too
+                session.add(disclosure)
+        except IntegrityError:
+            return disclosure_for(session, company, cycle)
+    return disclosure
+
+
+@overload
+def answer_of(response: ItemResponse) -> Answer: ...
+@overload
+def answer_of(response: None) -> None: ...
+def answer_of(response: ItemResponse | None) -> Answer | None:
+    if response is None:
+        return None
+    return Answer(
+        status=response.status,
+        not_applicable_reason=response.not_applicable_reason or "",
+        narrative=response.narrative or "",
+        confidential_note=response.confidential_note or "",
+        links=[
+            Link(url=link.get("url", ""), title=link.get("title", ""))
+            for link in response.evidence_links or []
+        ],
+        structured=response.structured or {},
+    )
+
+
+def answers_of(disclosure: Disclosure) -> dict[str, Answer]:
+    return {r.item_id: answer_of(r) for r in disclosure.responses}
+
+
+def snapshot(response: ItemResponse) -> dict:
+    """An answer as plain JSON, for the history."""
+    return {
+        "status": response.status.value if response.status else None,
+        "not_applicable_reason": response.not_applicable_reason or "",
+        "narrative": response.narrative or "",
+        "confidential_note": response.confidential_note or "",
+        "evidence_links": list(response.evidence_links or []),
+        "structured": dict(response.structured or {}),
+    }
+
+
+def cycle_is_open(cycle: Cycle, today: date) -> bool:
+    """Filing is possible once an administrator opened the cycle, until they close it or its
+    closing date passes."""
+    return cycle.phase is CyclePhase.OPEN and (cycle.closes_on is None or today <= cycle.closes_on)
+
+
+def can_edit(disclosure: Disclosure, today: date) -> bool:
+    """Officers may change answers: the state allows it (not handed in, or returned to them),
+    and the cycle is open.
+
+    A correction of a published disclosure may come after the cycle closed: it goes through
+    review again, so it stays editable whatever the dates.
+    """
+    return disclosure.state in EDITABLE and (
+        disclosure.published_at is not None or cycle_is_open(disclosure.cycle, today)
+    )
+
+
+def ensure_editable(disclosure: Disclosure, today: date) -> None:
+    """NotEditable unless the officers may change the answers now."""
+    if not can_edit(disclosure, today):
+        raise NotEditable()
+
+
+# --- saving -------------------------------------------------------------------------------------
+
+
+def save_answer(
+    session: Session,
+    actor: User,
+    disclosure: Disclosure,
+    item: Item,
+    answer: Answer,
+    expected_version: int | None,
+    limits: Limits,
+    now: datetime,
+) -> ItemResponse:
+    """Save one item's answer as a draft.
+
+    ``expected_version`` is the version the editor loaded (None: the item had no answer). If the
+    stored answer moved on since, EditConflict is raised and nothing is written. Saving the same
+    answer again changes nothing and adds no history.
+    """
+    ensure_editable(disclosure, now.date())
+    problems = answer_problems(item, answer, limits)
+    if problems:
+        raise InvalidAnswer(problems, limits)
+    response = next((r for r in disclosure.responses if r.item_id == item.id), None)
+    current_version = response.version if response is not None else None
+    if current_version != expected_version:
+        raise EditConflict(item.id)
+    values = {
+        "status": answer.status,
+        "not_applicable_reason": answer.not_applicable_reason.strip() or None,
+        "narrative": answer.narrative if answer.narrative.strip() else None,
+        "confidential_note": answer.confidential_note if answer.confidential_note.strip() else None,
+        "evidence_links": [asdict(link) for link in answer.links],
+        "structured": {
+            k: v for k, v in answer.structured.items() if v.get("selected") or v.get("other")
+        },
+    }
+    if response is None:
+        response = ItemResponse(disclosure=disclosure, item_id=item.id)
+        session.add(response)
+        before: dict = {}
+    else:
+        before = snapshot(response)
+        unchanged = all(getattr(response, k) == v for k, v in values.items())
+        if unchanged and not response.carried_over:
+            return response
+    for key, value in values.items():
+        setattr(response, key, value)
+    response.carried_over = False  # saved by an officer: confirmed or changed
+    response.updated_by = actor
+    response.updated_at = now
+    disclosure.updated_at = now
+    try:
+        # The UPDATE names the version read above: if a concurrent save got there first it
+        # matches no row and SQLAlchemy raises StaleDataError instead of overwriting. Two first
+        # answers racing meet the unique (disclosure, item) constraint instead.
+        session.flush()
+    except (StaleDataError, IntegrityError):
+        raise EditConflict(item.id) from None
+    start_editing(session, actor, disclosure, now)
+    after = snapshot(response)
+    session.add(
+        ResponseRevision(
+            response=response,
+            version=response.version,
+            changed_at=now,
+            changed_by=actor,
+            before=before,
+            after=after,
+        )
+    )
+    record(
+        session,
+        actor,
+        "answer.save",
+        "disclosure",
+        disclosure.id,
+        {
+            "item": item.id,
+            "version": response.version,
+            **{
+                field: [before.get(field), value]
+                for field, value in after.items()
+                if before.get(field) != value
+            },
+        },
+    )
+    session.flush()
+    return response
+
+
+# --- submitting ---------------------------------------------------------------------------------
+
+
+def submit(session: Session, actor: User, disclosure: Disclosure, now: datetime) -> None:
+    """Hand the disclosure to the alliance; refused with the exact list of what is missing."""
+    ensure_editable(disclosure, now.date())
+    missing = missing_for_submission(disclosure.checklist_version.checklist, answers_of(disclosure))
+    carried = [r.item_id for r in disclosure.responses if r.carried_over]
+    if missing or carried:
+        checklist = disclosure.checklist_version.checklist
+        missing += [
+            Missing(checklist.item(i), Problem.UNANSWERED)
+            for i in carried
+            if i not in {m.item.id for m in missing}
+        ]
+        order = {item.id: n for n, item in enumerate(checklist.items)}
+        raise Incomplete(sorted(missing, key=lambda m: order[m.item.id]))
+    move(
+        session,
+        actor,
+        disclosure,
+        Action.SUBMIT,
+        Side.OFFICER,
+        now,
+        details={"cycle": disclosure.cycle.slug},
+    )
+    disclosure.submitted_at = now
+    session.flush()
+
+
+# --- starting from the previous cycle -----------------------------------------------------------
+
+
+def previous_disclosure(session: Session, company_id: int, cycle: Cycle) -> Disclosure | None:
+    """The company's disclosure in the latest cycle before ``cycle`` that it handed in."""
+    return session.scalar(
+        sa.select(Disclosure)
+        .join(Disclosure.cycle)
+        .where(
+            Disclosure.company_id == company_id,
+            Cycle.opens_on < cycle.opens_on,
+            Disclosure.state.in_(HANDED_IN),
+        )
+        .order_by(Cycle.opens_on.desc())
+        .limit(1)
+    )
+
+
+def copy_forward(
+    session: Session, actor: User, disclosure: Disclosure, previous: Disclosure, now: datetime
+) -> int:
+    """Copy the previous cycle's answers into an empty disclosure, each marked as carried over.
+
+    Items that the new checklist version no longer has are left behind; statuses the new item
+    no longer allows are dropped (the officer answers again). Returns how many were copied.
+    """
+    if not can_edit(disclosure, now.date()) or disclosure.responses:
+        raise CannotCopyForward()
+    checklist = disclosure.checklist_version.checklist
+    known = {item.id: item for item in checklist.items}
+    copied = 0
+    for old in previous.responses:
+        item = known.get(old.item_id)
+        if item is None:
+            continue
+        status = old.status if old.status in item.statuses else None
+        response = ItemResponse(
+            disclosure=disclosure,
+            item_id=old.item_id,
+            status=status,
+            not_applicable_reason=old.not_applicable_reason,
+            narrative=old.narrative,
+            confidential_note=old.confidential_note,
+            evidence_links=list(old.evidence_links or []),
+            structured=dict(old.structured or {}),
+            carried_over=True,
+            updated_by=actor,
+            updated_at=now,
+        )
+        session.add(response)
+        session.flush()
+        session.add(
+            ResponseRevision(
+                response=response,
+                version=response.version,
+                changed_at=now,
+                changed_by=actor,
+                before={},
+                after=snapshot(response) | {"carried_over_from": previous.cycle.slug},
+            )
+        )
+        copied += 1
+    start_editing(session, actor, disclosure, now)
+    record(
+        session,
+        actor,
+        "disclosure.copy_forward",
+        "disclosure",
+        disclosure.id,
+        {"from_cycle": previous.cycle.slug, "items": copied},
+    )
+    session.flush()
+    return copied
+
+
+def attachments_of(session: Session, disclosure: Disclosure) -> dict[str, list[Attachment]]:
+    """Item id -> the attachments still listed, oldest first (one query)."""
+    rows = session.scalars(
+        sa.select(Attachment)
+        .where(Attachment.disclosure_id == disclosure.id, Attachment.removed_at.is_(None))
+        .order_by(Attachment.id)
+    )
+    result: dict[str, list[Attachment]] = {}
+    for attachment in rows:
+        result.setdefault(attachment.item_id, []).append(attachment)
+    return result
+
+
+# --- attachments --------------------------------------------------------------------------------
+
+
+class AttachmentLimit(FilingError):
+    """Too many files on one item (``which`` "per_item", ``limit`` files), or too many bytes on
+    the whole disclosure ("total", ``limit`` bytes)."""
+
+    codes = ("filing.attachment_limit_per_item", "filing.attachment_limit_total")
+    status = 422
+
+    def __init__(self, which: str, limit: int):
+        self.which, self.limit = which, limit
+        super().__init__(which, code=f"filing.attachment_limit_{which}")
+
+
+def check_room_on_item(
+    session: Session, disclosure: Disclosure, item: Item, max_per_item: int
+) -> None:
+    """AttachmentLimit("per_item") when the item already lists the most files allowed."""
+    on_item = session.scalars(
+        sa.select(sa.func.count())
+        .select_from(Attachment)
+        .where(
+            Attachment.disclosure_id == disclosure.id,
+            Attachment.item_id == item.id,
+            Attachment.removed_at.is_(None),
+        )
+    ).one()
+    if on_item >= max_per_item:
+        raise AttachmentLimit("per_item", max_per_item)
+
+
+def file_in_use(session: Session, sha256: str) -> bool:
+    """Whether any attachment row (listed or removed) refers to these bytes."""
+    return (
+        session.scalars(
+            sa.select(sa.func.count()).select_from(Attachment).where(Attachment.sha256 == sha256)
+        ).one()
+        > 0
+    )
+
+
+def add_attachment(
+    session: Session,
+    actor: User,
+    disclosure: Disclosure,
+    item: Item,
+    stored: StoredFile,
+    max_per_item: int,
+    max_total: int,
+    now: datetime,
+) -> Attachment:
+    """List a stored file under an item, within the per-item and per-disclosure limits."""
+    ensure_editable(disclosure, now.date())
+    check_room_on_item(session, disclosure, item, max_per_item)
+    total = session.scalars(
+        sa.select(sa.func.coalesce(sa.func.sum(Attachment.size), 0)).where(
+            Attachment.disclosure_id == disclosure.id, Attachment.removed_at.is_(None)
+        )
+    ).one()
+    if total + stored.size > max_total:
+        raise AttachmentLimit("total", max_total)
+    attachment = Attachment(
+        disclosure=disclosure,
+        item_id=item.id,
+        filename=stored.filename,
+        file_type=stored.file_type,
+        content_type=stored.content_type,
+        size=stored.size,
+        sha256=stored.sha256,
+        uploaded_at=now,
+        uploaded_by=actor,
+    )
+    session.add(attachment)
+    session.flush()
+    start_editing(session, actor, disclosure, now)
+    record(
+        session,
+        actor,
+        "attachment.add",
+        "disclosure",
+        disclosure.id,
+        {"item": item.id, "file": stored.filename, "sha256": stored.sha256, "size": stored.size},
+    )
+    return attachment
+
+
+def remove_attachment(session: Session, actor: User, attachment: Attachment, now: datetime) -> None:
+    """Take a file off the list; the row and the bytes stay for the history."""
+    ensure_editable(attachment.disclosure, now.date())
+    attachment.removed_at = now
+    attachment.removed_by_id = actor.id
+    record(
+        session,
+        actor,
+        "attachment.remove",
+        "disclosure",
+        attachment.disclosure_id,
+        {"item": attachment.item_id, "file": attachment.filename, "sha256": attachment.sha256},
+    )
+    session.flush()

@@ -1,0 +1,557 @@
+"""Filing: the officer's dashboard, one page per commitment, saving, files, history, submit."""
+
+from __future__ import annotations
+
+from urllib.parse import quote
+
+import sqlalchemy as sa
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    send_file,
+    url_for,
+)
+from flask_babel import format_datetime
+from flask_babel import gettext as _
+from flask_login import login_required
+
+from tracker import clock
+from tracker.auth import permissions as can
+from tracker.auth.login import require, signed_in, viewer
+from tracker.cycles.models import Cycle
+from tracker.db import db
+from tracker.domain.answers import Limits, missing_for_submission, progress
+from tracker.domain.diff import text_diff
+from tracker.domain.markdown import render_markdown
+from tracker.domain.workflow import Action, DisclosureState, Side
+from tracker.errors import refusal_message, wants_json
+from tracker.filing import services, storage
+from tracker.filing.forms import AnswerForm, UploadForm, fill_from_response
+from tracker.filing.messages import answer_problem_message, missing_message
+from tracker.filing.models import Attachment, Disclosure
+from tracker.ledger import queries as ledger_queries
+from tracker.links import external_url
+from tracker.public.services import current_cycle
+from tracker.review import mail as review_mail
+from tracker.review import services as review_services
+
+bp = Blueprint("filing", __name__, url_prefix="/filing")
+
+
+@bp.context_processor
+def filing_context() -> dict:
+    return {
+        "missing_message": missing_message,
+        "NOT_STARTED": DisclosureState.NOT_STARTED,
+        "State": DisclosureState,
+    }
+
+
+def limits() -> Limits:
+    config = current_app.config
+    return Limits(
+        narrative=config["NARRATIVE_MAX_LENGTH"],
+        note=config["NOTE_MAX_LENGTH"],
+        links=config["LINKS_PER_ITEM"],
+    )
+
+
+def officer_company():
+    """The signed-in officer's company; anyone else may not file."""
+    me = signed_in()
+    require(can.can_file(me, me.company))
+    return me.company
+
+
+def cycle_or_404(slug: str) -> Cycle:
+    return db.first_or_404(sa.select(Cycle).filter_by(slug=slug))
+
+
+def find_disclosure(company, cycle: Cycle) -> Disclosure | None:
+    return db.session.scalar(
+        sa.select(Disclosure)
+        .filter_by(company_id=company.id, cycle_id=cycle.id)
+        .options(sa.orm.selectinload(Disclosure.responses))
+    )
+
+
+# --- dashboard and overview ---------------------------------------------------------------------
+
+
+@bp.get("/")
+@login_required
+def dashboard():
+    company = officer_company()
+    cycle = current_cycle(db.session, clock.today())
+    disclosure = find_disclosure(company, cycle) if cycle else None
+    earlier = db.session.scalars(
+        sa.select(Disclosure)
+        .join(Disclosure.cycle)
+        .where(
+            Disclosure.company_id == company.id,
+            Disclosure.cycle_id != (cycle.id if cycle else None),
+        )
+        .options(sa.orm.joinedload(Disclosure.cycle))
+        .order_by(Cycle.opens_on.desc())
+    ).all()
+    return render_template(
+        "filing/dashboard.html",
+        company=company,
+        cycle=cycle,
+        disclosure=disclosure,
+        earlier=earlier,
+        today=clock.today(),
+        **_progress_context(cycle, disclosure),
+    )
+
+
+def _progress_context(cycle: Cycle | None, disclosure: Disclosure | None) -> dict:
+    if cycle is None:
+        return {}
+    checklist = cycle.checklist_version.checklist
+    answers = services.answers_of(disclosure) if disclosure else {}
+    return {
+        "checklist": checklist,
+        "progress": progress(checklist, answers),
+        "missing": missing_for_submission(checklist, answers),
+    }
+
+
+@bp.get("/<cycle_slug>/")
+@login_required
+def overview(cycle_slug: str):
+    company = officer_company()
+    cycle = cycle_or_404(cycle_slug)
+    disclosure = find_disclosure(company, cycle)
+    return _render_overview(company, cycle, disclosure)
+
+
+def _render_overview(company, cycle: Cycle, disclosure: Disclosure | None, **extra):
+    empty = disclosure is None or not disclosure.responses
+    previous = services.previous_disclosure(db.session, company.id, cycle) if empty else None
+    transitions = review_services.transitions_of(db.session, disclosure) if disclosure else []
+    # Returned to the company: the reason staff gave when they last asked for changes.
+    returned = next((t for t in reversed(transitions) if t.action is Action.REQUEST_CHANGES), None)
+    return render_template(
+        "filing/overview.html",
+        company=company,
+        cycle=cycle,
+        disclosure=disclosure,
+        previous=previous,
+        today=clock.today(),
+        editable=_editable(cycle, disclosure),
+        comments=review_services.comments_by_item(db.session, disclosure) if disclosure else {},
+        to_fix=_items_to_fix(disclosure),
+        returned=returned if disclosure and disclosure.is_returned else None,
+        published=ledger_queries.versions_of(db.session, disclosure)
+        if disclosure and disclosure.published_at
+        else [],
+        **_progress_context(cycle, disclosure),
+        **extra,
+    )
+
+
+# --- one commitment's items ---------------------------------------------------------------------
+
+
+@bp.get("/<cycle_slug>/<commitment_id>")
+@login_required
+def commitment(cycle_slug: str, commitment_id: str):
+    company = officer_company()
+    cycle = cycle_or_404(cycle_slug)
+    checklist = cycle.checklist_version.checklist
+    found = next((c for c in checklist.commitments if c.id == commitment_id), None)
+    if found is None:
+        abort(404)
+    disclosure = find_disclosure(company, cycle)
+    responses = {r.item_id: r for r in disclosure.responses} if disclosure else {}
+    editable = _editable(cycle, disclosure)
+    forms = {}
+    for item in found.items:
+        form = AnswerForm.for_item(item, formdata=None)
+        fill_from_response(form, responses.get(item.id), link_rows=1 if editable else 0)
+        forms[item.id] = form
+    return render_template(
+        "filing/commitment.html",
+        company=company,
+        cycle=cycle,
+        checklist=checklist,
+        commitment=found,
+        disclosure=disclosure,
+        forms=forms,
+        responses=responses,
+        comments=review_services.comments_by_item(db.session, disclosure) if disclosure else {},
+        to_fix=_items_to_fix(disclosure),
+        attachments=services.attachments_of(db.session, disclosure) if disclosure else {},
+        editable=editable,
+        upload_form=UploadForm(),
+        limits=limits(),
+    )
+
+
+def _items_to_fix(disclosure: Disclosure | None) -> set[str]:
+    """When staff returned the disclosure, the items they commented on since it was submitted."""
+    if disclosure is None or disclosure.state is not DisclosureState.CHANGES_REQUESTED:
+        return set()
+    return review_services.commented_items_since_submission(db.session, disclosure)
+
+
+def _editable(cycle: Cycle, disclosure: Disclosure | None) -> bool:
+    if disclosure is None:
+        return services.cycle_is_open(cycle, clock.today())
+    return services.can_edit(disclosure, clock.today())
+
+
+def _item_or_404(cycle: Cycle, item_id: str):
+    try:
+        return cycle.checklist_version.checklist.item(item_id)
+    except KeyError:
+        abort(404)
+
+
+def officer_item(cycle_slug: str, item_id: str):
+    """(company, cycle, item) for an officer's request about one item of their disclosure."""
+    company = officer_company()
+    cycle = cycle_or_404(cycle_slug)
+    return company, cycle, _item_or_404(cycle, item_id)
+
+
+def item_page(cycle: Cycle, item) -> str:
+    """The commitment page, scrolled to the item."""
+    return (
+        url_for("filing.commitment", cycle_slug=cycle.slug, commitment_id=item.commitment_id)
+        + f"#{item.id}"
+    )
+
+
+@bp.post("/<cycle_slug>/items/<item_id>")
+@login_required
+def save(cycle_slug: str, item_id: str):
+    """Save one item (a form post, or the page's autosave asking for JSON)."""
+    company, cycle, item = officer_item(cycle_slug, item_id)
+    form = AnswerForm.for_item(item)
+    if not form.validate():
+        return _refuse(form, cycle, item, [_("The form could not be read. Reload the page.")])
+    disclosure = services.disclosure_for(db.session, company, cycle)
+    try:
+        response = services.save_answer(
+            db.session,
+            signed_in(),
+            disclosure,
+            item,
+            form.answer(),
+            form.expected_version(),
+            limits(),
+            clock.now(),
+        )
+    except services.InvalidAnswer as exc:
+        db.session.rollback()
+        return _refuse(
+            form, cycle, item, [answer_problem_message(p, exc.limits) for _f, p in exc.problems]
+        )
+    except services.EditConflict as exc:
+        db.session.rollback()
+        return _conflict(form, cycle, item, exc)
+    db.session.commit()
+    if wants_json():
+        return jsonify(
+            saved=True,
+            version=response.version,
+            saved_at=format_datetime(response.updated_at, "short"),
+            preview=render_markdown(response.narrative),
+        )
+    flash(_("Saved."), "success")
+    return redirect(item_page(cycle, item))
+
+
+def _refuse(form: AnswerForm, cycle: Cycle, item, errors: list[str]):
+    """422: what is wrong, with everything typed still in the form."""
+    if wants_json():
+        return jsonify(saved=False, errors=errors), 422
+    return render_template(
+        "filing/item_refused.html", cycle=cycle, item=item, form=form, errors=errors
+    ), 422
+
+
+def _conflict(form: AnswerForm, cycle: Cycle, item, conflict: services.EditConflict):
+    """409: someone saved first. Show both versions; the officer chooses."""
+    company = signed_in().company
+    disclosure = find_disclosure(company, cycle)
+    theirs = (
+        next((r for r in disclosure.responses if r.item_id == item.id), None)
+        if disclosure
+        else None
+    )
+    if theirs is None:  # the form named a version of an answer that does not exist
+        return _refuse(form, cycle, item, [refusal_message(conflict)])
+    if wants_json():
+        return jsonify(
+            saved=False,
+            conflict=True,
+            version=theirs.version,
+            theirs=services.snapshot(theirs),
+            by=theirs.updated_by.display_name if theirs.updated_by else None,
+            at=format_datetime(theirs.updated_at, "short"),
+        ), 409
+    mine = form.answer()
+    form.version.data = str(theirs.version)  # "keep mine" overwrites what was seen here
+    return render_template(
+        "filing/conflict.html",
+        cycle=cycle,
+        item=item,
+        form=form,
+        theirs=theirs,
+        mine=mine,
+        diff=text_diff(theirs.narrative or "", mine.narrative),
+    ), 409
+
+
+# --- history ------------------------------------------------------------------------------------
+
+
+@bp.get("/<cycle_slug>/items/<item_id>/history")
+@login_required
+def history(cycle_slug: str, item_id: str):
+    company, cycle, item = officer_item(cycle_slug, item_id)
+    disclosure = find_disclosure(company, cycle)
+    response = (
+        next((r for r in disclosure.responses if r.item_id == item.id), None)
+        if disclosure
+        else None
+    )
+    revisions = response.revisions if response else []
+    return render_template(
+        "filing/history.html", cycle=cycle, item=item, revisions=revisions, text_diff=text_diff
+    )
+
+
+# --- files --------------------------------------------------------------------------------------
+
+
+@bp.post("/<cycle_slug>/items/<item_id>/attachments")
+@login_required
+def upload(cycle_slug: str, item_id: str):
+    company, cycle, item = officer_item(cycle_slug, item_id)
+    form = UploadForm()
+    back = item_page(cycle, item)
+    if not form.validate():
+        flash(_("Choose a file to upload."), "error")
+        return redirect(back), 303
+    config = current_app.config
+    disclosure = services.disclosure_for(db.session, company, cycle)
+    services.ensure_editable(disclosure, clock.today())
+    upload_file = form.file.data
+    stored = None
+    try:
+        # The count is known before the bytes: refuse early rather than store and discard.
+        services.check_room_on_item(db.session, disclosure, item, config["ATTACHMENTS_PER_ITEM"])
+        stored = storage.store_upload(
+            upload_file.stream,
+            upload_file.filename,
+            config["UPLOAD_DIR"],
+            config["ATTACHMENT_MAX_SIZE"],
+            tuple(config["ATTACHMENT_TYPES"]),
+        )
+        services.add_attachment(
+            db.session,
+            signed_in(),
+            disclosure,
+            item,
+            stored,
+            config["ATTACHMENTS_PER_ITEM"],
+            config["ATTACHMENTS_TOTAL_SIZE"],
+            clock.now(),
+        )
+    except (storage.UploadRefused, services.AttachmentLimit) as exc:
+        # A page of its own: the answers typed on the item's page are not affected.
+        db.session.rollback()
+        if stored is not None and not services.file_in_use(db.session, stored.sha256):
+            storage.path_for(config["UPLOAD_DIR"], stored.sha256).unlink(missing_ok=True)
+        return _upload_refused(cycle, item, refusal_message(exc), back)
+    db.session.commit()
+    flash(_("%(name)s is attached.", name=stored.filename), "success")
+    return redirect(back, 303)
+
+
+def _upload_refused(cycle: Cycle, item, message: str, back: str):
+    return render_template(
+        "filing/upload_refused.html", cycle=cycle, item=item, message=message, back=back
+    ), 422
+
+
+def _attachment_or_404(attachment_id: int) -> Attachment:
+    attachment = db.get_or_404(Attachment, attachment_id)
+    if attachment.removed_at is not None:
+        abort(404)
+    return attachment
+
+
+@bp.post("/<cycle_slug>/attachments/<int:attachment_id>/remove")
+@login_required
+def remove_attachment(cycle_slug: str, attachment_id: int):
+    company = officer_company()
+    attachment = _attachment_or_404(attachment_id)
+    if attachment.disclosure.company_id != company.id:
+        abort(404)  # another company's file: do not even confirm it exists
+    services.remove_attachment(db.session, signed_in(), attachment, clock.now())
+    db.session.commit()
+    flash(_("%(name)s is no longer attached.", name=attachment.filename), "success")
+    cycle = attachment.disclosure.cycle
+    item = cycle.checklist_version.checklist.item(attachment.item_id)
+    return redirect(item_page(cycle, item), 303)
+
+
+@bp.get("/attachments/<int:attachment_id>")
+@login_required
+def download(attachment_id: int):
+    """The file, always as a download: never rendered inline in the app's origin."""
+    attachment = _attachment_or_404(attachment_id)
+    if not can.can_view_company_private(viewer(), attachment.disclosure.company):
+        abort(404)
+    path = storage.path_for(current_app.config["UPLOAD_DIR"], attachment.sha256)
+    if not path.is_file():
+        current_app.logger.error("attachment %s: stored file %s is missing", attachment.id, path)
+        abort(404)
+    response = send_file(
+        path,
+        mimetype=attachment.content_type,
+        as_attachment=True,
+        download_name=attachment.filename,
+        conditional=True,
+        max_age=0,
+    )
+    response.headers["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    response.headers["Cache-Control"] = "private, no-store"
+    response.headers["Content-Disposition"] = (
+        f"attachment; filename*=UTF-8''{quote(attachment.filename)}"
+    )
+    return response
+
+
+# --- submitting and starting from the previous cycle --------------------------------------------
+
+
+@bp.post("/<cycle_slug>/submit")
+@login_required
+def submit(cycle_slug: str):
+    company = officer_company()
+    cycle = cycle_or_404(cycle_slug)
+    disclosure = services.disclosure_for(db.session, company, cycle)
+    try:
+        services.submit(db.session, signed_in(), disclosure, clock.now())
+    except services.Incomplete as exc:
+        db.session.rollback()
+        return _render_overview(
+            company, cycle, find_disclosure(company, cycle), submit_missing=exc.missing
+        ), 422
+    review_mail.notify_submitted(
+        db.session,
+        disclosure,
+        external_url("review.disclosure", cycle_slug=cycle.slug, company_slug=company.slug),
+    )
+    db.session.commit()
+    flash(
+        _("Submitted. The alliance will review your disclosure; it is read-only until then."),
+        "success",
+    )
+    return redirect(url_for("filing.overview", cycle_slug=cycle.slug), 303)
+
+
+@bp.post("/<cycle_slug>/copy-forward")
+@login_required
+def copy_forward(cycle_slug: str):
+    company = officer_company()
+    cycle = cycle_or_404(cycle_slug)
+    disclosure = services.disclosure_for(db.session, company, cycle)
+    previous = services.previous_disclosure(db.session, company.id, cycle)
+    if previous is None:
+        abort(404)
+    copied = services.copy_forward(db.session, signed_in(), disclosure, previous, clock.now())
+    db.session.commit()
+    flash(
+        _(
+            "%(n)d answers were copied from %(cycle)s. Each is marked “carried over” until you "
+            "confirm or change it.",
+            n=copied,
+            cycle=previous.cycle.name_en,
+        ),
+        "success",
+    )
+    return redirect(url_for("filing.overview", cycle_slug=cycle.slug), 303)
+
+
+@bp.post("/<cycle_slug>/correction")
+@login_required
+def start_correction(cycle_slug: str):
+    """Reopen the company's published disclosure to correct it (a reason is required)."""
+    company = officer_company()
+    cycle = cycle_or_404(cycle_slug)
+    disclosure = find_disclosure(company, cycle)
+    if disclosure is None:
+        abort(404)
+    try:
+        review_services.decide(
+            db.session,
+            signed_in(),
+            disclosure,
+            Action.REOPEN,
+            request.form.get("reason", ""),
+            clock.now(),
+            who=Side.OFFICER,
+        )
+    except (review_services.ReasonMissing, review_services.CommentRefused) as exc:
+        db.session.rollback()
+        return _render_overview(
+            company,
+            cycle,
+            disclosure,
+            correction_error=refusal_message(exc),
+            correction_reason=request.form.get("reason", ""),
+        ), 422
+    db.session.commit()
+    flash(
+        _(
+            "Correction started. Change the answers that were wrong and submit again; the "
+            "public keeps reading the published version until the correction is published."
+        ),
+        "success",
+    )
+    return redirect(url_for("filing.overview", cycle_slug=cycle.slug), 303)
+
+
+@bp.post("/<cycle_slug>/comments")
+@login_required
+def comment(cycle_slug: str):
+    """An officer's comment on an item or on the whole disclosure (answers to staff)."""
+    company = officer_company()
+    cycle = cycle_or_404(cycle_slug)
+    disclosure = find_disclosure(company, cycle)
+    if disclosure is None:
+        abort(404)
+    item_id = request.form.get("item_id") or None
+    review_services.add_comment(
+        db.session, signed_in(), disclosure, item_id, request.form.get("body", ""), clock.now()
+    )
+    db.session.commit()
+    flash(_("Comment posted."), "success")
+    if item_id:
+        return redirect(item_page(cycle, cycle.checklist_version.checklist.item(item_id)), 303)
+    return redirect(url_for("filing.overview", cycle_slug=cycle.slug) + "#comments", 303)
+
+
+@bp.post("/preview")
+@login_required
+def preview():
+    """Markdown as the public will see it, for the editor's preview."""
+    me = viewer()
+    require(me is not None and (can.can_file(me, me.company) or can.is_staff(me)))
+    text = request.form.get("text", "")
+    if len(text) > limits().narrative:
+        return jsonify(html="", error=_("The text is too long to preview.")), 413
+    return jsonify(html=render_markdown(text))

@@ -1,0 +1,1 @@
+"""The roster: the companies administrators keep, signatories or not, and their sources."""
