@@ -8,7 +8,6 @@ PostgreSQL database made for the run (see ``tests/support/app.py``).
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import date
 
 import pytest
 from flask import Flask
@@ -16,6 +15,7 @@ from flask import Flask
 from tests.support.accounts import Accounts, create_accounts
 from tests.support.app import (
     TEST_DATABASE,
+    alliance_today,
     counting_queries,
     delete_all_rows,
     empty_database,
@@ -77,7 +77,7 @@ def demo(app):
     from tracker.demo.services import seed_demo
 
     with app.app_context():
-        summary = seed_demo(db.session, app.extensions["tracker.checklist_files"], date.today())
+        summary = seed_demo(db.session, app.extensions["tracker.checklist_files"], alliance_today())
         db.session.commit()
     return summary
 

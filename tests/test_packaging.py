@@ -57,10 +57,9 @@ def test_unpacked_wheel_runs_without_the_checkout(wheel, tmp_path):
     zipfile.ZipFile(wheel).extractall(site)
     script = textwrap.dedent("""
         import sys
-        from datetime import date
         import tracker
         from flask_migrate import upgrade
-        from tracker import create_app
+        from tracker import clock, create_app
         from tracker.db import db
         from tracker.demo.services import seed_demo
         app = create_app()
@@ -68,7 +67,7 @@ def test_unpacked_wheel_runs_without_the_checkout(wheel, tmp_path):
         assert "_bundled" in app.template_folder, app.template_folder
         with app.app_context():
             upgrade()
-            seed_demo(db.session, app.extensions["tracker.checklist_files"], date.today())
+            seed_demo(db.session, app.extensions["tracker.checklist_files"], clock.today())
             db.session.commit()
         client = app.test_client()
         assert client.get("/").status_code == 200

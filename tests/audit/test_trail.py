@@ -4,11 +4,12 @@ administrator's page filters it and exports the same selection as CSV."""
 import csv
 import io
 import json
-from datetime import date, timedelta
+from datetime import timedelta
 
 import sqlalchemy as sa
 
 from tests.support.accounts import invite_form
+from tests.support.app import alliance_today
 from tests.support.files import PNG
 from tests.support.filing import answer_everything, post_item, upload
 from tests.support.http import post, sign_in
@@ -149,7 +150,7 @@ def test_the_page_filters_by_action_actor_object_and_date(app, accounts):
     seed_events(app, accounts)
     admin = app.test_client()
     sign_in(admin, accounts.email("admin"))
-    today = date.today()
+    today = alliance_today()
 
     def rows(**args) -> str:
         response = admin.get("/admin/audit/", query_string=args)

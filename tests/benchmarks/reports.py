@@ -22,7 +22,6 @@ import shutil
 import statistics
 import tempfile
 import time
-from datetime import date
 from pathlib import Path
 
 import sqlalchemy as sa
@@ -30,6 +29,7 @@ from flask import render_template
 from flask_babel import force_locale
 from flask_migrate import upgrade
 
+from tests.support.app import alliance_today
 from tracker.app import create_app
 from tracker.db import db
 from tracker.demo.services import seed_demo
@@ -144,9 +144,9 @@ def main() -> None:
         )
         with app.app_context():
             upgrade()
-            seed_demo(db.session, app.extensions["tracker.checklist_files"], date.today())
+            seed_demo(db.session, app.extensions["tracker.checklist_files"], alliance_today())
             db.session.commit()
-            print(f"Report benchmark, median of {args.repeat} runs, {date.today()}")
+            print(f"Report benchmark, median of {args.repeat} runs, {alliance_today()}")
             ours, minimal, pages = company_pdf(app, args.repeat)
             print(
                 f"company PDF ({pages} pages): {ours:.2f} s; same HTML, minimal stylesheet: "

@@ -13,6 +13,7 @@ from babel.dates import format_date
 from flask import Flask
 from playwright.sync_api import Browser, Locator, Page, expect
 
+from tests.support.app import alliance_today
 from tests.support.browser import (
     AXE_RULES,
     CYCLE,
@@ -66,7 +67,7 @@ def test_administrator_creates_opens_extends_and_closes_a_cycle(page: Page, live
     from tracker.db import db
     from tracker.filing.models import Disclosure, DueDateExtension
 
-    today = date.today()
+    today = alliance_today()
     opens, due, closes = today, today + timedelta(days=30), today + timedelta(days=60)
     with app.app_context():
         signatories = db.session.scalar(

@@ -1,11 +1,12 @@
 """Cycle administration: create, open (every signatory gets its disclosure, officers are told),
 extend a company's due date with a reason, close; the checklist version frozen once filed."""
 
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 import sqlalchemy as sa
 
+from tests.support.app import alliance_today
 from tests.support.filing import post_item
 from tests.support.http import post, sign_in
 from tracker.audit.models import AuditEvent
@@ -20,7 +21,7 @@ from tracker.public.services import current_cycle
 from tracker.reminders.services import send_reminders
 from tracker.review.services import queue
 
-TODAY = date.today()
+TODAY = alliance_today()
 
 
 @pytest.fixture

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import io
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
 
 import pytest
 import sqlalchemy as sa
@@ -13,6 +13,7 @@ from flask import current_app
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
+from tests.support.app import alliance_today
 from tests.support.files import PNG
 from tracker.audit.models import AuditEvent
 from tracker.auth.models import User
@@ -405,7 +406,7 @@ def test_not_editable_once_handed_in(world, state):
     disclosure = world.disclosure_a
     disclosure.state = state
     db.session.commit()
-    assert not services.can_edit(disclosure, date.today())
+    assert not services.can_edit(disclosure, alliance_today())
     with pytest.raises(NotEditable):
         save(world, disclosure, "c1.safety-team", Answer(status=Status.NOT_MET))
     with pytest.raises(NotEditable):
@@ -584,7 +585,7 @@ def test_resubmit_after_changes_were_requested(world):
 
 
 def make_cycle(world: World, slug: str, opens_days_ago: int) -> Cycle:
-    today = date.today()
+    today = alliance_today()
     opens = today - timedelta(opens_days_ago)
     cycle = Cycle(
         slug=slug,

@@ -1,10 +1,11 @@
 """Corrections after publication: reopened, reviewed again, published as a new version that
 supersedes the last, with every earlier version still readable and nothing changed in place."""
 
-from datetime import date, timedelta
+from datetime import timedelta
 
 import sqlalchemy as sa
 
+from tests.support.app import alliance_today
 from tests.support.filing import post_item, state_of
 from tests.support.http import post, sign_in
 from tests.support.review import REVIEW, publish_first_version
@@ -162,8 +163,8 @@ def test_a_correction_can_be_made_after_the_cycle_closed(app, accounts, filing_w
     officer, _ = publish_first_version(app, accounts, filing_world)
     with app.app_context():
         cycle = db.session.scalar(sa.select(Cycle).filter_by(slug="test-cycle"))
-        cycle.due_on = date.today() - timedelta(days=5)
-        cycle.closes_on = date.today() - timedelta(days=1)
+        cycle.due_on = alliance_today() - timedelta(days=5)
+        cycle.closes_on = alliance_today() - timedelta(days=1)
         db.session.commit()
     assert (
         post(

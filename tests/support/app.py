@@ -12,7 +12,9 @@ import os
 import secrets
 from collections.abc import Iterator
 from contextlib import contextmanager
+from datetime import date, datetime
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import psycopg
 import pytest
@@ -21,6 +23,7 @@ from flask import Flask
 from flask_migrate import upgrade
 
 from tracker.app import create_app
+from tracker.config import DEFAULTS
 from tracker.db import db
 
 TEST_DATABASE = os.environ.get("TRACKER_TEST_DATABASE", "sqlite")
@@ -56,6 +59,12 @@ def empty_database(tmp_path: Path) -> Iterator[str]:
         raise pytest.UsageError(
             f"TRACKER_TEST_DATABASE must be sqlite or postgresql, not {TEST_DATABASE!r}"
         )
+
+
+def alliance_today() -> date:
+    """Today in the alliance's calendar, as the app under test sees it (tracker.clock): tests
+    that date cycles from it agree with the app whatever the server's zone and the hour."""
+    return datetime.now(ZoneInfo(DEFAULTS["TIMEZONE"])).date()
 
 
 def make_app(database_url: str, instance_path: Path, **extra) -> Flask:

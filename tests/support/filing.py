@@ -4,10 +4,11 @@ and filing as an officer's browser does it: forms read from the page, posted wit
 from __future__ import annotations
 
 import io
-from datetime import date, timedelta
+from datetime import timedelta
 from html.parser import HTMLParser
 
 from tests.support.accounts import Accounts
+from tests.support.app import alliance_today
 from tests.support.files import PNG
 from tests.support.http import JSON
 from tracker.db import db, utcnow
@@ -30,7 +31,7 @@ def create_filing_world(app, accounts: Accounts) -> dict:
             c for c in app.extensions["tracker.checklist_files"] if c.checklist.version == "2024.1"
         )
         version = load_checklist(db.session, loaded).version
-        today = date.today()
+        today = alliance_today()
         cycle = Cycle(
             slug=CYCLE,
             name_en="Test cycle",
