@@ -71,8 +71,6 @@ ALLOWED: set[tuple[str, str]] = {
     ("tracker.audit.models", "tracker.auth.models"),  # an event names its actor
     ("tracker.audit.services", "tracker.auth.models"),  # filtering by the actor's e-mail
     ("tracker.cycles.services", "tracker.filing.models"),  # opening a cycle creates disclosures
-    ("tracker.reports.views", "tracker.filing.views"),  # draft reports reuse filing lookups
-    ("tracker.review.views", "tracker.filing.views"),  # find_disclosure
 }
 
 

@@ -6,6 +6,7 @@ from flask_login import LoginManager, current_user
 
 from tracker.auth import permissions, services
 from tracker.auth.models import User
+from tracker.companies.models import Company
 from tracker.db import db
 
 login_manager = LoginManager()
@@ -32,6 +33,14 @@ def signed_in() -> User:
     if user is None:
         abort(403)
     return user
+
+
+def officer_company() -> Company:
+    """The signed-in officer's company; anybody else may not file (403)."""
+    me = signed_in()
+    require(permissions.can_file(me, me.company))
+    assert me.company is not None  # an officer always has one (a database constraint)
+    return me.company
 
 
 def init_app(app: Flask) -> None:

@@ -23,7 +23,7 @@ from flask_login import login_required
 
 from tracker import clock
 from tracker.auth import permissions as can
-from tracker.auth.login import require, signed_in, viewer
+from tracker.auth.login import officer_company, require, signed_in, viewer
 from tracker.cycles.models import Cycle
 from tracker.db import db
 from tracker.domain.answers import Limits, missing_for_submission, progress
@@ -31,7 +31,7 @@ from tracker.domain.diff import text_diff
 from tracker.domain.markdown import render_markdown
 from tracker.domain.workflow import Action, DisclosureState, Side
 from tracker.errors import refusal_message, wants_json
-from tracker.filing import services, storage
+from tracker.filing import queries, services, storage
 from tracker.filing.forms import AnswerForm, UploadForm, fill_from_response
 from tracker.filing.messages import answer_problem_message, missing_message
 from tracker.filing.models import Attachment, Disclosure
@@ -62,23 +62,8 @@ def limits() -> Limits:
     )
 
 
-def officer_company():
-    """The signed-in officer's company; anyone else may not file."""
-    me = signed_in()
-    require(can.can_file(me, me.company))
-    return me.company
-
-
 def cycle_or_404(slug: str) -> Cycle:
     return db.first_or_404(sa.select(Cycle).filter_by(slug=slug))
-
-
-def find_disclosure(company, cycle: Cycle) -> Disclosure | None:
-    return db.session.scalar(
-        sa.select(Disclosure)
-        .filter_by(company_id=company.id, cycle_id=cycle.id)
-        .options(sa.orm.selectinload(Disclosure.responses))
-    )
 
 
 # --- dashboard and overview ---------------------------------------------------------------------
@@ -89,7 +74,7 @@ def find_disclosure(company, cycle: Cycle) -> Disclosure | None:
 def dashboard():
     company = officer_company()
     cycle = current_cycle(db.session, clock.today())
-    disclosure = find_disclosure(company, cycle) if cycle else None
+    disclosure = queries.find_disclosure(db.session, company, cycle) if cycle else None
     earlier = db.session.scalars(
         sa.select(Disclosure)
         .join(Disclosure.cycle)
@@ -128,7 +113,7 @@ def _progress_context(cycle: Cycle | None, disclosure: Disclosure | None) -> dic
 def overview(cycle_slug: str):
     company = officer_company()
     cycle = cycle_or_404(cycle_slug)
-    disclosure = find_disclosure(company, cycle)
+    disclosure = queries.find_disclosure(db.session, company, cycle)
     return _render_overview(company, cycle, disclosure)
 
 
@@ -169,7 +154,7 @@ def commitment(cycle_slug: str, commitment_id: str):
     found = next((c for c in checklist.commitments if c.id == commitment_id), None)
     if found is None:
         abort(404)
-    disclosure = find_disclosure(company, cycle)
+    disclosure = queries.find_disclosure(db.session, company, cycle)
     responses = {r.item_id: r for r in disclosure.responses} if disclosure else {}
     editable = _editable(cycle, disclosure)
     forms = {}
@@ -281,8 +266,8 @@ def _refuse(form: AnswerForm, cycle: Cycle, item, errors: list[str]):
 
 def _conflict(form: AnswerForm, cycle: Cycle, item, conflict: services.EditConflict):
     """409: someone saved first. Show both versions; the officer chooses."""
-    company = signed_in().company
-    disclosure = find_disclosure(company, cycle)
+    company = officer_company()
+    disclosure = queries.find_disclosure(db.session, company, cycle)
     theirs = (
         next((r for r in disclosure.responses if r.item_id == item.id), None)
         if disclosure
@@ -319,7 +304,7 @@ def _conflict(form: AnswerForm, cycle: Cycle, item, conflict: services.EditConfl
 @login_required
 def history(cycle_slug: str, item_id: str):
     company, cycle, item = officer_item(cycle_slug, item_id)
-    disclosure = find_disclosure(company, cycle)
+    disclosure = queries.find_disclosure(db.session, company, cycle)
     response = (
         next((r for r in disclosure.responses if r.item_id == item.id), None)
         if disclosure
@@ -448,7 +433,10 @@ def submit(cycle_slug: str):
     except services.Incomplete as exc:
         db.session.rollback()
         return _render_overview(
-            company, cycle, find_disclosure(company, cycle), submit_missing=exc.missing
+            company,
+            cycle,
+            queries.find_disclosure(db.session, company, cycle),
+            submit_missing=exc.missing,
         ), 422
     review_mail.notify_submitted(
         db.session,
@@ -492,7 +480,7 @@ def start_correction(cycle_slug: str):
     """Reopen the company's published disclosure to correct it (a reason is required)."""
     company = officer_company()
     cycle = cycle_or_404(cycle_slug)
-    disclosure = find_disclosure(company, cycle)
+    disclosure = queries.find_disclosure(db.session, company, cycle)
     if disclosure is None:
         abort(404)
     try:
@@ -531,7 +519,7 @@ def comment(cycle_slug: str):
     """An officer's comment on an item or on the whole disclosure (answers to staff)."""
     company = officer_company()
     cycle = cycle_or_404(cycle_slug)
-    disclosure = find_disclosure(company, cycle)
+    disclosure = queries.find_disclosure(db.session, company, cycle)
     if disclosure is None:
         abort(404)
     item_id = request.form.get("item_id") or None

@@ -12,12 +12,12 @@ from flask import Blueprint, Response, abort, current_app, request, send_file
 from flask_login import login_required
 
 from tracker.auth import permissions as can
-from tracker.auth.login import require, viewer
+from tracker.auth.login import officer_company, require, viewer
 from tracker.companies.models import Company
 from tracker.cycles.models import Cycle
 from tracker.db import db
 from tracker.domain.languages import CODES
-from tracker.filing.views import cycle_or_404, find_disclosure, officer_company
+from tracker.filing.queries import find_disclosure
 from tracker.ledger.queries import find_publication
 from tracker.reports import services
 from tracker.reports.jobs import jobs
@@ -26,6 +26,10 @@ from tracker.reports.rendering import company_report_pdf
 bp = Blueprint("reports", __name__)
 
 YEAR = 365 * 24 * 3600
+
+
+def _cycle(slug: str) -> Cycle:
+    return db.first_or_404(sa.select(Cycle).filter_by(slug=slug))
 
 
 def _language() -> str:
@@ -160,7 +164,7 @@ def officer_draft(cycle_slug: str):
     """The officer's own company's current answers as a report marked as a draft."""
     language = _language()
     company = officer_company()
-    disclosure = find_disclosure(company, cycle_or_404(cycle_slug))
+    disclosure = find_disclosure(db.session, company, _cycle(cycle_slug))
     if disclosure is None:
         abort(404)
     return _draft_response(disclosure, language)
@@ -173,7 +177,7 @@ def staff_draft(cycle_slug: str, company_slug: str):
     require(can.is_staff(viewer()))
     language = _language()
     company = db.first_or_404(sa.select(Company).filter_by(slug=company_slug))
-    disclosure = find_disclosure(company, cycle_or_404(cycle_slug))
+    disclosure = find_disclosure(db.session, company, _cycle(cycle_slug))
     if disclosure is None:
         abort(404)
     return _draft_response(disclosure, language)

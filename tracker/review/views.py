@@ -15,8 +15,8 @@ from tracker.cycles.models import Cycle
 from tracker.db import db
 from tracker.domain.workflow import Action, DisclosureState, Side, allowed_actions
 from tracker.errors import refusal_message
+from tracker.filing.queries import find_disclosure
 from tracker.filing.services import attachments_of
-from tracker.filing.views import find_disclosure
 from tracker.labels import ACTION_LABELS
 from tracker.ledger import queries as ledger_queries
 from tracker.ledger.services import publish
@@ -70,7 +70,7 @@ def _target(cycle_slug: str, company_slug: str):
     require(can.is_staff(viewer()))
     cycle = _cycle(cycle_slug)
     company = db.first_or_404(sa.select(Company).filter_by(slug=company_slug))
-    return cycle, company, find_disclosure(company, cycle)
+    return cycle, company, find_disclosure(db.session, company, cycle)
 
 
 def _started_target(cycle_slug: str, company_slug: str):
