@@ -1,1 +1,1 @@
-"""Signatory companies: the roster and each company's public page."""
+"""Signatory companies: the Company model and each company's public pages (the roster that administrators keep is tracker.roster)."""

@@ -1,1 +1,1 @@
-"""Disclosures: one company's answers for one cycle, item by item."""
+"""Filing: a company's disclosure for a cycle, its answers item by item, files and history."""

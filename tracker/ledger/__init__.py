@@ -1,1 +1,1 @@
-"""Publication: frozen snapshots of accepted disclosures, chained in a public ledger."""
+"""The ledger: publishing freezes a snapshot and chains its entry into the public ledger."""

@@ -1,1 +1,1 @@
-"""Open data: CSV downloads and the read-only JSON API, of published content only."""
+"""Open data: CSV downloads of published content only (the JSON API is tracker.api)."""
