@@ -1,1 +1,4 @@
-"""Signatory companies: the Company model and each company's public pages (the roster that administrators keep is tracker.roster)."""
+"""Signatory companies: the Company model and each company's public pages.
+
+The roster that administrators keep is tracker.roster.
+"""
