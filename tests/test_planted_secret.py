@@ -20,11 +20,20 @@ def plant(app) -> None:
             response.confidential_note = f"{response.confidential_note or ''} {SECRET}"
             if response.disclosure.state is not DisclosureState.PUBLISHED:
                 response.narrative = f"{response.narrative or ''} {SECRET} (draft)"
-        # and an unpublished edit of a published answer
-        published = db.session.scalar(
-            sa.select(Disclosure).where(Disclosure.state == DisclosureState.PUBLISHED)
+        # and an unpublished edit of a published answer (the first one with a narrative, in a
+        # stated order: without one, PostgreSQL returns rows in whatever order it keeps them)
+        published_answer = db.session.scalar(
+            sa.select(ItemResponse)
+            .join(Disclosure)
+            .where(
+                Disclosure.state == DisclosureState.PUBLISHED,
+                ItemResponse.narrative.is_not(None),
+            )
+            .order_by(ItemResponse.id)
+            .limit(1)
         )
-        published.responses[0].narrative += f" {SECRET} (edit)"
+        assert published_answer is not None, "the demo publishes narratives"
+        published_answer.narrative += f" {SECRET} (edit)"
         db.session.commit()
 
 
