@@ -37,7 +37,7 @@ class Side(StrEnum):
     STAFF = "staff"
 
 
-# (state, action, actor) -> the state after the action.
+# (state, action, side) -> the state after the action.
 TRANSITIONS: dict[tuple[DisclosureState, Action, Side], DisclosureState] = {
     (DisclosureState.NOT_STARTED, Action.EDIT, Side.OFFICER): DisclosureState.DRAFT,
     (DisclosureState.DRAFT, Action.EDIT, Side.OFFICER): DisclosureState.DRAFT,
