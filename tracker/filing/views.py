@@ -35,6 +35,7 @@ from tracker.filing import queries, services, storage
 from tracker.filing.forms import AnswerForm, UploadForm, fill_from_response
 from tracker.filing.messages import answer_problem_message, missing_message
 from tracker.filing.models import Attachment, Disclosure
+from tracker.i18n import current_language
 from tracker.ledger import queries as ledger_queries
 from tracker.links import external_url
 from tracker.public.services import current_cycle
@@ -467,7 +468,7 @@ def copy_forward(cycle_slug: str):
             "%(n)d answers were copied from %(cycle)s. Each is marked “carried over” until you "
             "confirm or change it.",
             n=copied,
-            cycle=previous.cycle.name_en,
+            cycle=previous.cycle.name(current_language()),
         ),
         "success",
     )

@@ -125,7 +125,7 @@ def cycle_report(cycle_slug: str):
     """The aggregate report of a cycle, as of its latest ledger entry. Built outside requests:
     when it is not ready yet, the answer is 503 with Retry-After while it is being built."""
     language = _language()
-    cycle = db.first_or_404(sa.select(Cycle).filter_by(slug=cycle_slug))
+    cycle = _cycle(cycle_slug)
     stored = services.stored_cycle_report(db.session, cycle, language)
     if stored is None:
         jobs(current_app).build_cycle(cycle.id)
