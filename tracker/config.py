@@ -32,9 +32,11 @@ DEFAULTS = {
     "PASSWORD_MIN_LENGTH": 15,
     "INVITATION_TTL": timedelta(days=7),
     "PASSWORD_RESET_TTL": timedelta(hours=1),
-    # Failed sign-ins allowed per account and per address before a pause (moving windows).
+    # Sign-in attempts allowed per account and per address before a pause (moving windows,
+    # counted before the password is checked). A correct sign-in clears its account's count;
+    # the address counts every attempt, so it leaves room for several people behind one address.
     "SIGN_IN_ACCOUNT_LIMIT": "5 per 15 minutes",
-    "SIGN_IN_ADDRESS_LIMIT": "30 per hour",
+    "SIGN_IN_ADDRESS_LIMIT": "60 per hour",
     "RATELIMIT_STORAGE_URI": "memory://",
     "RATELIMIT_KEY_PREFIX": "tracker",
     "RATELIMIT_HEADERS_ENABLED": True,

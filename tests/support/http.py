@@ -36,17 +36,22 @@ def post(client, url: str, data: Mapping | None = None, **fields):
 
 
 def client_as(app, ids: Mapping[str, int], role: str):
-    """A test client signed in as the user ``ids[role]`` without the sign-in form (its session
-    says so), or an anonymous one for ``role == "anonymous"``."""
+    """A test client signed in as the user ``ids[role]`` without the sign-in form (a sign-in
+    session begun for it, its key in the cookie), or an anonymous one for
+    ``role == "anonymous"``."""
+    from tracker import clock
     from tracker.auth.models import User
+    from tracker.auth.services import begin_session
 
     client = app.test_client()
     if role != "anonymous":
         with app.app_context():
             user = db.session.get(User, ids[role])
-            session_id = user.get_id()
+            lifetime = app.config["PERMANENT_SESSION_LIFETIME"]
+            session_key = begin_session(db.session, user, clock.now(), lifetime)
+            db.session.commit()
         with client.session_transaction() as session:
-            session["_user_id"] = session_id
+            session["_user_id"] = session_key
             session["_fresh"] = True
     return client
 

@@ -1,9 +1,11 @@
-"""Flask-Login wiring: sessions carry ``id:version``, so raising the version ends them."""
+"""Flask-Login wiring: the cookie carries the random key of a server-side sign-in session
+(auth.models.SignInSession), so signing out, expiry and a new session version end it."""
 
 from flask import Flask, abort
 from flask_babel import lazy_gettext as _l
 from flask_login import LoginManager, current_user
 
+from tracker import clock
 from tracker.auth import permissions, services
 from tracker.auth.models import User
 from tracker.companies.models import Company
@@ -17,8 +19,8 @@ login_manager.session_protection = "basic"
 
 
 @login_manager.user_loader
-def load_user(session_id: str) -> User | None:
-    return services.load_session_user(db.session, session_id)
+def load_user(session_key: str) -> User | None:
+    return services.load_session_user(db.session, session_key, clock.now())
 
 
 def viewer() -> User | None:

@@ -27,7 +27,7 @@ class User(Model):
     is_active: Mapped[bool] = mapped_column(default=True)
     # None until the invitation is accepted: such an account cannot sign in.
     password_hash: Mapped[str | None] = mapped_column(sa.String(255))
-    # Part of the session identifier: raising it ends every session of the user at once.
+    # Copied into each sign-in session: raising it ends every session of the user at once.
     session_version: Mapped[int] = mapped_column(default=1, server_default="1")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     last_sign_in_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
@@ -54,7 +54,16 @@ class User(Model):
         return False
 
     def get_id(self) -> str:
-        return f"{self.id}:{self.session_version}"
+        """Flask-Login's identifier for the session cookie: the key of the sign-in session this
+        user was loaded for or has just begun (:meth:`use_session_key`), never the user's id."""
+        key: str | None = getattr(self, "_session_key", None)
+        if key is None:
+            raise RuntimeError("no sign-in session: begin one (auth.services.begin_session)")
+        return key
+
+    def use_session_key(self, key: str) -> None:
+        """Remember which sign-in session this request's user object stands for."""
+        self._session_key = key
 
     @property
     def has_password(self) -> bool:
@@ -85,3 +94,26 @@ class AccountToken(Model):
 
     user: Mapped[User] = relationship(foreign_keys=[user_id])
     created_by: Mapped[User | None] = relationship(foreign_keys=[created_by_id])
+
+
+class SignInSession(Model):
+    """One signed-in browser. Its cookie holds a random key, of which only a hash is kept here.
+
+    A session counts while it has not ended (signing out), has not expired
+    (PERMANENT_SESSION_LIFETIME after signing in), its user is active and the user's
+    ``session_version`` is still the one it began under (a password change or reset, a role
+    change and deactivation raise it). All of that is checked in the one query that loads the
+    signed-in user (auth.services.load_session_user).
+    """
+
+    __tablename__ = "sign_in_sessions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    key_hash: Mapped[str] = mapped_column(sa.String(64), unique=True)  # SHA-256 of the key
+    user_version: Mapped[int]
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    user: Mapped[User] = relationship()

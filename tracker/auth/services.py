@@ -6,6 +6,8 @@ flushed, and recorded in the audit trail; the caller commits.
 
 from __future__ import annotations
 
+import hashlib
+import secrets
 from datetime import datetime, timedelta
 from functools import cache
 
@@ -14,7 +16,7 @@ from werkzeug.security import check_password_hash, generate_password_hash
 
 from tracker.audit.services import record
 from tracker.auth import tokens
-from tracker.auth.models import AccountToken, TokenPurpose, User
+from tracker.auth.models import AccountToken, SignInSession, TokenPurpose, User
 from tracker.auth.tokens import IssuedLink
 from tracker.db import Session
 from tracker.domain.passwords import PasswordCheck, PasswordProblem, check_password
@@ -132,12 +134,68 @@ def change_password(session: Session, user: User, current: str, new: str) -> Non
     record(session, user, "user.password_changed", "user", user.id)
 
 
-def load_session_user(session: Session, session_id: str) -> User | None:
-    """The user for a session identifier ``id:version``; None if it was ended."""
-    user_id, _, version = session_id.partition(":")
-    if not user_id.isdigit() or not version.isdigit():
-        return None
-    user = session.get(User, int(user_id))
-    if user is None or not user.is_active or user.session_version != int(version):
-        return None
+def _key_hash(key: str) -> str:
+    return hashlib.sha256(key.encode()).hexdigest()
+
+
+def begin_session(session: Session, user: User, now: datetime, lifetime: timedelta) -> str:
+    """Start a sign-in session for ``user``, valid for ``lifetime``; returns the key for the
+    cookie (only its hash is stored).
+
+    The user's sessions that can no longer be used (ended, expired, or from an earlier
+    version) are deleted here, so the table holds about as many rows as there are browsers
+    signed in, without a clean-up job.
+    """
+    session.execute(
+        sa.delete(SignInSession).where(
+            SignInSession.user_id == user.id,
+            sa.or_(
+                SignInSession.ended_at.is_not(None),
+                SignInSession.expires_at <= now,
+                SignInSession.user_version != user.session_version,
+            ),
+        )
+    )
+    key = secrets.token_urlsafe(32)
+    session.add(
+        SignInSession(
+            user_id=user.id,
+            key_hash=_key_hash(key),
+            user_version=user.session_version,
+            created_at=now,
+            expires_at=now + lifetime,
+        )
+    )
+    session.flush()
+    user.use_session_key(key)
+    return key
+
+
+def end_session(session: Session, key: str, now: datetime) -> None:
+    """End the sign-in session whose key the cookie holds (signing out); other sessions of the
+    same user go on. An unknown or already ended key changes nothing."""
+    session.execute(
+        sa.update(SignInSession)
+        .where(SignInSession.key_hash == _key_hash(key), SignInSession.ended_at.is_(None))
+        .values(ended_at=now)
+    )
+
+
+def load_session_user(session: Session, key: str, now: datetime) -> User | None:
+    """The user of the sign-in session with this key, in one query; None if there is no such
+    session (a cookie from before server-side sessions, ``id:version``, is one), or it ended,
+    expired, or its user was deactivated or moved to a new session version since."""
+    user = session.scalar(
+        sa.select(User)
+        .join(SignInSession, SignInSession.user_id == User.id)
+        .where(
+            SignInSession.key_hash == _key_hash(key),
+            SignInSession.ended_at.is_(None),
+            SignInSession.expires_at > now,
+            SignInSession.user_version == User.session_version,
+            User.is_active,
+        )
+    )
+    if user is not None:
+        user.use_session_key(key)
     return user

@@ -56,12 +56,30 @@ def landing_for(user: User) -> str:
 
 
 def start_session(user: User) -> None:
-    """Sign a user in on an emptied session, so nothing planted in it before survives."""
+    """Sign a user in on an emptied session, so nothing planted in it before survives.
+
+    A server-side sign-in session is begun (the caller commits) and the one the cookie held
+    before, if any, is ended.
+    """
+    previous = session.get("_user_id")
+    if previous:
+        services.end_session(db.session, previous, clock.now())
     keep = {k: session[k] for k in ("_flashes",) if k in session}
     session.clear()
     session.update(keep)
     session.permanent = True
+    lifetime = current_app.config["PERMANENT_SESSION_LIFETIME"]
+    services.begin_session(db.session, user, clock.now(), lifetime)
     login_user(user)
+
+
+def paused_response(form: SignInForm, wait: int):
+    """The sign-in page saying that signing in is paused (429 with Retry-After)."""
+    response = current_app.make_response(
+        (render_template("auth/sign_in.html", form=form, error=paused_message(wait)), 429)
+    )
+    response.headers["Retry-After"] = str(wait)
+    return response
 
 
 def check_new_password(form: SetPasswordForm, user: User) -> bool:
@@ -97,16 +115,13 @@ def sign_in():
     email = services.normalize_email(form.email.data)
     address = request.remote_addr or "unknown"
     throttle = SignInThrottle.from_app()
-    wait = throttle.retry_after(email, address)
+    # The attempt is counted before the password is checked, in one atomic step of the
+    # counter's store: a burst in parallel gets exactly the limit's number of checks.
+    wait = throttle.attempt(email, address)
     if wait is not None:
-        response = current_app.make_response(
-            (render_template("auth/sign_in.html", form=form, error=paused_message(wait)), 429)
-        )
-        response.headers["Retry-After"] = str(wait)
-        return response
+        return paused_response(form, wait)
     user = services.authenticate(db.session, email, form.password.data)
     if user is None:
-        throttle.failed(email, address)
         services.record_failed_sign_in(db.session, email, address)
         db.session.commit()
         # One message for an unknown address and a wrong password alike.
@@ -114,8 +129,8 @@ def sign_in():
         return render_template("auth/sign_in.html", form=form, error=error), 422
     throttle.succeeded(email)
     services.record_sign_in(db.session, user, clock.now(), address)
-    db.session.commit()
     start_session(user)
+    db.session.commit()
     return redirect(
         safe_next(request.args.get("next")) if request.args.get("next") else landing_for(user)
     )
@@ -123,6 +138,11 @@ def sign_in():
 
 @bp.post("/sign-out")
 def sign_out():
+    # The session ends on the server: its cookie, copied or kept, signs nobody in any more.
+    key = session.get("_user_id")
+    if key:
+        services.end_session(db.session, key, clock.now())
+        db.session.commit()
     logout_user()
     session.clear()
     flash(_("You have signed out."), "info")
@@ -156,10 +176,8 @@ def _set_password_with_token(secret: str, purpose: TokenPurpose):
     if not check_new_password(form, token.user):
         return render_template(template, form=form, user=token.user), 422
     user = services.use_token(db.session, token, form.password.data, clock.now())
+    start_session(user)  # ends the session the cookie held, whoever it was for
     db.session.commit()
-    if current_user.is_authenticated:
-        logout_user()
-    start_session(user)
     flash(
         _("Your password is set. Welcome, %(name)s.", name=user.display_name)
         if purpose is TokenPurpose.INVITATION
@@ -207,17 +225,18 @@ def change_password():
     # Wrong current passwords count like failed sign-ins: a borrowed session must not become a
     # way to guess the password without limit.
     throttle, address = SignInThrottle.from_app(), request.remote_addr or "unknown"
-    wait = throttle.retry_after(user.email, address)
+    wait = throttle.attempt(user.email, address)
     if wait is not None:
         form.current.errors = [paused_message(wait)]
         return render_template("auth/change_password.html", form=form), 429
     try:
         services.change_password(db.session, user, form.current.data, form.password.data)
     except services.AccountError as exc:
-        throttle.failed(user.email, address)
         form.current.errors = [refusal_message(exc)]
         return render_template("auth/change_password.html", form=form), 422
+    throttle.succeeded(user.email)
+    db.session.flush()  # the new session version, which the new sign-in session takes
+    start_session(user)  # this browser goes on in a new session; all others end
     db.session.commit()
-    start_session(user)  # this session continues under the new version; all others end
     flash(_("Your password has been changed. You were signed out everywhere else."), "success")
     return redirect(url_for("auth.account"))
