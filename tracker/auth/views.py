@@ -73,15 +73,6 @@ def start_session(user: User) -> None:
     login_user(user)
 
 
-def paused_response(form: SignInForm, wait: int):
-    """The sign-in page saying that signing in is paused (429 with Retry-After)."""
-    response = current_app.make_response(
-        (render_template("auth/sign_in.html", form=form, error=paused_message(wait)), 429)
-    )
-    response.headers["Retry-After"] = str(wait)
-    return response
-
-
 def check_new_password(form: SetPasswordForm, user: User) -> bool:
     """Validate the form and the password rules; problems are attached to the fields they
     concern, so that each field is marked invalid and described by its message."""
@@ -97,10 +88,19 @@ def check_new_password(form: SetPasswordForm, user: User) -> bool:
 
 def paused_message(wait_seconds: int) -> str:
     return _(
-        "Too many failed attempts. For your security, signing in is paused for "
+        "Too many sign-in attempts. For your security, signing in is paused for "
         "%(minutes)d minutes.",
         minutes=max(1, round(wait_seconds / 60)),
     )
+
+
+def paused_response(form: SignInForm, wait: int):
+    """The sign-in page saying that signing in is paused (429 with Retry-After)."""
+    response = current_app.make_response(
+        (render_template("auth/sign_in.html", form=form, error=paused_message(wait)), 429)
+    )
+    response.headers["Retry-After"] = str(wait)
+    return response
 
 
 @bp.route("/sign-in", methods=["GET", "POST"])
