@@ -163,3 +163,31 @@ def test_a_paused_address_takes_nothing_from_the_account(throttled_app):
         for address in ("10.9.8.7", "10.9.8.7", "10.9.8.8", "10.9.8.8")
     ]
     assert codes == [422, 422, 422, 429]
+
+
+def test_parallel_guesses_of_the_current_password_get_five_checks(throttled_app, password_checks):
+    """A borrowed session is no way around the limit: the password-change form counts its
+    guesses of the current password in the same counter, before checking them."""
+    signed_in = throttled_app.test_client()
+    right = {"email": "staff@test.example", "password": PASSWORD}
+    assert signed_in.post("/sign-in", data=right).status_code == 302
+    cookie = signed_in.get_cookie("session").value
+    password_checks.clear()
+    new = "another long and unguessable passphrase"
+    form = {"current": WRONG, "password": new, "confirm": new}
+    barrier = threading.Barrier(10)
+    codes: list[int] = []
+
+    def guess() -> None:
+        client = throttled_app.test_client()
+        client.set_cookie("session", cookie)
+        barrier.wait(timeout=30)
+        codes.append(client.post("/account/password", data=form).status_code)
+
+    threads = [threading.Thread(target=guess) for _ in range(10)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=120)
+    assert sorted(codes) == [422] * 5 + [429] * 5
+    assert len(password_checks) == 5
