@@ -125,3 +125,50 @@ def test_the_frozen_audit_triggers_match_what_the_suite_lifts():
             s.strip() for s in create_statements(dialect)
         ]
         assert module.DOWNGRADE[dialect] == drop_statements(dialect)
+
+
+def test_publication_scores_and_summaries_are_backfilled(tmp_path):
+    """Migration 0014 scores the publications that were published before it, from their
+    snapshots, exactly as publishing now does (tracker.ledger.services)."""
+    from tests.support.app import alliance_today
+    from tracker.demo.services import seed_demo
+    from tracker.ledger.models import Publication, PublicationScore
+    from tracker.ledger.services import score_values, summarise
+
+    def stored(conn) -> tuple[list, dict]:
+        scores = conn.execute(
+            sa.select(PublicationScore.__table__).order_by(
+                PublicationScore.publication_id, PublicationScore.commitment_id
+            )
+        ).all()
+        summaries = dict(conn.execute(sa.select(Publication.id, Publication.summary)).all())
+        return [tuple(row) for row in scores], summaries
+
+    with empty_database(tmp_path) as url:
+        app = make_app(url, tmp_path / "instance")
+        with app.app_context():
+            try:
+                upgrade()
+                seed_demo(db.session, app.extensions["tracker.checklist_files"], alliance_today())
+                db.session.commit()
+                with db.engine.connect() as conn:
+                    published = stored(conn)
+                publications = db.session.scalars(sa.select(Publication)).all()
+                expected = sorted(
+                    (p.id, v["commitment_id"], v["earned"], v["possible"], v["counted"],
+                     v["not_applicable"], v["percent"])
+                    for p in publications
+                    for v in score_values(p.disclosure.checklist_version.checklist, p.snapshot)
+                )  # fmt: skip
+                summaries = {p.id: summarise(p.snapshot) for p in publications}
+                db.session.remove()
+                assert len(published[0]) == 24 * 7 and sorted(published[0]) == expected
+                assert published[1] == summaries
+                downgrade(revision="0011")
+                with db.engine.connect() as conn:
+                    assert "publication_scores" not in sa.inspect(conn).get_table_names()
+                upgrade()
+                with db.engine.connect() as conn:
+                    assert stored(conn) == published
+            finally:
+                db.engine.dispose()

@@ -204,3 +204,51 @@ def test_the_schema_check_itself_catches_a_wrong_body(app):
         )
         with pytest.raises(AssertionError, match="does not match"):
             conforms("/ledger", bad_hash)
+
+
+def test_the_matrix_pages_through_companies_and_aggregates_the_whole_cycle(client, app):
+    """A roster larger than a page: the matrix's pages together hold every published company
+    once, with the scores the disclosures API gives; adoption and benchmark counts are the
+    whole cycle's on every page, and a benchmark row names the page's companies only."""
+    from tests.support.app import grow_roster
+
+    grow_roster(app, 70)
+    cycle = "2025-annual"
+    disclosures = []
+    url = f"{API}/cycles/{cycle}/disclosures?per_page=200"
+    while url:
+        body = conforms("/cycles/{cycle}/disclosures", client.get(url))
+        disclosures += body["data"]
+        url = body["links"]["next"]
+    scores = {d["company"]: d["scores"] for d in disclosures}
+    seen, pages, url = {}, [], f"{API}/cycles/{cycle}/matrix?per_page=10"
+    while url:
+        body = conforms("/cycles/{cycle}/matrix", client.get(url))
+        pages.append(body)
+        assert len(body["companies"]) <= 10
+        for row in body["companies"]:
+            assert row["company"] not in seen
+            seen[row["company"]] = row["scores"]
+        url = body["links"]["next"]
+    assert len(pages) == -(-len(scores) // 10) > 1
+    assert seen == scores and all(p["total"] == p["published"] == len(scores) for p in pages)
+    assert all(p["adoption"] == pages[0]["adoption"] for p in pages)
+    for item in pages[0]["adoption"]:
+        assert sum(item["counts"].values()) == len(scores)
+    for matrix in pages[0]["benchmarks"]:
+        for row in matrix["rows"]:
+            named = [
+                slug
+                for p in pages
+                for m in p["benchmarks"]
+                if (m["item"], m["field"]) == (matrix["item"], matrix["field"])
+                for r in m["rows"]
+                if r["key"] == row["key"]
+                for slug in r["companies"]
+            ]
+            assert len(named) == len(set(named)) == row["count"]
+    assert pages[1]["links"]["prev"] == f"/api/v1/cycles/{cycle}/matrix?page=1&per_page=10"
+    past = client.get(f"{API}/cycles/{cycle}/matrix?page={len(pages) + 1}&per_page=10")
+    assert past.status_code == 404 and "past the last page" in past.get_json()["error"]["message"]
+    bad = client.get(f"{API}/cycles/{cycle}/matrix?per_page=500")
+    assert bad.status_code == 400

@@ -187,3 +187,65 @@ def test_demo_shows_a_correction_and_its_superseded_version(demo, app, client):
     old = client.get(f"/companies/{slug}?cycle={cycle}&version=1").get_data(as_text=True)
     assert "Superseded: this is version 1" in old
     assert "<strong>Correction:</strong>" not in old
+
+
+def test_a_larger_roster_is_generated_fictional_bilingual_and_mostly_published(runner, app):
+    """``tracker demo --signatories N``: the demo's 22, then generated companies with English
+    and Chinese names, about 60% published in the current cycle, some in the earlier one too,
+    every publication in the ledger with its stored scores; a second run adds nothing."""
+    from tracker.ledger.models import PublicationScore
+    from tracker.ledger.services import verify_ledger
+
+    result = runner.invoke(args=[*DEMO_ARGS, "--signatories", "120"])
+    assert result.exit_code == 0, result.output
+    assert "120 companies" in result.output and "120 disclosures added" in result.output
+    with app.app_context():
+        companies = db.session.scalars(sa.select(Company).order_by(Company.id)).all()
+        assert len(companies) == 120 and len({c.slug for c in companies}) == 120
+        generated = companies[22:]
+        for company in generated:
+            names = f"{company.slug} {company.name_en} {company.name_zh}".lower()
+            assert not any(real in names for real in REAL_COMPANIES), names
+            assert company.website.endswith(".example") and company.is_public_signatory
+            assert company.name_en.isascii() and not company.name_zh.isascii()
+        current = db.session.scalar(sa.select(Cycle).filter_by(slug="2025-annual"))
+        earlier = db.session.scalar(sa.select(Cycle).filter_by(slug="2024-annual"))
+        ids = {c.id for c in generated}
+
+        def published_in(cycle) -> set[int]:
+            return (
+                set(
+                    db.session.scalars(
+                        sa.select(Publication.company_id).where(Publication.cycle_id == cycle.id)
+                    )
+                )
+                & ids
+            )
+
+        now, before = published_in(current), published_in(earlier)
+        assert 0.45 < len(now) / len(generated) < 0.75, len(now)
+        assert before and before <= now and len(before) < len(now)
+        states = Counter(
+            db.session.scalars(
+                sa.select(Disclosure.state).where(
+                    Disclosure.cycle_id == current.id, Disclosure.company_id.in_(ids)
+                )
+            )
+        )
+        assert len(states) >= 4  # not only published ones
+        publications = db.session.scalar(sa.select(sa.func.count()).select_from(Publication))
+        scores = db.session.scalar(sa.select(sa.func.count()).select_from(PublicationScore))
+        assert scores == publications * 7  # six commitments and overall, for each
+        entries, problem = verify_ledger(db.session)
+        assert problem is None and entries == publications
+        before_second = counts()
+    again = runner.invoke(args=[*DEMO_ARGS, "--signatories", "120"])
+    assert again.exit_code == 0 and "(nothing was missing)" in again.output
+    with app.app_context():
+        assert counts() == before_second
+
+
+def test_a_roster_smaller_than_the_demo_is_refused(runner):
+    result = runner.invoke(args=[*DEMO_ARGS, "--signatories", "5"])
+    assert result.exit_code == 2
+    assert "5 is not in the range 22<=x<=100000" in result.output

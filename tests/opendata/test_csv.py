@@ -86,3 +86,34 @@ def test_the_ledger_csv_is_the_ledger_as_hashed(app, client, accounts, filing_wo
         for r in table
     ] == expected
     assert table[1]["previous_hash"] == table[0]["entry_hash"]
+
+
+def test_the_cycle_csv_streams_every_current_version_in_batches(app, client, monkeypatch):
+    """More published companies than a batch of snapshots: every company's current version,
+    once, by name, all its items, exactly the snapshot's answers."""
+    from tests.support.app import grow_roster
+    from tracker.companies.models import Company
+    from tracker.cycles.models import Cycle
+    from tracker.ledger.queries import current_in_cycle
+    from tracker.opendata import services
+
+    monkeypatch.setattr(services, "STREAM_BATCH", 7)
+    grow_roster(app, 60)
+    with app.app_context():
+        cycle = db.session.scalar(sa.select(Cycle).filter_by(slug="2025-annual"))
+        current = current_in_cycle(db.session, cycle)
+        expected = [
+            (
+                p.company.slug,
+                str(p.version),
+                item.id,
+                p.items[item.id].status.value if p.items[item.id].status else "",
+            )
+            for p in current
+            for item in p.checklist.items
+        ]
+        names = [p.company.name_en for p in current]
+        assert len(current) > 3 * 7 and names == sorted(names)
+        assert db.session.scalar(sa.select(sa.func.count()).select_from(Company)) == 60
+    table = rows(client.get("/cycles/2025-annual/disclosures.csv"))
+    assert [(r["company"], r["version"], r["item"], r["status"]) for r in table] == expected

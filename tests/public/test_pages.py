@@ -252,3 +252,59 @@ def test_checklist_page_defaults_to_the_current_cycles_version(client, demo):
 def test_checklist_page_without_a_cycle_shows_the_newest_version(client, runner):
     assert runner.invoke(args=["checklist", "load"]).exit_code == 0
     assert "version 2025.1" in text_of(client.get("/checklist/"))
+
+
+def test_the_home_page_stays_bounded_for_a_large_roster(client, app):
+    """Beyond 25 published disclosures the heatmap shows the 25 latest and links to the full
+    list; the distribution counts every company; the signatories list shows the 60 latest."""
+    from tests.support.app import grow_roster
+    from tracker.ledger.models import OVERALL, Publication, PublicationScore
+    from tracker.public.views import HOME_HEATMAP_ROWS, HOME_SIGNATORIES
+
+    grow_roster(app, 140)
+    with app.app_context():
+        cycle = db.session.scalar(sa.select(Cycle).filter_by(slug=DEMO_CYCLE_SLUG))
+        current = (
+            sa.select(Publication.company_id, sa.func.max(Publication.id).label("id"))
+            .where(Publication.cycle_id == cycle.id)
+            .group_by(Publication.company_id)
+            .subquery()
+        )
+        overall = db.session.scalars(
+            sa.select(PublicationScore.percent).where(
+                PublicationScore.commitment_id == OVERALL,
+                PublicationScore.publication_id.in_(sa.select(current.c.id)),
+            )
+        ).all()
+        latest = db.session.scalars(
+            sa.select(Company.name_en)
+            .join(Publication, Publication.company_id == Company.id)
+            .where(Publication.id.in_(sa.select(current.c.id)))
+            .order_by(Publication.published_at.desc(), Company.name_en)
+            .limit(HOME_HEATMAP_ROWS)
+        ).all()
+    assert len(overall) > HOME_HEATMAP_ROWS
+    response = client.get("/")
+    html = response.get_data(as_text=True)
+    heatmap = html[html.index('<table class="heatmap">') : html.index("</table>")]
+    assert heatmap.count('<th scope="row">') == HOME_HEATMAP_ROWS
+    rows = re.findall(r'<th scope="row">(.*?)</th>', heatmap)
+    assert [re.sub(r"<[^>]+>", "", row) for row in rows] == latest
+    page = text_of(response)
+    assert f"The {HOME_HEATMAP_ROWS} latest of {len(overall)} published disclosures" in page
+    assert "Every signatory and its overall score, page by page" in page
+    distribution = html[html.index('<table class="data distribution">') :]
+    distribution = distribution[: distribution.index("</table>")]
+    overall_row = distribution[distribution.rindex("<tr>") :]
+    cells = [int(n) for n in re.findall(r'<td class="num">(\d+)</td>', overall_row)]
+    limits = ((0, 24), (25, 49), (50, 74), (75, 100))
+    bands = [sum(low <= p <= high for p in overall) for low, high in limits]
+    assert cells == [*bands, 0, round(sum(overall) / len(overall))]
+    assert f"How the {len(overall)} published disclosures score, per commitment" in page
+    assert "140 companies have signed the commitments." in page
+    assert f"The {HOME_SIGNATORIES} latest to sign:" in page
+    signatories = html[html.index('<ul class="signatory-list">') :]
+    assert signatories[: signatories.index("</ul>")].count("<li>") == HOME_SIGNATORIES
+    assert len(response.get_data()) < 60_000  # the demo's 22 make about 35 kB
+    zh = client.get("/", headers={"Accept-Language": "zh-CN"}).get_data(as_text=True)
+    assert "份已发布披露在各项承诺上的得分分布" in zh and "全部签署企业" in zh

@@ -1,16 +1,19 @@
-"""The public pages run the same number of SQL queries for 22 companies as for 200."""
+"""The public pages run the same number of SQL queries for 22 companies as for 200, and every
+public address as many for the demo's roster as for a larger generated one."""
 
 from datetime import date
 
 import pytest
 import sqlalchemy as sa
 
+from tests.support.app import grow_roster
 from tracker.companies.models import Company
 from tracker.cycles.models import Cycle
 from tracker.db import db
 from tracker.domain.statuses import Status
 from tracker.domain.workflow import DisclosureState
 from tracker.filing.models import Disclosure, ItemResponse
+from tracker.ledger.models import Publication
 
 
 def add_published_companies(n: int) -> None:
@@ -55,7 +58,8 @@ def add_companies(app, n: int) -> None:
 def queries_for(client, url, count_queries) -> int:
     with count_queries() as counter:
         response = client.get(url)
-    assert response.status_code == 200
+        response.get_data()  # a streamed body (the CSVs) runs its queries as it is read
+    assert response.status_code == 200, url
     return counter.count
 
 
@@ -69,3 +73,53 @@ def test_queries_do_not_grow_with_the_number_of_companies(client, app, demo, cou
     large = queries_for(client, url, count_queries)
     assert large == small, f"{url}: {small} queries with 23 companies, {large} with 200"
     assert small <= 6, f"{url} runs {small} queries"
+
+
+ROSTER_URLS = [
+    "/",
+    "/companies/",
+    "/companies/lanshan-intelligence",
+    "/companies/lanshan-intelligence?cycle=2024-annual",
+    "/ledger/",
+    "/checklist/",
+    "/checklist/2025.1",
+    "/api/v1/companies",
+    "/api/v1/companies/lanshan-intelligence",
+    "/api/v1/cycles",
+    "/api/v1/cycles/2025-annual",
+    "/api/v1/cycles/2025-annual/disclosures",
+    "/api/v1/cycles/2025-annual/disclosures?page=2&per_page=5",
+    "/api/v1/cycles/2025-annual/matrix",
+    "/api/v1/cycles/2025-annual/matrix?page=2&per_page=5",
+    "/api/v1/cycles/2024-annual/matrix",
+    "/api/v1/ledger",
+    "/api/v1/disclosures/lanshan-intelligence/2025-annual/1",
+    "/cycles/2025-annual/disclosures.csv",
+    "/cycles/2024-annual/disclosures.csv",
+    "/ledger.csv",
+]
+
+
+def test_every_public_address_runs_as_many_queries_for_a_larger_roster(
+    client, app, demo, count_queries
+):
+    """The demo's 22 signatories (13 published: the home page shows them all), then a roster of
+    90 (about 55 published: the home page shows the latest 25), on every public page, API list
+    and CSV: the same number of SQL statements."""
+    for url in ROSTER_URLS:  # warm: parsed checklists are kept per process
+        client.get(url)
+    small = {url: queries_for(client, url, count_queries) for url in ROSTER_URLS}
+    grow_roster(app, 90)
+    with app.app_context():
+        assert db.session.scalar(sa.select(sa.func.count()).select_from(Company)) == 90
+        published = db.session.scalar(
+            sa.select(sa.func.count(sa.distinct(Publication.company_id))).where(
+                Publication.cycle_id
+                == sa.select(Cycle.id).where(Cycle.slug == "2025-annual").scalar_subquery()
+            )
+        )
+    assert published > 25  # the home page's heatmap is bounded from here on
+    large = {url: queries_for(client, url, count_queries) for url in ROSTER_URLS}
+    grown = {url: (small[url], large[url]) for url in ROSTER_URLS if small[url] != large[url]}
+    assert not grown, f"queries at 22 and at 90 signatories: {grown}"
+    assert max(small.values()) <= 8, small

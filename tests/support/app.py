@@ -134,3 +134,15 @@ def counting_queries(engine: sa.Engine) -> Iterator[QueryCounter]:
         yield counter
     finally:
         sa.event.remove(engine, "before_cursor_execute", counter)
+
+
+def grow_roster(app, signatories: int) -> None:
+    """The demo's data with its roster grown to ``signatories`` companies, as
+    ``tracker demo --signatories`` makes it (generated fictional companies, most published)."""
+    from tracker.demo.services import seed_demo
+
+    with app.app_context():
+        seed_demo(
+            db.session, app.extensions["tracker.checklist_files"], alliance_today(), signatories
+        )
+        db.session.commit()

@@ -303,8 +303,16 @@ SCHEMAS = {
             "companies",
             "adoption",
             "benchmarks",
+            "page",
+            "per_page",
+            "total",
+            "links",
         ],
         {
+            "page": {"type": "integer", "minimum": 1},
+            "per_page": {"type": "integer", "minimum": 1, "maximum": 200},
+            "total": {"type": "integer", "minimum": 0, "description": "Companies published"},
+            "links": _ref("PageLinks"),
             "cycle": SLUG,
             "checklist": _object(
                 ["id", "version"], {"id": {"type": "string"}, "version": {"type": "string"}}
@@ -351,10 +359,19 @@ SCHEMAS = {
                         "rows": {
                             "type": "array",
                             "items": _object(
-                                ["key", "companies"],
+                                ["key", "count", "companies"],
                                 {
                                     "key": {"type": "string"},
-                                    "companies": {"type": "array", "items": SLUG},
+                                    "count": {
+                                        "type": "integer",
+                                        "minimum": 1,
+                                        "description": "Companies of the cycle that report it",
+                                    },
+                                    "companies": {
+                                        "type": "array",
+                                        "items": SLUG,
+                                        "description": "Those of them on this page",
+                                    },
                                 },
                             ),
                         },
@@ -457,9 +474,10 @@ def document() -> dict:
                 [cycle, *PAGING],
             ),
             "/cycles/{cycle}/matrix": _get(
-                "Scores of every company per commitment, adoption of every item, benchmarks",
-                _json(_ref("Matrix"), "The matrix"),
-                [cycle],
+                "A page of companies with their scores per commitment; the adoption of every "
+                "item and the benchmark counts over every company of the cycle",
+                _json(_ref("Matrix"), "The matrix, one page of companies"),
+                [cycle, *PAGING],
             ),
             "/disclosures/{company}/{cycle}/{version}": _get(
                 "One published version, current or superseded",

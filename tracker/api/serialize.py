@@ -7,7 +7,7 @@ from datetime import date, datetime
 
 from tracker.domain.checklist import Checklist, Item
 from tracker.domain.company_report import CompanyReport
-from tracker.domain.cycle_report import CycleReport
+from tracker.domain.cycle_report import BenchmarkMatrix, ItemAdoption
 from tracker.domain.languages import Text
 from tracker.domain.scoring import Score, Scorecard
 
@@ -141,29 +141,34 @@ def disclosure(publication, report: CompanyReport, superseded_by=None) -> dict:
     }
 
 
-def _published_version(report: CompanyReport) -> int:
-    assert report.publication is not None, "a cycle report holds published reports only"
-    return report.publication.version
-
-
-def matrix(report: CycleReport) -> dict:
+def matrix(
+    *,
+    cycle,
+    checklist: Checklist,
+    ledger_head,
+    published: int,
+    invited: int,
+    rows: list,
+    adoption: list[ItemAdoption],
+    benchmarks: list[BenchmarkMatrix],
+) -> dict:
+    """A page of the cycle's matrix: ``rows`` (the page's published versions with their stored
+    scores) and, over every company, the adoption and the benchmark counts. A benchmark row's
+    ``companies`` are those of this page that report it; ``count``, all that do."""
+    on_page = {r.company.slug for r in rows}
     return {
-        "cycle": report.cycle_slug,
-        "checklist": {"id": report.checklist.id, "version": report.checklist.version},
+        "cycle": cycle.slug,
+        "checklist": {"id": checklist.id, "version": checklist.version},
         "ledger_head": (
-            {"sequence": report.ledger_head.sequence, "entry_hash": report.ledger_head.entry_hash}
-            if report.ledger_head
+            {"sequence": ledger_head.sequence, "entry_hash": ledger_head.entry_hash}
+            if ledger_head
             else None
         ),
-        "published": len(report.companies),
-        "invited": report.invited,
+        "published": published,
+        "invited": invited,
         "companies": [
-            {
-                "company": r.company_slug,
-                "version": _published_version(r),
-                "scores": scores(r.scorecard),
-            }
-            for r in report.companies
+            {"company": r.company.slug, "version": r.version, "scores": scores(r.scorecard)}
+            for r in rows
         ],
         "adoption": [
             {
@@ -173,15 +178,22 @@ def matrix(report: CycleReport) -> dict:
                 "rate": a.rate,
                 "counts": {(s.value if s else "unanswered"): n for s, n in a.counts.items()},
             }
-            for a in report.adoption
+            for a in adoption
         ],
         "benchmarks": [
             {
                 "item": m.item.id,
                 "field": m.field.id,
-                "rows": [{"key": b.key, "companies": sorted(b.companies)} for b in m.rows],
+                "rows": [
+                    {
+                        "key": b.key,
+                        "count": len(b.companies),
+                        "companies": sorted(b.companies & on_page),
+                    }
+                    for b in m.rows
+                ],
             }
-            for m in report.benchmarks
+            for m in benchmarks
         ],
     }
 

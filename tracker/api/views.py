@@ -13,9 +13,18 @@ from tracker.checklists.services import list_versions
 from tracker.companies.models import Company
 from tracker.cycles.models import Cycle
 from tracker.db import db
+from tracker.domain.cycle_report import adoption, benchmarks
 from tracker.ledger.models import LedgerEntry
-from tracker.ledger.queries import company_history, current_in_cycle, read, superseding
-from tracker.reports.services import cycle_report
+from tracker.ledger.queries import (
+    company_history,
+    count_current,
+    current_in_cycle,
+    read,
+    scored_in_cycle,
+    summaries_in_cycle,
+    superseding,
+)
+from tracker.reports.services import cycle_head, invited_count
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 
@@ -164,37 +173,66 @@ def cycle(slug: str):
     return jsonify(serialize.cycle(_cycle(slug)))
 
 
-@bp.get("/cycles/<slug>/disclosures")
-def cycle_disclosures(slug: str):
-    """The current (latest) published version of each company's disclosure in the cycle."""
-    found = _cycle(slug)
+def _cycle_page(cycle: Cycle, endpoint: str) -> tuple[int, int, int, dict]:
+    """(page, per_page, total, links) of a list of the cycle's current published versions,
+    counted in the database; a page past the last is a 404."""
     page, per_page = _paging()
-    current = current_in_cycle(db.session, found)
-    chunk = current[(page - 1) * per_page : page * per_page]
-    if page > 1 and not chunk:
-        raise NotFound(f"page {page} is past the last page")
+    total = count_current(db.session, cycle)
+    if page > 1 and (page - 1) * per_page >= total:
+        raise NotFound(f"page {page} is past the last page ({max(-(-total // per_page), 1)})")
 
     def link(number: int) -> str:
-        return url_for(".cycle_disclosures", slug=slug, page=number, per_page=per_page)
+        return url_for(endpoint, slug=cycle.slug, page=number, per_page=per_page)
 
+    links = {
+        "self": link(page),
+        "next": link(page + 1) if page * per_page < total else None,
+        "prev": link(page - 1) if page > 1 else None,
+    }
+    return page, per_page, total, links
+
+
+@bp.get("/cycles/<slug>/disclosures")
+def cycle_disclosures(slug: str):
+    """The current (latest) published version of each company's disclosure in the cycle: only
+    the page's snapshots are read."""
+    found = _cycle(slug)
+    page, per_page, total, links = _cycle_page(found, ".cycle_disclosures")
+    chunk = current_in_cycle(db.session, found, offset=(page - 1) * per_page, limit=per_page)
     return jsonify(
         {
             "data": [serialize.disclosure(p.publication, p.report) for p in chunk],
             "page": page,
             "per_page": per_page,
-            "total": len(current),
-            "links": {
-                "self": link(page),
-                "next": link(page + 1) if page * per_page < len(current) else None,
-                "prev": link(page - 1) if page > 1 else None,
-            },
+            "total": total,
+            "links": links,
         }
     )
 
 
 @bp.get("/cycles/<slug>/matrix")
 def cycle_matrix(slug: str):
-    return jsonify(serialize.matrix(cycle_report(db.session, _cycle(slug))))
+    """A page of companies with their stored scores, and the adoption of every item and the
+    benchmark counts over every company of the cycle (from the summaries stored at
+    publication: no snapshot is read)."""
+    found = _cycle(slug)
+    page, per_page, total, links = _cycle_page(found, ".cycle_matrix")
+    checklist = found.checklist_version.checklist
+    summaries = summaries_in_cycle(db.session, found)
+    head = cycle_head(db.session, found)
+    return jsonify(
+        serialize.matrix(
+            cycle=found,
+            checklist=checklist,
+            ledger_head=head,
+            published=total,
+            invited=invited_count(db.session, found),
+            rows=scored_in_cycle(db.session, found, offset=(page - 1) * per_page, limit=per_page),
+            adoption=adoption(checklist, [s.statuses for s in summaries]),
+            benchmarks=benchmarks(checklist, [(s.company_slug, s.structured) for s in summaries]),
+        )
+        | {"page": page, "per_page": per_page, "total": total, "links": links}
+    )
 
 
 @bp.get("/disclosures/<company_slug>/<cycle_slug>/<int:version>")

@@ -20,7 +20,9 @@ class ChecklistVersion(Model):
     checklist_key: Mapped[str] = mapped_column(sa.String(100))
     version: Mapped[str] = mapped_column(sa.String(50))
     content_hash: Mapped[str] = mapped_column(sa.String(64))
-    data: Mapped[dict] = mapped_column(JSONType)
+    # The whole checklist (about 45 kB of JSON): read only when this process has not built the
+    # version yet (``checklist``), never with every row that names a version.
+    data: Mapped[dict] = mapped_column(JSONType, deferred=True)
     source_file: Mapped[str] = mapped_column(sa.String(300))
     loaded_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 

@@ -17,9 +17,7 @@ def index():
     session = db.session
     page = paginate(services.listed_companies_query())
     cycle = current_cycle(session, clock.today())
-    published = (
-        queries.current_in_cycle(session, cycle, [c.id for c in page.items]) if cycle else []
-    )
+    published = queries.scored_in_cycle(session, cycle, [c.id for c in page.items]) if cycle else []
     return render_template(
         "companies/index.html",
         page=page,
@@ -58,6 +56,7 @@ def detail(slug: str):
             publication,
             queries.superseding(versions, publication),
             queries.earlier_cycle_version(session, publication),
+            stored_scores=True,
         )
     return render_template(
         "companies/detail.html",

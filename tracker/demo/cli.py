@@ -9,7 +9,13 @@ from werkzeug.serving import run_simple
 from tracker import clock
 from tracker.db import db
 from tracker.demo import content
-from tracker.demo.services import DEMO_ADMIN, DEMO_PASSWORD, DEMO_STAFF, seed_demo
+from tracker.demo.services import (
+    DEMO_ADMIN,
+    DEMO_PASSWORD,
+    DEMO_SIGNATORIES,
+    DEMO_STAFF,
+    seed_demo,
+)
 
 
 @click.command("demo")
@@ -23,8 +29,16 @@ from tracker.demo.services import DEMO_ADMIN, DEMO_PASSWORD, DEMO_STAFF, seed_de
     is_flag=True,
     help="Seed even when the database is not SQLite (never on a production database).",
 )
+@click.option(
+    "--signatories",
+    default=DEMO_SIGNATORIES,
+    show_default=True,
+    type=click.IntRange(DEMO_SIGNATORIES, 100_000),
+    help="How many signatories: beyond the demo's own, generated fictional companies "
+    "(about 60%% published), to see and measure the site at scale.",
+)
 @with_appcontext
-def demo(serve: bool, host: str, port: int, allow_any_database: bool):
+def demo(serve: bool, host: str, port: int, allow_any_database: bool, signatories: int):
     """Set up the demo: migrate the database, load checklists, add fictional companies.
 
     Running it again adds only what is missing.
@@ -37,7 +51,7 @@ def demo(serve: bool, host: str, port: int, allow_any_database: bool):
     click.echo(f"Database: {db.engine.url.render_as_string(hide_password=True)}")
     upgrade()
     summary = seed_demo(
-        db.session, current_app.extensions["tracker.checklist_files"], clock.today()
+        db.session, current_app.extensions["tracker.checklist_files"], clock.today(), signatories
     )
     db.session.commit()
     click.echo(

@@ -6,6 +6,7 @@ import dataclasses
 import random
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
+from typing import Any
 
 import sqlalchemy as sa
 
@@ -19,11 +20,21 @@ from tracker.db import Session
 from tracker.demo import content
 from tracker.domain.answers import Limits
 from tracker.domain.checklist import Checklist, Item, LoadedChecklist
+from tracker.domain.ledger import EntryKind, next_entry
 from tracker.domain.statuses import Status
 from tracker.domain.workflow import Action, DisclosureState, Side
 from tracker.filing.models import Disclosure, ItemResponse, ResponseRevision
 from tracker.filing.services import answer_of, save_answer, snapshot, submit
-from tracker.ledger.services import publish
+from tracker.ledger.models import LedgerEntry, Publication, PublicationScore
+from tracker.ledger.services import (
+    iso_utc,
+    ledger_head,
+    names_of,
+    publish,
+    score_values,
+    snapshot_content,
+    summarise,
+)
 from tracker.review.services import decide
 
 DEMO_CYCLE_SLUG = "2025-annual"
@@ -110,6 +121,36 @@ STATE_PLAN = (
 )
 
 
+# A generated signatory's (tracker.demo.content.roster) state in the current cycle, by chance:
+# about 60% published, every other state too.
+GENERATED_STATES = {
+    DisclosureState.PUBLISHED: 60,
+    DisclosureState.ACCEPTED: 6,
+    DisclosureState.SUBMITTED: 8,
+    DisclosureState.CHANGES_REQUESTED: 6,
+    DisclosureState.DRAFT: 12,
+    DisclosureState.NOT_STARTED: 8,
+}
+# The share of generated signatories published now that also published in the earlier cycle.
+GENERATED_EARLIER_SHARE = 0.4
+DEMO_SIGNATORIES = len(STATE_PLAN)
+
+
+def plan(signatories: int) -> list[tuple[content.DemoCompany, DisclosureState, bool]]:
+    """Each signatory of a roster of ``signatories`` (at least the demo's own 22): its state in
+    the current cycle, and whether it published in the earlier one."""
+    result = []
+    for index, company in enumerate(content.roster(signatories)):
+        if index < DEMO_SIGNATORIES:
+            result.append((company, STATE_PLAN[index], index < EARLIER_PUBLISHED))
+            continue
+        rng = random.Random(f"tracker-demo-plan:{company.slug}")  # noqa: S311 - demo data
+        state = rng.choices(list(GENERATED_STATES), list(GENERATED_STATES.values()))[0]
+        earlier = state is DisclosureState.PUBLISHED and rng.random() < GENERATED_EARLIER_SHARE
+        result.append((company, state, earlier))
+    return result
+
+
 @dataclass
 class DemoSummary:
     checklists_loaded: int = 0
@@ -119,19 +160,39 @@ class DemoSummary:
     cycle_created: bool = False
 
 
-def seed_demo(session: Session, checklists: list[LoadedChecklist], today: date) -> DemoSummary:
-    """Create whatever part of the demo is missing; running it again changes nothing."""
+def seed_demo(
+    session: Session,
+    checklists: list[LoadedChecklist],
+    today: date,
+    signatories: int = DEMO_SIGNATORIES,
+) -> DemoSummary:
+    """Create whatever part of the demo is missing; running it again changes nothing.
+
+    ``signatories`` beyond the demo's own 22 adds generated fictional companies
+    (tracker.demo.content.roster) with disclosures in every state, most of them published, to
+    measure the site at scale; a later run with a larger number adds the missing ones.
+    """
     summary = DemoSummary()
+    roster = plan(signatories)
     versions: dict[tuple[str, str], ChecklistVersion] = {}
     for loaded in checklists:
         result = load_checklist(session, loaded)
         versions[loaded.checklist.key] = result.version
         summary.checklists_loaded += result.created
 
-    companies = _ensure_companies(session, summary)
+    companies = _ensure_companies(session, summary, [c for c, _, _ in roster])
     officers = _ensure_users(session, companies, summary)
     reviewer = session.scalars(sa.select(User).filter_by(email=DEMO_STAFF)).one()
-    _earlier_cycle(session, versions[DEMO_CHECKLIST], companies, officers, reviewer, today)
+    own, generated = roster[:DEMO_SIGNATORIES], roster[DEMO_SIGNATORIES:]
+    earlier_cycle = _earlier_cycle(
+        session,
+        versions[DEMO_CHECKLIST],
+        companies,
+        officers,
+        reviewer,
+        today,
+        [c for c, _, earlier in own if earlier],
+    )
     cycle = session.scalar(sa.select(Cycle).filter_by(slug=DEMO_CYCLE_SLUG))
     if cycle is None:
         cycle = Cycle(
@@ -152,7 +213,7 @@ def seed_demo(session: Session, checklists: list[LoadedChecklist], today: date) 
     )
     checklist = cycle.checklist_version.checklist
     created = []
-    for demo_company, state in zip(content.companies(), STATE_PLAN, strict=True):
+    for demo_company, state, _ in own:
         company = companies[demo_company.slug]
         if company.id in existing:
             continue
@@ -186,7 +247,7 @@ def seed_demo(session: Session, checklists: list[LoadedChecklist], today: date) 
     for disclosure in to_publish:
         disclosure.state = DisclosureState.ACCEPTED
         publish(session, reviewer, disclosure, _planned_publication(disclosure))
-    if to_publish:
+    if to_publish and summary.cycle_created:
         _correct(
             session,
             officers[to_publish[0].company.slug],
@@ -197,7 +258,204 @@ def seed_demo(session: Session, checklists: list[LoadedChecklist], today: date) 
                 datetime.combine(today, time(9), tzinfo=UTC),
             ),
         )
+    if generated:
+        for in_cycle, entries, seed in (
+            (earlier_cycle, [(c, DisclosureState.PUBLISHED) for c, _, e in generated if e], "2024"),
+            (cycle, [(c, state) for c, state, _ in generated], ""),
+        ):
+            added = _bulk_disclosures(
+                session, in_cycle, companies, officers, reviewer, entries, today, seed
+            )
+            summary.disclosures_created += added if in_cycle is cycle else 0
     return summary
+
+
+def _bulk_disclosures(
+    session: Session,
+    cycle: Cycle,
+    companies: dict[str, Company],
+    officers: dict[str, User],
+    reviewer: User,
+    entries: list[tuple[content.DemoCompany, DisclosureState]],
+    today: date,
+    seed: str,
+) -> int:
+    """Generated signatories' disclosures in a cycle, written in a few bulk statements whatever
+    their number (the ORM's unit of work takes minutes for thousands): the same answers as
+    ``_disclosure`` gives, their first revisions, and for the published ones a publication with
+    its snapshot, stored scores and summary, chained into the ledger as ``publish`` would (no
+    workflow transitions, audit events or mail: nobody acted). Returns how many it added."""
+    existing = set(
+        session.scalars(sa.select(Disclosure.company_id).where(Disclosure.cycle_id == cycle.id))
+    )
+    version = cycle.checklist_version
+    checklist = version.checklist
+    planned = []
+    for demo, state in entries:
+        company = companies[demo.slug]
+        if company.id in existing:
+            continue
+        profile = EARLIER_PROFILE[demo.profile] if seed else demo.profile
+        fields, answers = _disclosure_plan(
+            dataclasses.replace(demo, profile=profile), cycle, checklist, state, today, seed
+        )
+        planned.append((company, fields, answers))
+    if not planned:
+        return 0
+    # Plain executemany inserts, then the new ids read back in one query each: RETURNING over
+    # thousands of rows in batches costs SQLAlchemy more than the inserts.
+    session.execute(
+        sa.insert(Disclosure),
+        [
+            fields
+            | {
+                "company_id": company.id,
+                "cycle_id": cycle.id,
+                "checklist_version_id": version.id,
+                "updated_at": fields["created_at"],
+            }
+            for company, fields, _ in planned
+        ],
+    )
+    by_company = dict(
+        session.execute(
+            sa.select(Disclosure.company_id, Disclosure.id).where(Disclosure.cycle_id == cycle.id)
+        ).all()
+    )
+    ids = [by_company[company.id] for company, _, _ in planned]
+    answer_rows = [
+        answer | {"disclosure_id": disclosure_id, "updated_by_id": officers[company.slug].id}
+        for disclosure_id, (company, _, answers) in zip(ids, planned, strict=True)
+        for answer in answers
+    ]
+    session.execute(sa.insert(ItemResponse), answer_rows)
+    by_answer = {
+        (disclosure_id, item_id): response_id
+        for response_id, disclosure_id, item_id in session.execute(
+            sa.select(ItemResponse.id, ItemResponse.disclosure_id, ItemResponse.item_id)
+            .join(Disclosure, Disclosure.id == ItemResponse.disclosure_id)
+            .where(Disclosure.cycle_id == cycle.id)
+        ).all()
+    }
+    response_ids = [by_answer[row["disclosure_id"], row["item_id"]] for row in answer_rows]
+    session.execute(
+        sa.insert(ResponseRevision),
+        [
+            {
+                "response_id": response_id,
+                "version": 1,
+                "changed_at": row["updated_at"],
+                "changed_by_id": row["updated_by_id"],
+                "before": {},
+                "after": {
+                    "status": row["status"].value if row["status"] else None,
+                    "not_applicable_reason": row["not_applicable_reason"] or "",
+                    "narrative": row["narrative"] or "",
+                    "confidential_note": row["confidential_note"] or "",
+                    "evidence_links": list(row["evidence_links"]),
+                    "structured": dict(row["structured"]),
+                },
+            }
+            for response_id, row in zip(response_ids, answer_rows, strict=True)
+        ],
+    )
+    _bulk_publish(
+        session,
+        cycle,
+        checklist,
+        reviewer,
+        sorted(
+            (
+                (fields["published_at"], company, disclosure_id, answers)
+                for disclosure_id, (company, fields, answers) in zip(ids, planned, strict=True)
+                if fields["state"] is DisclosureState.PUBLISHED
+            ),
+            key=lambda p: (p[0], p[1].slug),
+        ),
+    )
+    session.expire_all()  # what the ORM holds may predate the rows written beside it
+    return len(planned)
+
+
+def _bulk_publish(
+    session: Session,
+    cycle: Cycle,
+    checklist: Checklist,
+    reviewer: User,
+    planned: list[tuple[datetime, Company, int, list[dict]]],
+) -> None:
+    """First publications of generated disclosures, in date order, at the head of the ledger."""
+    head = ledger_head(session)
+    previous = head.to_entry() if head else None
+    publications: list[dict[str, Any]] = []
+    entries, scores = [], []
+    for published_at, company, disclosure_id, answers in planned:
+        content_ = snapshot_content(
+            checklist, names_of(company), names_of(cycle), 1, {a["item_id"]: a for a in answers}
+        )
+        entry = next_entry(
+            previous,
+            EntryKind.PUBLICATION,
+            company.slug,
+            cycle.slug,
+            1,
+            iso_utc(published_at),
+            content_,
+        )
+        publications.append(
+            {
+                "disclosure_id": disclosure_id,
+                "company_id": company.id,
+                "cycle_id": cycle.id,
+                "version": 1,
+                "snapshot": content_,
+                "snapshot_sha256": entry.snapshot_sha256,
+                "summary": summarise(content_),
+                "published_at": published_at,
+                "published_by_id": reviewer.id,
+            }
+        )
+        entries.append(entry)
+        scores.append(score_values(checklist, content_))
+        previous = entry
+    if not publications:
+        return
+    session.execute(sa.insert(Publication), publications)
+    by_disclosure = dict(
+        session.execute(
+            sa.select(Publication.disclosure_id, Publication.id).where(
+                Publication.cycle_id == cycle.id
+            )
+        ).all()
+    )
+    publication_ids = [by_disclosure[p["disclosure_id"]] for p in publications]
+    session.execute(
+        sa.insert(LedgerEntry),
+        [
+            {
+                "sequence": e.sequence,
+                "kind": e.kind,
+                "company_slug": e.company,
+                "cycle_slug": e.cycle,
+                "version": e.version,
+                "published_at": e.published_at,
+                "snapshot_sha256": e.snapshot_sha256,
+                "supersedes": e.supersedes,
+                "previous_hash": e.previous_hash,
+                "entry_hash": e.entry_hash,
+                "publication_id": publication_id,
+            }
+            for e, publication_id in zip(entries, publication_ids, strict=True)
+        ],
+    )
+    session.execute(
+        sa.insert(PublicationScore),
+        [
+            values | {"publication_id": publication_id}
+            for rows, publication_id in zip(scores, publication_ids, strict=True)
+            for values in rows
+        ],
+    )
 
 
 DEMO_CORRECTION = (
@@ -245,9 +503,11 @@ def _correct(
     publish(session, reviewer, disclosure, at + timedelta(minutes=45))
 
 
-def _ensure_companies(session: Session, summary: DemoSummary) -> dict[str, Company]:
+def _ensure_companies(
+    session: Session, summary: DemoSummary, roster: list[content.DemoCompany]
+) -> dict[str, Company]:
     found = {c.slug: c for c in session.scalars(sa.select(Company))}
-    for demo in content.companies():
+    for demo in roster:
         if demo.slug in found:
             continue
         company = Company(
@@ -309,24 +569,28 @@ def _earlier_cycle(
     officers: dict[str, User],
     reviewer: User,
     today: date,
-) -> None:
+    published: list[content.DemoCompany],
+) -> Cycle:
     """The closed 2024 cycle: the first companies published then, a step less advanced."""
-    if session.scalar(sa.select(Cycle).filter_by(slug=DEMO_EARLIER_CYCLE_SLUG)) is not None:
-        return
-    opened = datetime.combine(today - timedelta(days=440), time(9), tzinfo=UTC)
-    cycle = Cycle(
-        slug=DEMO_EARLIER_CYCLE_SLUG,
-        name_en="2024 annual disclosure",
-        name_zh="2024年度披露",
-        checklist_version=version,
-        opens_on=opened.date(),
-        due_on=today - timedelta(days=350),
-        closes_on=today - timedelta(days=330),
-        opened_at=opened,
-        closed_at=opened + timedelta(days=110),
+    cycle = session.scalar(sa.select(Cycle).filter_by(slug=DEMO_EARLIER_CYCLE_SLUG))
+    if cycle is None:
+        opened = datetime.combine(today - timedelta(days=440), time(9), tzinfo=UTC)
+        cycle = Cycle(
+            slug=DEMO_EARLIER_CYCLE_SLUG,
+            name_en="2024 annual disclosure",
+            name_zh="2024年度披露",
+            checklist_version=version,
+            opens_on=opened.date(),
+            due_on=today - timedelta(days=350),
+            closes_on=today - timedelta(days=330),
+            opened_at=opened,
+            closed_at=opened + timedelta(days=110),
+        )
+        session.add(cycle)
+        session.flush()
+    existing = set(
+        session.scalars(sa.select(Disclosure.company_id).where(Disclosure.cycle_id == cycle.id))
     )
-    session.add(cycle)
-    session.flush()
     created = [
         _disclosure(
             companies[demo.slug],
@@ -338,7 +602,8 @@ def _earlier_cycle(
             today,
             seed="2024",
         )
-        for demo in content.companies()[:EARLIER_PUBLISHED]
+        for demo in published
+        if companies[demo.slug].id not in existing
     ]
     session.add_all(created)
     session.flush()
@@ -357,6 +622,7 @@ def _earlier_cycle(
     for disclosure in sorted(created, key=lambda d: (d.published_at, d.company.slug)):
         disclosure.state = DisclosureState.ACCEPTED
         publish(session, reviewer, disclosure, _planned_publication(disclosure))
+    return cycle
 
 
 def _planned_publication(disclosure: Disclosure) -> datetime:
@@ -376,36 +642,53 @@ def _disclosure(
     today: date,
     seed: str = "",
 ) -> Disclosure:
+    fields, answers = _disclosure_plan(demo, cycle, checklist, state, today, seed)
+    disclosure = Disclosure(
+        company=company, cycle=cycle, checklist_version=cycle.checklist_version, **fields
+    )
+    disclosure.responses = [ItemResponse(updated_by=officer, **answer) for answer in answers]
+    return disclosure
+
+
+def _disclosure_plan(
+    demo: content.DemoCompany,
+    cycle: Cycle,
+    checklist: Checklist,
+    state: DisclosureState,
+    today: date,
+    seed: str = "",
+) -> tuple[dict, list[dict]]:
+    """A demo disclosure's column values and its answers' (deterministic per company)."""
     rng = random.Random(f"tracker-demo:{demo.slug}{seed}")  # noqa: S311 - demo data
     opened = datetime.combine(cycle.opens_on, time(9), tzinfo=UTC)
-    disclosure = Disclosure(
-        company=company,
-        cycle=cycle,
-        checklist_version=cycle.checklist_version,
-        state=state,
-        created_at=opened,
-    )
+    fields: dict = {
+        "state": state,
+        "created_at": opened,
+        "submitted_at": None,
+        "published_at": None,
+    }
+    answers: list[dict] = []
     if state is DisclosureState.NOT_STARTED:
-        return disclosure
+        return fields, answers
     answered_share = 0.45 if state is DisclosureState.DRAFT else 1.0
     for item in checklist.items:
         if rng.random() > answered_share:
             continue
         changed = opened + timedelta(days=rng.randint(1, 60), minutes=rng.randint(0, 600))
-        disclosure.responses.append(_response(item, demo, officer, rng, changed))
+        answers.append(_response(item, demo, rng, changed))
     if state in (
         DisclosureState.SUBMITTED,
         DisclosureState.ACCEPTED,
         DisclosureState.PUBLISHED,
         DisclosureState.CHANGES_REQUESTED,
     ):
-        disclosure.submitted_at = opened + timedelta(days=rng.randint(61, 66))
+        fields["submitted_at"] = opened + timedelta(days=rng.randint(61, 66))
     if state is DisclosureState.PUBLISHED:
-        disclosure.published_at = min(
+        fields["published_at"] = min(
             opened + timedelta(days=rng.randint(67, 72)),
             datetime.combine(today, time(8), tzinfo=UTC),
         )
-    return disclosure
+    return fields, answers
 
 
 def _pick_status(item: Item, profile: str, rng: random.Random) -> Status:
@@ -421,41 +704,43 @@ def _text(pair: dict, language: str, company: content.DemoCompany) -> str:
     return {"en": en, "zh": zh}.get(language, f"{zh}\n\n{en}")
 
 
-def _response(
-    item: Item, demo: content.DemoCompany, officer: User, rng: random.Random, changed: datetime
-) -> ItemResponse:
+def _response(item: Item, demo: content.DemoCompany, rng: random.Random, changed: datetime) -> dict:
+    """One answer's column values (who typed it is the caller's)."""
     texts = content.narratives()
     status = _pick_status(item, demo.profile, rng)
-    response = ItemResponse(
-        item_id=item.id,
-        status=status,
-        updated_by=officer,
-        updated_at=changed,
-        evidence_links=[],
-        structured={},
-    )
+    response: dict = {
+        "item_id": item.id,
+        "status": status,
+        "not_applicable_reason": None,
+        "narrative": None,
+        "confidential_note": None,
+        "updated_at": changed,
+        "evidence_links": [],
+        "structured": {},
+        "version": 1,
+    }
     if status is Status.NOT_APPLICABLE:
-        response.not_applicable_reason = _text(
+        response["not_applicable_reason"] = _text(
             rng.choice(texts["_not_applicable_reasons"]), demo.language, demo
         )
         return response
     if status is Status.NOT_DISCLOSED:
         return response
     item_texts = texts[item.id]
-    response.narrative = _text(rng.choice(item_texts[status.value]), demo.language, demo)
+    response["narrative"] = _text(rng.choice(item_texts[status.value]), demo.language, demo)
     if status in (Status.MET, Status.PARTIALLY_MET):
         evidence = rng.sample(
             item_texts["evidence"], k=min(len(item_texts["evidence"]), rng.randint(1, 2))
         )
         title_language = "en" if demo.language == "en" else "zh"
-        response.evidence_links = [
+        response["evidence_links"] = [
             {"url": demo.website.rstrip("/") + e["path"], "title": e["title"][title_language]}
             for e in evidence
         ]
         for field in item.fields:
-            response.structured[field.id] = _benchmarks(field, demo.profile, rng)
+            response["structured"][field.id] = _benchmarks(field, demo.profile, rng)
     if rng.random() < 0.15:
-        response.confidential_note = _text(
+        response["confidential_note"] = _text(
             rng.choice(texts["_confidential_notes"]), "en" if demo.language == "en" else "zh", demo
         )
     return response

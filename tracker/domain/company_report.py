@@ -108,10 +108,13 @@ def build(
     checklist: Checklist,
     answers: dict[str, ReportAnswer],
     publication: PublicationRecord | None,
+    scorecard: Scorecard | None = None,
 ) -> CompanyReport:
-    """The report of one disclosure: scores and every item, in checklist order."""
-    statuses = {item_id: answer.status for item_id, answer in answers.items()}
-    scorecard = score_disclosure(checklist, statuses)
+    """The report of one disclosure: scores and every item, in checklist order. A published
+    version's ``scorecard`` was computed at publication; without one it is computed here."""
+    if scorecard is None:
+        statuses = {item_id: answer.status for item_id, answer in answers.items()}
+        scorecard = score_disclosure(checklist, statuses)
     sections = [
         CommitmentSection(
             c, scorecard.by_commitment[c.id], [(item, answers.get(item.id)) for item in c.items]

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import statistics
 from collections import Counter
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from tracker.domain.checklist import Checklist, Field, Item
@@ -111,18 +112,24 @@ class CycleReport:
         return means
 
 
-def _adoption(checklist: Checklist, companies: list[CompanyReport]) -> list[ItemAdoption]:
+def adoption(
+    checklist: Checklist, statuses: Sequence[Mapping[str, Status | None]]
+) -> list[ItemAdoption]:
+    """How every item was answered over the companies (one mapping item id -> status each)."""
     result = []
     for item in checklist.items:
         counts: Counter = Counter()
-        for report in companies:
-            answer = report.answers.get(item.id)
-            counts[answer.status if answer else None] += 1
+        for answered in statuses:
+            counts[answered.get(item.id)] += 1
         result.append(ItemAdoption(item, counts))
     return result
 
 
-def _benchmarks(checklist: Checklist, companies: list[CompanyReport]) -> list[BenchmarkMatrix]:
+def benchmarks(
+    checklist: Checklist, structured: Sequence[tuple[str, Mapping[str, Mapping]]]
+) -> list[BenchmarkMatrix]:
+    """Which companies report which options of every multi-select field, from (company slug,
+    item id -> structured answer) pairs, in report order."""
     matrices = []
     for item in checklist.items:
         for field in item.fields:
@@ -130,15 +137,14 @@ def _benchmarks(checklist: Checklist, companies: list[CompanyReport]) -> list[Be
                 continue
             reported: dict[str, set[str]] = {}
             texts: dict[str, str] = {}
-            for report in companies:
-                answer = report.answers.get(item.id)
-                chosen = (answer.structured.get(field.id) or {}) if answer else {}
+            for slug, answers in structured:
+                chosen = (answers.get(item.id) or {}).get(field.id) or {}
                 for option_id in chosen.get("selected", []):
-                    reported.setdefault(option_id, set()).add(report.company_slug)
+                    reported.setdefault(option_id, set()).add(slug)
                 for text in chosen.get("other", []):
                     key = "other:" + " ".join(text.split()).casefold()
                     texts.setdefault(key, " ".join(text.split()))
-                    reported.setdefault(key, set()).add(report.company_slug)
+                    reported.setdefault(key, set()).add(slug)
             options = {option.id: option for option in field.options}
             rows = [
                 Benchmark(key, options.get(key), texts.get(key, ""), frozenset(slugs))
@@ -153,8 +159,18 @@ def _benchmarks(checklist: Checklist, companies: list[CompanyReport]) -> list[Be
                     b.text,
                 )
             )
-            matrices.append(BenchmarkMatrix(item, field, [r.company_slug for r in companies], rows))
+            matrices.append(BenchmarkMatrix(item, field, [slug for slug, _ in structured], rows))
     return matrices
+
+
+def _statuses(report: CompanyReport) -> dict[str, Status | None]:
+    return {item_id: answer.status for item_id, answer in report.answers.items()}
+
+
+def _structured(report: CompanyReport) -> tuple[str, dict[str, dict]]:
+    return report.company_slug, {
+        item_id: answer.structured for item_id, answer in report.answers.items()
+    }
 
 
 def build_cycle_report(
@@ -171,7 +187,7 @@ def build_cycle_report(
         checklist=checklist,
         companies=companies,
         invited=invited,
-        adoption=_adoption(checklist, companies),
-        benchmarks=_benchmarks(checklist, companies),
+        adoption=adoption(checklist, [_statuses(r) for r in companies]),
+        benchmarks=benchmarks(checklist, [_structured(r) for r in companies]),
         ledger_head=ledger_head,
     )

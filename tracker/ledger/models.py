@@ -10,6 +10,7 @@ from tracker.companies.models import Company
 from tracker.cycles.models import Cycle
 from tracker.db import AppendOnly, JSONType, Model, UTCDateTime, enum_column
 from tracker.domain.ledger import Entry, EntryKind
+from tracker.domain.scoring import Score, Scorecard
 from tracker.filing.models import Disclosure
 
 
@@ -23,19 +24,66 @@ class Publication(AppendOnly, Model):
     company_id: Mapped[int] = mapped_column(sa.ForeignKey("companies.id"))
     cycle_id: Mapped[int] = mapped_column(sa.ForeignKey("cycles.id"))
     version: Mapped[int]
-    snapshot: Mapped[dict] = mapped_column(JSONType)
+    # The whole public content (tens of kB): read only where a page shows it; lists read the
+    # scores and the summary computed from it at publication.
+    snapshot: Mapped[dict] = mapped_column(JSONType, deferred=True)
     snapshot_sha256: Mapped[str] = mapped_column(sa.String(64))
     published_at: Mapped[datetime] = mapped_column(UTCDateTime)
     published_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
     supersedes_id: Mapped[int | None] = mapped_column(sa.ForeignKey("publications.id"))
+    # Per item its status and its structured answers, from the snapshot (a few kB): what the
+    # cycle's matrix aggregates, without reading every snapshot (tracker.ledger.services.summarise).
+    summary: Mapped[dict | None] = mapped_column(JSONType, deferred=True)
 
     disclosure: Mapped[Disclosure] = relationship()
     company: Mapped[Company] = relationship()
     cycle: Mapped[Cycle] = relationship()
     published_by: Mapped[User | None] = relationship()
     entry: Mapped["LedgerEntry"] = relationship(back_populates="publication", uselist=False)
+    scores: Mapped[list["PublicationScore"]] = relationship(
+        back_populates="publication", order_by="PublicationScore.commitment_id"
+    )
 
     __table_args__ = (sa.UniqueConstraint("company_id", "cycle_id", "version"),)
+
+
+# PublicationScore.commitment_id of the overall score.
+OVERALL = ""
+
+
+class PublicationScore(AppendOnly, Model):
+    """A published version's score on one commitment (``OVERALL``: on the whole checklist),
+    computed once at publication so that lists and aggregates never score snapshots again."""
+
+    __tablename__ = "publication_scores"
+
+    publication_id: Mapped[int] = mapped_column(sa.ForeignKey("publications.id"), primary_key=True)
+    commitment_id: Mapped[str] = mapped_column(sa.String(100), primary_key=True)
+    earned: Mapped[float] = mapped_column(sa.Float)
+    possible: Mapped[float] = mapped_column(sa.Float)
+    counted: Mapped[int]
+    not_applicable: Mapped[int]
+    percent: Mapped[int | None]  # Score.percent, stored so that SQL can group and average it
+
+    publication: Mapped[Publication] = relationship(back_populates="scores")
+
+    @property
+    def score(self) -> Score:
+        return Score(
+            earned=self.earned,
+            possible=self.possible,
+            counted=self.counted,
+            not_applicable=self.not_applicable,
+        )
+
+
+def scorecard_of(rows: list[PublicationScore], commitment_ids: list[str]) -> Scorecard:
+    """The scorecard of one publication from its stored score rows, commitments in the
+    checklist's order (``commitment_ids``)."""
+    scores = {r.commitment_id: r.score for r in rows}
+    return Scorecard(
+        overall=scores[OVERALL], by_commitment={cid: scores[cid] for cid in commitment_ids}
+    )
 
 
 class LedgerEntry(AppendOnly, Model):

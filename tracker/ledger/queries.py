@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 import sqlalchemy as sa
-from sqlalchemy.orm import joinedload
+from sqlalchemy.orm import joinedload, load_only, undefer
 
 from tracker.companies.models import Company
 from tracker.cycles.models import Cycle
@@ -21,8 +21,9 @@ from tracker.domain import company_report
 from tracker.domain.checklist import Checklist
 from tracker.domain.company_report import CompanyReport
 from tracker.domain.scoring import Scorecard
+from tracker.domain.statuses import Status
 from tracker.filing.models import Disclosure
-from tracker.ledger.models import Publication
+from tracker.ledger.models import OVERALL, Publication, PublicationScore, scorecard_of
 
 
 @dataclass(frozen=True)
@@ -70,15 +71,24 @@ def report_of(
     publication: Publication,
     superseded_by: Publication | None = None,
     earlier: Publication | None = None,
+    *,
+    stored_scores: bool = False,
 ) -> CompanyReport:
     """The report context of a published version, from its frozen snapshot alone (and the
     checklist it names); compared with ``earlier``, the company's earlier published cycle, when
-    given."""
+    given. ``stored_scores``: take the scores stored at publication (``Publication.scores``,
+    loaded with it) rather than score the snapshot again."""
     snapshot = publication.snapshot
+    checklist = publication.disclosure.checklist_version.checklist
     report = company_report.build(
         company=snapshot["company"],
         cycle=snapshot["cycle"],
-        checklist=publication.disclosure.checklist_version.checklist,
+        checklist=checklist,
+        scorecard=(
+            scorecard_of(publication.scores, [c.id for c in checklist.commitments])
+            if stored_scores
+            else None
+        ),
         answers=company_report.answers_from_snapshot(snapshot),
         publication=company_report.PublicationRecord(
             version=publication.version,
@@ -100,10 +110,15 @@ def read(
     publication: Publication,
     superseded_by: Publication | None = None,
     earlier: Publication | None = None,
+    *,
+    stored_scores: bool = False,
 ) -> PublishedVersion:
-    """Turn a stored snapshot into what pages and reports show."""
+    """Turn a stored snapshot into what pages and reports show (``stored_scores``: see
+    report_of)."""
     return PublishedVersion(
-        publication, report_of(publication, superseded_by, earlier), superseded_by
+        publication,
+        report_of(publication, superseded_by, earlier, stored_scores=stored_scores),
+        superseded_by,
     )
 
 
@@ -127,7 +142,11 @@ def earlier_cycle_version(session: Session, publication: Publication) -> Publica
 
 
 def _with_context(query: sa.Select) -> sa.Select:
+    """What reading a publication in full needs, in the same query: its snapshot, company,
+    cycle, ledger entry and checklist version (whose own JSON stays unread: parsed checklists
+    are kept per process, tracker.checklists.models)."""
     return query.options(
+        undefer(Publication.snapshot),
         joinedload(Publication.company),
         joinedload(Publication.cycle),
         joinedload(Publication.entry),
@@ -144,15 +163,11 @@ def _latest_versions(cycle_id: int) -> sa.Subquery:
     )
 
 
-def current_in_cycle(
-    session: Session, cycle: Cycle, company_ids: list[int] | None = None
-) -> list[PublishedVersion]:
-    """The latest published version of each public signatory's disclosure in a cycle, by name.
-
-    One query whatever the number of companies; ``company_ids`` narrows it to a page of them.
-    """
-    latest = _latest_versions(cycle.id)
-    query = (
+def current_query(cycle_id: int) -> sa.Select:
+    """The latest published version of each public signatory's disclosure in a cycle (a query
+    on Publication joined with Company, to narrow, order or select columns from)."""
+    latest = _latest_versions(cycle_id)
+    return (
         sa.select(Publication)
         .join(
             latest,
@@ -162,23 +177,217 @@ def current_in_cycle(
             ),
         )
         .join(Company, Company.id == Publication.company_id)
-        .where(Publication.cycle_id == cycle.id, Company.is_public_signatory)
-        .order_by(Company.name_en)
+        .where(Publication.cycle_id == cycle_id, Company.is_public_signatory)
     )
+
+
+def current_in_cycle(
+    session: Session,
+    cycle: Cycle,
+    company_ids: list[int] | None = None,
+    *,
+    offset: int = 0,
+    limit: int | None = None,
+) -> list[PublishedVersion]:
+    """The latest published version of each public signatory's disclosure in a cycle, in full
+    (snapshot read and scored), by name.
+
+    One query whatever the number of companies; ``company_ids``, or ``offset`` and ``limit``,
+    narrow it to a page of them.
+    """
+    query = current_query(cycle.id).order_by(Company.name_en, Company.id)
     if company_ids is not None:
         query = query.where(Publication.company_id.in_(company_ids))
+    # A limit on a query with joined loads would cut rows, not publications: take the page's
+    # ids in a subquery.
+    if offset or limit is not None:
+        page = query.with_only_columns(Publication.id).offset(offset).limit(limit).subquery()
+        query = (
+            current_query(cycle.id)
+            .where(Publication.id.in_(sa.select(page.c.id)))
+            .order_by(Company.name_en, Company.id)
+        )
     return [read(p) for p in session.scalars(_with_context(query)).unique()]
+
+
+def count_current(session: Session, cycle: Cycle) -> int:
+    """How many public signatories have a published version in the cycle."""
+    return session.scalars(
+        current_query(cycle.id).with_only_columns(sa.func.count(Publication.id)).order_by(None)
+    ).one()
+
+
+@dataclass(frozen=True)
+class ScoredVersion:
+    """A published version as lists show it: its record and stored scores, no snapshot."""
+
+    publication: Publication
+    scorecard: Scorecard
+
+    @property
+    def company(self) -> Company:
+        return self.publication.company
+
+    @property
+    def version(self) -> int:
+        return self.publication.version
+
+    @property
+    def published_at(self) -> datetime:
+        return self.publication.published_at
+
+
+def _scored(query: sa.Select) -> sa.Select:
+    """Publications with their stored scores and company, and none of their JSON."""
+    return query.options(
+        load_only(
+            Publication.id,
+            Publication.company_id,
+            Publication.cycle_id,
+            Publication.version,
+            Publication.published_at,
+        ),
+        joinedload(Publication.company),
+        joinedload(Publication.scores),
+    )
+
+
+def scored_in_cycle(
+    session: Session,
+    cycle: Cycle,
+    company_ids: list[int] | None = None,
+    *,
+    offset: int = 0,
+    limit: int | None = None,
+    newest_first: bool = False,
+) -> list[ScoredVersion]:
+    """The cycle's current published versions with the scores stored at publication, by name
+    (or newest first). One query; no snapshot is read or scored. ``company_ids``, or
+    ``offset`` and ``limit``, narrow it to a page."""
+    order = (
+        (Publication.published_at.desc(), Company.name_en, Company.id)
+        if newest_first
+        else (Company.name_en, Company.id)
+    )
+    query = current_query(cycle.id)
+    if company_ids is not None:
+        query = query.where(Publication.company_id.in_(company_ids))
+    if offset or limit is not None:
+        page = (
+            query.with_only_columns(Publication.id)
+            .order_by(*order)
+            .offset(offset)
+            .limit(limit)
+            .subquery()
+        )
+        query = current_query(cycle.id).where(Publication.id.in_(sa.select(page.c.id)))
+    commitment_ids = [c.id for c in cycle.checklist_version.checklist.commitments]
+    return [
+        ScoredVersion(p, scorecard_of(p.scores, commitment_ids))
+        for p in session.scalars(_scored(query.order_by(*order))).unique()
+    ]
+
+
+# Score bands of the home page's summary: (lowest percent, highest percent).
+BANDS: tuple[tuple[int, int], ...] = ((0, 24), (25, 49), (50, 74), (75, 100))
+
+
+@dataclass(frozen=True)
+class ScoreSummary:
+    """Over a cycle's current published versions, per commitment (``OVERALL``: overall): how
+    many companies fall in each score band, how many have no score (every item not
+    applicable), and the mean."""
+
+    published: int
+    bands: dict[str, list[int]]  # commitment id -> count per BANDS entry
+    no_score: dict[str, int]
+    mean: dict[str, int | None]
+
+
+def score_summary(session: Session, cycle: Cycle) -> ScoreSummary:
+    """The cycle's scores summarised in the database (one query, a few rows per commitment,
+    whatever the number of companies)."""
+    current = current_query(cycle.id).with_only_columns(Publication.id).subquery()
+    band = sa.case(
+        *((PublicationScore.percent <= high, index) for index, (_, high) in enumerate(BANDS)),
+        else_=None,
+    )
+    rows = session.execute(
+        sa.select(
+            PublicationScore.commitment_id,
+            band.label("band"),
+            sa.func.count(),
+            sa.func.sum(PublicationScore.percent),
+        )
+        .where(PublicationScore.publication_id.in_(sa.select(current.c.id)))
+        .group_by(PublicationScore.commitment_id, band)
+    ).all()
+    ids = [OVERALL, *(c.id for c in cycle.checklist_version.checklist.commitments)]
+    bands = {cid: [0] * len(BANDS) for cid in ids}
+    no_score = dict.fromkeys(ids, 0)
+    totals = dict.fromkeys(ids, 0)
+    published = 0
+    for commitment_id, index, count, total in rows:
+        if commitment_id not in bands:
+            continue
+        if index is None:
+            no_score[commitment_id] += count
+        else:
+            bands[commitment_id][index] += count
+            totals[commitment_id] += total or 0
+        if commitment_id == OVERALL:
+            published += count
+    mean = {
+        cid: (round(totals[cid] / (sum(bands[cid]) or 1)) if sum(bands[cid]) else None)
+        for cid in ids
+    }
+    return ScoreSummary(published=published, bands=bands, no_score=no_score, mean=mean)
+
+
+@dataclass(frozen=True)
+class Summarised:
+    """A current published version as the cycle's matrix aggregates it: the company's slug and
+    the per-item statuses and structured answers stored at publication."""
+
+    company_slug: str
+    statuses: dict[str, Status | None]
+    structured: dict[str, dict]
+
+
+def summaries_in_cycle(session: Session, cycle: Cycle) -> list[Summarised]:
+    """Every current published version's stored summary, by name: one query that reads a few kB
+    per company and no snapshot."""
+    rows = session.execute(
+        current_query(cycle.id)
+        .with_only_columns(Company.slug, Publication.summary)
+        .order_by(Company.name_en, Company.id)
+    )
+    return [
+        Summarised(
+            slug,
+            {item: Status(status) if status else None for item, status in s["statuses"].items()},
+            s["structured"],
+        )
+        for slug, s in rows
+    ]
 
 
 def company_history(session: Session, company: Company) -> list[list[Publication]]:
     """Every publication of a company, grouped per cycle (newest cycle first), newest version
-    first within a cycle. One query."""
+    first within a cycle, with their stored scores. One query; a snapshot is read when a
+    version is (one query more)."""
     publications = session.scalars(
-        _with_context(
-            sa.select(Publication)
-            .join(Cycle, Cycle.id == Publication.cycle_id)
-            .where(Publication.company_id == company.id)
-            .order_by(Cycle.opens_on.desc(), Cycle.id.desc(), Publication.version.desc())
+        sa.select(Publication)
+        .join(Cycle, Cycle.id == Publication.cycle_id)
+        .where(Publication.company_id == company.id)
+        .order_by(Cycle.opens_on.desc(), Cycle.id.desc(), Publication.version.desc())
+        .options(
+            # Records, stored scores and what reading one needs; snapshots only when read.
+            joinedload(Publication.company),
+            joinedload(Publication.cycle),
+            joinedload(Publication.entry),
+            joinedload(Publication.scores),
+            joinedload(Publication.disclosure).joinedload(Disclosure.checklist_version),
         )
     ).unique()
     groups: list[list[Publication]] = []

@@ -7,40 +7,71 @@ confidential notes, never attachments.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import UTC, datetime
 
 import sqlalchemy as sa
 
 from tracker.auth.models import User
+from tracker.companies.models import Company
+from tracker.cycles.models import Cycle
 from tracker.db import Session
 from tracker.domain.canonical import sha256_hex
+from tracker.domain.checklist import Checklist
 from tracker.domain.ledger import EntryKind, Finding, next_entry, verify
+from tracker.domain.scoring import score_disclosure
+from tracker.domain.statuses import Status
 from tracker.domain.workflow import Action, Side, next_state
 from tracker.filing.models import Disclosure
 from tracker.filing.workflow import move
-from tracker.ledger.models import LedgerEntry, Publication
+from tracker.ledger.models import OVERALL, LedgerEntry, Publication, PublicationScore
 
 SNAPSHOT_FORMAT = 1
 
 
 def build_snapshot(disclosure: Disclosure, version: int) -> dict:
     """The public content of a disclosure as plain JSON, items in checklist order."""
-    checklist = disclosure.checklist_version.checklist
-    responses = {r.item_id: r for r in disclosure.responses}
+    return snapshot_content(
+        disclosure.checklist_version.checklist,
+        names_of(disclosure.company),
+        names_of(disclosure.cycle),
+        version,
+        {
+            r.item_id: {
+                "status": r.status,
+                "not_applicable_reason": r.not_applicable_reason,
+                "narrative": r.narrative,
+                "evidence_links": r.evidence_links,
+                "structured": r.structured,
+            }
+            for r in disclosure.responses
+        },
+    )
+
+
+def names_of(record: Company | Cycle) -> dict:
+    """A company's or a cycle's short name and names, as snapshots hold them."""
+    return {"slug": record.slug, "name_en": record.name_en, "name_zh": record.name_zh}
+
+
+def snapshot_content(
+    checklist: Checklist, company: dict, cycle: dict, version: int, answers: Mapping[str, Mapping]
+) -> dict:
+    """A snapshot from answers (item id -> the answer's public fields, ``status`` a Status or
+    None), the company and the cycle (``names_of``)."""
     items = []
     for item in checklist.items:
-        r = responses.get(item.id)
+        r = answers.get(item.id)
         items.append(
             {
                 "id": item.id,
-                "status": r.status.value if r is not None and r.status else None,
-                "not_applicable_reason": (r.not_applicable_reason or "") if r is not None else "",
-                "narrative": (r.narrative or "") if r is not None else "",
-                "evidence_links": list(r.evidence_links or []) if r is not None else [],
-                "structured": dict(r.structured or {}) if r is not None else {},
+                "status": r["status"].value if r is not None and r["status"] else None,
+                "not_applicable_reason": (r["not_applicable_reason"] or "") if r else "",
+                "narrative": (r["narrative"] or "") if r is not None else "",
+                "evidence_links": list(r["evidence_links"] or []) if r is not None else [],
+                "structured": dict(r["structured"] or {}) if r is not None else {},
             }
         )
-    company, cycle = disclosure.company, disclosure.cycle
     return {
         "format": SNAPSHOT_FORMAT,
         "checklist": {
@@ -48,11 +79,44 @@ def build_snapshot(disclosure: Disclosure, version: int) -> dict:
             "version": checklist.version,
             "content_sha256": checklist.content_hash,
         },
-        "company": {"slug": company.slug, "name_en": company.name_en, "name_zh": company.name_zh},
-        "cycle": {"slug": cycle.slug, "name_en": cycle.name_en, "name_zh": cycle.name_zh},
+        "company": company,
+        "cycle": cycle,
         "version": version,
         "items": items,
     }
+
+
+def summarise(snapshot: dict) -> dict:
+    """What aggregates read of a snapshot: per item its status and, when it has any, its
+    structured answers. Stored with the publication (``Publication.summary``)."""
+    return {
+        "statuses": {entry["id"]: entry["status"] for entry in snapshot["items"]},
+        "structured": {
+            entry["id"]: entry["structured"] for entry in snapshot["items"] if entry["structured"]
+        },
+    }
+
+
+def score_values(checklist: Checklist, snapshot: dict) -> list[dict]:
+    """A snapshot's scores, per commitment and overall (``OVERALL``), as the column values of
+    the rows stored with its publication: computed once, read by every list
+    (tracker.ledger.queries)."""
+    statuses = {
+        entry["id"]: Status(entry["status"]) if entry["status"] else None
+        for entry in snapshot["items"]
+    }
+    card = score_disclosure(checklist, statuses)
+    return [
+        {
+            "commitment_id": commitment_id,
+            "earned": score.earned,
+            "possible": score.possible,
+            "counted": score.counted,
+            "not_applicable": score.not_applicable,
+            "percent": score.percent,
+        }
+        for commitment_id, score in [(OVERALL, card.overall), *card.by_commitment.items()]
+    ]
 
 
 def iso_utc(moment: datetime) -> str:
@@ -89,6 +153,11 @@ def publish(
         version=version,
         snapshot=snapshot,
         snapshot_sha256=sha256_hex(snapshot),
+        summary=summarise(snapshot),
+        scores=[
+            PublicationScore(**values)
+            for values in score_values(disclosure.checklist_version.checklist, snapshot)
+        ],
         published_at=now.replace(microsecond=0),
         published_by=actor,
         supersedes_id=earlier.id if earlier else None,

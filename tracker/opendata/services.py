@@ -7,10 +7,11 @@ from collections.abc import Iterator
 
 import sqlalchemy as sa
 
+from tracker.companies.models import Company
 from tracker.cycles.models import Cycle
 from tracker.db import Session
-from tracker.ledger.models import LedgerEntry
-from tracker.ledger.queries import current_in_cycle
+from tracker.ledger.models import LedgerEntry, Publication
+from tracker.ledger.queries import current_query
 
 DISCLOSURE_COLUMNS = (
     "cycle",
@@ -48,40 +49,68 @@ LEDGER_COLUMNS = (
 )
 
 
+# Snapshots read from the database at a time while a cycle's CSV streams: memory stays that of
+# a few dozen snapshots, whatever the number of companies.
+STREAM_BATCH = 50
+
+
 def disclosure_rows(session: Session, cycle: Cycle) -> Iterator[tuple]:
-    """One row per company × item of the cycle's current published versions."""
-    for published in current_in_cycle(session, cycle):
-        report, publication = published.report, published.publication
-        for item in report.checklist.items:
-            answer = report.answers.get(item.id)
+    """One row per company × item of the cycle's current published versions, streamed: the
+    snapshots are read a batch at a time (``STREAM_BATCH``) and never scored or kept."""
+    checklist = cycle.checklist_version.checklist
+    current = current_query(cycle.id)
+    query = (
+        current.with_only_columns(
+            Publication.version,
+            Publication.published_at,
+            Publication.snapshot_sha256,
+            Publication.snapshot,
+            LedgerEntry.sequence,
+        )
+        .join(LedgerEntry, LedgerEntry.publication_id == Publication.id)
+        .order_by(Company.name_en, Company.id)
+        .execution_options(yield_per=STREAM_BATCH)
+    )
+    for version, published_at, snapshot_sha256, snapshot, sequence in session.execute(query):
+        answers = {entry["id"]: entry for entry in snapshot["items"]}
+        company = snapshot["company"]
+        for item in checklist.items:
+            answer = answers.get(item.id)
             yield (
                 cycle.slug,
-                report.company_slug,
-                report.company_name.en,
-                report.company_name.zh,
-                publication.version,
-                publication.published_at.isoformat().replace("+00:00", "Z"),
-                publication.entry.sequence,
-                publication.snapshot_sha256,
-                report.checklist.id,
-                report.checklist.version,
+                company["slug"],
+                company["name_en"],
+                company["name_zh"],
+                version,
+                published_at.isoformat().replace("+00:00", "Z"),
+                sequence,
+                snapshot_sha256,
+                checklist.id,
+                checklist.version,
                 item.commitment_id,
                 item.id,
                 item.title.en,
                 item.title.zh,
-                answer.status.value if answer and answer.status else "",
-                answer.not_applicable_reason if answer else "",
-                answer.narrative if answer else "",
-                " ".join(link.get("url", "") for link in answer.evidence_links) if answer else "",
-                json.dumps(answer.structured, ensure_ascii=False, sort_keys=True)
-                if answer and answer.structured
+                (answer.get("status") or "") if answer else "",
+                answer.get("not_applicable_reason", "") if answer else "",
+                answer.get("narrative", "") if answer else "",
+                " ".join(link.get("url", "") for link in answer.get("evidence_links", []))
+                if answer
+                else "",
+                json.dumps(answer["structured"], ensure_ascii=False, sort_keys=True)
+                if answer and answer.get("structured")
                 else "",
             )
 
 
 def ledger_rows(session: Session) -> Iterator[tuple]:
     """Every ledger entry, in order, exactly as hashed."""
-    for entry in session.scalars(sa.select(LedgerEntry).order_by(LedgerEntry.sequence)):
+    query = (
+        sa.select(LedgerEntry)
+        .order_by(LedgerEntry.sequence)
+        .execution_options(yield_per=STREAM_BATCH * 20)
+    )
+    for entry in session.scalars(query):
         yield (
             entry.sequence,
             entry.kind.value,

@@ -32,15 +32,23 @@ def current_cycle(session: Session, today: date) -> Cycle | None:
     )
 
 
-def public_signatories(session: Session) -> list[Company]:
-    """Companies confirmed as signatories, by date signed, then English name."""
-    return list(
-        session.scalars(
-            sa.select(Company)
-            .where(Company.is_public_signatory)
-            .order_by(Company.signatory_since, Company.name_en)
-        )
+def public_signatories(session: Session, latest: int | None = None) -> list[Company]:
+    """Companies confirmed as signatories, by date signed, then English name; with ``latest``,
+    only the last ``latest`` of them to sign (in the same order)."""
+    query = sa.select(Company).where(Company.is_public_signatory)
+    if latest is None:
+        return list(session.scalars(query.order_by(Company.signatory_since, Company.name_en)))
+    last = session.scalars(
+        query.order_by(Company.signatory_since.desc(), Company.name_en.desc()).limit(latest)
     )
+    return list(reversed(list(last)))
+
+
+def count_public_signatories(session: Session) -> int:
+    """How many companies are confirmed signatories."""
+    return session.scalars(
+        sa.select(sa.func.count()).select_from(Company).where(Company.is_public_signatory)
+    ).one()
 
 
 @dataclass(frozen=True)

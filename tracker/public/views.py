@@ -8,22 +8,50 @@ from tracker.db import db
 from tracker.domain.crosswalk import describe_tag
 from tracker.domain.workflow import DisclosureState
 from tracker.ledger import queries
+from tracker.ledger.models import OVERALL
 from tracker.public import services
 
 bp = Blueprint("public", __name__)
+
+# The home page stays the same size whatever the roster: up to this many companies in the
+# heatmap (all of them, by name, when they fit; else the latest published), and in the list of
+# signatories (else the latest to sign). The distribution of scores covers every company, and
+# /companies/ lists them all, page by page.
+HOME_HEATMAP_ROWS = 25
+HOME_SIGNATORIES = 60
 
 
 @bp.get("/")
 def home():
     session = db.session
     cycle = services.current_cycle(session, clock.today())
+    summary = queries.score_summary(session, cycle) if cycle else None
+    every_row = summary is not None and summary.published <= HOME_HEATMAP_ROWS
+    signatory_count = services.count_public_signatories(session)
+    signatories = services.public_signatories(
+        session, latest=None if signatory_count <= HOME_SIGNATORIES else HOME_SIGNATORIES
+    )
     return render_template(
         "public/home.html",
         cycle=cycle,
         checklist=services.checklist_of(cycle) if cycle else None,
         progress=services.cycle_progress(session, cycle) if cycle else None,
-        published=queries.current_in_cycle(session, cycle) if cycle else [],
-        signatories=services.public_signatories(session),
+        summary=summary,
+        bands=queries.BANDS,
+        OVERALL=OVERALL,
+        published=(
+            queries.scored_in_cycle(
+                session,
+                cycle,
+                limit=None if every_row else HOME_HEATMAP_ROWS,
+                newest_first=not every_row,
+            )
+            if cycle
+            else []
+        ),
+        every_row=every_row,
+        signatories=signatories,
+        signatory_count=signatory_count,
         PUBLISHED=DisclosureState.PUBLISHED,
         states=list(DisclosureState),
         today=clock.today(),

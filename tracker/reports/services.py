@@ -133,12 +133,17 @@ def cycle_head(session: Session, cycle: Cycle) -> LedgerEntry | None:
     )
 
 
+def invited_count(session: Session, cycle: Cycle) -> int:
+    """How many disclosures the cycle has (published or not)."""
+    return session.scalars(
+        sa.select(sa.func.count()).select_from(Disclosure).where(Disclosure.cycle_id == cycle.id)
+    ).one()
+
+
 def cycle_report(session: Session, cycle: Cycle) -> CycleReport:
     """The aggregate report context of a cycle, from its published versions."""
     head = cycle_head(session, cycle)
-    invited = session.scalars(
-        sa.select(sa.func.count()).select_from(Disclosure).where(Disclosure.cycle_id == cycle.id)
-    ).one()
+    invited = invited_count(session, cycle)
     return build_cycle_report(
         cycle={"slug": cycle.slug, "name_en": cycle.name_en, "name_zh": cycle.name_zh},
         checklist=cycle.checklist_version.checklist,
