@@ -42,6 +42,7 @@ SHARED = {
     "i18n",
     "labels",
     "templating",
+    "pagecache",
 }
 # Feature packages, bottom to top: a feature's core imports only features before it.
 FEATURES = [

@@ -7,7 +7,7 @@ from flask_migrate import Migrate
 from flask_wtf.csrf import CSRFProtect
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from tracker import config, errors, i18n, ratelimit, security, templating
+from tracker import config, errors, i18n, pagecache, ratelimit, security, templating
 from tracker.auth import login
 from tracker.cycles import labels as cycle_labels
 from tracker.db import db
@@ -60,6 +60,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     report_rendering.init_app(app)
     cycle_labels.init_app(app)
     outbox_labels.init_app(app)
+    pagecache.init_app(app)  # last: its after_request hook runs before the others
     _register_blueprints(app)
     _register_refusals(app)
     _register_commands(app)

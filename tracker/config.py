@@ -72,6 +72,17 @@ DEFAULTS = {
     "NARRATIVE_MAX_LENGTH": 20_000,
     "NOTE_MAX_LENGTH": 5_000,
     "LINKS_PER_ITEM": 10,
+    # Public pages, API documents and CSVs are kept whole per public generation (tracker.pagecache):
+    # in each process (SimpleCache) unless CACHE_REDIS_URL names a Redis all processes share.
+    # PUBLIC_GENERATION_INTERVAL: seconds a process may go on serving a generation another
+    # process has replaced (the staleness bound; the process that commits knows at once).
+    "PUBLIC_CACHE": True,
+    "PUBLIC_GENERATION_INTERVAL": 2.0,
+    "PUBLIC_CACHE_MAX_BYTES": 16 * 1024 * 1024,
+    "CACHE_REDIS_URL": None,
+    "CACHE_DEFAULT_TIMEOUT": 24 * 3600,
+    "CACHE_THRESHOLD": 2000,
+    "CACHE_KEY_PREFIX": "tracker:",
     # Days before the due date at which companies that have not submitted are reminded.
     "REMINDER_DAYS": [14, 7, 1],
 }
@@ -89,6 +100,8 @@ ENVIRONMENT = {
     "TRACKER_UPLOAD_DIR": "UPLOAD_DIR",
     "TRACKER_REPORT_DIR": "REPORT_DIR",
     "TRACKER_RATELIMIT_STORAGE_URI": "RATELIMIT_STORAGE_URI",
+    "TRACKER_CACHE_REDIS_URL": "CACHE_REDIS_URL",
+    "TRACKER_PUBLIC_GENERATION_INTERVAL": "PUBLIC_GENERATION_INTERVAL",
     "TRACKER_MAIL_SERVER": "MAIL_SERVER",
     "TRACKER_MAIL_PORT": "MAIL_PORT",
     "TRACKER_MAIL_SECURITY": "MAIL_SECURITY",

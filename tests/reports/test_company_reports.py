@@ -148,6 +148,27 @@ def test_downloads_carry_length_etag_and_cache_headers(app, client, published):
         assert db.session.scalar(sa.select(sa.func.count()).select_from(StoredReport)) == 1
 
 
+def test_a_stored_report_is_looked_up_once_per_public_generation(
+    app, client, published, count_queries
+):
+    """Once stored, a download reads only the generation (re-read on every request in tests);
+    a company taken off the public roster is not served from the next request on."""
+    download(client, f"{REPORT}?lang=en")  # rendered and stored
+    download(client, f"{REPORT}?lang=en")
+    with count_queries() as counter:
+        again = download(client, f"{REPORT}?lang=en")
+    assert again.status_code == 200
+    assert len(counter.statements) == 1 and "public_generation" in counter.statements[0]
+    with app.app_context():
+        from tracker.companies.models import Company
+
+        db.session.scalar(
+            sa.select(Company).filter_by(slug="company-a")
+        ).signatory_confirmed = False
+        db.session.commit()
+    assert download(client, f"{REPORT}?lang=en").status_code == 404
+
+
 @pytest.mark.parametrize(
     "query", ["lang=fr", "lang=en&version=2", "lang=en&cycle=nope", "lang=en&version=x2"]
 )

@@ -7,10 +7,11 @@ from threading import Lock
 from urllib.parse import quote
 
 import sqlalchemy as sa
-from cachetools import TTLCache
+from cachetools import LRUCache
 from flask import Blueprint, Response, abort, current_app, request, send_file
 from flask_login import login_required
 
+from tracker import pagecache
 from tracker.auth import permissions as can
 from tracker.auth.login import officer_company, require, viewer
 from tracker.companies.models import Company
@@ -57,15 +58,13 @@ class Served:
     named: bool  # a named version never changes; "the latest" may
 
 
-LOOKUP_SECONDS = 60
-
-
-def _lookups() -> TTLCache:
-    """Per app: (company, cycle, version, language) -> Served, kept for a minute, so that a
-    download of a stored report reads no database at all (a company taken off the roster
-    stops being served within that minute)."""
+def _lookups() -> LRUCache:
+    """Per app: (public generation, company, cycle, version, language) -> Served, so that a
+    download of a stored report reads no database at all. Any change of public data (a company
+    taken off the roster, a publication, a stored report) is a new generation, so a lookup is
+    never staler than the generation (tracker.pagecache: at most PUBLIC_GENERATION_INTERVAL)."""
     return current_app.extensions.setdefault(
-        "tracker.report_lookups", (TTLCache(maxsize=4096, ttl=LOOKUP_SECONDS), Lock())
+        "tracker.report_lookups", (LRUCache(maxsize=4096), Lock())
     )
 
 
@@ -98,13 +97,14 @@ def published(slug: str):
     if version is None and request.args.get("version"):
         abort(404)
     key = (slug, request.args.get("cycle") or None, version, language)
+    generation = pagecache.current_generation().token
     cache, lock = _lookups()
     with lock:
-        served = cache.get(key)
+        served = cache.get((generation, *key))
     if served is None:
         served = _look_up(*key)
         with lock:
-            cache[key] = served
+            cache[(generation, *key)] = served
     path = services.report_path(Path(current_app.config["REPORT_DIR"]), served.sha256)
     response = send_file(
         path,
@@ -120,30 +120,45 @@ def published(slug: str):
     return response
 
 
-@bp.get("/cycles/<cycle_slug>/report.pdf")
-def cycle_report(cycle_slug: str):
-    """The aggregate report of a cycle, as of its latest ledger entry. Built outside requests:
-    when it is not ready yet, the answer is 503 with Retry-After while it is being built."""
-    language = _language()
+def _look_up_cycle_report(cycle_slug: str, language: str) -> Served:
     cycle = _cycle(cycle_slug)
     stored = services.stored_cycle_report(db.session, cycle, language)
     if stored is None:
         jobs(current_app).build_cycle(cycle.id)
         stored = services.stored_cycle_report(db.session, cycle, language)  # "inline" built it
-    if stored is None:
+    if stored is None:  # never kept: the next request looks again
         raise services.ReportNotReady()
-    path = services.report_path(Path(current_app.config["REPORT_DIR"]), stored.sha256)
+    return Served(
+        stored.sha256,
+        f"{cycle.slug}-aggregate-{stored.ledger_sequence}-{language}.pdf",
+        stored.created_at,
+        named=False,
+    )
+
+
+@bp.get("/cycles/<cycle_slug>/report.pdf")
+def cycle_report(cycle_slug: str):
+    """The aggregate report of a cycle, as of its latest ledger entry. Built outside requests:
+    when it is not ready yet, the answer is 503 with Retry-After while it is being built."""
+    language = _language()
+    key = (pagecache.current_generation().token, "cycle", cycle_slug, language)
+    cache, lock = _lookups()
+    with lock:
+        served = cache.get(key)
+    if served is None:
+        served = _look_up_cycle_report(cycle_slug, language)
+        with lock:
+            cache[key] = served
+    path = services.report_path(Path(current_app.config["REPORT_DIR"]), served.sha256)
     response = send_file(
         path,
         mimetype="application/pdf",
         conditional=True,
-        etag=stored.sha256,
+        etag=served.sha256,
         max_age=300,
-        last_modified=stored.created_at,
+        last_modified=served.published_at,
     )
-    response.headers["Content-Disposition"] = _disposition(
-        f"{cycle.slug}-aggregate-{stored.ledger_sequence}-{language}.pdf"
-    )
+    response.headers["Content-Disposition"] = _disposition(served.filename)
     response.headers["Cache-Control"] = "public, max-age=300"
     return response
 

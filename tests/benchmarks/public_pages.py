@@ -1,0 +1,272 @@
+"""Public pages under load, as a ratio to hello-world on the same server (a benchmark, not a test).
+
+    .venv/bin/python -m tests.benchmarks.public_pages [--db sqlite|postgresql|both]
+        [--signatories N] [--duration 5] [--connections 8]
+
+For each database: seeds the demo into a throwaway database (``tracker demo --no-serve``;
+PostgreSQL with ``--allow-any-database`` into a database made for the run and dropped after),
+starts gunicorn with 2 workers on a free loopback port serving the app plus a hello-world route
+(tests/benchmarks/hello_app.py), loads every public page, API list and CSV with ``wrk``, and a
+stored PDF against the same file served from /static/. Prints one table per database: requests
+per second, the ratio to hello-world (to the static file for the PDF), errors, and the target
+(public pages and API lists >= 0.5 x hello-world; the stored PDF >= 0.8 x the static file).
+
+``--signatories N`` is passed to ``tracker demo`` when it has that option (else the demo's 22).
+Needs ``wrk`` (Debian: ``apt-get install -y wrk``, as root) and, for PostgreSQL, the server at
+``TRACKER_TEST_POSTGRES_URL`` (default ``postgresql://postgres@127.0.0.1:5432/postgres``).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import re
+import secrets
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+import psycopg
+
+REPO = Path(__file__).resolve().parents[2]
+VENV_BIN = Path(sys.executable).parent
+STATIC = REPO / "tracker" / "static"
+POSTGRES_URL = os.environ.get(
+    "TRACKER_TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/postgres"
+)
+PAGE_TARGET, PDF_TARGET = 0.5, 0.8
+
+
+@dataclass
+class Result:
+    name: str
+    url: str
+    requests_per_second: float
+    errors: int
+    yardstick: str  # "hello" or "static"
+
+
+def need_wrk() -> str:
+    found = shutil.which("wrk")
+    if found:
+        return found
+    if os.geteuid() == 0:
+        subprocess.run(["apt-get", "install", "-y", "wrk"], check=True, capture_output=True)
+        if shutil.which("wrk"):
+            return "wrk"
+    sys.exit("wrk is missing: install it as root with `apt-get install -y wrk`, then run again.")
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@contextmanager
+def database(kind: str, work: Path):
+    """A throwaway database URL of ``kind``."""
+    if kind == "sqlite":
+        yield f"sqlite:///{work / 'bench.sqlite3'}"
+        return
+    name = f"tracker_bench_{secrets.token_hex(6)}"
+    with psycopg.connect(POSTGRES_URL, autocommit=True) as conn:
+        conn.execute(f'CREATE DATABASE "{name}"')
+    try:
+        yield POSTGRES_URL.rsplit("/", 1)[0] + "/" + name
+    finally:
+        with psycopg.connect(POSTGRES_URL, autocommit=True) as conn:
+            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def environment(url: str, instance: Path) -> dict[str, str]:
+    instance.mkdir(parents=True, exist_ok=True)
+    # Reports are rendered at their first download (the warm-up), not while seeding.
+    (instance / "config.py").write_text('RENDER_REPORTS_ON_PUBLISH = False\nREPORT_JOBS = "off"\n')
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("TRACKER_", "DATABASE_"))}
+    return env | {
+        "DATABASE_URL": url,
+        "TRACKER_INSTANCE_PATH": str(instance),
+        "SECRET_KEY": "benchmark",
+        "PYTHONPATH": str(REPO),
+    }
+
+
+def seed(kind: str, env: dict[str, str], signatories: int | None) -> str:
+    tracker = [str(VENV_BIN / "tracker")]
+    options = subprocess.run(
+        [*tracker, "demo", "--help"], env=env, capture_output=True, text=True, check=True
+    ).stdout
+    command = [*tracker, "demo", "--no-serve"]
+    if kind != "sqlite":
+        command.append("--allow-any-database")
+    note = "22 signatories (the demo's)"
+    if signatories is not None:
+        if "--signatories" in options:
+            command += ["--signatories", str(signatories)]
+            note = f"{signatories} signatories"
+        else:
+            note += f"; this tracker demo has no --signatories, {signatories} not used"
+    subprocess.run(command, env=env, check=True, capture_output=True, cwd=REPO)
+    return note
+
+
+@contextmanager
+def gunicorn(env: dict[str, str], port: int):
+    process = subprocess.Popen(
+        [
+            str(VENV_BIN / "gunicorn"),
+            "-w",
+            "2",
+            "-b",
+            f"127.0.0.1:{port}",
+            "--log-level",
+            "warning",
+            "tests.benchmarks.hello_app:create_app()",
+        ],
+        env=env,
+        cwd=REPO,
+    )
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                get(f"http://127.0.0.1:{port}/__hello")
+                break
+            except OSError:
+                if time.monotonic() > deadline or process.poll() is not None:
+                    raise RuntimeError("gunicorn did not start") from None
+                time.sleep(0.3)
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        process.terminate()
+        process.wait(timeout=30)
+
+
+def get(url: str) -> bytes:
+    with urllib.request.urlopen(url, timeout=120) as response:  # noqa: S310 (our loopback http)
+        return response.read()
+
+
+def wrk(binary: str, url: str, duration: int, connections: int) -> tuple[float, int]:
+    """Requests per second and errors (socket errors, non-2xx/3xx answers) of one wrk run."""
+    output = subprocess.run(
+        [binary, "-t", "2", "-c", str(connections), "-d", f"{duration}s", "--timeout", "10s", url],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    rate = float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1))  # type: ignore[union-attr]
+    errors = sum(int(n) for n in re.findall(r"(?:connect|read|write|timeout) (\d+)", output))
+    non_2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", output)
+    return rate, errors + (int(non_2xx.group(1)) if non_2xx else 0)
+
+
+def targets(base: str) -> tuple[list[tuple[str, str]], str]:
+    """(name, path) of every public page, API list and CSV, and a stored PDF's path."""
+    ledger = json.loads(get(f"{base}/api/v1/ledger?per_page=200"))
+    if ledger["links"]["next"]:  # the newest entry is on the last page
+        last = -(-ledger["total"] // 200)
+        ledger = json.loads(get(f"{base}/api/v1/ledger?per_page=200&page={last}"))
+    newest = max(ledger["data"], key=lambda entry: entry["sequence"])
+    company, cycle_slug = newest["company"], newest["cycle"]
+    pages = [
+        ("home /", "/"),
+        ("/companies/", "/companies/"),
+        ("company page", f"/companies/{company}"),
+        ("/ledger/", "/ledger/"),
+        ("/checklist/", "/checklist/"),
+        ("API companies", "/api/v1/companies"),
+        ("API cycles", "/api/v1/cycles"),
+        ("API cycle", f"/api/v1/cycles/{cycle_slug}"),
+        ("API cycle disclosures", f"/api/v1/cycles/{cycle_slug}/disclosures"),
+        ("API cycle matrix", f"/api/v1/cycles/{cycle_slug}/matrix"),
+        ("API ledger", "/api/v1/ledger"),
+        ("API checklists", "/api/v1/checklists"),
+        ("cycle CSV", f"/cycles/{cycle_slug}/disclosures.csv"),
+        ("/ledger.csv", "/ledger.csv"),
+    ]
+    return pages, f"/companies/{company}/report.pdf?cycle={cycle_slug}&lang=en"
+
+
+def run_database(kind: str, args, binary: str) -> None:
+    work = Path(tempfile.mkdtemp(prefix="tracker-bench-pages-"))
+    static_copy: Path | None = None
+    try:
+        with database(kind, work) as url:
+            env = environment(url, work / "instance")
+            note = seed(kind, env, args.signatories)
+            with gunicorn(env, free_port()) as base:
+                pages, pdf = targets(base)
+                stored = get(base + pdf)  # rendered and stored at this first download
+                static_copy = STATIC / f"benchmark-{secrets.token_hex(6)}.pdf"
+                static_copy.write_bytes(stored)
+                static = f"/static/{static_copy.name}"
+                runs = [("hello-world", "/__hello", "hello"), ("static PDF", static, "static")]
+                runs += [(name, path, "hello") for name, path in pages]
+                runs.append(("stored PDF", pdf, "static"))
+                for _name, path, _ in runs:  # warm every worker's caches
+                    for _ in range(4):
+                        get(base + path)
+                # Each address is measured right after its yardstick, so that the ratio
+                # compares two runs under the same load of the machine.
+                results = []
+                for name, path, yardstick in runs[2:]:
+                    ruler = runs[0] if yardstick == "hello" else runs[1]
+                    for each_name, each_path, each_yardstick in (ruler, (name, path, yardstick)):
+                        rate, errors = wrk(
+                            binary, base + each_path, args.duration, args.connections
+                        )
+                        results.append(Result(each_name, each_path, rate, errors, each_yardstick))
+        print_table(kind, note, results, len(stored), args)
+    finally:
+        if static_copy is not None:
+            static_copy.unlink(missing_ok=True)
+        shutil.rmtree(work, ignore_errors=True)
+
+
+def print_table(kind: str, note: str, results: list[Result], pdf_size: int, args) -> None:
+    """One row per address: its rate, the rate of its yardstick measured just before, the
+    ratio, errors and the target."""
+    print(
+        f"\n{kind}, {note}; gunicorn 2 workers, wrk -t2 -c{args.connections} "
+        f"-d{args.duration}s, {date.today()}; stored PDF {pdf_size / 1024:.0f} KiB"
+    )
+    print(f"{'what':<24}{'req/s':>8}{'yardstick req/s':>17}{'ratio':>7}{'errors':>7}  target")
+    failed = 0
+    for ruler, r in zip(results[::2], results[1::2], strict=True):
+        ratio = r.requests_per_second / ruler.requests_per_second
+        goal = PDF_TARGET if r.yardstick == "static" else PAGE_TARGET
+        ok = ratio >= goal and r.errors == 0 and ruler.errors == 0
+        failed += not ok
+        print(
+            f"{r.name:<24}{r.requests_per_second:>8.0f}{ruler.requests_per_second:>11.0f} "
+            f"{'hello' if r.yardstick == 'hello' else 'static':<6}{ratio:>6.2f}{r.errors:>7}  "
+            f">= {goal}: {'ok' if ok else 'MISSED'}"
+        )
+    print(f"{failed} missed" if failed else "every target met")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--db", choices=["sqlite", "postgresql", "both"], default="both")
+    parser.add_argument("--signatories", type=int, default=None)
+    parser.add_argument("--duration", type=int, default=5, help="seconds of wrk per address")
+    parser.add_argument("--connections", type=int, default=8)
+    args = parser.parse_args()
+    binary = need_wrk()
+    for kind in ("sqlite", "postgresql") if args.db == "both" else (args.db,):
+        run_database(kind, args, binary)
+
+
+if __name__ == "__main__":
+    main()
