@@ -322,6 +322,19 @@ def test_redis_shares_pages_between_processes(app, demo, migrated_database, tmp_
                 db.engine.dispose()
 
 
+def test_a_cache_that_cannot_be_reached_costs_the_computation_not_the_page(
+    demo, migrated_database, tmp_path
+):
+    down = make_app(migrated_database, tmp_path / "down", CACHE_REDIS_URL="redis://127.0.0.1:9/0")
+    client = down.test_client()
+    for _ in range(2):
+        with rendered(down) as templates:
+            response = client.get("/companies/")
+        assert response.status_code == 200 and templates == ["companies/index.html"]
+    with down.app_context():
+        db.engine.dispose()
+
+
 def test_the_cache_can_be_turned_off(demo, migrated_database, tmp_path):
     off = make_app(migrated_database, tmp_path / "off", PUBLIC_CACHE=False)
     client = off.test_client()

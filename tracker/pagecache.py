@@ -23,6 +23,7 @@ through the app.
 from __future__ import annotations
 
 import hashlib
+import logging
 import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
@@ -86,6 +87,7 @@ _BUMPED = "tracker.public_bumped"  # session.info: the generation this transacti
 _STATE = "tracker_pagecache"  # flask.g: what this request is to the cache
 
 cache = Cache()
+logger = logging.getLogger(__name__)
 
 
 class PublicGeneration(Model):
@@ -250,6 +252,16 @@ class Stored:
     etag: str
 
 
+def _guarded(operation: Callable, *args) -> Stored | None:
+    """A cache read or write; a cache that cannot be reached (Redis down) costs the page's
+    computation, never the page."""
+    try:
+        return operation(*args)
+    except Exception:  # whatever the backend raises: redis, pickling, timeouts
+        logger.warning("public page cache unavailable", exc_info=True)
+        return None
+
+
 def _is_public(endpoint: str | None) -> bool:
     return bool(endpoint) and (endpoint in ENDPOINTS or endpoint.startswith(ENDPOINT_PREFIXES))  # type: ignore[union-attr]
 
@@ -300,7 +312,7 @@ def _serve_stored() -> Response | None:
         return None
     generation = current_generation()
     key = _key(generation)
-    stored: Stored | None = cache.get(key)
+    stored = _guarded(cache.get, key)
     if stored is None:
         g.setdefault(_STATE, (key, generation))
         return None
@@ -361,7 +373,7 @@ def _store(response: Response) -> Response:
         backend = cache.cache  # the stream ends after the app context is gone
 
         def keep(body: bytes) -> None:
-            backend.set(key, Stored(body, headers, hashlib.sha256(body).hexdigest()))
+            _guarded(backend.set, key, Stored(body, headers, hashlib.sha256(body).hexdigest()))
 
         response.response = _teed(
             response.response, current_app.config["PUBLIC_CACHE_MAX_BYTES"], keep
@@ -371,7 +383,7 @@ def _store(response: Response) -> Response:
     body = response.get_data()
     etag = hashlib.sha256(body).hexdigest()
     if len(body) <= current_app.config["PUBLIC_CACHE_MAX_BYTES"]:
-        cache.set(key, Stored(body, headers, etag))
+        _guarded(cache.set, key, Stored(body, headers, etag))
     response.set_etag(etag)
     response.make_conditional(request)
     return response
