@@ -52,6 +52,7 @@ WATCHED: dict[str, frozenset[str]] = {
     "checklist_versions": frozenset(),
     "disclosures": frozenset({"updated_at", "due_on"}),  # states feed the home page's progress
     "publications": frozenset(),
+    "publication_scores": frozenset(),  # scores stored at publication, where they are
     "ledger_entries": frozenset(),
     "stored_reports": frozenset(),
     "stored_cycle_reports": frozenset(),
@@ -148,13 +149,33 @@ def _note_flush(session: sa.orm.Session, _flush_context) -> None:
         session.info[_CHANGED] = True
 
 
+def _updated_columns(statement) -> set[str] | None:
+    """The names of the columns an UPDATE statement sets, or None when it cannot say (values
+    given as parameter lists at execution)."""
+    values = getattr(statement, "_values", None)  # Update.values() keeps them here
+    if not values:
+        return None
+    names = {key if isinstance(key, str) else getattr(key, "key", None) for key in values}
+    return None if None in names else names  # type: ignore[return-value]
+
+
 @event.listens_for(sa.orm.Session, "do_orm_execute")
 def _note_statement(state: ORMExecuteState) -> None:
-    """An INSERT, UPDATE or DELETE statement run through the session on a watched table."""
-    if state.is_insert or state.is_update or state.is_delete:
-        table = getattr(state.statement, "table", None)
-        if getattr(table, "name", None) in WATCHED:
-            state.session.info[_CHANGED] = True
+    """An INSERT, UPDATE or DELETE statement run through the session on a watched table (an
+    UPDATE that sets only columns the public never sees, or the primary key to itself to take
+    a row lock, does not count)."""
+    if not (state.is_insert or state.is_update or state.is_delete):
+        return
+    table = getattr(state.statement, "table", None)
+    name = getattr(table, "name", None)
+    if name not in WATCHED:
+        return
+    if state.is_update:
+        columns = _updated_columns(state.statement)
+        unseen = WATCHED[name] | {column.key for column in table.primary_key}  # type: ignore[union-attr]
+        if columns is not None and columns <= unseen:
+            return
+    state.session.info[_CHANGED] = True
 
 
 @event.listens_for(sa.orm.Session, "before_commit")
