@@ -30,7 +30,6 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from datetime import time as day_time
 from threading import Lock
-from urllib.parse import urlencode
 
 import sqlalchemy as sa
 from flask import Flask, Response, current_app, g, has_app_context, request, session
@@ -39,6 +38,7 @@ from flask_caching import Cache
 from sqlalchemy import event
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Mapped, ORMExecuteState, mapped_column
+from werkzeug.http import quote_etag
 
 from tracker import clock
 from tracker.db import Model, UTCDateTime, db, utcnow
@@ -79,9 +79,7 @@ ENDPOINT_PREFIXES = ("api.",)
 PUBLIC_CACHE_CONTROL = "public, max-age=0, must-revalidate"
 PRIVATE_CACHE_CONTROL = "private, no-cache"
 # Headers never stored with a page: recomputed for every answer, or must not be replayed.
-UNSTORED_HEADERS = frozenset(
-    {"set-cookie", "content-length", "etag", "last-modified", "cache-control", "vary", "date"}
-)
+UNSTORED_HEADERS = frozenset({"set-cookie", "content-length", "etag", "date"})
 
 _CHANGED = "tracker.public_changed"  # session.info: this transaction changed public data
 _BUMPED = "tracker.public_bumped"  # session.info: the generation this transaction wrote
@@ -269,8 +267,7 @@ class Stored:
     """A public response as kept in the cache."""
 
     body: bytes
-    headers: list[tuple[str, str]]
-    etag: str
+    headers: list[tuple[str, str]]  # all of them, ETag, Last-Modified and Cache-Control too
 
 
 def _guarded(operation: Callable, *args) -> Stored | None:
@@ -297,15 +294,20 @@ def _reader_is_anonymous_and_plain() -> bool:
 
 
 def _key(generation: Generation) -> str:
-    query = urlencode(sorted(request.args.items(multi=True)))
+    """The cache key of this request: generation, day, language, scheme and host (pages hold
+    absolute links), path and query, its parameters sorted (read from the environment as they
+    came: this runs on every public request)."""
+    environ = request.environ
+    query = b"&".join(sorted(request.query_string.split(b"&")))
     parts = "\n".join(
         [
             generation.token,
             clock.today().isoformat(),
             str(get_locale()),
-            request.host_url,
+            environ["wsgi.url_scheme"],
+            environ.get("HTTP_HOST", ""),
             request.path,
-            query,
+            query.decode("latin-1"),
         ]
     )
     return "page:" + hashlib.sha256(parts.encode()).hexdigest()
@@ -339,9 +341,8 @@ def _serve_stored() -> Response | None:
         return None
     g.setdefault(_STATE, "served")
     response = current_app.response_class(stored.body, status=200, headers=stored.headers)
-    response.set_etag(stored.etag)
-    _public_headers(response, generation)
-    response.make_conditional(request)
+    if "HTTP_IF_NONE_MATCH" in request.environ or "HTTP_IF_MODIFIED_SINCE" in request.environ:
+        response.make_conditional(request)
     return response
 
 
@@ -386,15 +387,16 @@ def _store(response: Response) -> Response:
             response.headers["Cache-Control"] = PRIVATE_CACHE_CONTROL
         return response
     key, generation = state
-    headers = [(k, v) for k, v in response.headers.items() if k.lower() not in UNSTORED_HEADERS]
     _public_headers(response, generation)
+    headers = [(k, v) for k, v in response.headers.items() if k.lower() not in UNSTORED_HEADERS]
     if response.is_streamed:
         # Streams (the CSVs) go out as they are made; they are stored once complete, with the
         # strong ETag of the whole body, if they are not too large to keep.
         backend = cache.cache  # the stream ends after the app context is gone
 
         def keep(body: bytes) -> None:
-            _guarded(backend.set, key, Stored(body, headers, hashlib.sha256(body).hexdigest()))
+            etag = ("ETag", quote_etag(hashlib.sha256(body).hexdigest()))
+            _guarded(backend.set, key, Stored(body, [*headers, etag]))
 
         response.response = _teed(
             response.response, current_app.config["PUBLIC_CACHE_MAX_BYTES"], keep
@@ -402,10 +404,9 @@ def _store(response: Response) -> Response:
         response.make_conditional(request)
         return response
     body = response.get_data()
-    etag = hashlib.sha256(body).hexdigest()
+    response.set_etag(hashlib.sha256(body).hexdigest())
     if len(body) <= current_app.config["PUBLIC_CACHE_MAX_BYTES"]:
-        _guarded(cache.set, key, Stored(body, headers, etag))
-    response.set_etag(etag)
+        _guarded(cache.set, key, Stored(body, [*headers, ("ETag", response.headers["ETag"])]))
     response.make_conditional(request)
     return response
 

@@ -7,9 +7,12 @@ For each database: seeds the demo into a throwaway database (``tracker demo --no
 PostgreSQL with ``--allow-any-database`` into a database made for the run and dropped after),
 starts gunicorn with 2 workers on a free loopback port serving the app plus a hello-world route
 (tests/benchmarks/hello_app.py), loads every public page, API list and CSV with ``wrk``, and a
-stored PDF against the same file served from /static/. Prints one table per database: requests
-per second, the ratio to hello-world (to the static file for the PDF), errors, and the target
-(public pages and API lists >= 0.5 x hello-world; the stored PDF >= 0.8 x the static file).
+stored PDF against the same file served from /static/. Each address is measured right after
+its yardstick, ``--rounds`` times. Prints one table per database: requests per second, the
+median ratio to hello-world (to the static file for the PDF), the same ratio of the server's CPU
+time per request (which other load on the machine disturbs far less than requests per second),
+errors, and the target, judged on the first ratio (public pages and API lists >= 0.5 x
+hello-world; the stored PDF >= 0.8 x the static file).
 
 ``--signatories N`` is passed to ``tracker demo`` when it has that option (else the demo's 22).
 Needs ``wrk`` (Debian: ``apt-get install -y wrk``, as root) and, for PostgreSQL, the server at
@@ -47,28 +50,41 @@ POSTGRES_URL = os.environ.get(
 PAGE_TARGET, PDF_TARGET = 0.5, 0.8
 
 
+@dataclass(frozen=True)
+class Run:
+    rate: float  # requests per second
+    cpu: float  # server CPU seconds per request
+    errors: int
+
+
 @dataclass
 class Measured:
     name: str
     url: str
     yardstick: str  # "hello" or "static"
-    pairs: list[list[tuple[float, int]]]  # per round: (rate, errors) of yardstick, of address
+    pairs: list[tuple[Run, Run]]  # per round: the yardstick's run, then the address's
 
     @property
     def ratio(self) -> float:
-        return statistics.median(page[0] / ruler[0] for ruler, page in self.pairs)
+        return statistics.median(page.rate / ruler.rate for ruler, page in self.pairs)
+
+    @property
+    def cpu_ratio(self) -> float:
+        """The yardstick's server CPU per request over the address's: what the server could
+        serve if it had the machine to itself."""
+        return statistics.median(ruler.cpu / page.cpu for ruler, page in self.pairs if page.cpu)
 
     @property
     def rate(self) -> float:
-        return statistics.median(page[0] for _, page in self.pairs)
+        return statistics.median(page.rate for _, page in self.pairs)
 
     @property
     def ruler_rate(self) -> float:
-        return statistics.median(ruler[0] for ruler, _ in self.pairs)
+        return statistics.median(ruler.rate for ruler, _ in self.pairs)
 
     @property
     def errors(self) -> int:
-        return sum(ruler[1] + page[1] for ruler, page in self.pairs)
+        return sum(ruler.errors + page.errors for ruler, page in self.pairs)
 
 
 def need_wrk() -> str:
@@ -162,7 +178,7 @@ def gunicorn(env: dict[str, str], port: int):
                 if time.monotonic() > deadline or process.poll() is not None:
                     raise RuntimeError("gunicorn did not start") from None
                 time.sleep(0.3)
-        yield f"http://127.0.0.1:{port}"
+        yield f"http://127.0.0.1:{port}", process.pid
     finally:
         process.terminate()
         process.wait(timeout=30)
@@ -173,8 +189,23 @@ def get(url: str) -> bytes:
         return response.read()
 
 
-def wrk(binary: str, url: str, duration: int, connections: int) -> tuple[float, int]:
-    """Requests per second and errors (socket errors, non-2xx/3xx answers) of one wrk run."""
+def server_cpu_seconds(master: int) -> float:
+    """CPU time (user + system) used so far by gunicorn's worker processes."""
+    total = 0
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue  # a process that ended meanwhile
+        if int(fields[1]) == master:  # the parent's pid
+            total += int(fields[11]) + int(fields[12])  # utime, stime in clock ticks
+    return total / os.sysconf("SC_CLK_TCK")
+
+
+def wrk(binary: str, url: str, duration: int, connections: int, master: int) -> Run:
+    """Requests per second, server CPU per request and errors (socket errors, non-2xx/3xx
+    answers) of one wrk run."""
+    cpu = server_cpu_seconds(master)
     output = subprocess.run(
         [binary, "-t", "2", "-c", str(connections), "-d", f"{duration}s", "--timeout", "10s", url],
         capture_output=True,
@@ -184,7 +215,9 @@ def wrk(binary: str, url: str, duration: int, connections: int) -> tuple[float, 
     rate = float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1))  # type: ignore[union-attr]
     errors = sum(int(n) for n in re.findall(r"(?:connect|read|write|timeout) (\d+)", output))
     non_2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", output)
-    return rate, errors + (int(non_2xx.group(1)) if non_2xx else 0)
+    requests = int(re.search(r"(\d+) requests in", output).group(1))  # type: ignore[union-attr]
+    cpu_per_request = (server_cpu_seconds(master) - cpu) / max(requests, 1)
+    return Run(rate, cpu_per_request, errors + (int(non_2xx.group(1)) if non_2xx else 0))
 
 
 def targets(base: str) -> tuple[list[tuple[str, str]], str]:
@@ -221,7 +254,7 @@ def run_database(kind: str, args, binary: str) -> None:
         with database(kind, work) as url:
             env = environment(url, work / "instance")
             note = seed(kind, env, args.signatories)
-            with gunicorn(env, free_port()) as base:
+            with gunicorn(env, free_port()) as (base, master):
                 pages, pdf = targets(base)
                 stored = get(base + pdf)  # rendered and stored at this first download
                 static_copy = STATIC / f"benchmark-{secrets.token_hex(6)}.pdf"
@@ -240,12 +273,11 @@ def run_database(kind: str, args, binary: str) -> None:
                     ruler = runs[0] if yardstick == "hello" else runs[1]
                     pairs = []
                     for _ in range(args.rounds):
-                        pair = []
-                        for each_path in (ruler[1], path):
-                            pair.append(
-                                wrk(binary, base + each_path, args.duration, args.connections)
-                            )
-                        pairs.append(pair)
+                        before, after = (
+                            wrk(binary, base + each, args.duration, args.connections, master)
+                            for each in (ruler[1], path)
+                        )
+                        pairs.append((before, after))
                     results.append(Measured(name, path, yardstick, pairs))
         print_table(kind, note, results, len(stored), args)
     finally:
@@ -260,7 +292,10 @@ def print_table(kind: str, note: str, results: list[Measured], pdf_size: int, ar
         f"\n{kind}, {note}; gunicorn 2 workers, wrk -t2 -c{args.connections} -d{args.duration}s, "
         f"median of {args.rounds} rounds, {date.today()}; stored PDF {pdf_size / 1024:.0f} KiB"
     )
-    print(f"{'what':<24}{'req/s':>7}{'yardstick req/s':>17}{'ratio':>7}{'errors':>7}  target")
+    print(
+        f"{'what':<24}{'req/s':>7}{'yardstick req/s':>17}{'ratio':>7}{'cpu ratio':>10}"
+        f"{'errors':>7}  target"
+    )
     failed = 0
     for r in results:
         goal = PDF_TARGET if r.yardstick == "static" else PAGE_TARGET
@@ -268,7 +303,7 @@ def print_table(kind: str, note: str, results: list[Measured], pdf_size: int, ar
         failed += not ok
         print(
             f"{r.name:<24}{r.rate:>7.0f}{r.ruler_rate:>10.0f} {r.yardstick:<6}{r.ratio:>7.2f}"
-            f"{r.errors:>7}  >= {goal}: {'ok' if ok else 'MISSED'}"
+            f"{r.cpu_ratio:>10.2f}{r.errors:>7}  >= {goal}: {'ok' if ok else 'MISSED'}"
         )
     print(f"{failed} missed" if failed else "every target met")
 
