@@ -1,7 +1,7 @@
 """Public pages under load, as a ratio to hello-world on the same server (a benchmark, not a test).
 
     .venv/bin/python -m tests.benchmarks.public_pages [--db sqlite|postgresql|both]
-        [--signatories N] [--duration 3] [--rounds 3] [--connections 8]
+        [--signatories N] [--duration 2] [--rounds 5] [--connections 8]
 
 For each database: seeds the demo into a throwaway database (``tracker demo --no-serve``;
 PostgreSQL with ``--allow-any-database`` into a database made for the run and dropped after),
@@ -312,8 +312,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--db", choices=["sqlite", "postgresql", "both"], default="both")
     parser.add_argument("--signatories", type=int, default=None)
-    parser.add_argument("--duration", type=int, default=3, help="seconds of each wrk run")
-    parser.add_argument("--rounds", type=int, default=3, help="runs of each pair")
+    parser.add_argument("--duration", type=int, default=2, help="seconds of each wrk run")
+    parser.add_argument("--rounds", type=int, default=5, help="runs of each pair")
     parser.add_argument("--connections", type=int, default=8)
     args = parser.parse_args()
     binary = need_wrk()
