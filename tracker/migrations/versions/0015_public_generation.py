@@ -4,7 +4,7 @@ One row counting the changes of public data (tracker.pagecache): public pages ar
 value, so raising it in the writing transaction empties the cache for every process.
 
 Revision ID: 0015
-Revises: 0011
+Revises: 0014
 Create Date: 2026-12-01 14:10:00
 
 """
@@ -16,7 +16,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '0015'
-down_revision = '0011'
+down_revision = '0014'
 branch_labels = None
 depends_on = None
 
