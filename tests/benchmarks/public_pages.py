@@ -66,13 +66,17 @@ class Measured:
 
     @property
     def ratio(self) -> float:
-        return statistics.median(page.rate / ruler.rate for ruler, page in self.pairs)
+        """The median ratio of rates; NaN (a miss) when no yardstick run served anything (the
+        workers still busy with the previous address's requests)."""
+        ratios = [page.rate / ruler.rate for ruler, page in self.pairs if ruler.rate]
+        return statistics.median(ratios) if ratios else float("nan")
 
     @property
     def cpu_ratio(self) -> float:
         """The yardstick's server CPU per request over the address's: what the server could
         serve if it had the machine to itself."""
-        return statistics.median(ruler.cpu / page.cpu for ruler, page in self.pairs if page.cpu)
+        ratios = [ruler.cpu / page.cpu for ruler, page in self.pairs if page.cpu and ruler.cpu]
+        return statistics.median(ratios) if ratios else float("nan")
 
     @property
     def rate(self) -> float:

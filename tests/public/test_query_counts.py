@@ -16,6 +16,13 @@ from tracker.filing.models import Disclosure, ItemResponse
 from tracker.ledger.models import Publication
 
 
+@pytest.fixture(autouse=True)
+def computed_pages(app):
+    """These tests count what computing a page costs, so the public page cache is off here
+    (tests/test_pagecache.py counts what serving a cached page costs: one query at most)."""
+    app.config["PUBLIC_CACHE"] = False
+
+
 def add_published_companies(n: int) -> None:
     """Add ``n`` confirmed signatories, each with a fully answered published disclosure."""
     cycle = db.session.scalar(sa.select(Cycle))
