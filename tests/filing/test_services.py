@@ -4,6 +4,7 @@ attachments. These tests call the services directly (no requests), so they hold 
 from __future__ import annotations
 
 import io
+import os
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -15,6 +16,10 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from tests.support.app import alliance_today
 from tests.support.files import PNG
+from tests.support.filing import commitment_url
+from tests.support.filing import upload as upload_file
+from tests.support.http import client_as
+from tests.support.race import add_colleagues, race
 from tracker.audit.models import AuditEvent
 from tracker.auth.models import User
 from tracker.companies.models import Company
@@ -945,3 +950,97 @@ def test_remove_attachment(world, png):
         a.filename
         for a in services.attachments_of(db.session, world.disclosure_a)["c1.safety-team"]
     ] == ["second chart.png"]
+
+
+# --- limits under parallel uploads --------------------------------------------------------------
+
+
+def _attachments_on(app, disclosure_id: int, item_id: str | None = None) -> list[Attachment]:
+    with app.app_context():
+        query = sa.select(Attachment).where(
+            Attachment.disclosure_id == disclosure_id, Attachment.removed_at.is_(None)
+        )
+        if item_id is not None:
+            query = query.where(Attachment.item_id == item_id)
+        return list(db.session.scalars(query))
+
+
+def _upload_race(app, people, monkeypatch, item_id: str, count: int):
+    """``count`` officers' browsers (two people, alternating) upload a different PNG each to
+    the item at once; they meet at the disclosure's lock, taken before the files are counted."""
+    clients = [client_as(app, people, ("officer_a", "officer_a2")[n % 2]) for n in range(count)]
+    pages = [c.get(commitment_url(item_id)).get_data(as_text=True) for c in clients]
+    return race(
+        monkeypatch,
+        services,
+        "lock",
+        *(
+            (
+                lambda c=client, p=page, n=n: upload_file(
+                    c, item_id, f"figure-{n}.png", PNG + b"figure %d" % n, page=p
+                )
+            )
+            for n, (client, page) in enumerate(zip(clients, pages, strict=True))
+        ),
+    )
+
+
+def test_six_parallel_uploads_to_an_item_with_nine_files_leave_ten(
+    app, accounts, filing_world, monkeypatch
+):
+    people = accounts.ids | add_colleagues(app, accounts.ids["company_a"])
+    disclosure_id, item_id = filing_world["disclosure_a"], "c1.safety-team"
+    [first] = _attachments_on(app, disclosure_id, item_id)
+    with app.app_context():
+        for n in range(8):
+            db.session.add(
+                Attachment(
+                    disclosure_id=disclosure_id,
+                    item_id=item_id,
+                    filename=f"old-{n}.png",
+                    file_type=first.file_type,
+                    content_type=first.content_type,
+                    size=first.size,
+                    sha256=first.sha256,
+                )
+            )
+        db.session.commit()
+    limit = app.config["ATTACHMENTS_PER_ITEM"]
+    assert limit == 10 and len(_attachments_on(app, disclosure_id, item_id)) == 9
+
+    outcome = _upload_race(app, people, monkeypatch, item_id, 6)
+
+    assert outcome.met
+    assert sorted(outcome.statuses()) == [303] + [422] * 5
+    for refused in outcome.losers():
+        assert "already has 10 files, the most allowed" in refused.get_data(as_text=True)
+    assert len(_attachments_on(app, disclosure_id, item_id)) == limit
+    with app.app_context():
+        added = db.session.scalars(sa.select(AuditEvent).filter_by(action="attachment.add"))
+        assert len(added.all()) == 1
+    # The refused files' bytes were not kept: the store holds what the rows name.
+    stored = {a.sha256 for a in _attachments_on(app, disclosure_id)}
+    assert _walk_store(app.config["UPLOAD_DIR"]) == stored
+
+
+def _walk_store(directory: str) -> set[str]:
+    """The content hashes of the files in the upload store."""
+    return {name for _root, _dirs, files in os.walk(directory) for name in files}
+
+
+def test_parallel_uploads_cannot_overshoot_the_total_size(app, accounts, filing_world, monkeypatch):
+    people = accounts.ids | add_colleagues(app, accounts.ids["company_a"])
+    disclosure_id = filing_world["disclosure_a"]
+    [first] = _attachments_on(app, disclosure_id)
+    # Room for one more file of this size, not two.
+    app.config["ATTACHMENTS_TOTAL_SIZE"] = first.size + len(PNG) + len(PNG) // 2 + 10
+
+    outcome = _upload_race(app, people, monkeypatch, "c1.accountable-exec", 2)
+
+    assert outcome.met
+    assert sorted(outcome.statuses()) == [303, 422]
+    [refused] = outcome.losers()
+    assert "would exceed" in refused.get_data(as_text=True)
+    total = sum(a.size for a in _attachments_on(app, disclosure_id))
+    assert total <= app.config["ATTACHMENTS_TOTAL_SIZE"]
+    assert len(_attachments_on(app, disclosure_id)) == 2

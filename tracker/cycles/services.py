@@ -265,6 +265,26 @@ def close_cycle(session: Session, actor: User, cycle: Cycle, now: datetime) -> N
     session.flush()
 
 
+def _claim_due_date(session: Session, disclosure: Disclosure, due_on: date) -> bool:
+    """Set the company's own due date with one UPDATE, on condition that it is still the one
+    read; False (nothing changed) when another administrator changed it first, so that the
+    second of two extensions at once is not recorded as moving a date that was gone."""
+    read = disclosure.due_on
+    result = session.execute(
+        sa.update(Disclosure)
+        .where(
+            Disclosure.id == disclosure.id,
+            Disclosure.due_on.is_(None) if read is None else Disclosure.due_on == read,
+        )
+        .values(due_on=due_on)
+        .execution_options(synchronize_session=False)
+    )
+    if result.rowcount != 1:  # type: ignore[attr-defined]
+        return False
+    set_committed_value(disclosure, "due_on", due_on)
+    return True
+
+
 def extend_due_date(
     session: Session, actor: User, disclosure: Disclosure, due_on: date, reason: str
 ) -> DueDateExtension:
@@ -284,21 +304,7 @@ def extend_due_date(
         raise ExtensionRefused("before_opening")
     if cycle.closes_on is not None and due_on > cycle.closes_on:
         raise ExtensionRefused("after_closing")
-    # One UPDATE on condition that the due date is still the one read: of two administrators
-    # extending at once, the second is refused rather than recorded as moving a date that was
-    # no longer the company's.
-    result = session.execute(
-        sa.update(Disclosure)
-        .where(
-            Disclosure.id == disclosure.id,
-            Disclosure.due_on.is_(None)
-            if disclosure.due_on is None
-            else Disclosure.due_on == disclosure.due_on,
-        )
-        .values(due_on=due_on)
-        .execution_options(synchronize_session=False)
-    )
-    if result.rowcount != 1:  # type: ignore[attr-defined]
+    if not _claim_due_date(session, disclosure, due_on):
         session.refresh(disclosure, ["due_on"])
         latest = session.scalar(
             sa.select(DueDateExtension)
@@ -309,7 +315,6 @@ def extend_due_date(
         )
         by = latest.created_by.display_name if latest and latest.created_by else None
         raise DueDateChanged(disclosure.effective_due_on, by)
-    set_committed_value(disclosure, "due_on", due_on)
     extension = DueDateExtension(
         disclosure=disclosure,
         previous_due_on=previous,
