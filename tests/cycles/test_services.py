@@ -171,3 +171,30 @@ def test_two_extensions_at_once_keep_one_history(app, people, cycle_id, monkeypa
         assert extension.due_on.isoformat() == won
         assert db.session.get(Disclosure, disclosure_id).due_on.isoformat() == won
     assert events(app, "disclosure.extend_due_date") == 1
+
+
+def test_two_cycles_with_one_short_name_at_once_make_one(app, people, cycle_id, monkeypatch):
+    clients, tokens = admins(app, people)
+    with app.app_context():
+        version_id = db.session.get(Cycle, cycle_id).checklist_version_id
+    form = {
+        "name_en": "2027 annual disclosure",
+        "name_zh": "2027年度披露",
+        "slug": "2027-annual",
+        "checklist_version_id": str(version_id),
+        "opens_on": (TODAY + timedelta(days=1)).isoformat(),
+        "due_on": (TODAY + timedelta(days=60)).isoformat(),
+        "closes_on": "",
+    }
+    outcome = race(
+        monkeypatch,
+        services,
+        "_flush_unique_slug",
+        *(posting(c, t, "/admin/cycles/new", form) for c, t in zip(clients, tokens, strict=True)),
+    )
+    assert outcome.met
+    assert sorted(outcome.statuses()) == [303, 422]
+    [refused] = outcome.losers()
+    assert "Another cycle already uses this short name." in refused.get_data(as_text=True)
+    assert n(app, sa.select(sa.func.count()).select_from(Cycle).filter_by(slug="2027-annual")) == 1
+    assert events(app, "cycle.create") == 1
