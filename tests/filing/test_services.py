@@ -18,8 +18,8 @@ from tests.support.app import alliance_today
 from tests.support.files import PNG
 from tests.support.filing import commitment_url
 from tests.support.filing import upload as upload_file
-from tests.support.http import client_as
-from tests.support.race import add_colleagues, race
+from tests.support.http import client_as, csrf_token
+from tests.support.race import add_colleagues, in_own_thread, race
 from tracker.audit.models import AuditEvent
 from tracker.auth.models import User
 from tracker.companies.models import Company
@@ -1044,3 +1044,37 @@ def test_parallel_uploads_cannot_overshoot_the_total_size(app, accounts, filing_
     total = sum(a.size for a in _attachments_on(app, disclosure_id))
     assert total <= app.config["ATTACHMENTS_TOTAL_SIZE"]
     assert len(_attachments_on(app, disclosure_id)) == 2
+
+
+def test_two_copies_forward_at_once_copy_once(app, world, earlier_b, monkeypatch):
+    people = world.ids | add_colleagues(
+        app, world.ids["company_b"], officer=("officer_b2", "Officer B2")
+    )
+    clients = [client_as(app, people, who) for who in ("officer_b", "officer_b2")]
+    url = f"/filing/{world.cycle.slug}/copy-forward"
+    services.disclosure_for(db.session, world.company_b, world.cycle)  # empty, not started
+    db.session.commit()
+    # Requests made in this thread would share the test's app context (its ``g``, where the
+    # CSRF token is kept): each client reads its token in a thread of its own.
+    tokens = [in_own_thread(lambda c=c: csrf_token(c, "/account/")) for c in clients]
+    db.session.rollback()  # the test's own session holds nothing while the requests run
+
+    outcome = race(
+        monkeypatch,
+        services,
+        "lock",
+        *(
+            (lambda c=c, t=t: c.post(url, data={"csrf_token": t}))
+            for c, t in zip(clients, tokens, strict=True)
+        ),
+    )
+
+    assert outcome.met
+    assert sorted(outcome.statuses()) == [303, 409]
+    [refused] = outcome.losers()
+    assert "Answers can only be copied into an empty disclosure" in refused.get_data(as_text=True)
+    current = db.session.scalar(
+        sa.select(Disclosure).filter_by(company_id=world.ids["company_b"], cycle_id=world.cycle.id)
+    )
+    assert len(current.responses) == len(CARRIED)
+    assert len(audit("disclosure.copy_forward")) == 1

@@ -95,15 +95,39 @@ def race(
     return Outcome(results, met=not barrier.broken)
 
 
-def add_colleagues(app, company_id: int) -> dict[str, int]:
-    """A second officer of the company, a second staff member and a second administrator, so
-    that two different people can race (ids by name: officer_a2, staff2, admin2)."""
+def in_own_thread(work: Callable[[], Any]) -> Any:
+    """``work()`` run in a new thread, outside the caller's app context (a test that holds one
+    would otherwise share its ``g`` with the requests it makes); returns what it returned."""
+    result: list[Any] = []
+    errors: list[BaseException] = []
+
+    def run() -> None:
+        try:
+            result.append(work())
+        except BaseException as exc:
+            errors.append(exc)
+
+    thread = threading.Thread(target=run, daemon=True)
+    thread.start()
+    thread.join(REQUEST_TIMEOUT)
+    if errors:
+        raise errors[0]
+    return result[0]
+
+
+def add_colleagues(
+    app, company_id: int, officer: tuple[str, str] = ("officer_a2", "Officer A2")
+) -> dict[str, int]:
+    """A second officer of the company (``officer``: the name of its id, its display name), a
+    second staff member and a second administrator, so that two different people can race
+    (ids by name: officer_a2 unless given, staff2, admin2)."""
     from tracker.auth.models import Role, User
 
+    key, display_name = officer
     people = {
-        "officer_a2": User(
-            email="officer_a2@test.example",
-            display_name="Officer A2",
+        key: User(
+            email=f"{key}@test.example",
+            display_name=display_name,
             role=Role.OFFICER,
             company_id=company_id,
         ),

@@ -326,6 +326,14 @@ def copy_forward(
     """
     if not can_edit(disclosure, now.date()) or disclosure.responses:
         raise CannotCopyForward()
+    # Asked again under the disclosure's lock: a colleague copying (or answering) at the same
+    # moment has committed by now, and this copy is refused instead of meeting theirs.
+    lock(session, disclosure)
+    answered = session.scalar(
+        sa.select(sa.exists().where(ItemResponse.disclosure_id == disclosure.id))
+    )
+    if answered or not can_edit(disclosure, now.date()):
+        raise CannotCopyForward()
     checklist = disclosure.checklist_version.checklist
     known = {item.id: item for item in checklist.items}
     copied = 0

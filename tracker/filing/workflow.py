@@ -87,14 +87,16 @@ def lock(session: Session, disclosure: Disclosure) -> None:
     """Hold the disclosure's row until the transaction ends, before counting what belongs to it
     (its files, their size), so that a concurrent request counting the same waits for this one.
 
-    A no-op UPDATE does it on both databases: on PostgreSQL it takes the row lock; on SQLite it
-    takes the database's write lock, and what is read after it is current. The object's state
-    is read again, for the caller to check it under the lock.
+    A no-op UPDATE does it on both databases: on PostgreSQL it takes the row lock (not the key:
+    rows that refer to the disclosure can still be added); on SQLite it takes the database's
+    write lock, and what is read after it is current. The object's state is read again, for
+    the caller to check it under the lock.
     """
     session.execute(
         sa.update(Disclosure)
         .where(Disclosure.id == disclosure.id)
-        .values(id=Disclosure.id)
+        # Named, so that the column's onupdate does not fire: the row is not changed.
+        .values(updated_at=Disclosure.updated_at)
         .execution_options(synchronize_session=False)
     )
     session.refresh(disclosure, ["state"])
