@@ -1,6 +1,8 @@
 """Refusals: one error handler answers them (page or JSON, the reader's language, rolled back),
 and every refusal the application can raise has a message in both languages."""
 
+from datetime import UTC, datetime
+
 import pytest
 import sqlalchemy as sa
 from flask import Flask
@@ -20,11 +22,15 @@ from tracker.errors import explain, registered_codes
 from tracker.filing import services as filing
 from tracker.filing.models import Disclosure
 from tracker.filing.storage import UploadProblem, UploadRefused
+from tracker.filing.workflow import AlreadyMoved
 from tracker.i18n import LANGUAGE_COOKIE
+from tracker.ledger.services import LedgerBusy
 from tracker.reports.services import ReportNotReady
 from tracker.review import services as review
 from tracker.review.models import Comment
 from tracker.roster.services import CompanySlugTaken
+
+MOMENT = datetime(2026, 12, 1, 14, 3, tzinfo=UTC)
 
 WRONG_PHASE_EN = "Only a planned cycle can be opened, and only an open one closed."
 WRONG_PHASE_ZH = "只有计划中的周期可以开放，只有开放中的周期可以关闭。"
@@ -207,6 +213,15 @@ def samples() -> list[Refusal]:
         cycles.DatesOutOfOrder(),
         cycles.ChecklistFrozen(),
         cycles.WrongPhase(),
+        cycles.CycleAlreadyMoved("open", MOMENT, "Admin"),
+        cycles.CycleAlreadyMoved("close", MOMENT, None),
+        cycles.DueDateChanged(MOMENT.date(), "Admin"),
+        *(
+            AlreadyMoved(action, STATE, MOMENT, "Staff", version=1 if action == "publish" else None)
+            for action in Action
+        ),
+        AlreadyMoved(Action.SUBMIT, STATE, MOMENT, None),
+        LedgerBusy(),
         *(cycles.ExtensionRefused(why) for why in cycles.ExtensionRefused.WHY),
         *(AccountError(why) for why in AccountError.WHY),
         CompanySlugTaken("taken"),

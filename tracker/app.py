@@ -122,11 +122,12 @@ def _register_refusals(app: Flask) -> None:
     from tracker.auth import messages as accounts
     from tracker.cycles import messages as cycles
     from tracker.filing import messages as filing
+    from tracker.ledger import messages as ledger
     from tracker.reports import messages as reports
     from tracker.review import messages as review
     from tracker.roster import messages as roster
 
-    for feature in (accounts, audit, cycles, filing, reports, review, roster):
+    for feature in (accounts, audit, cycles, filing, ledger, reports, review, roster):
         errors.register_refusals(app, feature.REFUSALS)
 
 

@@ -4,6 +4,7 @@ attachments. These tests call the services directly (no requests), so they hold 
 from __future__ import annotations
 
 import io
+import os
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -15,6 +16,10 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from tests.support.app import alliance_today
 from tests.support.files import PNG
+from tests.support.filing import commitment_url
+from tests.support.filing import upload as upload_file
+from tests.support.http import client_as, csrf_token
+from tests.support.race import add_colleagues, in_own_thread, race
 from tracker.audit.models import AuditEvent
 from tracker.auth.models import User
 from tracker.companies.models import Company
@@ -23,7 +28,7 @@ from tracker.db import db, utcnow
 from tracker.domain.answers import Answer, Limits, Link, Missing, Problem
 from tracker.domain.checklist import Checklist
 from tracker.domain.statuses import Status
-from tracker.domain.workflow import DisclosureState, TransitionNotAllowed
+from tracker.domain.workflow import Action, DisclosureState
 from tracker.filing import services
 from tracker.filing.models import Attachment, Disclosure, ItemResponse, ResponseRevision
 from tracker.filing.services import (
@@ -34,6 +39,7 @@ from tracker.filing.services import (
     NotEditable,
 )
 from tracker.filing.storage import store_upload
+from tracker.filing.workflow import AlreadyMoved
 
 LIMITS = Limits()
 
@@ -562,8 +568,10 @@ def test_submit_a_complete_disclosure(world):
     )
     assert event.details == {"cycle": "test-cycle", "from": "draft", "to": "submitted"}
 
-    with pytest.raises((NotEditable, TransitionNotAllowed)):
+    # Submitting again (a second click, a colleague's tab) names the submission that stands.
+    with pytest.raises(AlreadyMoved) as refused:
         services.submit(db.session, world.officer_b, disclosure, utcnow())
+    assert (refused.value.action, refused.value.by) == (Action.SUBMIT, "Officer B")
     db.session.rollback()
     assert db.session.get(Disclosure, disclosure.id).submitted_at == now
     assert len(audit("disclosure.submit")) == 1
@@ -942,3 +950,131 @@ def test_remove_attachment(world, png):
         a.filename
         for a in services.attachments_of(db.session, world.disclosure_a)["c1.safety-team"]
     ] == ["second chart.png"]
+
+
+# --- limits under parallel uploads --------------------------------------------------------------
+
+
+def _attachments_on(app, disclosure_id: int, item_id: str | None = None) -> list[Attachment]:
+    with app.app_context():
+        query = sa.select(Attachment).where(
+            Attachment.disclosure_id == disclosure_id, Attachment.removed_at.is_(None)
+        )
+        if item_id is not None:
+            query = query.where(Attachment.item_id == item_id)
+        return list(db.session.scalars(query))
+
+
+def _upload_race(app, people, monkeypatch, item_id: str, count: int):
+    """``count`` officers' browsers (two people, alternating) upload a different PNG each to
+    the item at once; they meet at the disclosure's lock, taken before the files are counted."""
+    clients = [client_as(app, people, ("officer_a", "officer_a2")[n % 2]) for n in range(count)]
+    pages = [c.get(commitment_url(item_id)).get_data(as_text=True) for c in clients]
+    return race(
+        monkeypatch,
+        services,
+        "lock",
+        *(
+            (
+                lambda c=client, p=page, n=n: upload_file(
+                    c, item_id, f"figure-{n}.png", PNG + b"figure %d" % n, page=p
+                )
+            )
+            for n, (client, page) in enumerate(zip(clients, pages, strict=True))
+        ),
+    )
+
+
+def test_six_parallel_uploads_to_an_item_with_nine_files_leave_ten(
+    app, accounts, filing_world, monkeypatch
+):
+    people = accounts.ids | add_colleagues(app, accounts.ids["company_a"])
+    disclosure_id, item_id = filing_world["disclosure_a"], "c1.safety-team"
+    [first] = _attachments_on(app, disclosure_id, item_id)
+    with app.app_context():
+        for n in range(8):
+            db.session.add(
+                Attachment(
+                    disclosure_id=disclosure_id,
+                    item_id=item_id,
+                    filename=f"old-{n}.png",
+                    file_type=first.file_type,
+                    content_type=first.content_type,
+                    size=first.size,
+                    sha256=first.sha256,
+                )
+            )
+        db.session.commit()
+    limit = app.config["ATTACHMENTS_PER_ITEM"]
+    assert limit == 10 and len(_attachments_on(app, disclosure_id, item_id)) == 9
+
+    outcome = _upload_race(app, people, monkeypatch, item_id, 6)
+
+    assert outcome.met
+    assert sorted(outcome.statuses()) == [303] + [422] * 5
+    for refused in outcome.losers():
+        assert "already has 10 files, the most allowed" in refused.get_data(as_text=True)
+    assert len(_attachments_on(app, disclosure_id, item_id)) == limit
+    with app.app_context():
+        added = db.session.scalars(sa.select(AuditEvent).filter_by(action="attachment.add"))
+        assert len(added.all()) == 1
+    # The refused files' bytes were not kept: the store holds what the rows name.
+    stored = {a.sha256 for a in _attachments_on(app, disclosure_id)}
+    assert _walk_store(app.config["UPLOAD_DIR"]) == stored
+
+
+def _walk_store(directory: str) -> set[str]:
+    """The content hashes of the files in the upload store."""
+    return {name for _root, _dirs, files in os.walk(directory) for name in files}
+
+
+def test_parallel_uploads_cannot_overshoot_the_total_size(app, accounts, filing_world, monkeypatch):
+    people = accounts.ids | add_colleagues(app, accounts.ids["company_a"])
+    disclosure_id = filing_world["disclosure_a"]
+    [first] = _attachments_on(app, disclosure_id)
+    # Room for one more file of this size, not two.
+    app.config["ATTACHMENTS_TOTAL_SIZE"] = first.size + len(PNG) + len(PNG) // 2 + 10
+
+    outcome = _upload_race(app, people, monkeypatch, "c1.accountable-exec", 2)
+
+    assert outcome.met
+    assert sorted(outcome.statuses()) == [303, 422]
+    [refused] = outcome.losers()
+    assert "would exceed" in refused.get_data(as_text=True)
+    total = sum(a.size for a in _attachments_on(app, disclosure_id))
+    assert total <= app.config["ATTACHMENTS_TOTAL_SIZE"]
+    assert len(_attachments_on(app, disclosure_id)) == 2
+
+
+def test_two_copies_forward_at_once_copy_once(app, world, earlier_b, monkeypatch):
+    people = world.ids | add_colleagues(
+        app, world.ids["company_b"], officer=("officer_b2", "Officer B2")
+    )
+    clients = [client_as(app, people, who) for who in ("officer_b", "officer_b2")]
+    url = f"/filing/{world.cycle.slug}/copy-forward"
+    services.disclosure_for(db.session, world.company_b, world.cycle)  # empty, not started
+    db.session.commit()
+    # Requests made in this thread would share the test's app context (its ``g``, where the
+    # CSRF token is kept): each client reads its token in a thread of its own.
+    tokens = [in_own_thread(lambda c=c: csrf_token(c, "/account/")) for c in clients]
+    db.session.rollback()  # the test's own session holds nothing while the requests run
+
+    outcome = race(
+        monkeypatch,
+        services,
+        "lock",
+        *(
+            (lambda c=c, t=t: c.post(url, data={"csrf_token": t}))
+            for c, t in zip(clients, tokens, strict=True)
+        ),
+    )
+
+    assert outcome.met
+    assert sorted(outcome.statuses()) == [303, 409]
+    [refused] = outcome.losers()
+    assert "Answers can only be copied into an empty disclosure" in refused.get_data(as_text=True)
+    current = db.session.scalar(
+        sa.select(Disclosure).filter_by(company_id=world.ids["company_b"], cycle_id=world.cycle.id)
+    )
+    assert len(current.responses) == len(CARRIED)
+    assert len(audit("disclosure.copy_forward")) == 1

@@ -1,16 +1,43 @@
 """Messages for what cycle administration refuses."""
 
+from flask_babel import format_date, format_datetime
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 
 from tracker.cycles.services import (
     ChecklistFrozen,
+    CycleAlreadyMoved,
     CycleSlugTaken,
     DatesOutOfOrder,
+    DueDateChanged,
     WrongPhase,
 )
 from tracker.errors import Said
 
+
+def already_moved_message(refusal: CycleAlreadyMoved) -> str:
+    """Who opened or closed the cycle first, and when."""
+    facts = {
+        "at": format_datetime(refusal.at, "short"),
+        "name": refusal.by if refusal.by is not None else _("the system"),
+    }
+    if refusal.what == "open":
+        return _("The cycle was already opened at %(at)s by %(name)s.", **facts)
+    return _("The cycle was already closed at %(at)s by %(name)s.", **facts)
+
+
+def due_date_changed_message(refusal: DueDateChanged) -> str:
+    return _(
+        "Someone else changed this company's due date meanwhile: it is now %(date)s (%(name)s). "
+        "Nothing was saved; look at the date again.",
+        date=format_date(refusal.due_on),
+        name=refusal.by if refusal.by is not None else _("the system"),
+    )
+
+
 REFUSALS = {
+    CycleAlreadyMoved.code: Said(already_moved_message, _l("Someone else was first")),
+    DueDateChanged.code: Said(due_date_changed_message, _l("Someone else was first")),
     CycleSlugTaken.code: Said(lambda _r: _("Another cycle already uses this short name.")),
     DatesOutOfOrder.code: Said(lambda _r: _("Dates must run: opening, due, closing.")),
     ChecklistFrozen.code: Said(

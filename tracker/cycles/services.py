@@ -12,8 +12,11 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 import sqlalchemy as sa
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
+from sqlalchemy.orm.attributes import set_committed_value
 
+from tracker.audit.models import AuditEvent
 from tracker.audit.services import changes, record
 from tracker.auth.models import User
 from tracker.checklists.models import ChecklistVersion
@@ -51,6 +54,30 @@ class WrongPhase(CycleError):
 
     code = "cycles.wrong_phase"
     status = 409
+
+
+class CycleAlreadyMoved(CycleError):
+    """Another administrator opened or closed the cycle first (``what``: "open" or "close"),
+    at ``at``, by ``by`` (a display name, None when unknown). Nothing was written."""
+
+    code = "cycles.already_moved"
+    status = 409
+
+    def __init__(self, what: str, at: datetime, by: str | None):
+        self.what, self.at, self.by = what, at, by
+        super().__init__(f"already {what} at {at.isoformat()} by {by or 'someone'}")
+
+
+class DueDateChanged(CycleError):
+    """Another administrator changed the company's due date since the page was read (to
+    ``due_on``, by ``by``); nothing was written."""
+
+    code = "cycles.due_date_changed"
+    status = 409
+
+    def __init__(self, due_on: date, by: str | None):
+        self.due_on, self.by = due_on, by
+        super().__init__(f"the due date is now {due_on.isoformat()}")
 
 
 class ExtensionRefused(CycleError):
@@ -101,12 +128,21 @@ def has_disclosures(session: Session, cycle: Cycle) -> bool:
     return session.scalars(sa.select(sa.exists().where(Disclosure.cycle_id == cycle.id))).one()
 
 
+def _flush_unique_slug(session: Session) -> None:
+    """Flush; CycleSlugTaken when a cycle saved at the same moment took the short name (the
+    check in _check read before it existed). The caller rolls back."""
+    try:
+        session.flush()
+    except IntegrityError:
+        raise CycleSlugTaken() from None
+
+
 def create_cycle(session: Session, actor: User, values: CycleValues) -> Cycle:
     """A planned cycle; nobody files until it is opened."""
     _check(session, values, None)
     cycle = Cycle(**values.__dict__)
     session.add(cycle)
-    session.flush()
+    _flush_unique_slug(session)
     record(
         session,
         actor,
@@ -126,8 +162,12 @@ def update_cycle(session: Session, actor: User, cycle: Cycle, values: CycleValue
     ):
         raise ChecklistFrozen()
     changed = changes(cycle, values.__dict__)
+    # The UPDATE holds the cycle's row (PostgreSQL) or the write lock (SQLite): asked again
+    # under it, no cycle opened at the same moment has disclosures filed on the old version.
+    _flush_unique_slug(session)
     if "checklist_version_id" in changed:
-        session.flush()
+        if has_disclosures(session, cycle):
+            raise ChecklistFrozen()
         session.refresh(cycle, ["checklist_version"])
     if changed:
         record(session, actor, "cycle.update", "cycle", cycle.id, changed)
@@ -135,12 +175,65 @@ def update_cycle(session: Session, actor: User, cycle: Cycle, values: CycleValue
     return changed
 
 
+def _last_actor(session: Session, cycle: Cycle, action: str) -> str | None:
+    """The display name of who last did ``action`` (an audit action) to the cycle."""
+    event = session.scalar(
+        sa.select(AuditEvent)
+        .where(
+            AuditEvent.object_type == "cycle",
+            AuditEvent.object_id == cycle.id,
+            AuditEvent.action == action,
+        )
+        .order_by(AuditEvent.id.desc())
+        .limit(1)
+        .options(joinedload(AuditEvent.actor))
+    )
+    return event.actor.display_name if event is not None and event.actor else None
+
+
+def _already(session: Session, cycle: Cycle, what: str) -> None:
+    """CycleAlreadyMoved when the cycle is already past ``what`` ("open", "close"): someone
+    did it, and says when and who; else nothing."""
+    if what == "open" and cycle.opened_at is not None:
+        raise CycleAlreadyMoved("open", cycle.opened_at, _last_actor(session, cycle, "cycle.open"))
+    if what == "close" and cycle.closed_at is not None:
+        raise CycleAlreadyMoved(
+            "close", cycle.closed_at, _last_actor(session, cycle, "cycle.close")
+        )
+
+
+def _claim_phase(session: Session, cycle: Cycle, what: str, now: datetime) -> None:
+    """The phase change itself, one UPDATE on condition that the cycle is still in the phase
+    read (planned to open, open to closed). Of two administrators doing it at once, the second
+    matches no row (PostgreSQL: after waiting for the first one's row lock; SQLite: once the
+    first has committed) and is refused with CycleAlreadyMoved before it writes anything."""
+    column = "opened_at" if what == "open" else "closed_at"
+    condition = (
+        sa.and_(Cycle.opened_at.is_(None), Cycle.closed_at.is_(None))
+        if what == "open"
+        else sa.and_(Cycle.opened_at.is_not(None), Cycle.closed_at.is_(None))
+    )
+    result = session.execute(
+        sa.update(Cycle)
+        .where(Cycle.id == cycle.id, condition)
+        .values({column: now})
+        .execution_options(synchronize_session=False)
+    )
+    if result.rowcount != 1:  # type: ignore[attr-defined]
+        session.refresh(cycle, ["opened_at", "closed_at"])
+        _already(session, cycle, what)
+        raise WrongPhase()
+    set_committed_value(cycle, column, now)
+
+
 def open_cycle(session: Session, actor: User, cycle: Cycle, now: datetime) -> list[Disclosure]:
     """Open a planned cycle: a disclosure for every confirmed signatory that has none yet.
-    Returns the disclosures created (their officers are to be told)."""
+    Returns the disclosures created (their officers are to be told). CycleAlreadyMoved when
+    another administrator opened it first."""
+    _already(session, cycle, "open")
     if cycle.phase is not CyclePhase.PLANNED:
         raise WrongPhase()
-    cycle.opened_at = now
+    _claim_phase(session, cycle, "open", now)
     have = set(session.scalars(sa.select(Disclosure.company_id).filter_by(cycle_id=cycle.id)))
     created = []
     for company in session.scalars(
@@ -162,12 +255,34 @@ def open_cycle(session: Session, actor: User, cycle: Cycle, now: datetime) -> li
 
 
 def close_cycle(session: Session, actor: User, cycle: Cycle, now: datetime) -> None:
-    """No more filing; disclosures already handed in can still be reviewed and published."""
+    """No more filing; disclosures already handed in can still be reviewed and published.
+    CycleAlreadyMoved when another administrator closed it first."""
+    _already(session, cycle, "close")
     if cycle.phase is not CyclePhase.OPEN:
         raise WrongPhase()
-    cycle.closed_at = now
+    _claim_phase(session, cycle, "close", now)
     record(session, actor, "cycle.close", "cycle", cycle.id, {})
     session.flush()
+
+
+def _claim_due_date(session: Session, disclosure: Disclosure, due_on: date) -> bool:
+    """Set the company's own due date with one UPDATE, on condition that it is still the one
+    read; False (nothing changed) when another administrator changed it first, so that the
+    second of two extensions at once is not recorded as moving a date that was gone."""
+    read = disclosure.due_on
+    result = session.execute(
+        sa.update(Disclosure)
+        .where(
+            Disclosure.id == disclosure.id,
+            Disclosure.due_on.is_(None) if read is None else Disclosure.due_on == read,
+        )
+        .values(due_on=due_on)
+        .execution_options(synchronize_session=False)
+    )
+    if result.rowcount != 1:  # type: ignore[attr-defined]
+        return False
+    set_committed_value(disclosure, "due_on", due_on)
+    return True
 
 
 def extend_due_date(
@@ -189,6 +304,17 @@ def extend_due_date(
         raise ExtensionRefused("before_opening")
     if cycle.closes_on is not None and due_on > cycle.closes_on:
         raise ExtensionRefused("after_closing")
+    if not _claim_due_date(session, disclosure, due_on):
+        session.refresh(disclosure, ["due_on"])
+        latest = session.scalar(
+            sa.select(DueDateExtension)
+            .where(DueDateExtension.disclosure_id == disclosure.id)
+            .order_by(DueDateExtension.id.desc())
+            .limit(1)
+            .options(joinedload(DueDateExtension.created_by))
+        )
+        by = latest.created_by.display_name if latest and latest.created_by else None
+        raise DueDateChanged(disclosure.effective_due_on, by)
     extension = DueDateExtension(
         disclosure=disclosure,
         previous_due_on=previous,
@@ -196,7 +322,6 @@ def extend_due_date(
         reason=reason,
         created_by=actor,
     )
-    disclosure.due_on = due_on
     session.add(extension)
     record(
         session,

@@ -1,12 +1,12 @@
 """Messages, in the reader's language, for what filing refuses and what a submission lacks,
 and the one message for a workflow step the state does not allow."""
 
+from flask_babel import format_datetime, ngettext
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from flask_babel import ngettext
 
 from tracker.domain.answers import Limits, Missing, Problem
-from tracker.domain.workflow import TransitionNotAllowed
+from tracker.domain.workflow import Action, TransitionNotAllowed
 from tracker.errors import Said
 from tracker.filing.services import (
     CannotCopyForward,
@@ -16,6 +16,7 @@ from tracker.filing.services import (
     NotEditable,
 )
 from tracker.filing.storage import UploadProblem, UploadRefused
+from tracker.filing.workflow import AlreadyMoved
 from tracker.labels import ACTION_LABELS, STATE_LABELS
 from tracker.templating import filesize
 
@@ -87,11 +88,36 @@ def transition_message(refusal: TransitionNotAllowed) -> str:
     )
 
 
+def already_moved_message(refusal: AlreadyMoved) -> str:
+    """What someone else did first, when and who: the step that beat this request."""
+    facts = {
+        "at": format_datetime(refusal.at, "short"),
+        "name": refusal.by if refusal.by is not None else _("the system"),
+    }
+    return {
+        Action.EDIT: lambda: _("Already started at %(at)s by %(name)s.", **facts),
+        Action.SUBMIT: lambda: _("Already submitted at %(at)s by %(name)s.", **facts),
+        Action.REQUEST_CHANGES: lambda: _(
+            "Changes were already requested at %(at)s by %(name)s.", **facts
+        ),
+        Action.ACCEPT: lambda: _("Already accepted at %(at)s by %(name)s.", **facts),
+        Action.PUBLISH: lambda: _(
+            "Already published as version %(version)d at %(at)s by %(name)s.",
+            version=refusal.version or 0,
+            **facts,
+        ),
+        Action.REOPEN: lambda: _(
+            "Already reopened for a correction at %(at)s by %(name)s.", **facts
+        ),
+    }[refusal.action]()
+
+
 NOT_ATTACHED = _l("The file was not attached")
 NOT_SAVED = _l("Not saved")
 
 REFUSALS = {
     TransitionNotAllowed.code: Said(transition_message),
+    AlreadyMoved.code: Said(already_moved_message, _l("Someone else was first")),
     NotEditable.code: Said(
         lambda _r: _(
             "This disclosure cannot be changed now: it has been submitted, or the cycle is closed."

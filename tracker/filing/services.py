@@ -35,7 +35,7 @@ from tracker.domain.refusals import Refusal
 from tracker.domain.workflow import EDITABLE, HANDED_IN, Action, DisclosureState, Side
 from tracker.filing.models import Attachment, Disclosure, ItemResponse, ResponseRevision
 from tracker.filing.storage import StoredFile
-from tracker.filing.workflow import move, start_editing
+from tracker.filing.workflow import lock, move, refuse_if_already_moved, start_editing
 
 
 class FilingError(Refusal):
@@ -199,6 +199,9 @@ def save_answer(
     current_version = response.version if response is not None else None
     if current_version != expected_version:
         raise EditConflict(item.id)
+    # Written under the disclosure's lock, and only if a colleague did not submit meanwhile.
+    lock(session, disclosure)
+    ensure_editable(disclosure, now.date())
     values = {
         "status": answer.status,
         "not_applicable_reason": answer.not_applicable_reason.strip() or None,
@@ -267,7 +270,9 @@ def save_answer(
 
 
 def submit(session: Session, actor: User, disclosure: Disclosure, now: datetime) -> None:
-    """Hand the disclosure to the alliance; refused with the exact list of what is missing."""
+    """Hand the disclosure to the alliance; refused with the exact list of what is missing,
+    or as already submitted when a colleague did it first."""
+    refuse_if_already_moved(session, disclosure, Action.SUBMIT, Side.OFFICER)
     ensure_editable(disclosure, now.date())
     missing = missing_for_submission(disclosure.checklist_version.checklist, answers_of(disclosure))
     carried = [r.item_id for r in disclosure.responses if r.carried_over]
@@ -320,6 +325,14 @@ def copy_forward(
     no longer allows are dropped (the officer answers again). Returns how many were copied.
     """
     if not can_edit(disclosure, now.date()) or disclosure.responses:
+        raise CannotCopyForward()
+    # Asked again under the disclosure's lock: a colleague copying (or answering) at the same
+    # moment has committed by now, and this copy is refused instead of meeting theirs.
+    lock(session, disclosure)
+    answered = session.scalar(
+        sa.select(sa.exists().where(ItemResponse.disclosure_id == disclosure.id))
+    )
+    if answered or not can_edit(disclosure, now.date()):
         raise CannotCopyForward()
     checklist = disclosure.checklist_version.checklist
     known = {item.id: item for item in checklist.items}
@@ -435,6 +448,10 @@ def add_attachment(
 ) -> Attachment:
     """List a stored file under an item, within the per-item and per-disclosure limits."""
     ensure_editable(disclosure, now.date())
+    # Counted under the disclosure's lock: parallel uploads count one after the other, so
+    # neither limit can be passed by requests that each saw room for one more.
+    lock(session, disclosure)
+    ensure_editable(disclosure, now.date())  # a colleague may have submitted meanwhile
     check_room_on_item(session, disclosure, item, max_per_item)
     total = session.scalars(
         sa.select(sa.func.coalesce(sa.func.sum(Attachment.size), 0)).where(

@@ -11,6 +11,7 @@ from collections.abc import Mapping
 from datetime import UTC, datetime
 
 import sqlalchemy as sa
+from sqlalchemy.exc import IntegrityError
 
 from tracker.auth.models import User
 from tracker.companies.models import Company
@@ -19,9 +20,10 @@ from tracker.db import Session
 from tracker.domain.canonical import sha256_hex
 from tracker.domain.checklist import Checklist
 from tracker.domain.ledger import EntryKind, Finding, next_entry, verify
+from tracker.domain.refusals import Refusal
 from tracker.domain.scoring import score_disclosure
 from tracker.domain.statuses import Status
-from tracker.domain.workflow import Action, Side, next_state
+from tracker.domain.workflow import Action, Side
 from tracker.filing.models import Disclosure
 from tracker.filing.workflow import move
 from tracker.ledger.models import OVERALL, LedgerEntry, Publication, PublicationScore
@@ -127,17 +129,59 @@ def ledger_head(session: Session) -> LedgerEntry | None:
     return session.scalar(sa.select(LedgerEntry).order_by(LedgerEntry.sequence.desc()).limit(1))
 
 
+class LedgerBusy(Refusal):
+    """Another publication took the ledger's next place at the same moment; nothing was
+    written, and publishing again succeeds."""
+
+    code = "ledger.busy"
+    status = 409
+
+
+# Publications append to the ledger one at a time: on PostgreSQL they queue on this advisory
+# lock (held until the transaction ends); on SQLite the move's UPDATE already holds the
+# database's write lock.
+LEDGER_LOCK = 0x1ED6E5
+
+
+def lock_ledger_head(session: Session) -> None:
+    """Wait until no other transaction is appending to the ledger, and keep it so until this
+    one ends; the head read after this is the one this entry follows."""
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(sa.select(sa.func.pg_advisory_xact_lock(LEDGER_LOCK)))
+
+
 def publish(
     session: Session, actor: User | None, disclosure: Disclosure, now: datetime
 ) -> Publication:
     """Freeze an accepted disclosure and append its ledger entry.
 
-    A company's second publication in a cycle is a correction that supersedes the first. Two
-    publications racing for the same place in the ledger meet the unique constraints on the
-    sequence and the previous hash; the loser's transaction fails and nothing half-written stays.
-    TransitionNotAllowed, before anything is written, unless the disclosure is accepted.
+    The move to "published" comes first: of two requests publishing the same disclosure, the
+    second is refused (AlreadyMoved, "already published as version …") before it writes
+    anything. Publications of different disclosures take the ledger head one after the other
+    (lock_ledger_head); should two still meet on the unique sequence or previous hash, the
+    loser is refused with LedgerBusy and nothing half-written stays. A company's second
+    publication in a cycle is a correction that supersedes the first.
     """
-    next_state(disclosure.state, Action.PUBLISH, Side.STAFF)  # refused before any work
+    made: list[Publication] = []
+
+    def append() -> dict:
+        publication, entry = _append(session, actor, disclosure, now)
+        made.append(publication)
+        # The move records the state change with the ledger entry it made, in the audit trail.
+        return {
+            "version": publication.version,
+            "ledger_sequence": entry.sequence,
+            "entry_hash": entry.entry_hash,
+        }
+
+    move(session, actor, disclosure, Action.PUBLISH, Side.STAFF, now, effect=append)
+    return made[0]
+
+
+def _append(
+    session: Session, actor: User | None, disclosure: Disclosure, now: datetime
+) -> tuple[Publication, LedgerEntry]:
+    """The publication of the disclosure's answers and its entry at the head of the ledger."""
     earlier = session.scalar(
         sa.select(Publication)
         .filter_by(company_id=disclosure.company_id, cycle_id=disclosure.cycle_id)
@@ -162,6 +206,7 @@ def publish(
         published_by=actor,
         supersedes_id=earlier.id if earlier else None,
     )
+    lock_ledger_head(session)
     head = ledger_head(session)
     entry = next_entry(
         head.to_entry() if head else None,
@@ -173,40 +218,28 @@ def publish(
         snapshot,
         supersedes=earlier.entry.sequence if earlier else None,
     )
-    # The move records the state change with the ledger entry it made, in the audit trail.
-    move(
-        session,
-        actor,
-        disclosure,
-        Action.PUBLISH,
-        Side.STAFF,
-        now,
-        details={
-            "version": version,
-            "ledger_sequence": entry.sequence,
-            "entry_hash": entry.entry_hash,
-        },
+    row = LedgerEntry(
+        sequence=entry.sequence,
+        kind=entry.kind,
+        company_slug=entry.company,
+        cycle_slug=entry.cycle,
+        version=entry.version,
+        published_at=entry.published_at,
+        snapshot_sha256=entry.snapshot_sha256,
+        supersedes=entry.supersedes,
+        previous_hash=entry.previous_hash,
+        entry_hash=entry.entry_hash,
+        publication=publication,
     )
-    session.add(publication)
-    session.flush()
-    session.add(
-        LedgerEntry(
-            sequence=entry.sequence,
-            kind=entry.kind,
-            company_slug=entry.company,
-            cycle_slug=entry.cycle,
-            version=entry.version,
-            published_at=entry.published_at,
-            snapshot_sha256=entry.snapshot_sha256,
-            supersedes=entry.supersedes,
-            previous_hash=entry.previous_hash,
-            entry_hash=entry.entry_hash,
-            publication=publication,
-        )
-    )
+    try:
+        with session.begin_nested():
+            session.add(publication)
+            session.add(row)
+    except IntegrityError:
+        raise LedgerBusy() from None
     disclosure.published_at = publication.published_at
     session.flush()
-    return publication
+    return publication, row
 
 
 def verify_ledger(session: Session) -> tuple[int, Finding | None]:

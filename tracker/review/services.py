@@ -22,11 +22,10 @@ from tracker.domain.workflow import (
     DisclosureState,
     Side,
     TransitionNotAllowed,
-    next_state,
 )
 from tracker.filing.models import Disclosure, Transition
 from tracker.filing.services import answers_of
-from tracker.filing.workflow import move
+from tracker.filing.workflow import allowed, move
 from tracker.review.models import Comment
 
 SORTS = ("company", "state", "due", "updated")
@@ -218,14 +217,15 @@ def decide(
     who: Side = Side.STAFF,
 ) -> Transition:
     """Request changes, accept, or reopen a published disclosure for a correction, with a
-    reason; TransitionNotAllowed when the state (or the side acting) forbids it.
+    reason; TransitionNotAllowed when the state (or the side acting) forbids it, AlreadyMoved
+    when someone else's decision is why.
 
     Reopening keeps every published version as it is: the correction goes through review again
     and is published as a new version that supersedes the last.
     """
     if action not in DECISIONS[who]:
         raise TransitionNotAllowed(disclosure.state, action, who)
-    next_state(disclosure.state, action, who)  # the state decides first, then the reason
+    allowed(session, disclosure, action, who)  # the state decides first, then the reason
     reason = (reason or "").strip()
     if not reason:
         raise ReasonMissing(who)

@@ -5,6 +5,7 @@ audit trail; the caller commits.
 """
 
 import sqlalchemy as sa
+from sqlalchemy.exc import IntegrityError
 
 from tracker.audit.services import changes, record
 from tracker.auth.models import User
@@ -41,13 +42,23 @@ def _check_slug(session: Session, slug: str, company_id: int | None) -> None:
         raise CompanySlugTaken(slug)
 
 
+def _flush_unique_slug(session: Session, slug: str) -> None:
+    """Flush; CompanySlugTaken when a company saved at the same moment took the short name
+    (the check before read before it existed: the unique constraint decides). The caller
+    rolls back."""
+    try:
+        session.flush()
+    except IntegrityError:
+        raise CompanySlugTaken(slug) from None
+
+
 def create_company(session: Session, actor: User, values: dict) -> Company:
     """Add a company to the roster; every field is recorded in the audit trail."""
     values = {k: values[k] for k in FIELDS}
     _check_slug(session, values["slug"], None)
     company = Company(**values)
     session.add(company)
-    session.flush()
+    _flush_unique_slug(session, values["slug"])
     record(
         session,
         actor,
@@ -63,6 +74,7 @@ def update_company(session: Session, actor: User, company: Company, values: dict
     """Change a company; what changed (before and after) goes into the audit trail."""
     _check_slug(session, values["slug"], company.id)
     changed = changes(company, {k: values[k] for k in FIELDS})
+    _flush_unique_slug(session, values["slug"])
     if changed:
         record(session, actor, "company.update", "company", company.id, changed)
     session.flush()

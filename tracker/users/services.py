@@ -7,6 +7,7 @@ audit trail; the caller commits.
 from datetime import datetime, timedelta
 
 import sqlalchemy as sa
+from sqlalchemy.exc import IntegrityError
 
 from tracker.audit.services import changes, record
 from tracker.auth import tokens
@@ -15,6 +16,17 @@ from tracker.auth.services import AccountError, hash_password, normalize_email
 from tracker.auth.tokens import IssuedLink
 from tracker.companies.models import Company
 from tracker.db import Session
+
+
+def _insert(session: Session, user: User) -> None:
+    """Add the account; AccountError("email_taken") when an account with the address was
+    created at the same moment (the check before read before it existed: the unique
+    constraint decides). The caller rolls back."""
+    session.add(user)
+    try:
+        session.flush()
+    except IntegrityError:
+        raise AccountError("email_taken") from None
 
 
 def invite(
@@ -34,8 +46,7 @@ def invite(
     if (role is Role.OFFICER) != (company is not None):
         raise AccountError("company_for_officers_only")
     user = User(email=email, display_name=display_name.strip(), role=role, company=company)
-    session.add(user)
-    session.flush()
+    _insert(session, user)
     secret = tokens.issue(session, user, TokenPurpose.INVITATION, ttl, now, created_by=actor)
     record(
         session,
@@ -85,12 +96,25 @@ def update_user(
     return changed
 
 
+def _claim_active(session: Session, user: User, active: bool) -> bool:
+    """One UPDATE on condition that the account is still in the other state, ending its
+    sessions (the session version moves on); False when someone else changed it first."""
+    result = session.execute(
+        sa.update(User)
+        .where(User.id == user.id, User.is_active.is_(not active))
+        .values(is_active=active, session_version=User.session_version + 1)
+        .execution_options(synchronize_session=False)
+    )
+    session.refresh(user, ["is_active", "session_version"])
+    return result.rowcount == 1  # type: ignore[attr-defined]
+
+
 def set_active(session: Session, actor: User | None, user: User, active: bool) -> None:
     """Deactivate (ending every session at once) or reactivate an account."""
     if user.is_active == active:
         return
-    user.is_active = active
-    user.session_version += 1
+    if not _claim_active(session, user, active):
+        return  # another administrator did it a moment ago, and recorded it
     record(session, actor, "user.reactivate" if active else "user.deactivate", "user", user.id)
 
 
@@ -101,7 +125,6 @@ def create_admin(session: Session, email: str, display_name: str, password: str)
         raise AccountError("email_taken")
     user = User(email=email, display_name=display_name.strip(), role=Role.ADMIN)
     user.password_hash = hash_password(password)
-    session.add(user)
-    session.flush()
+    _insert(session, user)
     record(session, None, "user.create_admin", "user", user.id, {"email": email})
     return user
