@@ -7,10 +7,12 @@ PostgreSQL database made for the run (see ``tests/support/app.py``).
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 
 import pytest
 from flask import Flask
+from hypothesis import settings
 
 from tests.support.accounts import Accounts, create_accounts
 from tests.support.app import (
@@ -24,6 +26,13 @@ from tests.support.app import (
 )
 from tests.support.filing import create_filing_world
 from tracker.db import db
+
+# Property-based tests (Hypothesis): the same examples on every run and no time limit per
+# example, so that CI neither flakes on a slow machine nor writes an example database; the
+# "explore" profile draws more examples, at random (HYPOTHESIS_PROFILE=explore).
+settings.register_profile("ci", derandomize=True, deadline=None, database=None, print_blob=True)
+settings.register_profile("explore", deadline=None, database=None, max_examples=1000)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 
 
 def pytest_report_header(config):

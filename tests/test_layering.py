@@ -28,6 +28,8 @@ PACKAGE = Path(tracker.domain.__file__).resolve().parent.parent
 WEB_OR_DATABASE = ("flask", "flask_sqlalchemy", "sqlalchemy", "werkzeug", "jinja2", "wtforms")
 
 SHARED = {
+    "bidi",
+    "params",
     "resources",
     "clock",
     "db",

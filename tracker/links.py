@@ -1,8 +1,11 @@
 """Links: absolute ones for mail, and safe local targets to return to after an action."""
 
+import unicodedata
 from urllib.parse import urlsplit
 
 from flask import current_app, url_for
+
+MAX_NEXT = 2000  # longer than any path of the app with its query string
 
 
 def external_url(endpoint: str, **values) -> str:
@@ -13,9 +16,18 @@ def external_url(endpoint: str, **values) -> str:
     return url_for(endpoint, _external=True, **values)
 
 
+def _unprintable(text: str) -> bool:
+    """Control, format (bidi) or separator characters: a CR-LF would split the Location
+    header (werkzeug refuses it with a 500), and none belongs in a path the app made."""
+    return any(unicodedata.category(c)[0] in "CZ" and c != " " for c in text)
+
+
 def safe_next(target: str | None) -> str:
-    """A local path to go back to; anything pointing elsewhere becomes the home page."""
+    """A local path to go back to; anything pointing elsewhere, or holding a control
+    character, becomes the home page."""
     if not target:
+        return url_for("public.home")
+    if len(target) > MAX_NEXT or _unprintable(target):
         return url_for("public.home")
     parts = urlsplit(target)
     if (

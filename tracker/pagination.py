@@ -1,17 +1,19 @@
 """One page of a query, from the ``page`` query parameter and the configured page size."""
 
 import sqlalchemy as sa
-from flask import abort, current_app, request
+from flask import abort, current_app
 from flask_sqlalchemy.pagination import Pagination
 
 from tracker.db import db
+from tracker.params import page_number
 
 
 def paginate(query: sa.Select) -> Pagination:
-    """The requested page; a page past the end is a 404, a page that is not a number is page 1."""
+    """The requested page; a page past the end is a 404, a page that is not a whole number
+    from 1 to MAX_PAGE is a 400 (tracker.params)."""
     page = db.paginate(
         query,
-        page=request.args.get("page", 1, type=int),
+        page=page_number(),
         per_page=current_app.config["PAGE_SIZE"],
         error_out=False,
     )

@@ -95,7 +95,9 @@ def test_lists_page_through_everything(client, demo):
     [
         ("/companies?page=0", "/companies", 400, "page must be a whole number from 1"),
         ("/companies?per_page=500", "/companies", 400, "per_page must be a whole number from 1 to"),
-        ("/ledger?per_page=abc", "/ledger", 400, "not 'abc'"),
+        ("/ledger?per_page=abc", "/ledger", 400, "not “abc”"),
+        ("/ledger?per_page=²", "/ledger", 400, "per_page must be a whole number from 1 to 200"),
+        ("/ledger?page=9223372036854775808", "/ledger", 400, "from 1 to 1000000"),
         ("/companies?page=99", "/companies", 404, "past the last page"),
         ("/companies/no-such", "/companies/{company}", 404, "no company 'no-such'"),
         ("/cycles/no-such/matrix", "/cycles/{cycle}/matrix", 404, "no cycle 'no-such'"),

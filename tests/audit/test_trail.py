@@ -173,7 +173,9 @@ def test_the_page_filters_by_action_actor_object_and_date(app, accounts):
     bad = admin.get("/admin/audit/?since=yesterday&object_id=x")
     assert bad.status_code == 400
     text = bad.get_data(as_text=True)
-    assert "From is not a date (YYYY-MM-DD)." in text
+    assert (
+        "From must be a date (YYYY-MM-DD) from 1900-01-01 to 2999-12-31, not “yesterday”." in text
+    )
     assert "The object number must be a whole number." in text
     reversed_range = admin.get(f"/admin/audit/?since={today}&until={today - timedelta(days=1)}")
     assert reversed_range.status_code == 400

@@ -109,7 +109,11 @@ def test_companies_list_paginates(client, demo, app):
     last = client.get("/companies/?page=3").get_data(as_text=True)
     assert last.count("/companies/") >= 2 and 'rel="prev"' in last
     assert client.get("/companies/?page=4").status_code == 404
-    assert client.get("/companies/?page=abc").status_code == 200  # falls back to page 1
+    refused = client.get("/companies/?page=abc")  # not a number: said so, not guessed
+    assert refused.status_code == 400
+    assert "page must be a whole number from 1 to 1000000, not “abc”." in refused.get_data(
+        as_text=True
+    )
 
 
 def test_company_page_shows_the_published_disclosure(client, demo, app):

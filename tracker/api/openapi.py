@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from functools import cache
 
+from tracker.params import MAX_PAGE, MAX_PER_PAGE
+
 STATUSES = ["met", "partially_met", "not_met", "not_applicable", "not_disclosed"]
 
 
@@ -44,13 +46,13 @@ PAGING = [
         "name": "page",
         "in": "query",
         "required": False,
-        "schema": {"type": "integer", "minimum": 1, "default": 1},
+        "schema": {"type": "integer", "minimum": 1, "maximum": MAX_PAGE, "default": 1},
     },
     {
         "name": "per_page",
         "in": "query",
         "required": False,
-        "schema": {"type": "integer", "minimum": 1, "maximum": 200, "default": 50},
+        "schema": {"type": "integer", "minimum": 1, "maximum": MAX_PER_PAGE, "default": 50},
     },
 ]
 

@@ -4,7 +4,7 @@ OpenAPI document at /api/v1/openapi.json."""
 from __future__ import annotations
 
 import sqlalchemy as sa
-from flask import Blueprint, jsonify, request, url_for
+from flask import Blueprint, jsonify, url_for
 from werkzeug.exceptions import HTTPException, NotFound
 
 from tracker.api import serialize
@@ -24,15 +24,12 @@ from tracker.ledger.queries import (
     summaries_in_cycle,
     superseding,
 )
+from tracker.params import MAX_PER_PAGE, arg_int, page_number
 from tracker.reports.services import cycle_head, invited_count
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 
-DEFAULT_PER_PAGE, MAX_PER_PAGE = 50, 200
-
-
-class BadParameter(HTTPException):
-    code = 400
+DEFAULT_PER_PAGE = 50
 
 
 @bp.after_request
@@ -53,17 +50,11 @@ def json_error(error: HTTPException):
 
 
 def _paging() -> tuple[int, int]:
-    values = {}
-    for name, default, top in (("page", 1, None), ("per_page", DEFAULT_PER_PAGE, MAX_PER_PAGE)):
-        raw = request.args.get(name, str(default))
-        if not raw.isdigit() or int(raw) < 1 or (top and int(raw) > top):
-            raise BadParameter(
-                f"{name} must be a whole number from 1"
-                + (f" to {top}" if top else "")
-                + f", not {raw[:20]!r}"
-            )
-        values[name] = int(raw)
-    return values["page"], values["per_page"]
+    """``page`` and ``per_page``, or a 400 naming the one that is not a number in range."""
+    page = page_number()
+    per_page = arg_int("per_page", DEFAULT_PER_PAGE, 1, MAX_PER_PAGE)
+    assert per_page is not None
+    return page, per_page
 
 
 def _page(query: sa.Select, shape, endpoint: str, **args):

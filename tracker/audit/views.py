@@ -11,7 +11,9 @@ from tracker.audit import services
 from tracker.auth import permissions as can
 from tracker.auth.login import require, viewer
 from tracker.db import db
+from tracker.errors import refusal_message
 from tracker.pagination import paginate
+from tracker.params import BadParameter, parse_date, whole_number
 
 bp = Blueprint("audit", __name__, url_prefix="/admin/audit")
 
@@ -25,14 +27,14 @@ def _filters() -> tuple[services.AuditFilters, list[str]]:
         if not raw:
             return None
         try:
-            return date.fromisoformat(raw)
-        except ValueError:
-            errors.append(_("%(field)s is not a date (YYYY-MM-DD).", field=label))
+            return parse_date(label, raw)
+        except BadParameter as exc:  # not a date, or one no filter can mean (9999-12-31)
+            errors.append(refusal_message(exc))
             return None
 
     object_id = None
-    if args.get("object_id", "").strip():
-        object_id = args.get("object_id", type=int)
+    if raw_id := args.get("object_id", "").strip():
+        object_id = whole_number(raw_id)
         if object_id is None:
             errors.append(_("The object number must be a whole number."))
     filters = services.AuditFilters(

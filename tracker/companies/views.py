@@ -7,6 +7,7 @@ from tracker.companies import services
 from tracker.db import db
 from tracker.ledger import queries
 from tracker.pagination import paginate
+from tracker.params import arg_id
 from tracker.public.services import current_cycle
 
 bp = Blueprint("companies", __name__, url_prefix="/companies")
@@ -44,7 +45,7 @@ def detail(slug: str):
         abort(404)
     shown = None
     if versions:
-        wanted_version = request.args.get("version", type=int)
+        wanted_version = arg_id("version")
         publication = (
             next((p for p in versions if p.version == wanted_version), None)
             if wanted_version is not None

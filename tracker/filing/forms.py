@@ -20,6 +20,7 @@ from tracker.domain.answers import Answer, Link
 from tracker.domain.checklist import Item
 from tracker.domain.statuses import Status
 from tracker.labels import STATUS_LABELS
+from tracker.params import parse_int
 
 
 class LinkForm(Form):
@@ -61,8 +62,10 @@ class AnswerForm(FlaskForm):
         return form
 
     def expected_version(self) -> int | None:
+        """The version of the answer the editor loaded; None when it had none. A value that is
+        not a whole number in range is a BadParameter (the view shows the form again)."""
         value = (self.version.data or "").strip()
-        return int(value) if value.isdigit() else None
+        return parse_int("version", value, 1) if value else None
 
     def answer(self) -> Answer:
         """What was typed, as a domain Answer (unknown statuses are kept for the check)."""

@@ -38,6 +38,7 @@ from tracker.filing.models import Attachment, Disclosure
 from tracker.i18n import current_language
 from tracker.ledger import queries as ledger_queries
 from tracker.links import external_url
+from tracker.params import BadParameter
 from tracker.public.services import current_cycle
 from tracker.review import mail as review_mail
 from tracker.review import services as review_services
@@ -224,6 +225,10 @@ def save(cycle_slug: str, item_id: str):
     form = AnswerForm.for_item(item)
     if not form.validate():
         return _refuse(form, cycle, item, [_("The form could not be read. Reload the page.")])
+    try:
+        expected_version = form.expected_version()
+    except BadParameter as exc:  # answered with the form as it was sent: nothing typed is lost
+        return _refuse(form, cycle, item, [refusal_message(exc)], status=400)
     disclosure = services.disclosure_for(db.session, company, cycle)
     try:
         response = services.save_answer(
@@ -232,7 +237,7 @@ def save(cycle_slug: str, item_id: str):
             disclosure,
             item,
             form.answer(),
-            form.expected_version(),
+            expected_version,
             limits(),
             clock.now(),
         )
@@ -256,13 +261,13 @@ def save(cycle_slug: str, item_id: str):
     return redirect(item_page(cycle, item))
 
 
-def _refuse(form: AnswerForm, cycle: Cycle, item, errors: list[str]):
-    """422: what is wrong, with everything typed still in the form."""
+def _refuse(form: AnswerForm, cycle: Cycle, item, errors: list[str], status: int = 422):
+    """422 (or ``status``): what is wrong, with everything typed still in the form."""
     if wants_json():
-        return jsonify(saved=False, errors=errors), 422
+        return jsonify(saved=False, errors=errors), status
     return render_template(
         "filing/item_refused.html", cycle=cycle, item=item, form=form, errors=errors
-    ), 422
+    ), status
 
 
 def _conflict(form: AnswerForm, cycle: Cycle, item, conflict: services.EditConflict):

@@ -20,6 +20,7 @@ from tracker.db import db
 from tracker.domain.languages import CODES
 from tracker.filing.queries import find_disclosure
 from tracker.ledger.queries import find_publication
+from tracker.params import arg_id
 from tracker.reports import services
 from tracker.reports.jobs import jobs
 from tracker.reports.rendering import company_report_pdf
@@ -93,9 +94,7 @@ def _look_up(slug: str, cycle_slug: str | None, version: int | None, language: s
 def published(slug: str):
     """A published version's PDF (the latest of a cycle unless ``version`` names one)."""
     language = _language()
-    version = request.args.get("version", type=int)
-    if version is None and request.args.get("version"):
-        abort(404)
+    version = arg_id("version")
     key = (slug, request.args.get("cycle") or None, version, language)
     generation = pagecache.current_generation().token
     cache, lock = _lookups()

@@ -6,6 +6,7 @@ from wtforms import EmailField, SelectChoice, SelectField, StringField
 from wtforms.validators import DataRequired, Email, Length, Optional
 
 from tracker.auth.models import Role
+from tracker.params import whole_number
 
 ROLE_LABELS = {
     Role.OFFICER: _l("Compliance officer"),
@@ -15,7 +16,15 @@ ROLE_LABELS = {
 
 
 def _company_choice(value):
-    return int(value) if value not in (None, "", "None") else None
+    """A company's id from the form (ASCII digits only), or None for "no company"."""
+    if value in (None, "", "None"):
+        return None
+    if isinstance(value, int):
+        return value
+    number = whole_number(value, 1)
+    if number is None:
+        raise ValueError("not a company id")  # WTForms: "Not a valid choice"
+    return number
 
 
 class UserForm(FlaskForm):

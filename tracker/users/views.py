@@ -16,6 +16,7 @@ from tracker.db import db
 from tracker.errors import refusal_message
 from tracker.links import external_url
 from tracker.pagination import paginate
+from tracker.params import arg_id
 from tracker.users import services
 from tracker.users.forms import InviteForm, UserForm
 
@@ -61,7 +62,7 @@ def invite():
     form.set_choices(roles, _companies())
     if request.method == "GET":
         form.role.data = Role.OFFICER.value
-        form.company.data = request.args.get("company", type=int)
+        form.company.data = arg_id("company")
         return render_template("users/invite.html", form=form)
     if not form.validate():
         return render_template("users/invite.html", form=form), 422
