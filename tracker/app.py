@@ -7,7 +7,7 @@ from flask_migrate import Migrate
 from flask_wtf.csrf import CSRFProtect
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from tracker import config, errors, i18n, pagecache, params, ratelimit, security, templating
+from tracker import bidi, config, errors, i18n, pagecache, params, ratelimit, security, templating
 from tracker.auth import login
 from tracker.cycles import labels as cycle_labels
 from tracker.db import db
@@ -55,6 +55,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     ratelimit.init_app(app)
     security.init_app(app)
     templating.init_app(app)
+    bidi.init_app(app)
     params.init_app(app)  # the int converter, before the blueprints add their routes
     errors.init_app(app)
     report_jobs.init_app(app)

@@ -5,12 +5,15 @@ import io
 from collections.abc import Iterable, Iterator
 from typing import Any
 
+from tracker.bidi import without_bidi_controls
+
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 def safe_cell(value: Any) -> str:
-    """A cell that a spreadsheet will not run as a formula (OWASP's advice: prefix a quote)."""
-    text = "" if value is None else str(value)
+    """A cell that a spreadsheet will not run as a formula (OWASP's advice: prefix a quote),
+    without bidirectional controls (tracker.bidi)."""
+    text = "" if value is None else without_bidi_controls(str(value))
     return "'" + text if text.startswith(FORMULA_STARTS) else text
 
 
