@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
+from tracker.domain.answers import reason_if_not_applicable
 from tracker.domain.checklist import Checklist, Item
 from tracker.domain.company_report import CompanyReport
 from tracker.domain.cycle_report import BenchmarkMatrix, ItemAdoption
@@ -131,7 +132,9 @@ def disclosure(publication, report: CompanyReport, superseded_by=None) -> dict:
             {
                 "id": entry["id"],
                 "status": entry["status"],
-                "not_applicable_reason": entry["not_applicable_reason"],
+                "not_applicable_reason": reason_if_not_applicable(
+                    entry["status"], entry["not_applicable_reason"]
+                ),
                 "narrative": entry["narrative"],
                 "evidence_links": entry["evidence_links"],
                 "structured": entry["structured"],

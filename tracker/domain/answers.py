@@ -47,6 +47,12 @@ class Answer:
     structured: dict[str, dict[str, list[str]]] = field(default_factory=dict)
 
 
+def reason_if_not_applicable(status: object, reason: str | None) -> str:
+    """The "not applicable" reason as it may be kept and published: only an item whose status
+    is not applicable has one (pages never show another; the open data must not either)."""
+    return (reason or "") if status == Status.NOT_APPLICABLE else ""
+
+
 class Problem(StrEnum):
     STATUS_NOT_ALLOWED = "status_not_allowed"
     NARRATIVE_TOO_LONG = "narrative_too_long"

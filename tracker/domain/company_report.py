@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
+from tracker.domain.answers import reason_if_not_applicable
 from tracker.domain.checklist import Checklist, Commitment, Item
 from tracker.domain.diff import Chunk, text_diff
 from tracker.domain.languages import Text
@@ -139,7 +140,11 @@ def answers_from_snapshot(snapshot: dict) -> dict[str, ReportAnswer]:
     return {
         entry["id"]: ReportAnswer(
             status=Status(entry["status"]) if entry.get("status") else None,
-            not_applicable_reason=entry.get("not_applicable_reason", ""),
+            # Snapshots published before reasons were cleared at save may hold one for an item
+            # that is not "not applicable": it is not shown, nor published in the open data.
+            not_applicable_reason=reason_if_not_applicable(
+                entry.get("status"), entry.get("not_applicable_reason", "")
+            ),
             narrative=entry.get("narrative", ""),
             evidence_links=list(entry.get("evidence_links", [])),
             structured=dict(entry.get("structured", {})),

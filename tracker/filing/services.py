@@ -29,6 +29,7 @@ from tracker.domain.answers import (
     Problem,
     answer_problems,
     missing_for_submission,
+    reason_if_not_applicable,
 )
 from tracker.domain.checklist import Item
 from tracker.domain.refusals import Refusal
@@ -204,7 +205,12 @@ def save_answer(
     ensure_editable(disclosure, now.date())
     values = {
         "status": answer.status,
-        "not_applicable_reason": answer.not_applicable_reason.strip() or None,
+        # Kept only for a "not applicable" answer: a reason left from an earlier status would
+        # otherwise reach the open data although no page shows it.
+        "not_applicable_reason": reason_if_not_applicable(
+            answer.status, answer.not_applicable_reason.strip()
+        )
+        or None,
         "narrative": answer.narrative if answer.narrative.strip() else None,
         "confidential_note": answer.confidential_note if answer.confidential_note.strip() else None,
         "evidence_links": [asdict(link) for link in answer.links],
@@ -346,7 +352,8 @@ def copy_forward(
             disclosure=disclosure,
             item_id=old.item_id,
             status=status,
-            not_applicable_reason=old.not_applicable_reason,
+            not_applicable_reason=reason_if_not_applicable(status, old.not_applicable_reason)
+            or None,
             narrative=old.narrative,
             confidential_note=old.confidential_note,
             evidence_links=list(old.evidence_links or []),

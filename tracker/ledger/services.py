@@ -17,6 +17,7 @@ from tracker.auth.models import User
 from tracker.companies.models import Company
 from tracker.cycles.models import Cycle
 from tracker.db import Session
+from tracker.domain.answers import reason_if_not_applicable
 from tracker.domain.canonical import sha256_hex
 from tracker.domain.checklist import Checklist
 from tracker.domain.ledger import EntryKind, Finding, next_entry, verify
@@ -68,7 +69,11 @@ def snapshot_content(
             {
                 "id": item.id,
                 "status": r["status"].value if r is not None and r["status"] else None,
-                "not_applicable_reason": (r["not_applicable_reason"] or "") if r else "",
+                "not_applicable_reason": reason_if_not_applicable(
+                    r["status"], r["not_applicable_reason"]
+                )
+                if r is not None
+                else "",
                 "narrative": (r["narrative"] or "") if r is not None else "",
                 "evidence_links": list(r["evidence_links"] or []) if r is not None else [],
                 "structured": dict(r["structured"] or {}) if r is not None else {},
