@@ -304,3 +304,11 @@ def test_bad_parameters_are_said_in_chinese_too(app, world):
     client.get("/language/zh_CN?next=/")
     response = client.get("/api/v1/ledger?page=²", headers=JSON)
     assert "须为 1 至 1000000 之间的整数" in response.get_json()["error"]["message"]
+
+
+@pytest.mark.parametrize("command", ["show", "retry"])
+def test_the_outbox_commands_refuse_an_id_past_64_bits(runner, command):
+    result = runner.invoke(args=["outbox", command, PAST_64_BITS])
+    assert (
+        result.exit_code == 2 and "is not in the range 1<=x<=9223372036854775807" in result.output
+    )

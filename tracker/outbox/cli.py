@@ -9,6 +9,7 @@ from tracker.db import db
 from tracker.outbox import services
 from tracker.outbox.models import MessageStatus, OutboxMessage
 from tracker.outbox.smtp import SMTPSettings, SMTPTransport
+from tracker.params import MAX_ID
 
 
 @click.group(help="The mail outbox: messages wait here until an SMTP server takes them.")
@@ -76,7 +77,7 @@ def list_messages(status: str | None, limit: int):
 
 
 @outbox.command("show")
-@click.argument("message_id", type=int)
+@click.argument("message_id", type=click.IntRange(1, MAX_ID))  # an id both databases store
 @with_appcontext
 def show(message_id: int):
     """Print one message in full (links included)."""
@@ -90,7 +91,7 @@ def show(message_id: int):
 
 
 @outbox.command("retry")
-@click.argument("message_id", type=int)
+@click.argument("message_id", type=click.IntRange(1, MAX_ID))  # an id both databases store
 @with_appcontext
 def retry(message_id: int):
     """Queue a failed message again."""
