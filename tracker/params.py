@@ -1,8 +1,9 @@
 """Numbers and dates from the request, parsed in one place: ASCII digits only, within a range.
 
 ``int()`` and ``str.isdigit()`` disagree (``"²".isdigit()`` is true and ``int("²")`` fails;
-``int("١٢")`` is 12), and Python's integers have no upper bound while both databases stop at
-2**63 - 1: a page of 10**20 used to reach SQL as an offset and answer 500. Every view reads its
+``int("١٢")`` is 12), and Python's integers have no upper bound while the databases stop (an
+OFFSET at 2**63 - 1, an id column on PostgreSQL at 2**31 - 1): a page of 10**20 used to reach
+SQL as an offset and answer 500. Every view reads its
 numeric query parameters through :func:`arg_int`, its page through :func:`page_number`, and
 every ``<int:…>`` in a route goes through :class:`IdConverter`, which create_app registers as
 the map's ``int`` converter. A value that is not a number, or out of range, is a
@@ -23,7 +24,9 @@ from werkzeug.routing import IntegerConverter, Map
 from tracker.domain.refusals import Refusal
 from tracker.errors import Said
 
-MAX_ID = 2**63 - 1  # a signed 64-bit integer: what both databases store in an id column
+# The largest id or version: the models' integer columns are 32-bit on PostgreSQL (INTEGER,
+# SERIAL), and a larger number in a query is an error there, not "not found".
+MAX_ID = 2**31 - 1
 MAX_PER_PAGE = 200  # the largest page anyone may ask for (the API's per_page)
 # Far beyond any real page, and small enough that (page - 1) × MAX_PER_PAGE fits an offset.
 MAX_PAGE = 1_000_000
@@ -132,7 +135,7 @@ def parse_date(name: str, raw: str, low: date = FIRST_DAY, high: date = LAST_DAY
 class IdConverter(IntegerConverter):
     """``<int:…>`` in every route: ASCII digits, at most MAX_ID; anything else is not found."""
 
-    regex = r"[0-9]{1,19}"
+    regex = r"[0-9]{1,10}"
 
     def __init__(
         self,
