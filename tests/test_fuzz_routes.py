@@ -358,7 +358,9 @@ def fuzz(app, world: dict, route: tuple, role: str, names: set[str], first: dict
     read += [("form", n) for n in fields if n in ("next", f"{ITEM_FORMS[0]}-version")]
     for focus in read:
         if focus[0] == "path":  # the router's converters: one value past each of them
-            worst = [str(MAX_ID + 1)] if kinds[focus[1]] == "IdConverter" else [WORST[-1]]
+            worst = (
+                [str(MAX_ID), str(MAX_ID + 1)] if kinds[focus[1]] == "IdConverter" else [WORST[-1]]
+            )
         else:
             worst = WORST
         for bad in worst:
