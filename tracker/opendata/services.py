@@ -10,6 +10,7 @@ import sqlalchemy as sa
 from tracker.companies.models import Company
 from tracker.cycles.models import Cycle
 from tracker.db import Session
+from tracker.domain.answers import reason_if_not_applicable
 from tracker.ledger.models import LedgerEntry, Publication
 from tracker.ledger.queries import current_query
 
@@ -92,7 +93,10 @@ def disclosure_rows(session: Session, cycle: Cycle) -> Iterator[tuple]:
                 item.title.en,
                 item.title.zh,
                 (answer.get("status") or "") if answer else "",
-                answer.get("not_applicable_reason", "") if answer else "",
+                # Older snapshots may hold a reason for an item that applies; no page shows it.
+                reason_if_not_applicable(answer.get("status"), answer.get("not_applicable_reason"))
+                if answer
+                else "",
                 answer.get("narrative", "") if answer else "",
                 " ".join(link.get("url", "") for link in answer.get("evidence_links", []))
                 if answer
