@@ -25,6 +25,7 @@ from tracker.filing.storage import UploadProblem, UploadRefused
 from tracker.filing.workflow import AlreadyMoved
 from tracker.i18n import LANGUAGE_COOKIE
 from tracker.ledger.services import LedgerBusy
+from tracker.params import BadParameter
 from tracker.reports.services import ReportNotReady
 from tracker.review import services as review
 from tracker.review.models import Comment
@@ -227,6 +228,8 @@ def samples() -> list[Refusal]:
         CompanySlugTaken("taken"),
         ReportNotReady(),
         NothingExported(["“From” is after “Until”."]),
+        BadParameter("page", "²", 1, 1_000_000, code="request.bad_number"),
+        BadParameter("until", "9999-12-31", "1900-01-01", "2999-12-31", code="request.bad_date"),
     ]
 
 
