@@ -195,6 +195,7 @@ def samples() -> list[Refusal]:
     return [
         TransitionNotAllowed(STATE, ACTION, Side.STAFF),
         filing.NotEditable(),
+        filing.NarrativeTooComplex(),
         filing.CannotCopyForward(),
         filing.EditConflict("c1.x"),
         filing.InvalidAnswer([("narrative", Problem.NARRATIVE_TOO_LONG)], LIMITS),

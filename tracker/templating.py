@@ -5,14 +5,22 @@ from flask_babel import format_date, format_datetime
 from markupsafe import Markup
 
 from tracker.domain.answers import is_http_url
-from tracker.domain.markdown import render_markdown
+from tracker.domain.markdown import RenderOverrun, plain_paragraphs, render_within
 from tracker.domain.scoring import Score
 from tracker.labels import STATE_LABELS, STATUS_LABELS
 
 
 def markdown_filter(text: str | None) -> Markup:
-    """Sanitised HTML from untrusted Markdown; safe to insert without escaping."""
-    return Markup(render_markdown(text))  # noqa: S704 - render_markdown sanitises with nh3
+    """Sanitised HTML from untrusted Markdown; safe to insert without escaping.
+
+    Rendered within the hard budget; a text that overruns it (saved before the budget existed)
+    is shown escaped as plain paragraphs rather than holding the page.
+    """
+    try:
+        html = render_within(text)
+    except RenderOverrun:
+        html = plain_paragraphs(text)
+    return Markup(html)  # noqa: S704 - render_markdown sanitises with nh3, plain_paragraphs escapes
 
 
 def filesize(size: int) -> str:

@@ -119,3 +119,61 @@ def test_the_chunks_rebuild_both_texts(before, after):
     assert rebuild(chunks) == (before, after)
     assert all(c.text for c in chunks)
     assert all(c.kind in ("same", "added", "removed") for c in chunks)
+
+
+# --- bounded cost -------------------------------------------------------------------------------
+
+import time  # noqa: E402 - the timing tests' own
+
+from tracker.config import DEFAULTS  # noqa: E402
+
+LIMIT = DEFAULTS["NARRATIVE_MAX_LENGTH"]
+BUDGET = 0.2  # seconds of CPU for one diff at the form's limit
+
+CJK = ("我们设立了安全委员会，每季度开展一次红队测试。" * 1_000)[:LIMIT]
+LATIN = ("We test every model before release. " * 600)[:LIMIT]
+PAIRS = {
+    "cjk edited once": (CJK, CJK[:10_000] + "月" + CJK[10_001:]),
+    "cjk edited at both ends": (CJK, "甲" + CJK[1:-1] + "乙"),
+    "latin edited at both ends": (LATIN, "X" + LATIN[1:-1] + "Y"),
+    "cjk shifted": ("甲乙" * (LIMIT // 2), "乙甲" * (LIMIT // 2)),
+    "cjk unrelated": ("甲" * LIMIT, "乙" * LIMIT),
+    "latin lines each changed": (
+        "\n".join(["a b a b a b a"] * 1_400),
+        "\n".join(["b a b a b a b"] * 1_400),
+    ),
+    "many changed lines between same ones": (
+        "".join(f"line {k}\n" + "a b " * 120 + "\n" for k in range(40))[:LIMIT],
+        "".join(f"line {k}\n" + "b a " * 120 + "\n" for k in range(40))[:LIMIT],
+    ),
+    "empty to full": ("", CJK),
+}
+
+
+@pytest.mark.parametrize("case", list(PAIRS))
+def test_a_diff_at_the_limit_stays_within_the_budget(case):
+    before, after = PAIRS[case]
+    start = time.process_time()
+    chunks = text_diff(before, after)
+    seconds = time.process_time() - start
+    assert seconds < BUDGET, f"{case}: {seconds:.3f} s"
+    # Whatever the path, the new text is all there, in order.
+    assert "".join(c.text for c in chunks if c.kind != "removed") == after
+    assert (
+        "".join(c.before if c.kind == "changed" else c.text for c in chunks if c.kind != "added")
+        == before
+    )
+
+
+def test_one_edit_in_a_long_text_still_shows_just_that_edit():
+    before, after = PAIRS["cjk edited once"]
+    chunks = text_diff(before, after)
+    assert [c.kind for c in chunks] == ["same", "removed", "added", "same"]
+    assert chunks[1].text == CJK[10_000] and chunks[2].text == "月"
+
+
+def test_a_part_too_long_to_compare_is_shown_as_changed():
+    before, after = PAIRS["cjk shifted"]
+    chunks = text_diff(before, after)
+    assert [c.kind for c in chunks] == ["changed"]
+    assert chunks[0].text == after and chunks[0].before == before

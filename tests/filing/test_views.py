@@ -35,6 +35,7 @@ from tests.support.filing import (
     upload_url,
 )
 from tests.support.http import sign_in
+from tests.support.pathological import FAMILIES
 from tests.support.review import publish_as_is
 from tracker.auth.models import Role, User
 from tracker.bidi import without_bidi_controls
@@ -1249,3 +1250,56 @@ def test_the_xss_check_passes_ordinary_narratives():
         '<table><tr><td align="left">1</td></tr></table>'
     )
     assert executable_constructs(html, fragment=True) == []
+
+
+# --- a narrative that does not render in time ---------------------------------------------------
+
+# Ordinary Markdown that takes tens of milliseconds to render: far past a budget of 1 ms.
+SLOW = FAMILIES["ordinary markdown"](10_000)
+
+
+@pytest.mark.parametrize("as_json", [False, True], ids=["form", "json"])
+def test_a_narrative_that_overruns_the_render_budget_is_refused_and_kept(
+    app, officer_a, company_a, monkeypatch, as_json
+):
+    # No accepted narrative overruns the real budget (tests/domain/test_markdown_bounds.py):
+    # a budget too short for any render stands in for one that would.
+    monkeypatch.setattr("tracker.domain.markdown.HARD_BUDGET", 0.001)
+    before = answers(app, company_a)
+    response = post_item(officer_a, ITEM, {"status": "met", "narrative": SLOW}, json=as_json)
+    assert response.status_code == 422
+    assert answers(app, company_a) == before
+    if as_json:
+        assert any("too intricate" in e for e in response.get_json()["errors"])
+        return
+    page = response.get_data(as_text=True)
+    assert "too intricate to display" in page
+    assert Forms(page).form(save_url(ITEM))[f"{prefix(ITEM)}-narrative"] == [SLOW]
+
+
+def test_the_refusal_is_in_chinese_for_a_chinese_reader(app, officer_a, company_a, monkeypatch):
+    monkeypatch.setattr("tracker.domain.markdown.HARD_BUDGET", 0.001)
+    officer_a.get("/language/zh_CN")
+    response = post_item(officer_a, ITEM, {"status": "met", "narrative": SLOW}, json=True)
+    assert response.status_code == 422
+    assert any("格式过于复杂" in e for e in response.get_json()["errors"])
+
+
+def test_the_preview_refuses_a_render_that_overruns(app, officer_a, monkeypatch):
+    page = officer_a.get(commitment_url(ITEM)).get_data(as_text=True)
+    token = csrf_from(Forms(page).form(save_url(ITEM)))
+    ok = officer_a.post("/filing/preview", data={"text": "*x*", "csrf_token": token})
+    assert ok.status_code == 200 and ok.get_json()["html"] == "<p><em>x</em></p>"
+    monkeypatch.setattr("tracker.domain.markdown.HARD_BUDGET", 0.001)
+    slow = officer_a.post("/filing/preview", data={"text": SLOW, "csrf_token": token})
+    assert slow.status_code == 422
+    assert "too intricate" in slow.get_json()["error"]
+
+
+def test_a_pathological_narrative_saves_and_previews_quickly(app, officer_a, company_a):
+    narrative = "[" * 10_000 + "![" * 5_000
+    response = post_item(officer_a, ITEM, {"status": "met", "narrative": narrative}, json=True)
+    assert response.status_code == 200, response.get_json()
+    assert response.get_json()["preview"] == f"<p>{narrative}</p>"
+    page = officer_a.get(commitment_url(ITEM)).get_data(as_text=True)
+    assert f"<p>{narrative}</p>" in page

@@ -13,6 +13,7 @@ from tracker.filing.services import (
     EditConflict,
     Incomplete,
     InvalidAnswer,
+    NarrativeTooComplex,
     NotEditable,
 )
 from tracker.filing.storage import UploadProblem, UploadRefused
@@ -136,6 +137,13 @@ REFUSALS = {
     ),
     InvalidAnswer.code: Said(
         lambda r: " ".join(answer_problem_message(p, r.limits) for _f, p in r.problems),
+        NOT_SAVED,
+    ),
+    NarrativeTooComplex.code: Said(
+        lambda _r: _(
+            "The narrative is too intricate to display quickly. Simplify its formatting "
+            "(deeply nested brackets, lists or quotes, long runs of symbols) and save again."
+        ),
         NOT_SAVED,
     ),
     Incomplete.code: Said(

@@ -32,6 +32,7 @@ from tracker.domain.answers import (
     reason_if_not_applicable,
 )
 from tracker.domain.checklist import Item
+from tracker.domain.markdown import RenderOverrun, render_within
 from tracker.domain.refusals import Refusal
 from tracker.domain.workflow import EDITABLE, HANDED_IN, Action, DisclosureState, Side
 from tracker.filing.models import Attachment, Disclosure, ItemResponse, ResponseRevision
@@ -77,6 +78,14 @@ class InvalidAnswer(FilingError):
     def __init__(self, problems: list[tuple[str, Problem]], limits: Limits):
         self.problems, self.limits = problems, limits
         super().__init__(", ".join(f"{f}: {p}" for f, p in problems))
+
+
+class NarrativeTooComplex(FilingError):
+    """The narrative did not render within the time every narrative must render in; nothing
+    was saved (what the officer typed stays in the form)."""
+
+    code = "filing.narrative_too_complex"
+    status = 422
 
 
 class Incomplete(FilingError):
@@ -176,6 +185,15 @@ def ensure_editable(disclosure: Disclosure, today: date) -> None:
 # --- saving -------------------------------------------------------------------------------------
 
 
+def ensure_renders(narrative: str) -> None:
+    """NarrativeTooComplex unless the narrative renders within the hard budget, so that
+    every saved narrative can be shown (tracker.domain.markdown)."""
+    try:
+        render_within(narrative)
+    except RenderOverrun as exc:
+        raise NarrativeTooComplex(str(exc)) from exc
+
+
 def save_answer(
     session: Session,
     actor: User,
@@ -196,6 +214,7 @@ def save_answer(
     problems = answer_problems(item, answer, limits)
     if problems:
         raise InvalidAnswer(problems, limits)
+    ensure_renders(answer.narrative)
     response = next((r for r in disclosure.responses if r.item_id == item.id), None)
     current_version = response.version if response is not None else None
     if current_version != expected_version:

@@ -28,7 +28,7 @@ from tracker.cycles.models import Cycle
 from tracker.db import db
 from tracker.domain.answers import Limits, missing_for_submission, progress
 from tracker.domain.diff import text_diff
-from tracker.domain.markdown import render_markdown
+from tracker.domain.markdown import RenderOverrun, render_within
 from tracker.domain.workflow import Action, DisclosureState, Side
 from tracker.errors import refusal_message, wants_json
 from tracker.filing import queries, services, storage
@@ -42,6 +42,7 @@ from tracker.params import BadParameter
 from tracker.public.services import current_cycle
 from tracker.review import mail as review_mail
 from tracker.review import services as review_services
+from tracker.templating import markdown_filter
 
 bp = Blueprint("filing", __name__, url_prefix="/filing")
 
@@ -249,13 +250,16 @@ def save(cycle_slug: str, item_id: str):
     except services.EditConflict as exc:
         db.session.rollback()
         return _conflict(form, cycle, item, exc)
+    except services.NarrativeTooComplex as exc:
+        db.session.rollback()
+        return _refuse(form, cycle, item, [refusal_message(exc)])
     db.session.commit()
     if wants_json():
         return jsonify(
             saved=True,
             version=response.version,
             saved_at=format_datetime(response.updated_at, "short"),
-            preview=render_markdown(response.narrative),
+            preview=markdown_filter(response.narrative),
         )
     flash(_("Saved."), "success")
     return redirect(item_page(cycle, item))
@@ -548,4 +552,7 @@ def preview():
     text = request.form.get("text", "")
     if len(text) > limits().narrative:
         return jsonify(html="", error=_("The text is too long to preview.")), 413
-    return jsonify(html=render_markdown(text))
+    try:
+        return jsonify(html=render_within(text))
+    except RenderOverrun:
+        return jsonify(html="", error=refusal_message(services.NarrativeTooComplex())), 422

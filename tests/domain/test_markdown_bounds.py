@@ -1,0 +1,138 @@
+"""Rendering is bounded: every generated family of slow Markdown, at sizes up to the form's
+limit, renders within the budget; ordinary Markdown renders exactly as python-markdown alone
+renders it; the hard budget abandons a render that overruns it."""
+
+from __future__ import annotations
+
+import time
+
+import markdown as python_markdown
+import pytest
+
+from tests.support.pathological import FAMILIES, random_markdown
+from tracker.config import DEFAULTS
+from tracker.domain import markdown
+from tracker.domain.markdown import (
+    RenderOverrun,
+    plain_paragraphs,
+    render_markdown,
+    render_within,
+)
+
+LIMIT = DEFAULTS["NARRATIVE_MAX_LENGTH"]  # the longest narrative the filing form accepts
+BUDGET = 0.25  # seconds of CPU for one render at that length
+
+
+def cpu_seconds(text: str) -> float:
+    # CPU time of this process: the machine is shared, so wall time would measure the others.
+    start = time.process_time()
+    render_markdown(text)
+    return time.process_time() - start
+
+
+@pytest.mark.parametrize("size", [2_000, LIMIT])
+@pytest.mark.parametrize("family", list(FAMILIES))
+def test_every_family_renders_within_the_budget(family, size):
+    text = FAMILIES[family](size)
+    assert len(text) <= size
+    seconds = cpu_seconds(text)
+    assert seconds < BUDGET, f"{family} at {size} characters: {seconds:.3f} s"
+
+
+@pytest.mark.parametrize("seed", range(24))
+def test_random_markdown_renders_within_the_budget(seed):
+    seconds = cpu_seconds(random_markdown(seed, LIMIT))
+    assert seconds < BUDGET, f"seed {seed}: {seconds:.3f} s"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "[" * 10_000,
+        "![" * 5_000,
+        "[" * LIMIT,
+        "[a](" * 5_000,
+        "".join("`" * k + "a" for k in range(1, 150)),
+    ],
+    ids=["10k [", "5k ![", "20k [", "unclosed links", "unpaired backticks"],
+)
+def test_the_reported_inputs_render_literally(text):
+    html = render_markdown(text)
+    assert html == f"<p>{text}</p>"
+
+
+def test_nesting_beyond_the_cap_renders_flat_instead_of_recursing():
+    quotes = render_markdown("> " * 3_000 + "deep")
+    assert quotes.count("<blockquote>") == markdown.MAX_NESTING
+    assert "deep" in quotes
+    lists = render_markdown("1. " * 3_000 + "deep")
+    assert lists.count("<ol>") == markdown.MAX_NESTING
+    assert "deep" in lists
+
+
+# The old pipeline (python-markdown, then nh3), for comparison with the bounded one.
+def legacy_render(text: str) -> str:
+    html = python_markdown.markdown(text, extensions=["sane_lists", "tables"])
+    html = markdown._HEADING.sub(lambda m: f"<{m[1]}h{min(int(m[2]) + 2, 6)}", html)
+    return markdown._CLEANER.clean(html)
+
+
+ORDINARY = [
+    "**Bold** and *em*\n\n- one\n- two\n\n[site](https://example.org)",
+    "# Top\n\n## Next\n\nText\n===\n\nMore\n---\n\n***",
+    "A [link](https://example.org/a_(b)) and [another](https://x.example 'title').",
+    "Nested [a [b] c](https://example.org) and [ref][r] and [r].\n\n[r]: https://r.example",
+    "Code `a [b (c` and ``x ` y`` and `unclosed, then [link](https://e.org)",
+    "    code [block (with\n    brackets\n\nafter",
+    "> quoted\n> > twice\n>\n> back [x](https://e.org)",
+    "1. one\n2. two\n    - nested (a\n    - b)\n3. three",
+    "| a | b |\n|---|:-:|\n| 1 | [2](https://e.org) |\n| 3 | `|` |",
+    'a < b and c > d, <https://auto.example>, <em>raw</em> <span title="[x">y</span>',
+    "Escapes: \\[ \\] \\( \\) \\` and \\\\[real](https://e.org)",
+    "Parentheses (one (two (three))) and an open one (here.",
+    "Unclosed [bracket here and ] later ] and ![img](https://i.example/x.png)",
+    "中文 **加粗** 与 [链接](https://example.cn)（括号）【方括号】",
+    "line one  \nline two\n\n- a\n\n- b\n\n1) x\n2) y",
+    "<!-- comment [x -->\n\n<div>\n[md](https://e.org)\n</div>",
+    "Email <someone@example.org> and &amp; &copy; &#91; entity",
+    "* star list\n+ plus list\n\n---\n\n___",
+    "`code with <b>tag` and a < c < d",
+]
+
+
+@pytest.mark.parametrize("text", ORDINARY)
+def test_ordinary_markdown_renders_exactly_as_before(text):
+    assert render_markdown(text) == legacy_render(text)
+
+
+@pytest.mark.parametrize("family", ["ordinary markdown", "cjk plain", "latin plain"])
+def test_long_ordinary_text_renders_exactly_as_before(family):
+    text = FAMILIES[family](5_000)
+    assert render_markdown(text) == legacy_render(text)
+
+
+def test_private_use_characters_in_the_text_do_not_come_out_as_markup():
+    assert render_markdown("a \ue000 \ue005 b") == "<p>a \ufffd \ufffd b</p>"
+
+
+def test_render_within_gives_the_same_html():
+    for text in ORDINARY:
+        assert render_within(text) == render_markdown(text)
+    assert render_within("") == ""
+
+
+def test_an_overrun_is_abandoned_and_the_next_render_works():
+    slow = FAMILIES["ordinary markdown"](LIMIT)  # tens of milliseconds: far past 1 ms
+    start = time.monotonic()
+    with pytest.raises(RenderOverrun):
+        render_within(slow, seconds=0.001)
+    assert time.monotonic() - start < 1.0  # the worker did not wait for the render
+    assert render_within("*again*") == "<p><em>again</em></p>"
+    assert render_within(slow) == render_markdown(slow)
+
+
+def test_the_fallback_is_escaped_plain_paragraphs():
+    assert plain_paragraphs("<b>x</b> [a](b)\nnext\n\nsecond") == (
+        "<p>&lt;b&gt;x&lt;/b&gt; [a](b)<br>\nnext</p>\n<p>second</p>"
+    )
+    assert plain_paragraphs("  ") == ""

@@ -1,0 +1,87 @@
+"""Generated families of Markdown built to be slow, for the render and diff budgets.
+
+Each family is a function of a length in characters: the text it returns is at most that long,
+so a family at ``NARRATIVE_MAX_LENGTH`` is the worst the filing form accepts of its kind.
+"""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Callable
+
+
+def _repeat(unit: str, length: int) -> str:
+    return (unit * (length // len(unit) + 1))[:length]
+
+
+FAMILIES: dict[str, Callable[[int], str]] = {
+    "open brackets": lambda n: _repeat("[", n),
+    "close brackets": lambda n: _repeat("]", n),
+    "image openers": lambda n: _repeat("![", n),
+    "bracket pairs": lambda n: _repeat("[]", n),
+    "link middles": lambda n: _repeat("](", n),
+    "unclosed links": lambda n: _repeat("[a](", n),
+    "nested links": lambda n: _repeat("[", n // 2) + _repeat("](x)", n - n // 2),
+    "bracket text": lambda n: _repeat("[a ", n),
+    "reference links": lambda n: _repeat("[a][b]", n),
+    "parentheses": lambda n: _repeat("[a](" + "(" * 50, n),
+    "stars": lambda n: _repeat("*", n),
+    "star words": lambda n: _repeat("*a ", n),
+    "underscores": lambda n: _repeat("_", n),
+    "underscore words": lambda n: _repeat("_a ", n),
+    "strong openers": lambda n: _repeat("**a ", n),
+    "mixed emphasis": lambda n: _repeat("*_", n),
+    "nested emphasis": lambda n: _repeat("*", n // 2) + "a" + _repeat("*", n - n // 2 - 1),
+    "backticks": lambda n: _repeat("`", n),
+    "backtick runs": lambda n: "".join("`" * (k % 40 + 1) + "a" for k in range(n))[:n],
+    "angle brackets": lambda n: _repeat("<", n),
+    "autolink openers": lambda n: _repeat("<a", n),
+    "html tags": lambda n: _repeat("<div>", n),
+    "html attributes": lambda n: _repeat('<a href="', n),
+    "html comments": lambda n: _repeat("<!--", n),
+    "entities": lambda n: _repeat("&#", n),
+    "blockquote nesting": lambda n: _repeat(">", n - 1) + "a",
+    "spaced blockquotes": lambda n: _repeat("> ", n - 1) + "a",
+    "blockquote lines": lambda n: _repeat("> > > > > > > > a\n", n),
+    "list nesting": lambda n: (
+        "".join("    " * k + "- a\n" for k in range(200))[:n]
+        + _repeat("- a\n", max(0, n - len("".join("    " * k + "- a\n" for k in range(200)))))
+    ),
+    "list markers": lambda n: _repeat("- ", n),
+    "ordered markers": lambda n: _repeat("1. ", n),
+    "indented lines": lambda n: _repeat("    a\n", n),
+    "headings": lambda n: _repeat("#", n),
+    "setext": lambda n: _repeat("a\n=\n", n),
+    "reference definitions": lambda n: _repeat("[a]: http://x.example/ 'b'\n", n),
+    "long reference definition": lambda n: "[a]: http://x.example/" + _repeat("a", n - 30),
+    "table pipes": lambda n: "a|b\n-|-\n" + _repeat("|", n - 8),
+    "table rows": lambda n: "a|b\n-|-\n" + _repeat("|a|b|\n", n - 8),
+    "wide table": lambda n: _repeat("|a", n // 3) + "\n" + _repeat("|-", n // 3) + "\n",
+    "backslashes": lambda n: _repeat("\\", n),
+    "escaped brackets": lambda n: _repeat("\\[", n),
+    "line breaks": lambda n: _repeat("a  \n", n),
+    "blank lines": lambda n: _repeat("\n", n),
+    "cjk with brackets": lambda n: _repeat("【安全】[评测](", n),
+    "cjk emphasis": lambda n: _repeat("**安全*评测_", n),
+    "cjk plain": lambda n: _repeat("我们设立了安全委员会，每季度开展一次红队测试。", n),
+    "latin plain": lambda n: _repeat("We test every model before release. ", n),
+    "ordinary markdown": lambda n: _repeat(
+        "## Team\n\nWe have **five** people and *one* [site](https://example.org).\n\n"
+        "- one\n- two\n\n> quoted\n\n| a | b |\n|---|---|\n| 1 | 2 |\n\n",
+        n,
+    ),
+}
+
+
+def random_markdown(seed: int, length: int) -> str:
+    """Seeded random text from the characters Markdown gives meaning to, plus words and CJK."""
+    rng = random.Random(seed)  # noqa: S311 - reproducible test input, not a secret
+    atoms = [*"[]()!*_`<>&#|\\-=:'\"~ \n", "a", "ab ", "安全", "http://x.example", "\n\n", "    "]
+    weights = [rng.random() ** 3 for _ in atoms]  # each seed favours a few atoms: long runs
+    out: list[str] = []
+    size = 0
+    while size < length:
+        atom = rng.choices(atoms, weights)[0] * rng.choice((1, 1, 2, 5, 50))
+        out.append(atom)
+        size += len(atom)
+    return "".join(out)[:length]
