@@ -48,6 +48,7 @@ SHARED = {
 }
 # Feature packages, bottom to top: a feature's core imports only features before it.
 FEATURES = [
+    "narratives",
     "outbox",
     "audit",
     "companies",

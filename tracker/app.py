@@ -2,7 +2,7 @@
 
 import os
 
-from flask import Flask
+from flask import Flask, Response, g, request
 from flask_migrate import Migrate
 from flask_wtf.csrf import CSRFProtect
 from werkzeug.middleware.proxy_fix import ProxyFix
@@ -67,7 +67,34 @@ def create_app(test_config: dict | None = None) -> Flask:
     _register_refusals(app)
     _register_commands(app)
     _register_models()
+    _store_narratives(app)
     return app
+
+
+def _store_narratives(app: Flask) -> None:
+    """Narratives on pages come from the store (tracker.narratives): rendered once per text.
+
+    A page that meets a text never rendered renders and stores it; a GET commits nothing else
+    (no GET writes), so its stored renders are committed after a successful response.
+    """
+    from tracker.narratives import services as narratives
+
+    def stored_or_rendered(texts: list[str]) -> dict[str, str]:
+        found = narratives.html_for(db.session, texts)
+        g.narratives_stored = True
+        return found
+
+    app.extensions[templating.NARRATIVE_SOURCE] = stored_or_rendered
+
+    @app.after_request
+    def commit_stored_narratives(response: Response) -> Response:
+        if (
+            g.get("narratives_stored")
+            and request.method in ("GET", "HEAD")
+            and response.status_code < 400
+        ):
+            db.session.commit()
+        return response
 
 
 def _register_commands(app: Flask) -> None:
@@ -142,6 +169,7 @@ def _register_models() -> None:
     from tracker.cycles import models as _cycles  # noqa: F401
     from tracker.filing import models as _filing  # noqa: F401
     from tracker.ledger import models as _ledger  # noqa: F401
+    from tracker.narratives import models as _narratives  # noqa: F401
     from tracker.outbox import models as _outbox  # noqa: F401
     from tracker.reminders import models as _reminders  # noqa: F401
     from tracker.reports import models as _reports  # noqa: F401

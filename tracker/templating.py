@@ -1,6 +1,8 @@
 """Jinja filters and globals shared by every page (and later by the PDF reports)."""
 
-from flask import Flask
+from collections.abc import Iterable
+
+from flask import Flask, current_app, g
 from flask_babel import format_date, format_datetime
 from markupsafe import Markup
 
@@ -9,18 +11,51 @@ from tracker.domain.markdown import RenderOverrun, plain_paragraphs, render_with
 from tracker.domain.scoring import Score
 from tracker.labels import STATE_LABELS, STATUS_LABELS
 
+# Where the HTML of narratives comes from: a function of many texts returning text -> HTML,
+# set by the app factory to the narratives store (tracker.narratives.services.html_for).
+NARRATIVE_SOURCE = "tracker.narrative_html"
+
+
+def _bounded_html(texts: list[str]) -> dict[str, str]:
+    """Without a store: each text rendered within the hard budget, else as plain paragraphs."""
+    found = {}
+    for text in texts:
+        try:
+            found[text] = render_within(text)
+        except RenderOverrun:
+            found[text] = plain_paragraphs(text)
+    return found
+
+
+def _request_narratives() -> dict[str, str]:
+    if "narrative_html" not in g:
+        g.narrative_html = {}
+    return g.narrative_html
+
+
+def preload_markdown(texts: Iterable[str | None]) -> None:
+    """Fetch the HTML of all these narratives for this request at once (one query for a page
+    that shows many), so that the ``markdown`` filter only reads."""
+    known = _request_narratives()
+    wanted = list({t for t in texts if t and t.strip() and t not in known})
+    if wanted:
+        source = current_app.extensions.get(NARRATIVE_SOURCE, _bounded_html)
+        known.update(source(wanted))
+
 
 def markdown_filter(text: str | None) -> Markup:
     """Sanitised HTML from untrusted Markdown; safe to insert without escaping.
 
-    Rendered within the hard budget; a text that overruns it (saved before the budget existed)
-    is shown escaped as plain paragraphs rather than holding the page.
+    Read from what the view preloaded; a text it did not preload is fetched (and, if never
+    rendered, rendered within the hard budget and stored) on its own.
     """
-    try:
-        html = render_within(text)
-    except RenderOverrun:
-        html = plain_paragraphs(text)
-    return Markup(html)  # noqa: S704 - render_markdown sanitises with nh3, plain_paragraphs escapes
+    if not text or not text.strip():
+        return Markup("")
+    known = _request_narratives()
+    if text not in known:
+        preload_markdown([text])
+    # The store holds only render_markdown's nh3-sanitised HTML or plain_paragraphs' escaped text.
+    return Markup(known[text])  # noqa: S704
 
 
 def filesize(size: int) -> str:

@@ -3,9 +3,9 @@
     PYTHONPATH=. .venv/bin/python -m tests.benchmarks.render [--seeds 50]
 
 Renders every family of tests/support/pathological.py at the narrative limit (20,000
-characters) and ``--seeds`` seeded random texts, then diffs the diff families of
-tests/domain/test_diff.py; prints the slowest of each in CPU seconds (the budgets the tests
-hold them to: 0.25 s per render, 0.2 s per diff).
+characters), ``--seeds`` seeded random texts and as many mixes of families, then diffs its
+DIFF_PAIRS; prints the slowest of each in CPU seconds (the tests hold them to 0.25 s per render
+and 0.2 s per diff).
 """
 
 from __future__ import annotations
@@ -13,8 +13,7 @@ from __future__ import annotations
 import argparse
 import time
 
-from tests.domain.test_diff import PAIRS
-from tests.support.pathological import FAMILIES, random_markdown
+from tests.support.pathological import DIFF_PAIRS, FAMILIES, mixed_families, random_markdown
 from tracker.config import DEFAULTS
 from tracker.domain.diff import text_diff
 from tracker.domain.markdown import render_markdown
@@ -33,8 +32,9 @@ def main() -> None:
     limit = DEFAULTS["NARRATIVE_MAX_LENGTH"]
     texts = {name: family(limit) for name, family in FAMILIES.items()}
     texts |= {f"random seed {seed}": random_markdown(seed, limit) for seed in range(seeds)}
+    texts |= {f"mixed seed {seed}": mixed_families(seed, limit) for seed in range(seeds)}
     renders = sorted(((cpu(render_markdown, text), name) for name, text in texts.items()))
-    diffs = sorted((cpu(text_diff, *pair), name) for name, pair in PAIRS.items())
+    diffs = sorted((cpu(text_diff, *pair), name) for name, pair in DIFF_PAIRS.items())
     print(f"renders: {len(renders)} texts of {limit} characters")
     for seconds, name in renders[-5:]:
         print(f"  {seconds:.3f} s  {name}")

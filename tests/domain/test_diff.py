@@ -1,8 +1,11 @@
 """Word-level differences (character-level for Chinese) between two versions of an answer."""
 
+import time
+
 import pytest
 
-from tracker.domain.diff import Chunk, text_diff
+from tests.support.pathological import CJK, DIFF_PAIRS
+from tracker.domain.diff import Chunk, DiffBudget, text_diff
 
 
 def same(text: str) -> Chunk:
@@ -123,31 +126,8 @@ def test_the_chunks_rebuild_both_texts(before, after):
 
 # --- bounded cost -------------------------------------------------------------------------------
 
-import time  # noqa: E402 - the timing tests' own
-
-from tracker.config import DEFAULTS  # noqa: E402
-
-LIMIT = DEFAULTS["NARRATIVE_MAX_LENGTH"]
+PAIRS = DIFF_PAIRS
 BUDGET = 0.2  # seconds of CPU for one diff at the form's limit
-
-CJK = ("我们设立了安全委员会，每季度开展一次红队测试。" * 1_000)[:LIMIT]
-LATIN = ("We test every model before release. " * 600)[:LIMIT]
-PAIRS = {
-    "cjk edited once": (CJK, CJK[:10_000] + "月" + CJK[10_001:]),
-    "cjk edited at both ends": (CJK, "甲" + CJK[1:-1] + "乙"),
-    "latin edited at both ends": (LATIN, "X" + LATIN[1:-1] + "Y"),
-    "cjk shifted": ("甲乙" * (LIMIT // 2), "乙甲" * (LIMIT // 2)),
-    "cjk unrelated": ("甲" * LIMIT, "乙" * LIMIT),
-    "latin lines each changed": (
-        "\n".join(["a b a b a b a"] * 1_400),
-        "\n".join(["b a b a b a b"] * 1_400),
-    ),
-    "many changed lines between same ones": (
-        "".join(f"line {k}\n" + "a b " * 120 + "\n" for k in range(40))[:LIMIT],
-        "".join(f"line {k}\n" + "b a " * 120 + "\n" for k in range(40))[:LIMIT],
-    ),
-    "empty to full": ("", CJK),
-}
 
 
 @pytest.mark.parametrize("case", list(PAIRS))
@@ -177,3 +157,24 @@ def test_a_part_too_long_to_compare_is_shown_as_changed():
     chunks = text_diff(before, after)
     assert [c.kind for c in chunks] == ["changed"]
     assert chunks[0].text == after and chunks[0].before == before
+
+
+def test_one_budget_bounds_all_the_diffs_of_a_page():
+    before, after = DIFF_PAIRS["many changed lines between same ones"]
+    budget = DiffBudget()
+    start = time.process_time()
+    shown = [text_diff(before, after, budget) for _ in range(40)]
+    assert time.process_time() - start < 2 * BUDGET
+    # The first diffs go word by word; once the page's budget is spent, the rest show the
+    # changed part whole, and still rebuild the new text.
+    assert len(shown[-1]) < len(shown[0])
+    assert "changed" in [c.kind for c in shown[-1]]
+    for chunks in shown:
+        assert "".join(c.text for c in chunks if c.kind != "removed") == after
+
+
+def test_a_spent_budget_is_not_overdrawn():
+    budget = DiffBudget(100)
+    assert not budget.take(101) and budget.pairs == 100
+    assert budget.take(100) and budget.pairs == 0
+    assert text_diff("a b", "a c", budget) == [Chunk("same", "a "), Chunk("changed", "c", "b")]

@@ -9,6 +9,7 @@ import time
 import markdown as python_markdown
 import pytest
 
+from tests.support import pathological
 from tests.support.pathological import FAMILIES, random_markdown
 from tracker.config import DEFAULTS
 from tracker.domain import markdown
@@ -21,6 +22,10 @@ from tracker.domain.markdown import (
 
 LIMIT = DEFAULTS["NARRATIVE_MAX_LENGTH"]  # the longest narrative the filing form accepts
 BUDGET = 0.25  # seconds of CPU for one render at that length
+
+
+def test_the_families_are_built_at_the_forms_limit():
+    assert pathological.LIMIT == LIMIT
 
 
 def cpu_seconds(text: str) -> float:

@@ -1303,3 +1303,15 @@ def test_a_pathological_narrative_saves_and_previews_quickly(app, officer_a, com
     assert response.get_json()["preview"] == f"<p>{narrative}</p>"
     page = officer_a.get(commitment_url(ITEM)).get_data(as_text=True)
     assert f"<p>{narrative}</p>" in page
+
+
+def test_the_history_shows_a_change_too_long_to_compare_as_changed(app, officer_a, company_a):
+    old, new = "甲乙" * 5_000, "乙甲" * 5_000  # 10,000 tokens each, nothing in common at the ends
+    assert post_item(officer_a, ITEM, {"status": "met", "narrative": old}).status_code == 302
+    assert post_item(officer_a, ITEM, {"status": "met", "narrative": new}).status_code == 302
+    page = officer_a.get(f"/filing/{CYCLE}/items/{ITEM}/history").get_data(as_text=True)
+    assert "This text changed; too long to show word by word." in page
+    assert f"<ins>{new}</ins>" in page
+    officer_a.get("/language/zh_CN")
+    page = officer_a.get(f"/filing/{CYCLE}/items/{ITEM}/history").get_data(as_text=True)
+    assert "此段文字有改动；内容过长，无法逐词显示差异。" in page

@@ -7,6 +7,8 @@ import io
 from datetime import timedelta
 from html.parser import HTMLParser
 
+import sqlalchemy as sa
+
 from tests.support.accounts import Accounts
 from tests.support.app import alliance_today
 from tests.support.files import PNG
@@ -223,3 +225,38 @@ def upload(client, item_id: str, filename: str, content: bytes, *, page: str | N
         content_type="multipart/form-data",
         data={"csrf_token": form["csrf_token"][0], "file": (io.BytesIO(content), filename)},
     )
+
+
+def narrated_disclosure(app, company_id: int, items: int) -> int:
+    """A draft of ``company_id`` in the filing world's cycle with ``items`` items answered "met",
+    each with its own Markdown narrative (the others "not disclosed"); returns its id."""
+    from tracker.cycles.models import Cycle
+    from tracker.domain.statuses import Status
+    from tracker.filing.models import Disclosure, ItemResponse
+
+    with app.app_context():
+        cycle = db.session.scalar(sa.select(Cycle).filter_by(slug=CYCLE))
+        disclosure = db.session.scalar(
+            sa.select(Disclosure).filter_by(company_id=company_id, cycle_id=cycle.id)
+        )
+        if disclosure is None:
+            disclosure = Disclosure(
+                company_id=company_id,
+                cycle=cycle,
+                checklist_version=cycle.checklist_version,
+                state=DisclosureState.DRAFT,
+            )
+            db.session.add(disclosure)
+        answered = {r.item_id: r for r in disclosure.responses}
+        for n, item in enumerate(cycle.checklist_version.checklist.items):
+            response = answered.get(item.id) or ItemResponse(
+                disclosure=disclosure, item_id=item.id, evidence_links=[], structured={}
+            )
+            if n < items:
+                response.status = Status.MET
+                response.narrative = f"Item {n}: we **do** [it](https://e.example/{n})."
+            else:
+                response.status, response.narrative = Status.NOT_DISCLOSED, ""
+            db.session.add(response)
+        db.session.commit()
+        return disclosure.id

@@ -52,10 +52,18 @@ FAMILIES: dict[str, Callable[[int], str]] = {
     "indented lines": lambda n: _repeat("    a\n", n),
     "headings": lambda n: _repeat("#", n),
     "setext": lambda n: _repeat("a\n=\n", n),
+    "rules between lines": lambda n: _repeat("a\n***\n", n),
+    "definitions between lines": lambda n: _repeat("a\n[a]: b\n", n),
+    "headings between lines": lambda n: _repeat("a\n# b\n", n),
+    "quotes between lines": lambda n: _repeat("a\n> b\n", n),
     "reference definitions": lambda n: _repeat("[a]: http://x.example/ 'b'\n", n),
     "long reference definition": lambda n: "[a]: http://x.example/" + _repeat("a", n - 30),
     "table pipes": lambda n: "a|b\n-|-\n" + _repeat("|", n - 8),
     "table rows": lambda n: "a|b\n-|-\n" + _repeat("|a|b|\n", n - 8),
+    "wide header over short rows": lambda n: (
+        _repeat("|a", n // 8) + "\n" + _repeat("|-", n // 8) + "\n" + _repeat("|\n", n)
+    )[:n],
+    "long table": lambda n: ("a|b\n-|-\n" + _repeat("|\n", n))[:n],
     "wide table": lambda n: _repeat("|a", n // 3) + "\n" + _repeat("|-", n // 3) + "\n",
     "backslashes": lambda n: _repeat("\\", n),
     "escaped brackets": lambda n: _repeat("\\[", n),
@@ -73,6 +81,28 @@ FAMILIES: dict[str, Callable[[int], str]] = {
 }
 
 
+LIMIT = 20_000  # NARRATIVE_MAX_LENGTH; tracker.config's default, checked by the tests
+CJK = ("我们设立了安全委员会，每季度开展一次红队测试。" * 1_000)[:LIMIT]
+LATIN = ("We test every model before release. " * 600)[:LIMIT]
+# Pairs of texts at the narrative limit that make a character diff slow (before, after).
+DIFF_PAIRS = {
+    "cjk edited once": (CJK, CJK[:10_000] + "月" + CJK[10_001:]),
+    "cjk edited at both ends": (CJK, "甲" + CJK[1:-1] + "乙"),
+    "latin edited at both ends": (LATIN, "X" + LATIN[1:-1] + "Y"),
+    "cjk shifted": ("甲乙" * (LIMIT // 2), "乙甲" * (LIMIT // 2)),
+    "cjk unrelated": ("甲" * LIMIT, "乙" * LIMIT),
+    "latin lines each changed": (
+        "\n".join(["a b a b a b a"] * 1_400),
+        "\n".join(["b a b a b a b"] * 1_400),
+    ),
+    "many changed lines between same ones": (
+        "".join(f"line {k}\n" + "a b " * 120 + "\n" for k in range(40))[:LIMIT],
+        "".join(f"line {k}\n" + "b a " * 120 + "\n" for k in range(40))[:LIMIT],
+    ),
+    "empty to full": ("", CJK),
+}
+
+
 def random_markdown(seed: int, length: int) -> str:
     """Seeded random text from the characters Markdown gives meaning to, plus words and CJK."""
     rng = random.Random(seed)  # noqa: S311 - reproducible test input, not a secret
@@ -84,4 +114,18 @@ def random_markdown(seed: int, length: int) -> str:
         atom = rng.choices(atoms, weights)[0] * rng.choice((1, 1, 2, 5, 50))
         out.append(atom)
         size += len(atom)
+    return "".join(out)[:length]
+
+
+def mixed_families(seed: int, length: int) -> str:
+    """Seeded pieces of the families above, of random sizes, one after another (and so one
+    inside another: an open bracket of one piece may close in the next)."""
+    rng = random.Random(seed)  # noqa: S311 - reproducible test input, not a secret
+    names = sorted(FAMILIES)
+    out: list[str] = []
+    size = 0
+    while size < length:
+        piece = FAMILIES[rng.choice(names)](min(length - size, rng.choice((10, 100, 1_000, 5_000))))
+        out.append(piece + rng.choice(("", "\n", "\n\n", " ")))
+        size += len(out[-1])
     return "".join(out)[:length]

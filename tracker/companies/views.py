@@ -9,6 +9,7 @@ from tracker.ledger import queries
 from tracker.pagination import paginate
 from tracker.params import arg_id
 from tracker.public.services import current_cycle
+from tracker.templating import preload_markdown
 
 bp = Blueprint("companies", __name__, url_prefix="/companies")
 
@@ -59,6 +60,7 @@ def detail(slug: str):
             queries.earlier_cycle_version(session, publication),
             stored_scores=True,
         )
+        preload_markdown(answer.narrative for answer in shown.report.answers.values())
     return render_template(
         "companies/detail.html",
         company=company,

@@ -12,7 +12,7 @@ from datetime import datetime
 
 from tracker.domain.answers import reason_if_not_applicable
 from tracker.domain.checklist import Checklist, Commitment, Item
-from tracker.domain.diff import Chunk, text_diff
+from tracker.domain.diff import Chunk, DiffBudget, text_diff
 from tracker.domain.languages import Text
 from tracker.domain.scoring import Score, Scorecard, score_disclosure
 from tracker.domain.statuses import Status
@@ -158,6 +158,7 @@ def compare(current: CompanyReport, earlier: CompanyReport) -> Comparison:
     so items renamed or added by a newer checklist version show as new)."""
     assert earlier.publication is not None, "compare with a published report"
     changes, unchanged, new_items = [], 0, []
+    budget = DiffBudget()  # one for the whole comparison: the page's cost stays bounded
     for item in current.checklist.items:
         now, before = current.answers.get(item.id), earlier.answers.get(item.id)
         if before is None or before.status is None:
@@ -166,7 +167,7 @@ def compare(current: CompanyReport, earlier: CompanyReport) -> Comparison:
         after_status = now.status if now else None
         after_text = now.narrative if now else ""
         narrative = (
-            text_diff(before.narrative, after_text)
+            text_diff(before.narrative, after_text, budget)
             if before.narrative.strip() != after_text.strip()
             else None
         )

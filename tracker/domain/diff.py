@@ -6,7 +6,9 @@ bounded time.
 by the product of the two sides' token counts: small texts are compared token by token exactly
 as before; larger ones lose their common beginning and end first (one edit in a long text is
 then a small comparison), then go line by line with only the changed lines compared token by
-token; a part still too large is shown whole as "changed".
+token; a part still too large is shown whole as "changed". A page that shows many diffs (an
+answer's history, a year-over-year comparison) passes one DiffBudget to all of them, so that
+the page's total stays bounded however many there are.
 """
 
 import difflib
@@ -18,10 +20,25 @@ from dataclasses import dataclass
 _CJK = "\u3000-\u9fff\uf900-\ufaff"
 _TOKEN = re.compile(rf"[{_CJK}]|[^\W{_CJK}]+|\s+|[^\w\s]")
 
-# The most token pairs one difflib comparison may weigh (a few hundredths of a second on this
-# machine), and all the comparisons of one diff together.
+# The most token pairs one difflib comparison may weigh (about a hundredth of a second on this
+# machine), all the comparisons of one diff together, and all the diffs of one page.
 MAX_PAIRS = 250_000
 MAX_TOTAL_PAIRS = 1_000_000
+MAX_PAGE_PAIRS = 4_000_000
+
+
+class DiffBudget:
+    """The token pairs that comparisons may still weigh: shared by the diffs of one page."""
+
+    def __init__(self, pairs: int = MAX_PAGE_PAIRS) -> None:
+        self.pairs = pairs
+
+    def take(self, pairs: int) -> bool:
+        """Spend ``pairs`` if that many are left (True), else spend nothing (False)."""
+        if pairs > self.pairs:
+            return False
+        self.pairs -= pairs
+        return True
 
 
 @dataclass(frozen=True)
@@ -56,16 +73,21 @@ def _changed(before: str, after: str) -> list[Chunk]:
     return [Chunk("changed", after, before)]
 
 
-def _bounded(before: str, after: str) -> list[Chunk]:
+def _bounded(before: str, after: str, budget: DiffBudget) -> list[Chunk]:
     """Chunks for a part whose token diff may be too large: by lines, then tokens."""
     a, b = _TOKEN.findall(before), _TOKEN.findall(after)
-    if len(a) * len(b) <= MAX_PAIRS:
+    if len(a) * len(b) <= MAX_PAIRS and budget.take(len(a) * len(b)):
         return _token_chunks(a, b)
     lines_a, lines_b = before.splitlines(keepends=True), after.splitlines(keepends=True)
-    if len(lines_a) * len(lines_b) > MAX_PAIRS or (len(lines_a) <= 1 and len(lines_b) <= 1):
+    line_pairs = len(lines_a) * len(lines_b)
+    if (
+        line_pairs > MAX_PAIRS
+        or (len(lines_a) <= 1 and len(lines_b) <= 1)
+        or not budget.take(line_pairs)
+    ):
         return _changed(before, after)
     chunks: list[Chunk] = []
-    spent = len(lines_a) * len(lines_b)
+    spent = line_pairs
     for op, i1, i2, j1, j2 in _opcodes(lines_a, lines_b):
         old, new = "".join(lines_a[i1:i2]), "".join(lines_b[j1:j2])
         if op == "equal":
@@ -73,7 +95,7 @@ def _bounded(before: str, after: str) -> list[Chunk]:
             continue
         old_tokens, new_tokens = _TOKEN.findall(old), _TOKEN.findall(new)
         pairs = len(old_tokens) * len(new_tokens)
-        if pairs <= MAX_PAIRS and spent + pairs <= MAX_TOTAL_PAIRS:
+        if pairs <= MAX_PAIRS and spent + pairs <= MAX_TOTAL_PAIRS and budget.take(pairs):
             spent += pairs
             chunks.extend(_token_chunks(old_tokens, new_tokens))
         else:
@@ -94,12 +116,14 @@ def _merged(chunks: list[Chunk]) -> list[Chunk]:
     return out
 
 
-def text_diff(before: str, after: str) -> list[Chunk]:
+def text_diff(before: str, after: str, budget: DiffBudget | None = None) -> list[Chunk]:
     """The changes from ``before`` to ``after`` as runs of same, removed and added text (and
-    "changed" for a part too long to compare word by word)."""
+    "changed" for a part too long to compare word by word, or beyond what ``budget``, shared
+    by the diffs of a page, has left; without one a diff weighs at most MAX_TOTAL_PAIRS)."""
     before, after = before or "", after or ""
+    budget = budget if budget is not None else DiffBudget(MAX_TOTAL_PAIRS)
     a, b = _TOKEN.findall(before), _TOKEN.findall(after)
-    if len(a) * len(b) <= MAX_PAIRS:
+    if len(a) * len(b) <= MAX_PAIRS and budget.take(len(a) * len(b)):
         return _token_chunks(a, b)
     # Long texts: the common beginning and end are the same; compare what lies between.
     start = 0
@@ -112,4 +136,6 @@ def text_diff(before: str, after: str) -> list[Chunk]:
     middle_a = "".join(a[start : len(a) - end])
     middle_b = "".join(b[start : len(b) - end])
     tail = "".join(a[len(a) - end :])
-    return _merged([Chunk("same", head), *_bounded(middle_a, middle_b), Chunk("same", tail)])
+    return _merged(
+        [Chunk("same", head), *_bounded(middle_a, middle_b, budget), Chunk("same", tail)]
+    )

@@ -7,16 +7,17 @@ mailto URLs; relative URLs are denied so that nothing can point at the app's or 
 files (``/etc/hostname`` would otherwise survive sanitising, see design.md).
 
 **Bounded time.** python-markdown scans forward from every ``[`` for its ``]``, from every
-``](`` for its ``)`` and from every backtick run for its closing run, to the end of the text
-when there is none: 20,000 ``[`` took a minute. Before the inline parser runs, one linear pass
-over each text node escapes (``\\[``) exactly the characters whose scan could not succeed
-(brackets and parentheses without a partner, backtick runs without a closing run) and those
-nested deeper than a few levels, so each character is scanned a bounded number of times. An
-escaped character renders as itself, which is what the parser would have shown for it anyway,
-so ordinary Markdown comes out byte for byte as before. Block structure nested beyond
-``MAX_NESTING`` levels (quotes, lists) is flattened the same way, since python-markdown
-recurses once per level. ``render_within`` adds the last line: the render runs in a helper
-process that is killed when it overruns its budget.
+``](`` for its ``)``, from every backtick run for its closing run and (in its HTML parser) from
+every ``<`` for its ``>``, to the end of the text when there is none: 20,000 ``[`` took a
+minute. Before the parser sees them, the characters whose scan could not succeed (brackets and
+parentheses without a partner, backtick runs that open no code span, ``<`` that opens no tag)
+and those nested deeper than ``MAX_NESTING`` levels are hidden from it, and come out as
+themselves, which is what the parser would have shown for them anyway: ordinary Markdown comes
+out byte for byte as before (tests/domain/test_markdown_bounds.py compares). Quotes and lists
+nested deeper than ``MAX_NESTING`` are flattened the same way (python-markdown recurses once
+per level), the block processors that redid work for each line of a long block are replaced by
+ones that do not, and tables beyond ``MAX_TABLE_CELLS`` stay text. ``render_within`` adds the
+last line: the render runs in a helper process that is killed when it overruns its budget.
 """
 
 from __future__ import annotations
@@ -120,6 +121,10 @@ def _hide(text: str, positions: set[int] | list[int]) -> str:
 
 def _reveal(html_text: str) -> str:
     return _SENTINEL_CHARS.sub(lambda m: _REVEAL[m[0]], html_text)
+
+
+# The most cells a table may have; a larger one renders as its text.
+MAX_TABLE_CELLS = 10_000
 
 
 # --- inline: one linear pass per text node ------------------------------------------------------
@@ -237,35 +242,37 @@ class _BoundInline(Treeprocessor):
 
 
 class _SuffixSearch:
-    """A compiled pattern whose ``search`` remembers its last answer.
+    """A compiled pattern whose ``search`` remembers its last answers.
 
     Headings, rules, quotes and link definitions may start on any line of a block, so
     python-markdown searches the rest of the block again after each one it takes off the front:
     a block of 5,000 one-line headings is searched 5,000 times to its end. The rest is a suffix
-    of the block searched last, starting on a line, so the earlier answer still holds for it:
-    no match stays no match, and a match after the cut is the first one in the suffix.
+    of a block searched before, starting on a line, so the earlier answer still holds for it:
+    no match stays no match, and a match after the cut is the first one in the suffix. A few
+    answers are kept, because the lines before a rule are parsed (and searched) in between.
     """
+
+    KEEP = 4
 
     def __init__(self, pattern: re.Pattern[str]) -> None:
         self._pattern = pattern
-        self._block: str | None = None
-        self._found: int | None = None  # where the last search matched in _block
+        self._answers: list[tuple[str, int | None]] = []  # (block, where it matched), newest first
+
+    def _remember(self, block: str, found: re.Match[str] | None) -> re.Match[str] | None:
+        self._answers.insert(0, (block, found.start() if found else None))
+        del self._answers[self.KEEP :]
+        return found
 
     def search(self, block: str) -> re.Match[str] | None:
-        last = self._block
-        if last is not None and len(block) <= len(last):
+        for last, where in self._answers:
             cut = len(last) - len(block)
-            if (cut == 0 or last[cut - 1] == "\n") and last.endswith(block):
-                if self._found is None:
-                    self._block = block
-                    return None
-                if self._found >= cut:
-                    found = self._pattern.search(block, self._found - cut)
-                    self._block, self._found = block, found.start() if found else None
-                    return found
-        found = self._pattern.search(block)
-        self._block, self._found = block, found.start() if found else None
-        return found
+            if cut < 0 or (cut and last[cut - 1] != "\n") or not last.endswith(block):
+                continue
+            if where is None:
+                return self._remember(block, None)
+            if where >= cut:
+                return self._remember(block, self._pattern.search(block, where - cut))
+        return self._remember(block, self._pattern.search(block))
 
     def match(self, text: str) -> re.Match[str] | None:
         return self._pattern.match(text)
@@ -317,8 +324,13 @@ class _FirstRowsTable(TableProcessor):
         if is_table:
             row = split_row(second.strip(" "))
             is_table = len(row) == row0_len and set("".join(row)) <= set("|:- ")
-            if is_table:
-                self.separator = row
+        # python-markdown gives every row as many cells as the header: a wide header over many
+        # short lines is millions of cells. Larger tables stay text (a table takes the whole
+        # block, so this count runs once per table).
+        if is_table and row0_len * (block.count("\n") + 1) > MAX_TABLE_CELLS:
+            is_table = False
+        if is_table:
+            self.separator = row
         return is_table
 
 
@@ -465,7 +477,12 @@ class _Helper:
             alive = self._process is not None and self._process.is_alive()
             if connection is None or self._owner != os.getpid() or not alive:
                 self._stop()
-                connection = self._start()
+                try:
+                    connection = self._start()
+                except OSError:
+                    # No helper process to be had (a sandbox, no room): render here. The text
+                    # still renders in bounded time, only without the kill switch.
+                    return render_markdown(text)
             connection.send(text)
             if not connection.poll(seconds):
                 self._stop()

@@ -32,12 +32,13 @@ from tracker.domain.answers import (
     reason_if_not_applicable,
 )
 from tracker.domain.checklist import Item
-from tracker.domain.markdown import RenderOverrun, render_within
+from tracker.domain.markdown import RenderOverrun
 from tracker.domain.refusals import Refusal
 from tracker.domain.workflow import EDITABLE, HANDED_IN, Action, DisclosureState, Side
 from tracker.filing.models import Attachment, Disclosure, ItemResponse, ResponseRevision
 from tracker.filing.storage import StoredFile
 from tracker.filing.workflow import lock, move, refuse_if_already_moved, start_editing
+from tracker.narratives.services import html_for
 
 
 class FilingError(Refusal):
@@ -185,11 +186,11 @@ def ensure_editable(disclosure: Disclosure, today: date) -> None:
 # --- saving -------------------------------------------------------------------------------------
 
 
-def ensure_renders(narrative: str) -> None:
+def ensure_renders(session: Session, narrative: str) -> None:
     """NarrativeTooComplex unless the narrative renders within the hard budget, so that
-    every saved narrative can be shown (tracker.domain.markdown)."""
+    every saved narrative can be shown (tracker.domain.markdown); its HTML is stored."""
     try:
-        render_within(narrative)
+        html_for(session, [narrative], refuse_overrun=True)
     except RenderOverrun as exc:
         raise NarrativeTooComplex(str(exc)) from exc
 
@@ -214,7 +215,7 @@ def save_answer(
     problems = answer_problems(item, answer, limits)
     if problems:
         raise InvalidAnswer(problems, limits)
-    ensure_renders(answer.narrative)
+    ensure_renders(session, answer.narrative)
     response = next((r for r in disclosure.responses if r.item_id == item.id), None)
     current_version = response.version if response is not None else None
     if current_version != expected_version:

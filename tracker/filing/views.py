@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from functools import partial
 from urllib.parse import quote
 
 import sqlalchemy as sa
@@ -27,7 +28,7 @@ from tracker.auth.login import officer_company, require, signed_in, viewer
 from tracker.cycles.models import Cycle
 from tracker.db import db
 from tracker.domain.answers import Limits, missing_for_submission, progress
-from tracker.domain.diff import text_diff
+from tracker.domain.diff import DiffBudget, text_diff
 from tracker.domain.markdown import RenderOverrun, render_within
 from tracker.domain.workflow import Action, DisclosureState, Side
 from tracker.errors import refusal_message, wants_json
@@ -42,7 +43,7 @@ from tracker.params import BadParameter
 from tracker.public.services import current_cycle
 from tracker.review import mail as review_mail
 from tracker.review import services as review_services
-from tracker.templating import markdown_filter
+from tracker.templating import markdown_filter, preload_markdown
 
 bp = Blueprint("filing", __name__, url_prefix="/filing")
 
@@ -159,6 +160,7 @@ def commitment(cycle_slug: str, commitment_id: str):
         abort(404)
     disclosure = queries.find_disclosure(db.session, company, cycle)
     responses = {r.item_id: r for r in disclosure.responses} if disclosure else {}
+    preload_markdown(r.narrative for r in responses.values())
     editable = _editable(cycle, disclosure)
     forms = {}
     for item in found.items:
@@ -322,7 +324,12 @@ def history(cycle_slug: str, item_id: str):
     )
     revisions = response.revisions if response else []
     return render_template(
-        "filing/history.html", cycle=cycle, item=item, revisions=revisions, text_diff=text_diff
+        "filing/history.html",
+        cycle=cycle,
+        item=item,
+        revisions=revisions,
+        # One budget for every diff on the page, however many revisions there are.
+        text_diff=partial(text_diff, budget=DiffBudget()),
     )
 
 

@@ -28,6 +28,7 @@ from tracker.domain.workflow import Action, Side
 from tracker.filing.models import Disclosure
 from tracker.filing.workflow import move
 from tracker.ledger.models import OVERALL, LedgerEntry, Publication, PublicationScore
+from tracker.narratives.services import html_for
 
 SNAPSHOT_FORMAT = 1
 
@@ -195,6 +196,8 @@ def _append(
     )
     version = earlier.version + 1 if earlier else 1
     snapshot = build_snapshot(disclosure, version)
+    # Every public narrative rendered into the store now: public pages and PDFs only read.
+    html_for(session, [entry["narrative"] for entry in snapshot["items"]])
     publication = Publication(
         disclosure=disclosure,
         company_id=disclosure.company_id,

@@ -16,6 +16,7 @@ from tracker.domain.languages import Language, by_code
 from tracker.domain.statuses import Status
 from tracker.i18n import current_language
 from tracker.reports.pdf import ARCHIVAL, RenderedPdf, render_pdf
+from tracker.templating import preload_markdown
 
 
 def _language(code: str) -> Language:
@@ -54,6 +55,7 @@ def _static_folder() -> Path:
 def company_report_pdf(report: CompanyReport, language: str) -> RenderedPdf:
     """The PDF of a company's report in ``language`` ("en" or "zh"); archival (PDF/A-3a) when
     published, a plain PDF for a draft."""
+    preload_markdown(answer.narrative for answer in report.answers.values())
     with force_locale(_language(language).locale):
         html = render_template("reports/company.html", report=report)
     return render_pdf(html, _static_folder(), None if report.is_draft else ARCHIVAL)

@@ -26,6 +26,7 @@ from tracker.reports.jobs import jobs as report_jobs
 from tracker.reports.services import render_all
 from tracker.review import mail as review_mail
 from tracker.review import services
+from tracker.templating import preload_markdown
 
 bp = Blueprint("review", __name__, url_prefix="/review")
 
@@ -82,6 +83,8 @@ def _started_target(cycle_slug: str, company_slug: str):
 
 
 def _page(cycle, company, found, status: int = 200, **extra):
+    if found:
+        preload_markdown(r.narrative for r in found.responses)
     return render_template(
         "review/disclosure.html",
         cycle=cycle,
