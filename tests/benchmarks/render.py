@@ -11,18 +11,17 @@ and 0.2 s per diff).
 from __future__ import annotations
 
 import argparse
-import time
 
-from tests.support.pathological import DIFF_PAIRS, FAMILIES, mixed_families, random_markdown
+from tests.support.pathological import (
+    DIFF_PAIRS,
+    FAMILIES,
+    cpu_seconds,
+    mixed_families,
+    random_markdown,
+)
 from tracker.config import DEFAULTS
 from tracker.domain.diff import text_diff
 from tracker.domain.markdown import render_markdown
-
-
-def cpu(function, *args) -> float:
-    start = time.process_time()
-    function(*args)
-    return time.process_time() - start
 
 
 def main() -> None:
@@ -33,8 +32,8 @@ def main() -> None:
     texts = {name: family(limit) for name, family in FAMILIES.items()}
     texts |= {f"random seed {seed}": random_markdown(seed, limit) for seed in range(seeds)}
     texts |= {f"mixed seed {seed}": mixed_families(seed, limit) for seed in range(seeds)}
-    renders = sorted(((cpu(render_markdown, text), name) for name, text in texts.items()))
-    diffs = sorted((cpu(text_diff, *pair), name) for name, pair in DIFF_PAIRS.items())
+    renders = sorted(((cpu_seconds(render_markdown, text), name) for name, text in texts.items()))
+    diffs = sorted((cpu_seconds(text_diff, *pair), name) for name, pair in DIFF_PAIRS.items())
     print(f"renders: {len(renders)} texts of {limit} characters")
     for seconds, name in renders[-5:]:
         print(f"  {seconds:.3f} s  {name}")

@@ -10,7 +10,7 @@ import markdown as python_markdown
 import pytest
 
 from tests.support import pathological
-from tests.support.pathological import FAMILIES, random_markdown
+from tests.support.pathological import FAMILIES, cpu_seconds, mixed_families, random_markdown
 from tracker.config import DEFAULTS
 from tracker.domain import markdown
 from tracker.domain.markdown import (
@@ -28,11 +28,8 @@ def test_the_families_are_built_at_the_forms_limit():
     assert pathological.LIMIT == LIMIT
 
 
-def cpu_seconds(text: str) -> float:
-    # CPU time of this process: the machine is shared, so wall time would measure the others.
-    start = time.process_time()
-    render_markdown(text)
-    return time.process_time() - start
+def render_seconds(text: str) -> float:
+    return cpu_seconds(render_markdown, text)
 
 
 @pytest.mark.parametrize("size", [2_000, LIMIT])
@@ -40,14 +37,26 @@ def cpu_seconds(text: str) -> float:
 def test_every_family_renders_within_the_budget(family, size):
     text = FAMILIES[family](size)
     assert len(text) <= size
-    seconds = cpu_seconds(text)
+    seconds = render_seconds(text)
     assert seconds < BUDGET, f"{family} at {size} characters: {seconds:.3f} s"
 
 
 @pytest.mark.parametrize("seed", range(24))
 def test_random_markdown_renders_within_the_budget(seed):
-    seconds = cpu_seconds(random_markdown(seed, LIMIT))
+    seconds = render_seconds(random_markdown(seed, LIMIT))
     assert seconds < BUDGET, f"seed {seed}: {seconds:.3f} s"
+
+
+@pytest.mark.parametrize("seed", range(40))
+def test_families_mixed_together_render_within_the_budget(seed):
+    seconds = render_seconds(mixed_families(seed, LIMIT))
+    assert seconds < BUDGET, f"seed {seed}: {seconds:.3f} s"
+
+
+def test_a_table_too_large_to_build_stays_text():
+    wide = "|a" * 1_500 + "\n" + "|-" * 1_500 + "\n" + "|\n" * 4_000  # 6 million cells
+    assert "<table>" not in render_markdown(wide)
+    assert "<table>" in render_markdown("a|b\n-|-\n" + "|1|2|\n" * 1_000)
 
 
 @pytest.mark.parametrize(
