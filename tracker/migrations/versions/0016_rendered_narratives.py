@@ -3,8 +3,8 @@
 The sanitised HTML of each narrative, rendered once per (text, renderer version) and kept, so
 that pages, PDFs and exports read it instead of parsing Markdown on every view.
 
-Revision ID: 0015
-Revises: 0014
+Revision ID: 0016
+Revises: 0015
 Create Date: 2026-12-01 14:30:00
 
 """
@@ -13,8 +13,8 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = '0015'
-down_revision = '0014'
+revision = '0016'
+down_revision = '0015'
 branch_labels = None
 depends_on = None
 
