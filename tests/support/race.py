@@ -32,6 +32,8 @@ REQUEST_TIMEOUT = 60.0
 
 @dataclass
 class Outcome:
+    """What a race gave: each request's response, and whether they met before deciding."""
+
     responses: list[Any]  # what each request returned, in the order given
     met: bool  # all reached the point of decision before any went past it
 
