@@ -9,11 +9,10 @@ from dataclasses import dataclass
 import pytest
 import sqlalchemy as sa
 
+from tests.support.accounts import route_world
 from tests.support.http import client_as, csrf_token
-from tracker.auth.models import Role, User
-from tracker.cycles.models import Cycle
-from tracker.db import db, utcnow
-from tracker.outbox.models import MessageStatus, OutboxMessage
+from tracker.auth.models import User
+from tracker.db import db
 
 ROLES = ("anonymous", "officer_a", "officer_b", "staff", "admin")
 SIGN_IN = "sign-in"  # a redirect to the sign-in page
@@ -193,30 +192,7 @@ def test_every_route_is_in_the_matrix(app):
 def world(app, accounts, filing_world) -> dict[str, int]:
     """The accounts, an invited officer of company A, a failed outbox message, and an open
     cycle in which company A answered one item and attached a file."""
-    with app.app_context():
-        invitee = User(
-            email="invitee@test.example",
-            display_name="Invitee",
-            role=Role.OFFICER,
-            company_id=accounts.ids["company_a"],
-        )
-        message = OutboxMessage(
-            recipient="x@test.example",
-            subject="s",
-            body="b",
-            kind="test",
-            status=MessageStatus.FAILED,
-            attempts=8,
-            next_attempt_at=utcnow(),
-        )
-        db.session.add_all([invitee, message])
-        db.session.commit()
-        cycle_id = db.session.scalar(sa.select(Cycle.id).filter_by(slug=filing_world["cycle"]))
-        return (
-            accounts.ids
-            | filing_world
-            | {"invitee": invitee.id, "message": message.id, "cycle_id": cycle_id}
-        )
+    return route_world(app, accounts, filing_world)
 
 
 CASES = [(key, role) for key in MATRIX for role in ROLES]

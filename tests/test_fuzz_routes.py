@@ -22,18 +22,15 @@ from functools import cached_property
 from urllib.parse import quote, urlencode
 
 import pytest
-import sqlalchemy as sa
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 from werkzeug.datastructures import ImmutableMultiDict
 
-from tests.support.accounts import PASSWORD
+from tests.support.accounts import PASSWORD, route_world
 from tests.support.http import JSON, client_as, csrf_token
 from tests.support.review import publish_as_is
 from tracker.auth.models import Role, User
-from tracker.cycles.models import Cycle
-from tracker.db import db, utcnow
-from tracker.outbox.models import MessageStatus, OutboxMessage
+from tracker.db import db
 from tracker.params import MAX_ID
 from tracker.requests import TrackerRequest
 
@@ -162,30 +159,7 @@ class Reads:
 def world(app, accounts, filing_world) -> dict:
     """Company A published version 1 of the test cycle; an invited officer; a failed mail."""
     publish_as_is(app, filing_world["disclosure_a"])
-    with app.app_context():
-        invitee = User(
-            email="invitee@test.example",
-            display_name="Invitee",
-            role=Role.OFFICER,
-            company_id=accounts.ids["company_a"],
-        )
-        message = OutboxMessage(
-            recipient="x@test.example",
-            subject="s",
-            body="b",
-            kind="test",
-            status=MessageStatus.FAILED,
-            attempts=8,
-            next_attempt_at=utcnow(),
-        )
-        db.session.add_all([invitee, message])
-        db.session.commit()
-        cycle_id = db.session.scalar(sa.select(Cycle.id).filter_by(slug=filing_world["cycle"]))
-        return (
-            accounts.ids
-            | filing_world
-            | {"invitee": invitee.id, "message": message.id, "cycle_id": cycle_id}
-        )
+    return route_world(app, accounts, filing_world)
 
 
 def known_values(world: dict) -> dict[str, list[str]]:

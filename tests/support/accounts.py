@@ -98,3 +98,38 @@ def outbox_link(app, recipient: str, path: str) -> str:
     match = re.search(r"https?://[^/\s]+(" + re.escape(path) + r"[\w\-]+)", body)
     assert match, body
     return match.group(1)
+
+
+def route_world(app, accounts: Accounts, filing_world: dict) -> dict:
+    """Everything a route of the URL map can be asked about: the accounts and the filing
+    world, plus an invited officer of company A (``invitee``), a failed outbox message
+    (``message``) and the test cycle's id (``cycle_id``)."""
+    from tracker.auth.models import Role, User
+    from tracker.cycles.models import Cycle
+    from tracker.db import utcnow
+    from tracker.outbox.models import MessageStatus, OutboxMessage
+
+    with app.app_context():
+        invitee = User(
+            email="invitee@test.example",
+            display_name="Invitee",
+            role=Role.OFFICER,
+            company_id=accounts.ids["company_a"],
+        )
+        message = OutboxMessage(
+            recipient="x@test.example",
+            subject="s",
+            body="b",
+            kind="test",
+            status=MessageStatus.FAILED,
+            attempts=8,
+            next_attempt_at=utcnow(),
+        )
+        db.session.add_all([invitee, message])
+        db.session.commit()
+        cycle_id = db.session.scalar(sa.select(Cycle.id).filter_by(slug=filing_world["cycle"]))
+        return (
+            accounts.ids
+            | filing_world
+            | {"invitee": invitee.id, "message": message.id, "cycle_id": cycle_id}
+        )
