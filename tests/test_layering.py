@@ -2,6 +2,9 @@
 
 The layers, bottom to top:
 
+0. ``tracker.verify``: the offline verifier of the record, one file that runs wherever only
+   ``cryptography`` is installed. It imports nothing of tracker; the domain builds on it, so
+   that the log's proofs and signatures are checked by the same code readers run.
 1. ``tracker.domain``: plain Python. It imports nothing of the web or the database and no other
    part of tracker, so the record can be checked (and the domain reused) without the app.
 2. Shared modules (``tracker.db``, ``tracker.clock``, ``tracker.i18n``, …): what every feature
@@ -120,8 +123,12 @@ def broken_rule(importer: str, imported: str) -> str | None:
     source, target = unit_of(importer), unit_of(imported)
     if source == target or source in TOP or source == "tracker":
         return None
+    if source == "verify":
+        return "the offline verifier imports nothing of tracker"
+    if target == "verify":
+        return None
     if source == "domain":
-        return "the domain imports only the domain"
+        return "the domain imports only the domain and the verifier"
     if target in TOP:
         return "only the top imports the factory"
     if source in SHARED:
@@ -160,7 +167,7 @@ def current_breaks() -> dict[tuple[str, str], str]:
 
 def test_every_part_of_tracker_is_in_a_layer():
     units = {unit_of(module) for module in tracker_modules()} - {"tracker"}
-    unplaced = units - SHARED - set(FEATURES) - TOP - {"domain"}
+    unplaced = units - SHARED - set(FEATURES) - TOP - {"domain", "verify"}
     assert not unplaced, f"in no layer: {sorted(unplaced)}"
 
 
@@ -194,6 +201,18 @@ def test_the_rules_catch_what_they_forbid():
     assert broken_rule("tracker.review.views", "tracker.ledger.services") is None
     assert broken_rule("tracker.review.services", "tracker.filing.models") is None
     assert broken_rule("tracker.review.services", "tracker.domain.workflow") is None
+    assert broken_rule("tracker.verify", "tracker.domain.canonical") is not None
+    assert broken_rule("tracker.domain.ledger", "tracker.verify") is None
+
+
+def test_the_verifier_needs_only_the_standard_library_and_cryptography():
+    """``python verify.py`` runs from a download: nothing else may be imported."""
+    path = PACKAGE / "verify.py"
+    if not path.exists():  # pragma: no cover - the verifier is part of the package
+        raise AssertionError("tracker/verify.py is missing")
+    allowed = set(sys.stdlib_module_names) | {"cryptography", "__future__"}
+    for imported in imports_of(path, set()):
+        assert imported.split(".")[0] in allowed, f"tracker/verify.py imports {imported}"
 
 
 def test_importing_tracker_and_its_domain_loads_no_web_library():
