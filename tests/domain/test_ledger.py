@@ -1,6 +1,7 @@
 """The ledger chain: hashing is canonical, and every kind of tampering is found where it is."""
 
 import dataclasses
+import json
 
 import pytest
 
@@ -112,3 +113,11 @@ def test_tampering_is_found_at_the_first_entry_concerned(tamper, finding):
 
 def rehash(entry):
     return dataclasses.replace(entry, entry_hash=sha256_hex(entry.body()))
+
+
+def test_an_entry_s_leaf_is_the_canonical_json_of_all_its_fields():
+    entry = next_entry(None, EntryKind.PUBLICATION, "acme", "2025", 1, "2025-01-02T03:04:05Z", {})
+    leaf = entry.leaf_data()
+    assert json.loads(leaf) == entry.body() | {"entry_hash": entry.entry_hash}
+    assert leaf.startswith(b'{"company":"acme","cycle":"2025","entry_hash":"')
+    assert b" " not in leaf

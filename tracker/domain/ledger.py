@@ -13,7 +13,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import asdict, dataclass
 from enum import StrEnum
 
-from tracker.domain.canonical import sha256_hex
+from tracker.domain.canonical import canonical_json, sha256_hex
 
 GENESIS = "0" * 64  # the "previous hash" of the first entry
 
@@ -44,6 +44,11 @@ class Entry:
         del fields["entry_hash"]
         fields["kind"] = str(self.kind)
         return fields
+
+    def leaf_data(self) -> bytes:
+        """The entry as a leaf of the Merkle log: the canonical JSON of every field, its hash
+        included. The leaf of entry ``sequence`` has index ``sequence - 1``."""
+        return canonical_json(self.body() | {"entry_hash": self.entry_hash})
 
 
 def next_entry(
