@@ -19,14 +19,59 @@ raises a :class:`VerificationError` subclass whose message says what did not hol
 The *witnessed time* T of a checkpoint under a policy is the smallest cosignature timestamp t
 such that the cosignatures with timestamps <= t already satisfy the quorum: "the checkpoint
 (and every entry in it) existed no later than T", on the word of a quorum of witnesses.
+
+Commands (``python verify.py …`` with only ``cryptography`` installed, or
+``python -m tracker.verify …`` inside the project):
+
+``bundle B.zip --policy POLICY``
+    Check an evidence bundle (``GET /ledger/bundle/<sequence>.zip``) against the trusted
+    policy POLICY (never the ``policy.txt`` inside the bundle; it only says whether the two
+    differ). Checks: ``snapshot.json`` hashes to the entry's ``snapshot_sha256``; the entry's
+    ``entry_hash``; ``entry.tlog-proof`` proves ``entry.json`` is leaf sequence-1 of a
+    checkpoint signed by the policy's log key and cosigned by a quorum of its witnesses;
+    ``checkpoint`` is the checkpoint that proof embeds; each ``report-L.pdf`` hashes to the
+    ``document_sha256`` of ``report-L-entry.json``, a ``report`` entry that renders the
+    publication (same company, cycle, version and snapshot, language L) and has its own
+    proof. Prints "in the log as entry N, cosigned by K of M witnesses no later than T".
+    A ``published_at`` later than T (beyond CLOCK_SKEW seconds) is an error; T more than a
+    day after ``published_at`` is a warning (the date rested on the operator's word until T,
+    as for entries made before the log had witnesses).
+``consistency OLD NEW --proof FILE [--policy POLICY]``
+    Check that checkpoint NEW extends checkpoint OLD (two notes a reader kept) with the
+    proof FILE (base64 hashes, one a line, as ``GET /ledger/consistency?from=&to=`` serves
+    it). With POLICY the log signatures are checked too (without it, a warning says not).
+``monitor URL --state DIR [--policy POLICY]``
+    Fetch ``URL/ledger/checkpoint`` (it must verify under the policy, quorum included) and,
+    when it grew, ``URL/ledger/consistency?from=<kept>&to=<new>``; keep the last verified
+    checkpoint in ``DIR/checkpoint``. Any inconsistency, a bad signature, another root for
+    the same size or a size that went backwards fails, and the rejected checkpoint is kept
+    in ``DIR/rejected-<time>.checkpoint``. Without POLICY the policy served at
+    ``URL/ledger/policy`` is pinned in ``DIR/policy.txt`` on the first run (trust on first
+    use, with a warning). For cron: ``*/15 * * * * python3 verify.py monitor URL --state DIR``.
+
+Output: one line per check (``ok:``, ``note:``, ``warning:``, ``error:``), then
+``VERIFIED: …`` or ``NOT VERIFIED: …``. Exit codes: 0 everything holds (warnings allowed);
+1 the evidence does not verify or the log misbehaved; 2 bad arguments or an unreadable file
+given by the reader (a missing bundle, an unusable policy); 3 monitor only: the log could
+not be reached, nothing was concluded.
 """
 
 from __future__ import annotations
 
+import argparse
 import base64
 import binascii
+import datetime
 import hashlib
+import json
+import os
 import re
+import sys
+import tempfile
+import time
+import urllib.error
+import urllib.request
+import zipfile
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
@@ -731,3 +776,527 @@ def verify_tlog_proof(
     cp = checked.checkpoint
     verify_inclusion(proof.index, cp.size, leaf, proof.hashes, cp.root)
     return Inclusion(proof.index, checked)
+
+
+# --- the commands -----------------------------------------------------------------------------
+
+EXIT_OK = 0  # everything holds (warnings may have been printed)
+EXIT_FAILED = 1  # the evidence does not verify, or the log misbehaved
+EXIT_USAGE = 2  # bad arguments, or an unreadable file given by the reader (e.g. the policy)
+EXIT_NETWORK = 3  # monitor: the log could not be reached; nothing was concluded
+
+BUNDLE_SNAPSHOT = "snapshot.json"
+BUNDLE_ENTRY = "entry.json"
+BUNDLE_PROOF = "entry.tlog-proof"
+BUNDLE_CHECKPOINT = "checkpoint"
+BUNDLE_POLICY = "policy.txt"
+BUNDLE_README = "README.txt"
+REPORT_LANGUAGES = ("en", "zh")
+MAX_MEMBER = 256 * 1024 * 1024  # bytes; a bundle member larger than this is refused
+CLOCK_SKEW = 300  # seconds a witness's clock may be behind the log's
+LATE_WITNESS = 86_400  # seconds after which a late witnessed time is worth a warning
+MAX_FETCH = 4 * 1024 * 1024  # bytes the monitor reads from one response
+
+
+class UsageError(Exception):
+    """A problem with what the reader gave the command (exit code 2)."""
+
+
+class NetworkError(Exception):
+    """The monitor could not fetch from the log (exit code 3)."""
+
+
+@dataclass
+class Report:
+    """What a command found: lines ("ok", "note", "warning", "error") and a summary."""
+
+    lines: list[tuple[str, str]] = field(default_factory=list)
+    summary: str = ""
+
+    def ok(self, message: str) -> None:
+        self.lines.append(("ok", message))
+
+    def note(self, message: str) -> None:
+        self.lines.append(("note", message))
+
+    def warning(self, message: str) -> None:
+        self.lines.append(("warning", message))
+
+    def error(self, message: str) -> None:
+        self.lines.append(("error", message))
+
+    @property
+    def errors(self) -> list[str]:
+        return [message for level, message in self.lines if level == "error"]
+
+    @property
+    def warnings(self) -> list[str]:
+        return [message for level, message in self.lines if level == "warning"]
+
+    @property
+    def passed(self) -> bool:
+        return not self.errors
+
+    def render(self) -> str:
+        """The report as printed."""
+        out = [f"{level}: {message}" for level, message in self.lines]
+        if self.passed:
+            out.append(f"VERIFIED: {self.summary}" if self.summary else "VERIFIED")
+        else:
+            out.append(f"NOT VERIFIED: {len(self.errors)} problem(s), see the errors above")
+        return "\n".join(out) + "\n"
+
+
+def utc(timestamp: int) -> str:
+    """A POSIX time as ISO 8601 UTC, seconds."""
+    return time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(timestamp))
+
+
+def _parse_time(text: object) -> int | None:
+    if not isinstance(text, str):
+        return None
+    try:
+        moment = datetime.datetime.fromisoformat(text.replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    if moment.tzinfo is None:
+        return None
+    return int(moment.timestamp())
+
+
+def entry_hash(entry: Mapping[str, object]) -> str:
+    """The ledger's hash of an entry: SHA-256 hex of the canonical JSON of every field but
+    ``entry_hash`` (keys sorted, no spaces, UTF-8; the same bytes as RFC 8785 for the strings,
+    integers and nulls an entry holds)."""
+    body = {key: value for key, value in entry.items() if key != "entry_hash"}
+    data = json.dumps(body, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    return hashlib.sha256(data.encode()).hexdigest()
+
+
+def load_policy(path: str) -> tuple[Policy, bytes]:
+    """The trusted policy file; :class:`UsageError` when it cannot be read or parsed."""
+    try:
+        with open(path, "rb") as handle:
+            data = handle.read()
+    except OSError as exc:
+        raise UsageError(f"cannot read the policy {path}: {exc.strerror}") from None
+    try:
+        return parse_policy(data), data
+    except PolicyError as exc:
+        raise UsageError(f"the policy {path} is not usable: {exc}") from None
+
+
+def _read_file(path: str, what: str) -> bytes:
+    try:
+        with open(path, "rb") as handle:
+            return handle.read()
+    except OSError as exc:
+        raise UsageError(f"cannot read the {what} {path}: {exc.strerror}") from None
+
+
+def _members(path: str) -> dict[str, bytes]:
+    try:
+        archive = zipfile.ZipFile(path)
+    except FileNotFoundError:
+        raise UsageError(f"no such bundle: {path}") from None
+    except (OSError, zipfile.BadZipFile) as exc:
+        raise UsageError(f"{path} is not a readable zip file: {exc}") from None
+    members: dict[str, bytes] = {}
+    with archive:
+        names = [info.filename for info in archive.infolist()]
+        if len(set(names)) != len(names):
+            raise VerificationError("the bundle holds two members with the same name")
+        for info in archive.infolist():
+            if info.file_size > MAX_MEMBER:
+                raise VerificationError(f"bundle member {info.filename} is too large")
+            with archive.open(info) as member:
+                members[info.filename] = member.read(MAX_MEMBER + 1)
+    return members
+
+
+def _entry_json(data: bytes, what: str) -> dict[str, object]:
+    try:
+        value = json.loads(data.decode("utf-8"))
+    except (UnicodeDecodeError, ValueError):
+        raise VerificationError(f"{what} is not JSON") from None
+    if not isinstance(value, dict):
+        raise VerificationError(f"{what} is not a JSON object")
+    sequence = value.get("sequence")
+    if not isinstance(sequence, int) or isinstance(sequence, bool) or sequence < 1:
+        raise VerificationError(f"{what} has no valid sequence number")
+    return value
+
+
+def _check_entry(report: Report, entry: dict[str, object], what: str) -> None:
+    if entry_hash(entry) == entry.get("entry_hash"):
+        report.ok(f"{what}: its entry_hash matches its fields")
+    else:
+        report.error(f"{what}: its entry_hash does not match its fields")
+
+
+def _check_inclusion(
+    report: Report, proof: bytes | None, entry_data: bytes, entry: dict[str, object], what: str,
+    policy: Policy,
+) -> Inclusion | None:  # fmt: skip
+    if proof is None:
+        report.error(f"{what}: the proof file is missing")
+        return None
+    try:
+        inclusion = verify_tlog_proof(proof, leaf_hash(entry_data), policy, require_quorum=False)
+    except VerificationError as exc:
+        report.error(f"{what}: {exc}")
+        return None
+    sequence = entry["sequence"]
+    if not isinstance(sequence, int) or inclusion.index != sequence - 1:
+        report.error(f"{what}: the proof is for leaf {inclusion.index}, not entry {sequence}")
+        return None
+    size = inclusion.checked.checkpoint.size
+    report.ok(f"{what}: entry {sequence} is leaf {inclusion.index} of the log at size {size}")
+    return inclusion
+
+
+def _check_time(report: Report, entry: dict[str, object], what: str, witnessed: int | None) -> None:
+    stated = _parse_time(entry.get("published_at"))
+    if stated is None:
+        report.error(f"{what}: published_at {entry.get('published_at')!r} is not an ISO 8601 time")
+        return
+    if witnessed is None:
+        return
+    if stated > witnessed + CLOCK_SKEW:
+        report.error(
+            f"{what}: it says it was published at {utc(stated)}, after the witnesses had "
+            f"already cosigned a log containing it at {utc(witnessed)}: the date is wrong"
+        )
+    elif witnessed - stated > LATE_WITNESS:
+        days = (witnessed - stated) / 86_400
+        report.warning(
+            f"{what}: stated publication {utc(stated)}, but the witnesses first vouched for it "
+            f"at {utc(witnessed)} ({days:.1f} days later); until then the date rests on the "
+            "log operator's word alone (this happens for entries made before the log had "
+            "witnesses)"
+        )
+
+
+def _check_quorum(report: Report, inclusion: Inclusion, policy: Policy, what: str) -> None:
+    checked = inclusion.checked
+    names = ", ".join(sorted(checked.cosigners)) or "none"
+    if checked.quorum_met:
+        report.ok(f"{what}: the witness quorum {policy.quorum!r} is met (cosigned by {names})")
+    else:
+        report.error(
+            f"{what}: the witness quorum {policy.quorum!r} is not met (cosigned by {names})"
+        )
+
+
+def verify_bundle(path: str, policy: Policy, policy_bytes: bytes = b"") -> Report:
+    """Check an evidence bundle against the trusted ``policy`` (see ``bundle`` in main)."""
+    report = Report()
+    try:
+        members = _members(path)
+        entry_data = members.get(BUNDLE_ENTRY)
+        if entry_data is None:
+            raise VerificationError(f"the bundle has no {BUNDLE_ENTRY}")
+        entry = _entry_json(entry_data, BUNDLE_ENTRY)
+    except VerificationError as exc:
+        report.error(str(exc))
+        return report
+    sequence = entry["sequence"]
+    what = f"entry {sequence}"
+    if entry.get("kind") not in ("publication", "correction"):
+        report.error(f"{what}: kind {entry.get('kind')!r} is not a publication")
+    _check_entry(report, entry, what)
+
+    snapshot = members.get(BUNDLE_SNAPSHOT)
+    if snapshot is None:
+        report.error(f"the bundle has no {BUNDLE_SNAPSHOT}")
+    elif hashlib.sha256(snapshot).hexdigest() == entry.get("snapshot_sha256"):
+        report.ok(f"{BUNDLE_SNAPSHOT} is the snapshot recorded in {what}")
+    else:
+        report.error(f"{BUNDLE_SNAPSHOT} does not match the snapshot hash recorded in {what}")
+
+    inclusion = _check_inclusion(report, members.get(BUNDLE_PROOF), entry_data, entry, what, policy)
+    if inclusion is not None:
+        report.ok(f"{what}: the log signature of {inclusion.checked.checkpoint.origin} verifies")
+        _check_quorum(report, inclusion, policy, what)
+        _check_time(report, entry, what, inclusion.checked.witnessed_time)
+        embedded = parse_tlog_proof(members[BUNDLE_PROOF]).checkpoint
+        if members.get(BUNDLE_CHECKPOINT) != embedded:
+            report.error(f"{BUNDLE_CHECKPOINT} is not the checkpoint {BUNDLE_PROOF} embeds")
+
+    reports = 0
+    for language in REPORT_LANGUAGES:
+        reports += _check_report(report, members, language, entry, policy)
+    if not reports:
+        report.note("the bundle holds no report PDF")
+
+    known = {BUNDLE_SNAPSHOT, BUNDLE_ENTRY, BUNDLE_PROOF, BUNDLE_CHECKPOINT, BUNDLE_POLICY}
+    known |= {BUNDLE_README} | {
+        f"report-{lang}{suffix}"
+        for lang in REPORT_LANGUAGES
+        for suffix in (".pdf", "-entry.json", ".tlog-proof")
+    }
+    for name in sorted(set(members) - known):
+        report.warning(f"the bundle holds an unexpected member {name} (not checked)")
+
+    bundled_policy = members.get(BUNDLE_POLICY)
+    if bundled_policy is None:
+        report.note(f"the bundle has no {BUNDLE_POLICY}")
+    elif policy_bytes and bundled_policy == policy_bytes:
+        report.ok(f"the bundle's {BUNDLE_POLICY} is the trusted policy")
+    elif policy_bytes:
+        report.warning(
+            f"the bundle's {BUNDLE_POLICY} differs from the trusted policy (only the trusted "
+            "policy was used)"
+        )
+    if inclusion is not None and report.passed:
+        report.summary = _in_the_log(sequence, inclusion, policy)
+    return report
+
+
+def _in_the_log(sequence: object, inclusion: Inclusion, policy: Policy) -> str:
+    checked = inclusion.checked
+    summary = f"in the log as entry {sequence}"
+    if checked.witnessed_time is None:
+        return summary + ", the policy requires no witness (no independent time)"
+    count = len(checked.cosigners)
+    return (
+        f"{summary}, cosigned by {count} of {len(policy.witnesses)} witnesses no later than "
+        f"{utc(checked.witnessed_time)}"
+    )
+
+
+def _check_report(
+    report: Report, members: dict[str, bytes], language: str, publication: dict[str, object],
+    policy: Policy,
+) -> int:  # fmt: skip
+    pdf = members.get(f"report-{language}.pdf")
+    entry_data = members.get(f"report-{language}-entry.json")
+    if pdf is None and entry_data is None:
+        return 0
+    what = f"report-{language}.pdf"
+    if pdf is None or entry_data is None:
+        report.error(f"{what}: the PDF or its report-{language}-entry.json is missing")
+        return 1
+    try:
+        entry = _entry_json(entry_data, f"report-{language}-entry.json")
+    except VerificationError as exc:
+        report.error(str(exc))
+        return 1
+    label = f"{what} (entry {entry['sequence']})"
+    _check_entry(report, entry, label)
+    if hashlib.sha256(pdf).hexdigest() == entry.get("document_sha256"):
+        report.ok(f"{what} is the document recorded in entry {entry['sequence']}")
+    else:
+        report.error(
+            f"{what} does not match the document hash recorded in entry {entry['sequence']}"
+        )
+    expected = {
+        "kind": "report",
+        "renders": publication["sequence"],
+        "language": language,
+        **{key: publication.get(key) for key in ("company", "cycle", "version", "snapshot_sha256")},
+    }
+    wrong = sorted(key for key, value in expected.items() if entry.get(key) != value)
+    if wrong:
+        report.error(f"{label} does not render entry {publication['sequence']}: {', '.join(wrong)}")
+    else:
+        report.ok(f"{label} renders entry {publication['sequence']} in language {language}")
+    proof = members.get(f"report-{language}.tlog-proof")
+    inclusion = _check_inclusion(report, proof, entry_data, entry, label, policy)
+    if inclusion is not None:
+        _check_quorum(report, inclusion, policy, label)
+        _check_time(report, entry, label, inclusion.checked.witnessed_time)
+    return 1
+
+
+def check_consistency(old: bytes, new: bytes, proof: bytes, policy: Policy | None = None) -> Report:
+    """Check that checkpoint ``new`` extends checkpoint ``old`` with the proof's hashes."""
+    report = Report()
+    try:
+        checkpoints = []
+        for name, data in (("old", old), ("new", new)):
+            if policy is None:
+                checkpoints.append(parse_checkpoint(parse_note(data).text))
+            else:
+                checked = verify_checkpoint(data, policy, require_quorum=False)
+                report.ok(f"{name} checkpoint: the log signature verifies")
+                checkpoints.append(checked.checkpoint)
+        if policy is None:
+            report.warning("no --policy: the checkpoints' signatures were not checked")
+        first, second = checkpoints
+        if first.origin != second.origin:
+            raise VerificationError(f"two logs: {first.origin!r} and {second.origin!r}")
+        hashes = parse_hash_lines(proof, "consistency proof")
+        if first.size == 0:
+            if hashes:
+                raise ProofError("a proof from the empty tree must be empty")
+        else:
+            verify_consistency(first.size, second.size, first.root, second.root, hashes)
+    except (VerificationError, UnicodeDecodeError) as exc:
+        report.error(str(exc))
+        return report
+    report.ok(f"size {second.size} extends size {first.size}")
+    report.summary = f"the log {second.origin} only grew from size {first.size} to {second.size}"
+    return report
+
+
+def _fetch(url: str) -> bytes:
+    if not url.startswith(("http://", "https://")):
+        raise UsageError(f"not an http(s) URL: {url}")
+    request = urllib.request.Request(url, headers={"User-Agent": "tracker-verify"})  # noqa: S310
+    try:
+        with urllib.request.urlopen(request, timeout=30) as response:  # noqa: S310 - checked above
+            data: bytes = response.read(MAX_FETCH + 1)
+    except urllib.error.HTTPError as exc:
+        raise NetworkError(f"GET {url}: HTTP {exc.code}") from None
+    except (urllib.error.URLError, OSError) as exc:
+        raise NetworkError(f"GET {url}: {exc}") from None
+    if len(data) > MAX_FETCH:
+        raise NetworkError(f"GET {url}: the response is too large")
+    return data
+
+
+def _write_atomically(path: str, data: bytes) -> None:
+    directory = os.path.dirname(path) or "."
+    handle, temporary = tempfile.mkstemp(dir=directory, prefix=".tmp-")
+    try:
+        with os.fdopen(handle, "wb") as out:
+            out.write(data)
+            out.flush()
+            os.fsync(out.fileno())
+        os.replace(temporary, path)
+    except BaseException:
+        os.unlink(temporary)
+        raise
+
+
+def monitor(url: str, state: str, policy_path: str | None = None) -> Report:
+    """Fetch the log's latest checkpoint and check it against the last one kept in ``state``
+    (see ``monitor`` in main)."""
+    report = Report()
+    base = url.rstrip("/")
+    os.makedirs(state, exist_ok=True)
+    pinned = os.path.join(state, "policy.txt")
+    if policy_path:
+        policy, _ = load_policy(policy_path)
+    elif os.path.exists(pinned):
+        policy, _ = load_policy(pinned)
+    else:
+        served = _fetch(f"{base}/ledger/policy")
+        try:
+            policy = parse_policy(served)
+        except PolicyError as exc:
+            report.error(f"the policy served by {base} is not usable: {exc}")
+            return report
+        _write_atomically(pinned, served)
+        report.warning(
+            f"no --policy: trusting the policy served now (SHA-256 "
+            f"{hashlib.sha256(served).hexdigest()}), pinned in {pinned}; compare it with one "
+            "published elsewhere"
+        )
+    latest = _fetch(f"{base}/ledger/checkpoint")
+    kept_path = os.path.join(state, "checkpoint")
+    try:
+        checked = verify_checkpoint(latest, policy)
+    except VerificationError as exc:
+        _keep_evidence(state, latest)
+        report.error(f"the latest checkpoint: {exc}")
+        return report
+    new = checked.checkpoint
+    report.ok(f"checkpoint of size {new.size}: log signature and witness quorum verify")
+    if not os.path.exists(kept_path):
+        _write_atomically(kept_path, latest)
+        report.summary = f"first run: kept the checkpoint of size {new.size} of {new.origin}"
+        return report
+    with open(kept_path, "rb") as handle:
+        kept_bytes = handle.read()
+    try:
+        old = parse_checkpoint(parse_note(kept_bytes).text)
+    except VerificationError as exc:
+        raise UsageError(f"the kept checkpoint {kept_path} is unreadable: {exc}") from None
+    problem = None
+    if old.origin != new.origin:
+        problem = f"the log's origin changed from {old.origin!r} to {new.origin!r}"
+    elif new.size < old.size:
+        problem = f"the log's size went backwards, from {old.size} to {new.size}"
+    elif new.size == old.size:
+        if new.root != old.root:
+            problem = (
+                f"two different checkpoints of size {new.size}: a split view or a rewritten log"
+            )
+    elif old.size > 0:
+        proof_url = f"{base}/ledger/consistency?from={old.size}&to={new.size}"
+        try:
+            hashes = parse_hash_lines(_fetch(proof_url), "consistency proof")
+            verify_consistency(old.size, new.size, old.root, new.root, hashes)
+        except (VerificationError, UnicodeDecodeError) as exc:
+            problem = f"size {new.size} is not an extension of size {old.size}: {exc}"
+    if problem:
+        _keep_evidence(state, latest)
+        report.error(problem)
+        return report
+    if new.size == old.size:
+        report.ok(f"no new entries since size {old.size}")
+    else:
+        report.ok(f"size {new.size} extends the kept size {old.size}")
+    _write_atomically(kept_path, latest)
+    report.summary = f"the log {new.origin} is consistent at size {new.size}"
+    return report
+
+
+def _keep_evidence(state: str, data: bytes) -> None:
+    name = f"rejected-{time.strftime('%Y%m%dT%H%M%SZ', time.gmtime())}.checkpoint"
+    _write_atomically(os.path.join(state, name), data)
+
+
+def _arguments(argv: Sequence[str] | None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(
+        prog="verify.py",
+        description="Verify tracker's publication log offline (see the module docstring).",
+        epilog="Exit codes: 0 verified, 1 does not verify, 2 usage or unreadable input, "
+        "3 network error (monitor).",
+    )
+    commands = parser.add_subparsers(dest="command", required=True)
+    bundle = commands.add_parser("bundle", help="check an evidence bundle (.zip)")
+    bundle.add_argument("bundle", help="the bundle downloaded from the ledger")
+    bundle.add_argument("--policy", required=True, help="the trusted tlog-policy file")
+    consistency = commands.add_parser("consistency", help="check that the log only grew")
+    consistency.add_argument("old", help="the older checkpoint note")
+    consistency.add_argument("new", help="the newer checkpoint note")
+    consistency.add_argument("--proof", required=True, help="the proof: base64 hashes, one a line")
+    consistency.add_argument("--policy", help="the trusted policy (to check the log signatures)")
+    watch = commands.add_parser("monitor", help="check the live log against the last checkpoint")
+    watch.add_argument("url", help="the tracker site, e.g. https://tracker.example.org")
+    watch.add_argument("--state", required=True, help="a directory where the monitor keeps state")
+    watch.add_argument("--policy", help="the trusted policy (else pinned on first use)")
+    return parser.parse_args(argv)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run a command; returns the exit code."""
+    args = _arguments(argv)
+    try:
+        if args.command == "bundle":
+            policy, policy_bytes = load_policy(args.policy)
+            result = verify_bundle(args.bundle, policy, policy_bytes)
+        elif args.command == "consistency":
+            result = check_consistency(
+                _read_file(args.old, "checkpoint"),
+                _read_file(args.new, "checkpoint"),
+                _read_file(args.proof, "proof"),
+                load_policy(args.policy)[0] if args.policy else None,
+            )
+        else:
+            result = monitor(args.url, args.state, args.policy)
+    except UsageError as exc:
+        print(f"verify.py: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    except NetworkError as exc:
+        print(f"verify.py: {exc} (nothing was concluded)", file=sys.stderr)
+        return EXIT_NETWORK
+    sys.stdout.write(result.render())
+    return EXIT_OK if result.passed else EXIT_FAILED
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
