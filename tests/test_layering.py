@@ -51,6 +51,7 @@ SHARED = {
 }
 # Feature packages, bottom to top: a feature's core imports only features before it.
 FEATURES = [
+    "witness",
     "narratives",
     "outbox",
     "audit",

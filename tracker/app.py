@@ -105,8 +105,9 @@ def _register_commands(app: Flask) -> None:
     from tracker.reminders.cli import reminders
     from tracker.reports.cli import reports
     from tracker.users.cli import users
+    from tracker.witness.cli import witness
 
-    for group in (checklist, demo, ledger, outbox, reminders, reports, users):
+    for group in (checklist, demo, ledger, outbox, reminders, reports, users, witness):
         app.cli.add_command(group)
 
 

@@ -8,6 +8,7 @@ from flask.cli import FlaskGroup
 from tracker.app import create_app
 from tracker.checklists.cli import checklist
 from tracker.domain.checklist import ChecklistError
+from tracker.witness.cli import witness
 
 
 def create_app_or_exit():
@@ -26,8 +27,9 @@ cli = FlaskGroup(
     help="tracker: voluntary AI safety-commitment disclosures.",
 )
 # Registered here as well as on the app: `tracker checklist check` must work when a broken
-# checklist keeps the app from starting.
+# checklist keeps the app from starting, and a witness runs without the app at all.
 cli.add_command(checklist)
+cli.add_command(witness)
 
 
 def main() -> None:

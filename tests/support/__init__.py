@@ -6,7 +6,8 @@
 - ``files``: files the tests upload or read back (a PNG, the text of a PDF).
 - ``filing``: the filing world (an open cycle, company A's draft) and the filing forms.
 - ``review``: moving a disclosure through review to publication.
-- ``tlog``: the transparency vectors, reference leaves, logs of n entries.
+- ``tlog``: the transparency vectors, reference leaves, logs of n entries, evidence bundles.
+- ``witness``: witness processes (`tracker witness serve`) on loopback, add-checkpoint posts.
 - ``browser``: Chromium through Playwright: pages, signing in, the demo's people and items.
 
 Test modules import from here, never from each other or from a conftest (enforced by
