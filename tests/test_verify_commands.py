@@ -84,6 +84,10 @@ def test_a_good_bundle_verifies(tmp_path):
     assert "ok: report-en.pdf is the document recorded in entry 2" in out
     assert "ok: report-zh.pdf (entry 3) renders entry 1 in language zh" in out
     assert "the bundle's policy.txt is the trusted policy" in out
+    fingerprint = verify.policy_fingerprint(log.policy())
+    assert f"note: the trusted policy's fingerprint is {fingerprint}" in out
+    key_id = log.signer.verifier.key_id.hex()
+    assert f"the log signature of tracker.test/ledger (key ID {key_id}) verifies" in out
     assert "warning" not in out and "error" not in out
 
 

@@ -873,6 +873,11 @@ def entry_hash(entry: Mapping[str, object]) -> str:
     return hashlib.sha256(data.encode()).hexdigest()
 
 
+def policy_fingerprint(data: bytes) -> str:
+    """A policy's fingerprint as the PDFs print it: SHA-256 hex of the file's bytes."""
+    return hashlib.sha256(data).hexdigest()
+
+
 def load_policy(path: str) -> tuple[Policy, bytes]:
     """The trusted policy file; :class:`UsageError` when it cannot be read or parsed."""
     try:
@@ -1016,7 +1021,9 @@ def verify_bundle(path: str, policy: Policy, policy_bytes: bytes = b"") -> Repor
 
     inclusion = _check_inclusion(report, members.get(BUNDLE_PROOF), entry_data, entry, what, policy)
     if inclusion is not None:
-        report.ok(f"{what}: the log signature of {inclusion.checked.checkpoint.origin} verifies")
+        origin = inclusion.checked.checkpoint.origin
+        key = policy.log_key(origin).key_id.hex()
+        report.ok(f"{what}: the log signature of {origin} (key ID {key}) verifies")
         _check_quorum(report, inclusion, policy, what)
         _check_time(report, entry, what, inclusion.checked.witnessed_time)
         embedded = parse_tlog_proof(members[BUNDLE_PROOF]).checkpoint
@@ -1039,14 +1046,16 @@ def verify_bundle(path: str, policy: Policy, policy_bytes: bytes = b"") -> Repor
         report.warning(f"the bundle holds an unexpected member {name} (not checked)")
 
     bundled_policy = members.get(BUNDLE_POLICY)
+    if policy_bytes:
+        report.note(f"the trusted policy's fingerprint is {policy_fingerprint(policy_bytes)}")
     if bundled_policy is None:
         report.note(f"the bundle has no {BUNDLE_POLICY}")
     elif policy_bytes and bundled_policy == policy_bytes:
         report.ok(f"the bundle's {BUNDLE_POLICY} is the trusted policy")
     elif policy_bytes:
         report.warning(
-            f"the bundle's {BUNDLE_POLICY} differs from the trusted policy (only the trusted "
-            "policy was used)"
+            f"the bundle's {BUNDLE_POLICY} (fingerprint {policy_fingerprint(bundled_policy)}) "
+            "differs from the trusted policy (only the trusted policy was used)"
         )
     if inclusion is not None and report.passed:
         report.summary = _in_the_log(sequence, inclusion, policy)
