@@ -65,6 +65,7 @@ DEFAULTS = {
     # Rendered PDF reports, stored once by content hash (default instance/reports); a published
     # version's reports are rendered when it is published (else at the first download).
     "REPORT_DIR": None,
+    "OPENDATA_DIR": None,  # the open-data downloads, one file per public generation
     "RENDER_REPORTS_ON_PUBLISH": True,
     # How aggregate reports are built outside requests: "thread", "inline" or "off".
     "REPORT_JOBS": "thread",
@@ -99,6 +100,7 @@ ENVIRONMENT = {
     "TRACKER_PROXY_HOPS": "PROXY_HOPS",
     "TRACKER_UPLOAD_DIR": "UPLOAD_DIR",
     "TRACKER_REPORT_DIR": "REPORT_DIR",
+    "TRACKER_OPENDATA_DIR": "OPENDATA_DIR",
     "TRACKER_RATELIMIT_STORAGE_URI": "RATELIMIT_STORAGE_URI",
     "TRACKER_CACHE_REDIS_URL": "CACHE_REDIS_URL",
     "TRACKER_PUBLIC_GENERATION_INTERVAL": "PUBLIC_GENERATION_INTERVAL",
@@ -141,6 +143,8 @@ def configure(app: Flask, test_config: dict | None) -> None:
         app.config["UPLOAD_DIR"] = str(Path(app.instance_path) / "uploads")
     if not app.config.get("REPORT_DIR"):
         app.config["REPORT_DIR"] = str(Path(app.instance_path) / "reports")
+    if not app.config.get("OPENDATA_DIR"):
+        app.config["OPENDATA_DIR"] = str(Path(app.instance_path) / "opendata")
     # One setting for the zone: Babel formats times in the zone the clock reads.
     zone_named(app.config["TIMEZONE"])  # an unknown zone stops the app at start-up
     app.config["BABEL_DEFAULT_TIMEZONE"] = app.config["TIMEZONE"]

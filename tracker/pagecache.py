@@ -25,7 +25,7 @@ from __future__ import annotations
 import hashlib
 import logging
 import time
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from datetime import time as day_time
@@ -38,7 +38,6 @@ from flask_caching import Cache
 from sqlalchemy import event
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Mapped, ORMExecuteState, mapped_column
-from werkzeug.http import quote_etag
 
 from tracker import clock
 from tracker.db import Model, UTCDateTime, db, utcnow
@@ -67,8 +66,6 @@ ENDPOINTS = frozenset(
         "companies.index",
         "companies.detail",
         "ledger.index",
-        "opendata.cycle_csv",
-        "opendata.ledger_csv",
     }
 )
 ENDPOINT_PREFIXES = ("api.",)
@@ -357,26 +354,6 @@ def _storable(response: Response) -> bool:
     )
 
 
-def _teed(
-    chunks: Iterable[bytes | str], limit: int, keep: Callable[[bytes], None]
-) -> Iterator[bytes]:
-    """Pass a streamed body through, and hand it to ``keep`` once whole if it stayed under
-    ``limit`` bytes (a reader who stops half-way stores nothing)."""
-    kept: list[bytes] | None = []
-    size = 0
-    for chunk in chunks:
-        data = chunk.encode() if isinstance(chunk, str) else chunk
-        if kept is not None:
-            size += len(data)
-            if size <= limit:
-                kept.append(data)
-            else:
-                kept = None
-        yield data
-    if kept is not None:
-        keep(b"".join(kept))
-
-
 def _store(response: Response) -> Response:
     """After the view: keep an anonymous public answer, and mark every public answer's caching."""
     state = g.get(_STATE)
@@ -388,21 +365,9 @@ def _store(response: Response) -> Response:
         return response
     key, generation = state
     _public_headers(response, generation)
-    headers = [(k, v) for k, v in response.headers.items() if k.lower() not in UNSTORED_HEADERS]
-    if response.is_streamed:
-        # Streams (the CSVs) go out as they are made; they are stored once complete, with the
-        # strong ETag of the whole body, if they are not too large to keep.
-        backend = cache.cache  # the stream ends after the app context is gone
-
-        def keep(body: bytes) -> None:
-            etag = ("ETag", quote_etag(hashlib.sha256(body).hexdigest()))
-            _guarded(backend.set, key, Stored(body, [*headers, etag]))
-
-        response.response = _teed(
-            response.response, current_app.config["PUBLIC_CACHE_MAX_BYTES"], keep
-        )
-        response.make_conditional(request)
+    if response.is_streamed:  # made as it goes out: never kept whole in the cache
         return response
+    headers = [(k, v) for k, v in response.headers.items() if k.lower() not in UNSTORED_HEADERS]
     body = response.get_data()
     response.set_etag(hashlib.sha256(body).hexdigest())
     if len(body) <= current_app.config["PUBLIC_CACHE_MAX_BYTES"]:
