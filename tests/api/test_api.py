@@ -90,6 +90,21 @@ def test_lists_page_through_everything(client, demo):
     assert body["links"]["next"] == "/api/v1/ledger?page=3&per_page=10"
 
 
+def test_whole_disclosures_come_twenty_to_a_page_by_default(client, app):
+    from tests.support.app import grow_roster
+    from tracker.api.openapi import DISCLOSURES_PER_PAGE, document
+
+    grow_roster(app, 60)
+    cycle = "2025-annual"
+    body = conforms("/cycles/{cycle}/disclosures", client.get(f"{API}/cycles/{cycle}/disclosures"))
+    assert DISCLOSURES_PER_PAGE == body["per_page"] == len(body["data"]) == 20 < body["total"]
+    assert body["links"]["next"] == f"/api/v1/cycles/{cycle}/disclosures?page=2&per_page=20"
+    assert client.get(f"{API}/companies").get_json()["per_page"] == 50  # lists: 50
+    with app.test_request_context():
+        parameters = document()["paths"]["/cycles/{cycle}/disclosures"]["get"]["parameters"]
+    assert {p["name"]: p["schema"].get("default") for p in parameters}["per_page"] == 20
+
+
 @pytest.mark.parametrize(
     ("url", "template", "status", "message"),
     [

@@ -8,7 +8,7 @@ from flask import Blueprint, jsonify, url_for
 from werkzeug.exceptions import HTTPException, NotFound
 
 from tracker.api import serialize
-from tracker.api.openapi import document
+from tracker.api.openapi import DEFAULT_PER_PAGE, DISCLOSURES_PER_PAGE, document
 from tracker.checklists.services import list_versions
 from tracker.companies.models import Company
 from tracker.cycles.models import Cycle
@@ -29,8 +29,6 @@ from tracker.reports.services import cycle_head, invited_count
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 
-DEFAULT_PER_PAGE = 50
-
 
 @bp.after_request
 def open_to_every_site(response):
@@ -49,10 +47,10 @@ def json_error(error: HTTPException):
     return response
 
 
-def _paging() -> tuple[int, int]:
+def _paging(default: int = DEFAULT_PER_PAGE) -> tuple[int, int]:
     """``page`` and ``per_page``, or a 400 naming the one that is not a number in range."""
     page = page_number()
-    per_page = arg_int("per_page", DEFAULT_PER_PAGE, 1, MAX_PER_PAGE)
+    per_page = arg_int("per_page", default, 1, MAX_PER_PAGE)
     assert per_page is not None
     return page, per_page
 
@@ -164,10 +162,12 @@ def cycle(slug: str):
     return jsonify(serialize.cycle(_cycle(slug)))
 
 
-def _cycle_page(cycle: Cycle, endpoint: str) -> tuple[int, int, int, dict]:
+def _cycle_page(
+    cycle: Cycle, endpoint: str, default: int = DEFAULT_PER_PAGE
+) -> tuple[int, int, int, dict]:
     """(page, per_page, total, links) of a list of the cycle's current published versions,
     counted in the database; a page past the last is a 404."""
-    page, per_page = _paging()
+    page, per_page = _paging(default)
     total = count_current(db.session, cycle)
     if page > 1 and (page - 1) * per_page >= total:
         raise NotFound(f"page {page} is past the last page ({max(-(-total // per_page), 1)})")
@@ -188,7 +188,7 @@ def cycle_disclosures(slug: str):
     """The current (latest) published version of each company's disclosure in the cycle: only
     the page's snapshots are read."""
     found = _cycle(slug)
-    page, per_page, total, links = _cycle_page(found, ".cycle_disclosures")
+    page, per_page, total, links = _cycle_page(found, ".cycle_disclosures", DISCLOSURES_PER_PAGE)
     chunk = current_in_cycle(db.session, found, offset=(page - 1) * per_page, limit=per_page)
     return jsonify(
         {
