@@ -577,6 +577,42 @@ def test_submit_a_complete_disclosure(world):
     assert len(audit("disclosure.submit")) == 1
 
 
+def test_submit_checks_the_answers_as_committed_not_as_it_read_them(app, world):
+    """A colleague's save committed after this request read the answers (it blanked a
+    narrative the item needs): the submission checks what is stored, under the row lock, and
+    is refused as incomplete, not handed in on the answers read before."""
+    disclosure = services.disclosure_for(db.session, world.company_b, world.cycle)
+    answer_everything(world, disclosure)
+    db.session.commit()
+    assert all(r.status for r in disclosure.responses)  # read into this session
+    item_id, officer_id = "c1.safety-team", world.officer_b.id
+
+    def colleague_saves() -> None:
+        with app.app_context():
+            theirs = db.session.get(Disclosure, disclosure.id)
+            response = next(r for r in theirs.responses if r.item_id == item_id)
+            services.save_answer(
+                db.session,
+                db.session.get(User, officer_id),
+                theirs,
+                theirs.checklist_version.checklist.item(item_id),
+                Answer(status=Status.MET, narrative=""),
+                response.version,
+                LIMITS,
+                utcnow(),
+            )
+            db.session.commit()
+
+    in_own_thread(colleague_saves)
+    with pytest.raises(Incomplete) as refused:
+        services.submit(db.session, world.officer_b, disclosure, utcnow())
+    assert [(m.item.id, m.problem) for m in refused.value.missing] == [
+        (item_id, Problem.NARRATIVE_MISSING)
+    ]
+    db.session.rollback()
+    assert db.session.get(Disclosure, disclosure.id).state is DisclosureState.DRAFT
+
+
 def test_resubmit_after_changes_were_requested(world):
     disclosure = services.disclosure_for(db.session, world.company_b, world.cycle)
     answer_everything(world, disclosure)

@@ -298,6 +298,12 @@ def save_answer(
 def submit(session: Session, actor: User, disclosure: Disclosure, now: datetime) -> None:
     """Hand the disclosure to the alliance; refused with the exact list of what is missing,
     or as already submitted when a colleague did it first."""
+    # Under the row lock, and with the answers read again: a save committed a moment ago is
+    # checked, and a save arriving now waits, then finds the disclosure handed in.
+    lock(session, disclosure)
+    for response in disclosure.responses:
+        session.expire(response)
+    session.expire(disclosure, ["responses"])
     refuse_if_already_moved(session, disclosure, Action.SUBMIT, Side.OFFICER)
     ensure_editable(disclosure, now.date())
     missing = missing_for_submission(disclosure.checklist_version.checklist, answers_of(disclosure))
