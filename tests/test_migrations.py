@@ -1,5 +1,6 @@
 """The schema is built by migrations, and what they build matches the models."""
 
+import pytest
 import sqlalchemy as sa
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
@@ -108,23 +109,139 @@ def test_checklist_hashes_are_recomputed_as_rfc_8785(tmp_path):
                 db.engine.dispose()
 
 
-def test_the_frozen_audit_triggers_match_what_the_suite_lifts():
-    """Migration 0008 keeps its own copy of the trigger DDL; the copy the test suite uses to
-    empty tables must say the same."""
+def _migration(name: str):
     import importlib.util
 
-    from tracker.audit.append_only import create_statements, drop_statements
     from tracker.resources import PACKAGE_DIR
 
-    path = PACKAGE_DIR / "migrations" / "versions" / "0008_append_only_audit_trail.py"
-    spec = importlib.util.spec_from_file_location("migration_0008", path)
+    path = PACKAGE_DIR / "migrations" / "versions" / name
+    spec = importlib.util.spec_from_file_location(path.stem, path)
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
+    return module
+
+
+def test_the_frozen_append_only_triggers_match_what_the_suite_lifts():
+    """Migrations 0008 (the audit trail) and 0017 (the publication record) keep their own
+    copies of the trigger DDL; the copy the test suite uses to empty tables must say the same."""
+    from tracker.audit.append_only import (
+        AUDIT_TABLES,
+        LEDGER_TABLES,
+        create_statements,
+        drop_statements,
+    )
+
+    audit = _migration("0008_append_only_audit_trail.py")
+    ledger = _migration("0017_merkle_log_and_append_only_ledger.py")
     for dialect in ("postgresql", "sqlite"):
-        assert [s.strip() for s in module.UPGRADE[dialect]] == [
-            s.strip() for s in create_statements(dialect)
+        assert [s.strip() for s in audit.UPGRADE[dialect]] == [
+            s.strip() for s in create_statements(dialect, AUDIT_TABLES)
         ]
-        assert module.DOWNGRADE[dialect] == drop_statements(dialect)
+        assert audit.DOWNGRADE[dialect] == drop_statements(dialect, AUDIT_TABLES)
+        assert ledger.TRIGGERS[dialect] == create_statements(dialect, LEDGER_TABLES, False)
+        assert ledger.DROP_TRIGGERS[dialect] == drop_statements(dialect, LEDGER_TABLES, False)
+
+
+def test_every_append_only_table_refuses_changes_at_the_head(tmp_path):
+    """No later migration rebuilt a protected table without its triggers (SQLite's batch
+    alterations drop them), and 0017 protects the publication record."""
+    from tests.support.app import alliance_today
+    from tracker.audit.append_only import APPEND_ONLY_TABLES
+    from tracker.demo.services import seed_demo
+
+    column = {
+        "audit_events": "action",
+        "publications": "version",
+        "ledger_entries": "version",
+        "ledger_checkpoints": "note",
+        "ledger_cosignatures": "line",
+    }
+    assert set(column) == set(APPEND_ONLY_TABLES)
+    with empty_database(tmp_path) as url:
+        app = make_app(url, tmp_path / "instance")
+        with app.app_context():
+            try:
+                upgrade()
+                seed_demo(db.session, app.extensions["tracker.checklist_files"], alliance_today())
+                db.session.commit()
+                with db.engine.begin() as conn:  # a row in every table, for row triggers
+                    conn.execute(
+                        sa.text(
+                            "INSERT INTO ledger_checkpoints (size, root_hash, note, created_at) "
+                            "VALUES (100000, 'r', 'n', CURRENT_TIMESTAMP)"
+                        )
+                    )
+                    conn.execute(
+                        sa.text(
+                            "INSERT INTO ledger_cosignatures (checkpoint_size, witness, key_id, "
+                            "line, timestamp, created_at) VALUES (100000, 'w', '00000000', 'l', "
+                            "1, CURRENT_TIMESTAMP)"
+                        )
+                    )
+                for table in APPEND_ONLY_TABLES:
+                    count = f"SELECT count(*) FROM {table}"
+                    with db.engine.connect() as conn:
+                        before = conn.execute(sa.text(count)).scalar()
+                    assert before > 0, table
+                    for statement in (
+                        f"UPDATE {table} SET {column[table]} = {column[table]}",
+                        f"DELETE FROM {table}",
+                    ):
+                        with (
+                            pytest.raises(sa.exc.DBAPIError, match="append-only"),
+                            db.engine.begin() as conn,
+                        ):
+                            conn.execute(sa.text(statement))
+                    with db.engine.connect() as conn:
+                        assert conn.execute(sa.text(count)).scalar() == before
+            finally:
+                db.session.remove()
+                db.engine.dispose()
+
+
+def test_the_log_migration_keeps_every_entry_and_hashes_its_leaf(tmp_path):
+    """0017 changes no entry of an existing ledger (the demo's, made under 0016) and stores
+    each one's leaf hash exactly as the application computes it."""
+    from tests.support.app import alliance_today
+    from tracker.demo.services import seed_demo
+    from tracker.ledger.models import LedgerEntry
+
+    fields = (
+        "sequence, kind, company_slug, cycle_slug, version, published_at, snapshot_sha256, "
+        "supersedes, previous_hash, entry_hash, publication_id"
+    )
+    with empty_database(tmp_path) as url:
+        app = make_app(url, tmp_path / "instance")
+        with app.app_context():
+            try:
+                upgrade()
+                seed_demo(db.session, app.extensions["tracker.checklist_files"], alliance_today())
+                db.session.commit()
+                entries = db.session.scalars(sa.select(LedgerEntry)).all()
+                leaves = {e.sequence: e.leaf_hash for e in entries}
+                assert leaves == {e.sequence: e.to_entry().leaf_hash().hex() for e in entries}
+                with db.engine.connect() as conn:
+                    before = conn.execute(sa.text(f"SELECT {fields} FROM ledger_entries")).all()
+                db.session.remove()
+                downgrade(revision="0016")
+                with db.engine.connect() as conn:
+                    assert conn.execute(sa.text(f"SELECT {fields} FROM ledger_entries")).all() == (
+                        before
+                    )
+                upgrade()
+                with db.engine.connect() as conn:
+                    assert conn.execute(sa.text(f"SELECT {fields} FROM ledger_entries")).all() == (
+                        before
+                    )
+                    stored = dict(
+                        conn.execute(
+                            sa.text("SELECT sequence, leaf_hash FROM ledger_entries")
+                        ).tuples()
+                    )
+                assert stored == leaves and len(stored) == 24
+            finally:
+                db.session.remove()
+                db.engine.dispose()
 
 
 def test_publication_scores_and_summaries_are_backfilled(tmp_path):

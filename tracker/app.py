@@ -12,6 +12,8 @@ from tracker.auth import login
 from tracker.cycles import labels as cycle_labels
 from tracker.db import db
 from tracker.domain.checklist import load_checklist_directory
+from tracker.ledger import jobs as ledger_jobs
+from tracker.ledger import keys as ledger_keys
 from tracker.outbox import labels as outbox_labels
 from tracker.reports import jobs as report_jobs
 from tracker.reports import rendering as report_rendering
@@ -58,6 +60,8 @@ def create_app(test_config: dict | None = None) -> Flask:
     bidi.init_app(app)
     params.init_app(app)  # the int converter, before the blueprints add their routes
     errors.init_app(app)
+    ledger_keys.init_app(app)  # the log's key, generated on first start like the secret key
+    ledger_jobs.init_app(app)
     report_jobs.init_app(app)
     report_rendering.init_app(app)
     cycle_labels.init_app(app)

@@ -84,6 +84,17 @@ DEFAULTS = {
     "CACHE_DEFAULT_TIMEOUT": 24 * 3600,
     "CACHE_THRESHOLD": 2000,
     "CACHE_KEY_PREFIX": "tracker:",
+    # The publication log (tracker.ledger): its origin (the name in every checkpoint and of its
+    # key; operators set their own, e.g. "tracker.example.org/ledger"), its key file (default
+    # instance/ledger-log.key, generated once), its policy file (C2SP tlog-policy: the log key,
+    # the witnesses and their URLs, the quorum; default instance/ledger-policy.txt, and without
+    # it the log line plus "quorum none"), how checkpoints reach the witnesses ("thread",
+    # "inline" or "off", as REPORT_JOBS), and the time one witness may take to answer.
+    "LEDGER_ORIGIN": "localhost/ledger",
+    "LEDGER_KEY_FILE": None,
+    "LEDGER_POLICY_FILE": None,
+    "LEDGER_COSIGN_JOBS": "thread",
+    "LEDGER_WITNESS_TIMEOUT": 10.0,
     # Days before the due date at which companies that have not submitted are reminded.
     "REMINDER_DAYS": [14, 7, 1],
 }
@@ -104,6 +115,10 @@ ENVIRONMENT = {
     "TRACKER_RATELIMIT_STORAGE_URI": "RATELIMIT_STORAGE_URI",
     "TRACKER_CACHE_REDIS_URL": "CACHE_REDIS_URL",
     "TRACKER_PUBLIC_GENERATION_INTERVAL": "PUBLIC_GENERATION_INTERVAL",
+    "TRACKER_LEDGER_ORIGIN": "LEDGER_ORIGIN",
+    "TRACKER_LEDGER_KEY": "LEDGER_KEY_FILE",
+    "TRACKER_LEDGER_POLICY": "LEDGER_POLICY_FILE",
+    "TRACKER_LEDGER_COSIGN_JOBS": "LEDGER_COSIGN_JOBS",
     "TRACKER_MAIL_SERVER": "MAIL_SERVER",
     "TRACKER_MAIL_PORT": "MAIL_PORT",
     "TRACKER_MAIL_SECURITY": "MAIL_SECURITY",
@@ -145,6 +160,8 @@ def configure(app: Flask, test_config: dict | None) -> None:
         app.config["REPORT_DIR"] = str(Path(app.instance_path) / "reports")
     if not app.config.get("OPENDATA_DIR"):
         app.config["OPENDATA_DIR"] = str(Path(app.instance_path) / "opendata")
+    if not app.config.get("LEDGER_POLICY_FILE"):
+        app.config["LEDGER_POLICY_FILE"] = str(Path(app.instance_path) / "ledger-policy.txt")
     # One setting for the zone: Babel formats times in the zone the clock reads.
     zone_named(app.config["TIMEZONE"])  # an unknown zone stops the app at start-up
     app.config["BABEL_DEFAULT_TIMEZONE"] = app.config["TIMEZONE"]

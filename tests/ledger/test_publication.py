@@ -6,6 +6,7 @@ from datetime import timedelta
 import pytest
 import sqlalchemy as sa
 
+from tests.support.tamper import behind_the_back
 from tracker.audit.models import AuditEvent
 from tracker.db import AppendOnlyViolation, db, utcnow
 from tracker.domain.ledger import EntryKind
@@ -104,8 +105,8 @@ def test_verify_command_passes_an_intact_ledger(runner, published):
     ids=["date", "entry-hash", "snapshot-hash"],
 )
 def test_verify_catches_changes_to_the_ledger(runner, app, published, statement, message):
-    with app.app_context(), db.engine.begin() as conn:
-        conn.execute(sa.text(statement))
+    with app.app_context():
+        behind_the_back(statement)
     result = runner.invoke(args=["ledger", "verify"])
     assert result.exit_code == 1
     assert message in result.output
@@ -121,13 +122,12 @@ def test_verify_catches_a_changed_narrative(runner, app, published):
         with pytest.raises(AppendOnlyViolation):
             db.session.commit()
         db.session.rollback()
-        # ...so the change is made behind its back, straight in the table.
-        db.session.execute(
+        # ...and so does the database: the change is made behind their backs.
+        behind_the_back(
             sa.update(Publication.__table__)
             .where(Publication.__table__.c.id == publication.id)
             .values(snapshot=snapshot)
         )
-        db.session.commit()
     result = runner.invoke(args=["ledger", "verify"])
     assert result.exit_code == 1
     assert "entry 1: the published snapshot does not match its recorded hash" in result.output

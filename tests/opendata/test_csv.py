@@ -86,6 +86,8 @@ def test_the_ledger_csv_is_the_ledger_as_hashed(app, client, accounts, filing_wo
         for r in table
     ] == expected
     assert table[1]["previous_hash"] == table[0]["entry_hash"]
+    assert [r["leaf_hash"] for r in table] == [e.to_entry().leaf_hash().hex() for e in entries]
+    assert {(r["renders"], r["language"], r["document_sha256"]) for r in table} == {("", "", "")}
 
 
 def test_the_cycle_csv_streams_every_current_version_in_batches(app, client, monkeypatch):

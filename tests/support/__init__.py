@@ -8,6 +8,7 @@
 - ``review``: moving a disclosure through review to publication.
 - ``tlog``: the transparency vectors, reference leaves, logs of n entries, evidence bundles.
 - ``witness``: witness processes (`tracker witness serve`) on loopback, add-checkpoint posts.
+- ``tamper``: rewriting the record behind the application's back (the append-only triggers lifted).
 - ``browser``: Chromium through Playwright: pages, signing in, the demo's people and items.
 
 Test modules import from here, never from each other or from a conftest (enforced by

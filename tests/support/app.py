@@ -78,6 +78,8 @@ def make_app(database_url: str, instance_path: Path, **extra) -> Flask:
             # Publishing renders two PDFs (about 2 s); tests of reports turn it back on.
             "RENDER_REPORTS_ON_PUBLISH": False,
             "REPORT_JOBS": "off",
+            # Checkpoints reach witnesses only where a test starts some (tests/ledger).
+            "LEDGER_COSIGN_JOBS": "off",
             # Every request re-reads the public generation: a test that changes the database
             # behind the app's back (another app, emptied tables) never sees a stale page.
             "PUBLIC_GENERATION_INTERVAL": 0,

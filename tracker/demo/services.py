@@ -25,12 +25,14 @@ from tracker.domain.statuses import Status
 from tracker.domain.workflow import Action, DisclosureState, Side
 from tracker.filing.models import Disclosure, ItemResponse, ResponseRevision
 from tracker.filing.services import answer_of, save_answer, snapshot, submit
+from tracker.ledger.keys import log_key
 from tracker.ledger.models import LedgerEntry, Publication, PublicationScore
 from tracker.ledger.services import (
     iso_utc,
     ledger_head,
     names_of,
     publish,
+    record_checkpoint,
     score_values,
     snapshot_content,
     summarise,
@@ -267,6 +269,10 @@ def seed_demo(
                 session, in_cycle, companies, officers, reviewer, entries, today, seed
             )
             summary.disclosures_created += added if in_cycle is cycle else 0
+    # The log's checkpoint of everything published (bulk publications sign none of their own;
+    # a ledger seeded before the log existed gets its first one here).
+    if ledger_head(session) is not None:
+        record_checkpoint(session, log_key(), datetime.now(UTC))
     return summary
 
 
@@ -432,19 +438,7 @@ def _bulk_publish(
     session.execute(
         sa.insert(LedgerEntry),
         [
-            {
-                "sequence": e.sequence,
-                "kind": e.kind,
-                "company_slug": e.company,
-                "cycle_slug": e.cycle,
-                "version": e.version,
-                "published_at": e.published_at,
-                "snapshot_sha256": e.snapshot_sha256,
-                "supersedes": e.supersedes,
-                "previous_hash": e.previous_hash,
-                "entry_hash": e.entry_hash,
-                "publication_id": publication_id,
-            }
+            LedgerEntry.values_of(e) | {"publication_id": publication_id}
             for e, publication_id in zip(entries, publication_ids, strict=True)
         ],
     )

@@ -1,9 +1,10 @@
-"""Messages for what publishing refuses."""
+"""Messages for what publishing and the log refuse."""
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from tracker.errors import Said
+from tracker.ledger.log import BadRange, LogInconsistent, NotInLog
 from tracker.ledger.services import LedgerBusy
 
 REFUSALS = {
@@ -13,5 +14,21 @@ REFUSALS = {
             "published: try again."
         ),
         _l("Try again"),
+    ),
+    LogInconsistent.code: Said(
+        lambda _r: _(
+            "The ledger no longer matches its latest signed checkpoint, so nothing can be "
+            "added to it. Nothing was published. An operator must check the ledger "
+            "(tracker ledger verify)."
+        ),
+        _l("The ledger needs checking"),
+    ),
+    NotInLog.code: Said(
+        lambda _r: _("The log has no signed checkpoint of that size or entry."),
+        _l("Not in the log"),
+    ),
+    BadRange.code: Said(
+        lambda _r: _("A consistency proof goes from a smaller tree to a larger one."),
+        _l("Sizes in the wrong order"),
     ),
 }

@@ -101,9 +101,21 @@ class LedgerEntry(AppendOnly, Model):
     supersedes: Mapped[int | None]
     previous_hash: Mapped[str] = mapped_column(sa.String(64), unique=True)
     entry_hash: Mapped[str] = mapped_column(sa.String(64), unique=True)
-    publication_id: Mapped[int] = mapped_column(sa.ForeignKey("publications.id"), unique=True)
+    # NULL for report entries: a report entry renders a publication entry (``renders``).
+    publication_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("publications.id"), unique=True
+    )
+    # Report entries only (None otherwise, and then left out of the hash: tracker.domain.ledger).
+    renders: Mapped[int | None] = mapped_column(sa.ForeignKey("ledger_entries.sequence"))
+    language: Mapped[str | None] = mapped_column(sa.String(8))
+    document_sha256: Mapped[str | None] = mapped_column(sa.String(64))
+    # SHA-256(0x00 || leaf data) in hex: the entry's leaf in the Merkle log, so that proofs read
+    # one narrow column (``tracker ledger verify`` recomputes it).
+    leaf_hash: Mapped[str] = mapped_column(sa.String(64))
 
-    publication: Mapped[Publication] = relationship(back_populates="entry")
+    publication: Mapped[Publication | None] = relationship(back_populates="entry")
+    # A report entry's publication entry (load it with the query where a list shows it).
+    rendered: Mapped["LedgerEntry | None"] = relationship(remote_side=[sequence])
 
     def to_entry(self) -> Entry:
         return Entry(
@@ -117,4 +129,70 @@ class LedgerEntry(AppendOnly, Model):
             supersedes=self.supersedes,
             previous_hash=self.previous_hash,
             entry_hash=self.entry_hash,
+            renders=self.renders,
+            language=self.language,
+            document_sha256=self.document_sha256,
         )
+
+    @classmethod
+    def values_of(cls, entry: Entry) -> dict:
+        """The column values of a domain entry (its leaf hash included)."""
+        return {
+            "sequence": entry.sequence,
+            "kind": entry.kind,
+            "company_slug": entry.company,
+            "cycle_slug": entry.cycle,
+            "version": entry.version,
+            "published_at": entry.published_at,
+            "snapshot_sha256": entry.snapshot_sha256,
+            "supersedes": entry.supersedes,
+            "previous_hash": entry.previous_hash,
+            "entry_hash": entry.entry_hash,
+            "renders": entry.renders,
+            "language": entry.language,
+            "document_sha256": entry.document_sha256,
+            "leaf_hash": entry.leaf_hash().hex(),
+        }
+
+
+class Checkpoint(AppendOnly, Model):
+    """A signed checkpoint of the log (c2sp.org/tlog-checkpoint): one per tree size, every one
+    ever issued kept. ``note`` is the signed note as the log signed it (text, blank line, the
+    log's signature line); cosignatures are kept beside it."""
+
+    __tablename__ = "ledger_checkpoints"
+
+    size: Mapped[int] = mapped_column(sa.BigInteger, primary_key=True, autoincrement=False)
+    root_hash: Mapped[str] = mapped_column(sa.String(64))  # hex
+    note: Mapped[str] = mapped_column(sa.Text)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class Cosignature(AppendOnly, Model):
+    """A witness's cosignature of a checkpoint (c2sp.org/tlog-cosignature), verified with the
+    witness's key from the policy before it was stored."""
+
+    __tablename__ = "ledger_cosignatures"
+
+    checkpoint_size: Mapped[int] = mapped_column(
+        sa.BigInteger, sa.ForeignKey("ledger_checkpoints.size"), primary_key=True
+    )
+    witness: Mapped[str] = mapped_column(sa.String(255), primary_key=True)  # its key name
+    key_id: Mapped[str] = mapped_column(sa.String(8), primary_key=True)  # hex
+    line: Mapped[str] = mapped_column(sa.Text)  # "— <name> <base64>" without the newline
+    timestamp: Mapped[int] = mapped_column(sa.BigInteger)  # POSIX seconds, as cosigned
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class WitnessState(Model):
+    """Delivery to one witness (by its key name): the largest checkpoint it has cosigned for
+    this log, and when to try again after a failure. The outbox of witness delivery."""
+
+    __tablename__ = "ledger_witness_state"
+
+    witness: Mapped[str] = mapped_column(sa.String(255), primary_key=True)
+    cosigned_size: Mapped[int] = mapped_column(sa.BigInteger, default=0)
+    attempts: Mapped[int] = mapped_column(default=0)  # failures in a row
+    last_attempt_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    next_attempt_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    last_error: Mapped[str | None] = mapped_column(sa.Text)

@@ -20,15 +20,34 @@ from tracker.db import Session
 from tracker.domain.answers import reason_if_not_applicable
 from tracker.domain.canonical import sha256_hex
 from tracker.domain.checklist import Checklist
-from tracker.domain.ledger import EntryKind, Finding, next_entry, verify
+from tracker.domain.ledger import (
+    ChainProblem,
+    Entry,
+    EntryKind,
+    Finding,
+    StoredEntry,
+    next_entry,
+    report_entry,
+    verify_log,
+)
 from tracker.domain.refusals import Refusal
 from tracker.domain.scoring import score_disclosure
 from tracker.domain.statuses import Status
+from tracker.domain.tlog import Signer
 from tracker.domain.workflow import Action, Side
 from tracker.filing.models import Disclosure
 from tracker.filing.workflow import move
-from tracker.ledger.models import OVERALL, LedgerEntry, Publication, PublicationScore
+from tracker.ledger.keys import log_key
+from tracker.ledger.log import sign_checkpoint
+from tracker.ledger.models import (
+    OVERALL,
+    Checkpoint,
+    LedgerEntry,
+    Publication,
+    PublicationScore,
+)
 from tracker.narratives.services import html_for
+from tracker.verify import VerificationError, parse_checkpoint, verify_note
 
 SNAPSHOT_FORMAT = 1
 
@@ -157,9 +176,14 @@ def lock_ledger_head(session: Session) -> None:
 
 
 def publish(
-    session: Session, actor: User | None, disclosure: Disclosure, now: datetime
+    session: Session,
+    actor: User | None,
+    disclosure: Disclosure,
+    now: datetime,
+    signer: Signer | None = None,
 ) -> Publication:
-    """Freeze an accepted disclosure and append its ledger entry.
+    """Freeze an accepted disclosure, append its ledger entry and sign the log's new checkpoint
+    (with ``signer``, by default the current app's log key).
 
     The move to "published" comes first: of two requests publishing the same disclosure, the
     second is refused (AlreadyMoved, "already published as version …") before it writes
@@ -171,7 +195,7 @@ def publish(
     made: list[Publication] = []
 
     def append() -> dict:
-        publication, entry = _append(session, actor, disclosure, now)
+        publication, entry = _append(session, actor, disclosure, now, signer or log_key())
         made.append(publication)
         # The move records the state change with the ledger entry it made, in the audit trail.
         return {
@@ -185,7 +209,7 @@ def publish(
 
 
 def _append(
-    session: Session, actor: User | None, disclosure: Disclosure, now: datetime
+    session: Session, actor: User | None, disclosure: Disclosure, now: datetime, signer: Signer
 ) -> tuple[Publication, LedgerEntry]:
     """The publication of the disclosure's answers and its entry at the head of the ledger."""
     earlier = session.scalar(
@@ -226,19 +250,7 @@ def _append(
         snapshot,
         supersedes=earlier.entry.sequence if earlier else None,
     )
-    row = LedgerEntry(
-        sequence=entry.sequence,
-        kind=entry.kind,
-        company_slug=entry.company,
-        cycle_slug=entry.cycle,
-        version=entry.version,
-        published_at=entry.published_at,
-        snapshot_sha256=entry.snapshot_sha256,
-        supersedes=entry.supersedes,
-        previous_hash=entry.previous_hash,
-        entry_hash=entry.entry_hash,
-        publication=publication,
-    )
+    row = LedgerEntry(**LedgerEntry.values_of(entry), publication=publication)
     try:
         with session.begin_nested():
             session.add(publication)
@@ -247,16 +259,116 @@ def _append(
         raise LedgerBusy() from None
     disclosure.published_at = publication.published_at
     session.flush()
+    sign_checkpoint(session, signer, now)
     return publication, row
 
 
-def verify_ledger(session: Session) -> tuple[int, Finding | None]:
-    """(number of entries, the first problem or None), recomputing every hash from the rows."""
+def append_report(
+    session: Session,
+    publication: Publication,
+    language: str,
+    document_sha256: str,
+    now: datetime,
+    signer: Signer | None = None,
+) -> LedgerEntry:
+    """Append the report entry of a published version's PDF in ``language`` (SHA-256
+    ``document_sha256``) and sign the new checkpoint; flushes. The caller stores the PDF's row
+    in the same transaction, so that a PDF is recorded exactly when it is stored."""
+    published = publication.entry
+    if published is None:
+        raise ValueError(f"publication {publication.id} has no ledger entry")
+    lock_ledger_head(session)
+    head = ledger_head(session)
+    assert head is not None  # the publication's own entry at least
+    entry = report_entry(
+        head.to_entry(), published.to_entry(), language, document_sha256, iso_utc(now)
+    )
+    row = LedgerEntry(**LedgerEntry.values_of(entry))
+    try:
+        with session.begin_nested():
+            session.add(row)
+    except IntegrityError:
+        raise LedgerBusy() from None
+    sign_checkpoint(session, signer or log_key(), now)
+    return row
+
+
+def record_checkpoint(session: Session, signer: Signer, now: datetime) -> Checkpoint:
+    """The checkpoint of the whole ledger as it stands, signed now if none covers it yet: how a
+    ledger older than its log gets its tree and first checkpoint (no entry changes)."""
+    lock_ledger_head(session)
+    return sign_checkpoint(session, signer, now)
+
+
+# Entries (and their snapshots, tens of kB each) are read this many at a time, never all.
+VERIFY_BATCH = 50
+
+
+def verify_ledger(session: Session, signer: Signer | None = None) -> tuple[int, Finding | None]:
+    """(number of entries, the first problem or None): every snapshot, entry and leaf hash
+    recomputed from the rows, streamed; every publication has its entry; every report entry
+    renders a publication entry of its version; every checkpoint is signed by the log's key
+    (``signer``, by default the current app's) and is the root of the entries it counts, the
+    latest counting them all."""
+    signer = signer or log_key()
+    orphan = session.scalar(
+        sa.select(Publication.id)
+        .outerjoin(LedgerEntry, LedgerEntry.publication_id == Publication.id)
+        .where(LedgerEntry.sequence.is_(None))
+        .order_by(Publication.id)
+        .limit(1)
+    )
+    count = session.scalar(sa.select(sa.func.count()).select_from(LedgerEntry)) or 0
+    if orphan is not None:
+        return count, Finding(orphan, ChainProblem.UNPUBLISHED)
+    roots: dict[int, bytes] = {}
+    for size, root_hash, note in session.execute(
+        sa.select(Checkpoint.size, Checkpoint.root_hash, Checkpoint.note).order_by(Checkpoint.size)
+    ):
+        if not _signed_by(signer, note, size, root_hash):
+            return count, Finding(size, ChainProblem.SIGNATURE)
+        roots[size] = bytes.fromhex(root_hash)
+    return count, verify_log(_stored_entries(session), roots)
+
+
+def _signed_by(signer: Signer, note: str, size: int, root_hash: str) -> bool:
+    """Whether ``note`` is the checkpoint of (size, root) signed by the log's key."""
+    try:
+        checkpoint = parse_checkpoint(verify_note(note.encode(), [signer.verifier]).text)
+    except VerificationError:
+        return False
+    return (checkpoint.origin, checkpoint.size, checkpoint.root.hex(), checkpoint.extensions) == (
+        signer.name,
+        size,
+        root_hash,
+        (),
+    )
+
+
+def _stored_entries(session: Session):
+    """Every entry with its snapshot (None for a report entry) and stored leaf hash, in order,
+    a batch at a time."""
+    columns = LedgerEntry.__table__.c
     rows = session.execute(
-        sa.select(LedgerEntry, Publication.snapshot)
-        .join(Publication, Publication.id == LedgerEntry.publication_id)
-        .order_by(LedgerEntry.sequence)
-    ).all()
-    entries = [row.LedgerEntry.to_entry() for row in rows]
-    snapshots = {row.LedgerEntry.sequence: row.snapshot for row in rows}
-    return len(entries), verify(entries, snapshots)
+        sa.select(LedgerEntry.__table__, Publication.snapshot)
+        .outerjoin(Publication, Publication.id == columns.publication_id)
+        .order_by(columns.sequence)
+        .execution_options(yield_per=VERIFY_BATCH)
+    )
+    for row in rows:
+        entry = Entry(
+            sequence=row.sequence,
+            kind=EntryKind(row.kind),
+            company=row.company_slug,
+            cycle=row.cycle_slug,
+            version=row.version,
+            published_at=row.published_at,
+            snapshot_sha256=row.snapshot_sha256,
+            supersedes=row.supersedes,
+            previous_hash=row.previous_hash,
+            entry_hash=row.entry_hash,
+            renders=row.renders,
+            language=row.language,
+            document_sha256=row.document_sha256,
+        )
+        yield StoredEntry(entry, row.snapshot, bytes.fromhex(row.leaf_hash))

@@ -47,6 +47,11 @@ LEDGER_COLUMNS = (
     "supersedes",
     "previous_hash",
     "entry_hash",
+    # Report entries only (empty otherwise, and then not hashed: tracker.domain.ledger).
+    "renders",
+    "language",
+    "document_sha256",
+    "leaf_hash",  # the entry's leaf in the Merkle log: SHA-256(0x00 || its canonical JSON)
 )
 
 
@@ -126,4 +131,8 @@ def ledger_rows(session: Session) -> Iterator[tuple]:
             entry.supersedes if entry.supersedes is not None else "",
             entry.previous_hash,
             entry.entry_hash,
+            entry.renders if entry.renders is not None else "",
+            entry.language or "",
+            entry.document_sha256 or "",
+            entry.leaf_hash,
         )

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import os
 import secrets
+from datetime import datetime
 from pathlib import Path
 from types import MappingProxyType
 
@@ -12,15 +13,17 @@ import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
 
 from tracker.cycles.models import Cycle
-from tracker.db import Session
+from tracker.db import Session, utcnow
 from tracker.domain import company_report
 from tracker.domain.company_report import CompanyReport
 from tracker.domain.cycle_report import CycleReport, LedgerHead, build_cycle_report
 from tracker.domain.languages import CODES
+from tracker.domain.ledger import EntryKind
 from tracker.domain.refusals import Refusal
 from tracker.filing.models import Disclosure
 from tracker.ledger.models import LedgerEntry, Publication
 from tracker.ledger.queries import current_in_cycle, earlier_cycle_version, report_of
+from tracker.ledger.services import append_report
 from tracker.reports.models import StoredCycleReport, StoredReport
 from tracker.reports.rendering import company_report_pdf, cycle_report_pdf
 
@@ -56,13 +59,22 @@ def stored_report(session: Session, publication: Publication, language: str) -> 
 
 
 def render_published(
-    session: Session, publication: Publication, language: str, directory: Path
+    session: Session,
+    publication: Publication,
+    language: str,
+    directory: Path,
+    now: datetime | None = None,
 ) -> StoredReport:
     """The stored report of a published version in a language, rendering it the first time.
 
+    The PDF that is stored is recorded in the ledger in the same transaction: a report entry
+    (its SHA-256, naming the publication's entry) and the log's new checkpoint, at ``now``
+    (default: the current time).
+
     Two requests rendering the same report at once each write their file (PDFs carry their
     creation time, so the hashes differ); the unique constraint keeps one row, the other request
-    takes it, and its own file is simply never served.
+    takes it, and its own file is simply never served (nor recorded: its report entry goes with
+    the row it could not add).
     """
     if language not in CODES:
         raise ValueError(language)
@@ -85,6 +97,8 @@ def render_published(
     try:
         with session.begin_nested():
             session.add(row)
+            session.flush()  # the unique constraint first: the loser of a race appends nothing
+            append_report(session, publication, language, sha256, now or utcnow())
     except IntegrityError:
         winner = stored_report(session, publication, language)
         if winner is None:  # not the race for this report: some other constraint failed
@@ -124,10 +138,12 @@ def draft_report(disclosure: Disclosure) -> CompanyReport:
 
 
 def cycle_head(session: Session, cycle: Cycle) -> LedgerEntry | None:
-    """The cycle's latest ledger entry: what its aggregate report is built from."""
+    """The cycle's latest publication entry: what its aggregate report is built from (a
+    report entry, which records a PDF, changes nothing the aggregate shows)."""
     return session.scalar(
         sa.select(LedgerEntry)
         .filter_by(cycle_slug=cycle.slug)
+        .where(LedgerEntry.kind != EntryKind.REPORT)
         .order_by(LedgerEntry.sequence.desc())
         .limit(1)
     )
