@@ -236,7 +236,7 @@ def test_the_log_migration_keeps_every_entry_and_hashes_its_leaf(tmp_path):
                     stored = dict(
                         conn.execute(
                             sa.text("SELECT sequence, leaf_hash FROM ledger_entries")
-                        ).tuples()
+                        ).all()
                     )
                 assert stored == leaves and len(stored) == 24
             finally:

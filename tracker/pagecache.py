@@ -53,6 +53,8 @@ WATCHED: dict[str, frozenset[str]] = {
     "publications": frozenset(),
     "publication_scores": frozenset(),  # scores stored at publication, where they are
     "ledger_entries": frozenset(),
+    "ledger_checkpoints": frozenset(),  # a new checkpoint, a new cosignature: new proofs
+    "ledger_cosignatures": frozenset(),
     "stored_reports": frozenset(),
     "stored_cycle_reports": frozenset(),
 }

@@ -15,6 +15,7 @@ Services flush, never commit.
 from __future__ import annotations
 
 from collections.abc import Iterator
+from contextlib import closing
 from datetime import datetime
 from types import MappingProxyType
 
@@ -177,15 +178,21 @@ def _cosigned_sizes(session: Session, policy: Policy, descending: bool, at_least
     """Sizes of checkpoints whose stored cosignatures meet the quorum, in order, streamed."""
     if policy.quorum == QUORUM_NONE:  # every checkpoint counts
         order = Checkpoint.size.desc() if descending else Checkpoint.size
-        yield from session.scalars(
-            sa.select(Checkpoint.size).where(Checkpoint.size >= at_least).order_by(order)
-        )
+        with session.scalars(
+            sa.select(Checkpoint.size)
+            .where(Checkpoint.size >= at_least)
+            .order_by(order)
+            .execution_options(yield_per=500)
+        ) as all_sizes:
+            yield from all_sizes
         return
     known = _policy_keys(policy)
     if not known:
         return
     order = Cosignature.checkpoint_size.desc() if descending else Cosignature.checkpoint_size
-    rows = session.execute(
+    size: int | None = None
+    names: set[str] = set()
+    with session.execute(
         sa.select(Cosignature.checkpoint_size, Cosignature.witness, Cosignature.key_id)
         .where(
             Cosignature.checkpoint_size >= at_least,
@@ -193,24 +200,29 @@ def _cosigned_sizes(session: Session, policy: Policy, descending: bool, at_least
         )
         .order_by(order)
         .execution_options(yield_per=500)
-    )
-    size: int | None = None
-    names: set[str] = set()
-    for row_size, witness, key_id in rows:
-        if row_size != size:
-            if size is not None and policy.satisfied(names):
-                yield size
-            size, names = row_size, set()
-        names.add(known[(witness, key_id)])
+    ) as rows:
+        for row_size, witness, key_id in rows:
+            if row_size != size:
+                if size is not None and policy.satisfied(names):
+                    yield size
+                size, names = row_size, set()
+            names.add(known[(witness, key_id)])
     if size is not None and policy.satisfied(names):
         yield size
 
 
 def latest_cosigned(session: Session, policy: Policy) -> Checkpoint | None:
     """The largest checkpoint whose cosignatures meet the policy's quorum."""
-    for size in _cosigned_sizes(session, policy, descending=True):
-        return session.get(Checkpoint, size)
-    return None
+    return _first_cosigned(session, policy, descending=True)
+
+
+def _first_cosigned(
+    session: Session, policy: Policy, descending: bool, at_least: int = 0
+) -> Checkpoint | None:
+    # Closed once the first is found: on PostgreSQL the streaming query holds a cursor.
+    with closing(_cosigned_sizes(session, policy, descending, at_least)) as sizes:
+        size = next(sizes, None)
+    return session.get(Checkpoint, size) if size is not None else None
 
 
 def earliest_cosigned_containing(
@@ -218,9 +230,7 @@ def earliest_cosigned_containing(
 ) -> Checkpoint | None:
     """The smallest cosigned checkpoint that contains entry ``sequence`` (the tightest
     "witnessed no later than" for it), or None while none does."""
-    for size in _cosigned_sizes(session, policy, descending=False, at_least=sequence):
-        return session.get(Checkpoint, size)
-    return None
+    return _first_cosigned(session, policy, descending=False, at_least=sequence)
 
 
 # --- proofs ------------------------------------------------------------------------------------

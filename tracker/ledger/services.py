@@ -328,7 +328,15 @@ def verify_ledger(session: Session, signer: Signer | None = None) -> tuple[int, 
         if not _signed_by(signer, note, size, root_hash):
             return count, Finding(size, ChainProblem.SIGNATURE)
         roots[size] = bytes.fromhex(root_hash)
-    return count, verify_log(_stored_entries(session), roots)
+    columns = LedgerEntry.__table__.c
+    # Closed however verification ends (on PostgreSQL a streaming query holds a cursor).
+    with session.execute(
+        sa.select(LedgerEntry.__table__, Publication.snapshot)
+        .outerjoin(Publication, Publication.id == columns.publication_id)
+        .order_by(columns.sequence)
+        .execution_options(yield_per=VERIFY_BATCH)
+    ) as rows:
+        return count, verify_log((_stored(row) for row in rows), roots)
 
 
 def _signed_by(signer: Signer, note: str, size: int, root_hash: str) -> bool:
@@ -345,30 +353,21 @@ def _signed_by(signer: Signer, note: str, size: int, root_hash: str) -> bool:
     )
 
 
-def _stored_entries(session: Session):
-    """Every entry with its snapshot (None for a report entry) and stored leaf hash, in order,
-    a batch at a time."""
-    columns = LedgerEntry.__table__.c
-    rows = session.execute(
-        sa.select(LedgerEntry.__table__, Publication.snapshot)
-        .outerjoin(Publication, Publication.id == columns.publication_id)
-        .order_by(columns.sequence)
-        .execution_options(yield_per=VERIFY_BATCH)
+def _stored(row) -> StoredEntry:
+    """An entry row (with its publication's snapshot) as verification reads it."""
+    entry = Entry(
+        sequence=row.sequence,
+        kind=EntryKind(row.kind),
+        company=row.company_slug,
+        cycle=row.cycle_slug,
+        version=row.version,
+        published_at=row.published_at,
+        snapshot_sha256=row.snapshot_sha256,
+        supersedes=row.supersedes,
+        previous_hash=row.previous_hash,
+        entry_hash=row.entry_hash,
+        renders=row.renders,
+        language=row.language,
+        document_sha256=row.document_sha256,
     )
-    for row in rows:
-        entry = Entry(
-            sequence=row.sequence,
-            kind=EntryKind(row.kind),
-            company=row.company_slug,
-            cycle=row.cycle_slug,
-            version=row.version,
-            published_at=row.published_at,
-            snapshot_sha256=row.snapshot_sha256,
-            supersedes=row.supersedes,
-            previous_hash=row.previous_hash,
-            entry_hash=row.entry_hash,
-            renders=row.renders,
-            language=row.language,
-            document_sha256=row.document_sha256,
-        )
-        yield StoredEntry(entry, row.snapshot, bytes.fromhex(row.leaf_hash))
+    return StoredEntry(entry, row.snapshot, bytes.fromhex(row.leaf_hash))
