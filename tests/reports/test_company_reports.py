@@ -14,7 +14,11 @@ from tests.support.files import pdf_text
 from tests.support.http import download, sign_in
 from tests.support.review import REVIEW, publish_as_is, publish_first_version
 from tracker.db import db
+from tracker.domain.ledger import EntryKind
 from tracker.filing.models import ItemResponse
+from tracker.ledger.log import latest_checkpoint
+from tracker.ledger.models import LedgerEntry
+from tracker.ledger.services import verify_ledger
 from tracker.reports.models import StoredReport
 from tracker.reports.pdf import render_pdf
 
@@ -50,6 +54,16 @@ def test_publishing_renders_and_stores_both_languages(app, accounts, filing_worl
             path = Path(app.config["REPORT_DIR"]) / report.sha256[:2] / f"{report.sha256}.pdf"
             assert path.stat().st_size == report.size
             assert report.pages >= 8
+        # Each stored PDF is recorded in the ledger (and the log signs the new tree).
+        entries = db.session.scalars(sa.select(LedgerEntry).order_by(LedgerEntry.sequence)).all()
+        assert [(e.kind, e.renders, e.language, e.document_sha256) for e in entries] == [
+            (EntryKind.PUBLICATION, None, None, None),
+            (EntryKind.REPORT, 1, "en", stored[0].sha256),
+            (EntryKind.REPORT, 1, "zh", stored[1].sha256),
+        ]
+        assert {e.publication_id for e in entries[1:]} == {None}
+        assert latest_checkpoint(db.session).size == 3
+        assert verify_ledger(db.session) == (3, None)
 
 
 def test_the_report_holds_every_item_the_scores_and_the_ledger_record(app, client, published):
@@ -191,6 +205,9 @@ def test_a_publication_without_stored_reports_is_rendered_once_at_first_download
     assert second.get_data() == first.get_data()
     with app.app_context():
         assert db.session.scalar(sa.select(sa.func.count()).select_from(StoredReport)) == 1
+        report = db.session.get(LedgerEntry, 2)  # recorded once, at the first download
+        assert (report.kind, report.language) == (EntryKind.REPORT, "zh")
+        assert db.session.scalar(sa.select(sa.func.count()).select_from(LedgerEntry)) == 2
 
 
 def test_draft_reports_are_marked_on_every_page_and_private(app, accounts, filing_world):
