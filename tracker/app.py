@@ -2,7 +2,7 @@
 
 import os
 
-from flask import Flask, Response, g, request
+from flask import Flask, Response, request
 from flask_migrate import Migrate
 from flask_wtf.csrf import CSRFProtect
 from werkzeug.middleware.proxy_fix import ProxyFix
@@ -76,24 +76,24 @@ def create_app(test_config: dict | None = None) -> Flask:
 
 
 def _store_narratives(app: Flask) -> None:
-    """Narratives on pages come from the store (tracker.narratives): rendered once per text.
+    """Narratives on pages come from the store (tracker.narratives): rendered once per text,
+    and the differences between two texts worked out once per pair.
 
-    A page that meets a text never rendered renders and stores it; a GET commits nothing else
-    (no GET writes), so its stored renders are committed after a successful response.
+    A page that meets a text never rendered (or a pair never compared) stores the result; a GET
+    commits nothing else (no GET writes), so what it stored is committed after a successful
+    response.
     """
     from tracker.narratives import services as narratives
 
-    def stored_or_rendered(texts: list[str]) -> dict[str, str]:
-        found = narratives.html_for(db.session, texts)
-        g.narratives_stored = True
-        return found
-
-    app.extensions[templating.NARRATIVE_SOURCE] = stored_or_rendered
+    app.extensions[templating.NARRATIVE_SOURCE] = lambda texts: narratives.html_for(
+        db.session, texts
+    )
+    app.extensions[templating.DIFF_SOURCE] = lambda pairs: narratives.diffs_for(db.session, pairs)
 
     @app.after_request
     def commit_stored_narratives(response: Response) -> Response:
         if (
-            g.get("narratives_stored")
+            db.session.info.pop(narratives.STORED, False)
             and request.method in ("GET", "HEAD")
             and response.status_code < 400
         ):

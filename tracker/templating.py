@@ -7,6 +7,7 @@ from flask_babel import format_date, format_datetime
 from markupsafe import Markup
 
 from tracker.domain.answers import is_http_url
+from tracker.domain.diff import Chunk, DiffBudget, text_diff
 from tracker.domain.markdown import RenderOverrun, plain_paragraphs, render_within
 from tracker.domain.scoring import Score
 from tracker.labels import STATE_LABELS, STATUS_LABELS
@@ -14,6 +15,8 @@ from tracker.labels import STATE_LABELS, STATUS_LABELS
 # Where the HTML of narratives comes from: a function of many texts returning text -> HTML,
 # set by the app factory to the narratives store (tracker.narratives.services.html_for).
 NARRATIVE_SOURCE = "tracker.narrative_html"
+# app.extensions: (before, after) pairs -> their text_diff chunks, stored (tracker.app).
+DIFF_SOURCE = "tracker.narrative_diffs"
 
 
 def _bounded_html(texts: list[str]) -> dict[str, str]:
@@ -31,6 +34,19 @@ def _request_narratives() -> dict[str, str]:
     if "narrative_html" not in g:
         g.narrative_html = {}
     return g.narrative_html
+
+
+def _page_diffs(pairs: list[tuple[str, str]]) -> dict[tuple[str, str], list[Chunk]]:
+    """Without a store: each difference worked out, within one budget for the page."""
+    budget = DiffBudget()
+    return {pair: text_diff(*pair, budget=budget) for pair in pairs}
+
+
+def text_diffs(pairs: Iterable[tuple[str, str]]) -> dict[tuple[str, str], list[Chunk]]:
+    """(before, after) -> the chunks of every pair's difference, for one page at once (stored:
+    read in one query, each worked out only the first time)."""
+    source = current_app.extensions.get(DIFF_SOURCE, _page_diffs)
+    return source(list(dict.fromkeys(pairs)))
 
 
 def preload_markdown(texts: Iterable[str | None]) -> None:

@@ -7,6 +7,7 @@ and renders.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -153,12 +154,30 @@ def answers_from_snapshot(snapshot: dict) -> dict[str, ReportAnswer]:
     }
 
 
-def compare(current: CompanyReport, earlier: CompanyReport) -> Comparison:
+def _narratives(current: CompanyReport, earlier: CompanyReport, item: Item) -> tuple[str, str]:
+    now, before = current.answers.get(item.id), earlier.answers.get(item.id)
+    return (before.narrative if before else "", now.narrative if now else "")
+
+
+def narrative_pairs(current: CompanyReport, earlier: CompanyReport) -> list[tuple[str, str]]:
+    """The (earlier, current) narratives that ``compare`` shows a difference of."""
+    pairs = (_narratives(current, earlier, item) for item in current.checklist.items)
+    return [(b, a) for b, a in pairs if b.strip() != a.strip()]
+
+
+def compare(
+    current: CompanyReport,
+    earlier: CompanyReport,
+    diffs: Mapping[tuple[str, str], list[Chunk]] | None = None,
+) -> Comparison:
     """What changed per item since the company's earlier published report (matched by item id,
-    so items renamed or added by a newer checklist version show as new)."""
+    so items renamed or added by a newer checklist version show as new). ``diffs``: the
+    differences of narrative_pairs worked out before (stored); the others are worked out here,
+    within one budget."""
     assert earlier.publication is not None, "compare with a published report"
     changes, unchanged, new_items = [], 0, []
     budget = DiffBudget()  # one for the whole comparison: the page's cost stays bounded
+    known = diffs or {}
     for item in current.checklist.items:
         now, before = current.answers.get(item.id), earlier.answers.get(item.id)
         if before is None or before.status is None:
@@ -166,8 +185,9 @@ def compare(current: CompanyReport, earlier: CompanyReport) -> Comparison:
             continue
         after_status = now.status if now else None
         after_text = now.narrative if now else ""
+        pair = (before.narrative, after_text)
         narrative = (
-            text_diff(before.narrative, after_text, budget)
+            (known[pair] if pair in known else text_diff(*pair, budget))
             if before.narrative.strip() != after_text.strip()
             else None
         )

@@ -26,6 +26,10 @@ MAX_PAIRS = 250_000
 MAX_TOTAL_PAIRS = 1_000_000
 MAX_PAGE_PAIRS = 4_000_000
 
+# Raised whenever text_diff gives another result for some pair of texts: differences stored
+# by an earlier version are then computed again (tracker.narratives).
+DIFF_VERSION = 1
+
 
 class DiffBudget:
     """The token pairs that comparisons may still weigh: shared by the diffs of one page."""
@@ -46,6 +50,15 @@ class Chunk:
     kind: str  # "same", "added", "removed", or "changed" (too long to show word by word)
     text: str  # for "changed": the new text
     before: str = ""  # for "changed": the text it replaced
+
+    def as_list(self) -> list[str]:
+        """The chunk as JSON can hold it (``Chunk(*chunk.as_list())`` is the chunk again)."""
+        return [self.kind, self.text, self.before]
+
+
+def unchecked(before: str, after: str) -> list[Chunk]:
+    """A difference not worked out (the page's budget is spent): the whole text, "changed"."""
+    return _changed(before or "", after or "")
 
 
 def _opcodes(a: list[str], b: list[str]):

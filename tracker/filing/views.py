@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from functools import partial
 from urllib.parse import quote
 
 import sqlalchemy as sa
@@ -28,7 +27,7 @@ from tracker.auth.login import officer_company, require, signed_in, viewer
 from tracker.cycles.models import Cycle
 from tracker.db import db
 from tracker.domain.answers import Limits, missing_for_submission, progress
-from tracker.domain.diff import DiffBudget, text_diff
+from tracker.domain.diff import text_diff
 from tracker.domain.markdown import RenderOverrun, render_within
 from tracker.domain.workflow import Action, DisclosureState, Side
 from tracker.errors import refusal_message, wants_json
@@ -43,7 +42,7 @@ from tracker.params import BadParameter
 from tracker.public.services import current_cycle
 from tracker.review import mail as review_mail
 from tracker.review import services as review_services
-from tracker.templating import markdown_filter, preload_markdown
+from tracker.templating import markdown_filter, preload_markdown, text_diffs
 
 bp = Blueprint("filing", __name__, url_prefix="/filing")
 
@@ -311,6 +310,9 @@ def _conflict(form: AnswerForm, cycle: Cycle, item, conflict: services.EditConfl
 
 # --- history ------------------------------------------------------------------------------------
 
+# The texts of an answer whose revisions the history page shows word by word.
+HISTORY_TEXTS = ("not_applicable_reason", "narrative", "confidential_note")
+
 
 @bp.get("/<cycle_slug>/items/<item_id>/history")
 @login_required
@@ -323,13 +325,21 @@ def history(cycle_slug: str, item_id: str):
         else None
     )
     revisions = response.revisions if response else []
+    # Every text difference on the page, read (or worked out once and kept) in one go.
+    diffs = text_diffs(
+        (
+            (rev.before.get(key) or "", rev.after.get(key) or "")
+            for rev in revisions
+            for key in HISTORY_TEXTS
+            if (rev.before.get(key) or "") != (rev.after.get(key) or "")
+        ),
+    )
     return render_template(
         "filing/history.html",
         cycle=cycle,
         item=item,
         revisions=revisions,
-        # One budget for every diff on the page, however many revisions there are.
-        text_diff=partial(text_diff, budget=DiffBudget()),
+        text_diff=lambda before, after: diffs[(before, after)],
     )
 
 

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 import sqlalchemy as sa
-from sqlalchemy.orm import joinedload, load_only, undefer
+from sqlalchemy.orm import joinedload, load_only, object_session, undefer
 
 from tracker.companies.models import Company
 from tracker.cycles.models import Cycle
@@ -24,6 +24,7 @@ from tracker.domain.scoring import Scorecard
 from tracker.domain.statuses import Status
 from tracker.filing.models import Disclosure
 from tracker.ledger.models import OVERALL, Publication, PublicationScore, scorecard_of
+from tracker.narratives import services as narratives
 
 
 @dataclass(frozen=True)
@@ -101,9 +102,21 @@ def report_of(
     )
     if earlier is None:
         return report
-    return dataclasses.replace(
-        report, comparison=company_report.compare(report, report_of(earlier))
-    )
+    previous = report_of(earlier)
+    # The differences between the two versions' narratives: stored at publication (or by the
+    # first view of a version published before they were), then read.
+    session = object_session(publication)
+    pairs = company_report.narrative_pairs(report, previous)
+    diffs = narratives.diffs_for(session, pairs, None) if session is not None and pairs else None
+    return dataclasses.replace(report, comparison=company_report.compare(report, previous, diffs))
+
+
+def store_comparison(session: Session, publication: Publication) -> None:
+    """Work out and store the year-over-year differences of a new publication's narratives,
+    so that its page and PDF only read them."""
+    earlier = earlier_cycle_version(session, publication)
+    if earlier is not None:
+        report_of(publication, earlier=earlier)
 
 
 def read(

@@ -37,6 +37,7 @@ from tracker.domain.tlog import Signer
 from tracker.domain.workflow import Action, Side
 from tracker.filing.models import Disclosure
 from tracker.filing.workflow import move
+from tracker.ledger import queries
 from tracker.ledger.keys import log_key
 from tracker.ledger.log import sign_checkpoint
 from tracker.ledger.models import (
@@ -260,6 +261,8 @@ def _append(
     disclosure.published_at = publication.published_at
     session.flush()
     sign_checkpoint(session, signer, now)
+    # The year-over-year differences its page and PDF show, worked out now: views only read.
+    queries.store_comparison(session, publication)
     return publication, row
 
 

@@ -5,7 +5,7 @@ from datetime import datetime
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column
 
-from tracker.db import Model, UTCDateTime, utcnow
+from tracker.db import JSONType, Model, UTCDateTime, utcnow
 
 
 class RenderedNarrative(Model):
@@ -24,3 +24,19 @@ class RenderedNarrative(Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     __table_args__ = (sa.UniqueConstraint("text_sha256", "renderer_version"),)
+
+
+class NarrativeDiff(Model):
+    """The word-level difference between two texts, as tracker.domain.diff.text_diff gave it,
+    keyed by the SHA-256 of the pair and the diff version: worked out once, read on every
+    later view of an answer's history or a year-over-year comparison."""
+
+    __tablename__ = "narrative_diffs"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    pair_sha256: Mapped[str] = mapped_column(sa.String(64))  # tracker.narratives.services.pair_key
+    diff_version: Mapped[int]
+    chunks: Mapped[list] = mapped_column(JSONType)  # [[kind, text, before], ...]
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    __table_args__ = (sa.UniqueConstraint("pair_sha256", "diff_version"),)

@@ -1,5 +1,6 @@
 """Rendering narratives once: read the stored HTML of many texts in one query, render and
-store only the texts never rendered by this renderer version.
+store only the texts never rendered by this renderer version. Differences between two texts
+likewise: read in one query, worked out and stored only when missing.
 
 Functions receive the session; they flush, and the caller commits.
 """
@@ -13,8 +14,24 @@ import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
 
 from tracker.db import Session
+from tracker.domain.diff import (
+    DIFF_VERSION,
+    MAX_PAGE_PAIRS,
+    MAX_TOTAL_PAIRS,
+    Chunk,
+    text_diff,
+    unchecked,
+)
 from tracker.domain.markdown import RENDERER_VERSION, RenderOverrun, plain_paragraphs, render_within
-from tracker.narratives.models import RenderedNarrative
+from tracker.narratives.models import NarrativeDiff, RenderedNarrative
+
+# session.info: this session stored renders or differences (a GET commits them after a
+# successful response: tracker.app).
+STORED = "tracker.narratives_stored"
+
+# Differences a page may work out (each within MAX_TOTAL_PAIRS): the rest of a long history
+# shows as "changed" this once, and is worked out by the next views.
+FRESH_DIFFS_PER_PAGE = MAX_PAGE_PAIRS // MAX_TOTAL_PAIRS
 
 
 def text_key(text: str) -> str:
@@ -72,12 +89,57 @@ def html_for(
     return found
 
 
-def _store(session: Session, rows: list[RenderedNarrative]) -> None:
+def pair_key(before: str, after: str) -> str:
+    """The SHA-256 that names the difference from ``before`` to ``after``."""
+    return hashlib.sha256(f"{text_key(before)}:{text_key(after)}".encode()).hexdigest()
+
+
+def diffs_for(
+    session: Session,
+    pairs: Iterable[tuple[str, str]],
+    fresh_limit: int | None = FRESH_DIFFS_PER_PAGE,
+) -> dict[tuple[str, str], list[Chunk]]:
+    """(before, after) -> the chunks of text_diff for every pair: one query for the stored
+    ones; up to ``fresh_limit`` of the others worked out and stored (None: all of them, each
+    within MAX_TOTAL_PAIRS), the rest unchecked (shown whole as "changed", not stored)."""
+    wanted = {pair_key(b or "", a or ""): (b or "", a or "") for b, a in pairs}
+    found: dict[tuple[str, str], list[Chunk]] = {}
+    if wanted:
+        rows = session.execute(
+            sa.select(NarrativeDiff.pair_sha256, NarrativeDiff.chunks).where(
+                NarrativeDiff.diff_version == DIFF_VERSION,
+                NarrativeDiff.pair_sha256.in_(wanted),
+            )
+        )
+        found = {wanted[key]: [Chunk(*c) for c in chunks] for key, chunks in rows}
+    fresh: list[NarrativeDiff] = []
+    for key, pair in wanted.items():
+        if pair in found:
+            continue
+        if fresh_limit is None or len(fresh) < fresh_limit:
+            found[pair] = text_diff(*pair)
+            fresh.append(
+                NarrativeDiff(
+                    pair_sha256=key,
+                    diff_version=DIFF_VERSION,
+                    chunks=[c.as_list() for c in found[pair]],
+                )
+            )
+        else:
+            found[pair] = unchecked(*pair)
+    if fresh:
+        _store(session, fresh)
+    return found
+
+
+def _store(session: Session, rows: list[RenderedNarrative] | list[NarrativeDiff]) -> None:
+    session.info[STORED] = True
     try:
         with session.begin_nested():
             session.add_all(rows)
     except IntegrityError:
-        # Another request stored some of them first (same text, same HTML): store the rest.
+        # Another request stored some of them first (the same key, the same content): store
+        # the rest.
         for row in rows:
             try:
                 with session.begin_nested():
