@@ -202,6 +202,73 @@ def test_the_checklist_version_is_frozen_once_disclosures_exist(app, admin, vers
             services.update_cycle(db.session, None, stored, values)
 
 
+def test_a_first_visit_during_a_change_of_checklist_version_files_on_the_new_one(
+    app, accounts, admin, versions, monkeypatch
+):
+    """The edit has checked that no disclosure exists and holds the cycle's row; a company's
+    first visit at that moment waits for it and then files on the version it set (without the
+    wait it filed on the old one, which the edit could no longer see)."""
+    import threading
+
+    from tracker.companies.models import Company
+    from tracker.filing import services as filing
+
+    assert post(admin, "/admin/cycles/new", form(versions)).status_code == 303
+    cycle_id = the_cycle(app).id
+    checked, go = threading.Event(), threading.Event()
+    original = services.has_disclosures
+    calls = []
+
+    def has_disclosures(session, cycle):
+        found = original(session, cycle)
+        calls.append(found)
+        if len(calls) == 2:  # asked again under the cycle's row: hold it there a moment
+            checked.set()
+            go.wait(10)
+        return found
+
+    monkeypatch.setattr(services, "has_disclosures", has_disclosures)
+
+    def edit() -> None:
+        with app.app_context():
+            cycle = db.session.get(Cycle, cycle_id)
+            values = services.CycleValues(
+                slug=cycle.slug,
+                name_en=cycle.name_en,
+                name_zh=cycle.name_zh,
+                checklist_version_id=versions["2025.1"],
+                opens_on=cycle.opens_on,
+                due_on=cycle.due_on,
+                closes_on=cycle.closes_on,
+            )
+            services.update_cycle(db.session, None, cycle, values)
+            db.session.commit()
+
+    def first_visit() -> None:
+        with app.app_context():
+            cycle = db.session.get(Cycle, cycle_id)
+            cycle.checklist_version  # noqa: B018 - read before the edit commits
+            company = db.session.get(Company, accounts.ids["company_a"])
+            filing.disclosure_for(db.session, company, cycle)
+            db.session.commit()
+
+    editing = threading.Thread(target=edit)
+    editing.start()
+    assert checked.wait(10)
+    visiting = threading.Thread(target=first_visit)
+    visiting.start()
+    visiting.join(1.0)
+    go.set()
+    editing.join(30)
+    visiting.join(30)
+    assert not editing.is_alive() and not visiting.is_alive()
+    with app.app_context():
+        cycle = db.session.get(Cycle, cycle_id)
+        [disclosure] = db.session.scalars(sa.select(Disclosure).filter_by(cycle_id=cycle_id))
+        assert cycle.checklist_version_id == versions["2025.1"]
+        assert disclosure.checklist_version_id == cycle.checklist_version_id
+
+
 def test_officers_file_only_while_the_cycle_is_open(app, accounts, admin, versions):
     assert (
         post(admin, "/admin/cycles/new", form(versions, opens_on=TODAY.isoformat())).status_code

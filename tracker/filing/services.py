@@ -109,6 +109,16 @@ def disclosure_for(session: Session, company: Company, cycle: Cycle) -> Disclosu
         .options(selectinload(Disclosure.responses))
     )
     if disclosure is None:
+        # The cycle's row held, and its checklist version read again under it: an edit of the
+        # cycle changing the version (which asks, under the same row, whether disclosures
+        # exist) either came first and is seen here, or waits and then finds this one.
+        session.execute(
+            sa.update(Cycle)
+            .where(Cycle.id == cycle.id)
+            .values(id=Cycle.id)  # the key to itself: no change, and none for the page cache
+            .execution_options(synchronize_session=False)
+        )
+        session.refresh(cycle, ["checklist_version_id", "checklist_version"])
         disclosure = Disclosure(
             company=company,
             cycle=cycle,
