@@ -249,3 +249,34 @@ def test_a_roster_smaller_than_the_demo_is_refused(runner):
     result = runner.invoke(args=[*DEMO_ARGS, "--signatories", "5"])
     assert result.exit_code == 2
     assert "5 is not in the range 22<=x<=100000" in result.output
+
+
+def test_the_demo_s_two_witnesses_cosign_its_checkpoint(runner, app):
+    """``tracker demo`` runs two witnesses (threads, their own keys and state), lists them in
+    the log's policy with a quorum of both, and the demo's checkpoint is cosigned by both."""
+    from pathlib import Path
+
+    from tracker.ledger import log
+    from tracker.ledger.policy import log_policy
+    from tracker.verify import verify_checkpoint
+
+    args = [*DEMO_ARGS, "--witness-port", "0", "--witness-port", "0"]
+    result = runner.invoke(args=args)
+    assert result.exit_code == 0, result.output
+    assert "checkpoint 24 cosigned by 2 of 2." in result.output
+    policy_file = Path(app.config["LEDGER_POLICY_FILE"])
+    assert policy_file.read_text().startswith("# Written by `tracker demo`")
+    with app.app_context():
+        policy = log_policy(app).policy
+        assert sorted(policy.witnesses) == ["demo-witness-1", "demo-witness-2"]
+        cosigned = log.latest_cosigned(db.session, policy)
+        assert cosigned is not None and cosigned.size == 24
+        checked = verify_checkpoint(log.cosigned_note(db.session, cosigned, policy), policy)
+        assert len(checked.cosigners) == 2
+    again = runner.invoke(args=args)  # the same witnesses, their state kept: nothing to send
+    assert again.exit_code == 0, again.output
+    assert "cosigned by 2 of 2." in again.output
+    # A policy the demo did not write is left alone.
+    policy_file.write_text(policy_file.read_text().split("\n", 1)[1])
+    third = runner.invoke(args=args)
+    assert "was not written by the demo; it is left as it is" in third.output

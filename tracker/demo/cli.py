@@ -1,7 +1,9 @@
 """``tracker demo``: migrate, load the checklists, seed the demo, then serve it."""
 
+from pathlib import Path
+
 import click
-from flask import current_app
+from flask import Flask, current_app
 from flask.cli import with_appcontext
 from flask_migrate import upgrade
 from werkzeug.serving import run_simple
@@ -16,6 +18,11 @@ from tracker.demo.services import (
     DEMO_STAFF,
     seed_demo,
 )
+from tracker.demo.witnesses import WITNESS_PORTS, DemoWitness, start_witnesses, write_policy
+from tracker.ledger.jobs import cosign_all
+from tracker.ledger.keys import log_key
+from tracker.ledger.log import latest_checkpoint
+from tracker.ledger.models import LedgerEntry
 
 
 @click.command("demo")
@@ -37,9 +44,31 @@ from tracker.demo.services import (
     help="How many signatories: beyond the demo's own, generated fictional companies "
     "(about 60%% published), to see and measure the site at scale.",
 )
+@click.option(
+    "--witnesses/--no-witnesses",
+    default=True,
+    show_default=True,
+    help="Run two witnesses as threads, list them in the log's policy and cosign its checkpoint.",
+)
+@click.option(
+    "--witness-port",
+    "witness_ports",
+    multiple=True,
+    type=click.IntRange(0, 65535),
+    help="The witnesses' ports (give it twice; 0: any free port). Default 7381 and 7382.",
+)
 @with_appcontext
-def demo(serve: bool, host: str, port: int, allow_any_database: bool, signatories: int):
-    """Set up the demo: migrate the database, load checklists, add fictional companies.
+def demo(
+    serve: bool,
+    host: str,
+    port: int,
+    allow_any_database: bool,
+    signatories: int,
+    witnesses: bool,
+    witness_ports: tuple[int, ...],
+):
+    """Set up the demo: migrate the database, load checklists, add fictional companies, and
+    have two witnesses cosign the log's checkpoint.
 
     Running it again adds only what is missing.
     """
@@ -48,6 +77,8 @@ def demo(serve: bool, host: str, port: int, allow_any_database: bool, signatorie
             "the demo adds fictional companies; it runs on the default SQLite database only. "
             "Pass --allow-any-database to seed this database anyway."
         )
+    if witnesses and witness_ports and len(witness_ports) != 2:
+        raise click.UsageError("give --witness-port twice (one per witness), or not at all")
     click.echo(f"Database: {db.engine.url.render_as_string(hide_password=True)}")
     upgrade()
     summary = seed_demo(
@@ -60,6 +91,8 @@ def demo(serve: bool, host: str, port: int, allow_any_database: bool, signatorie
         f"{summary.disclosures_created} disclosures added"
         + (" (nothing was missing)." if not any(vars(summary).values()) else ".")
     )
+    app = current_app._get_current_object()  # type: ignore[attr-defined]
+    running = _witness(app, witness_ports or WITNESS_PORTS) if witnesses else []
     first_officer = next(iter(content.companies())).slug
     click.echo(
         "Sign in at /sign-in with the password '" + DEMO_PASSWORD + "' as:\n"
@@ -71,6 +104,45 @@ def demo(serve: bool, host: str, port: int, allow_any_database: bool, signatorie
     if serve:
         click.echo(f"Serving on http://{host}:{port}/  (Ctrl+C stops)")
         # Flask's app.run() refuses to start inside a CLI command, so serve with Werkzeug directly.
-        # current_app is a proxy that Flask's types present as the Flask object itself.
-        app = current_app._get_current_object()  # type: ignore[attr-defined]
-        run_simple(host, port, app, threaded=True)
+        try:
+            run_simple(host, port, app, threaded=True)
+        finally:
+            _stop(running)
+    else:
+        _stop(running)
+
+
+def _stop(running: list[DemoWitness]) -> None:
+    for witness in running:
+        witness.stop()
+
+
+def _witness(app: Flask, ports: tuple[int, ...]) -> list[DemoWitness]:
+    """Start the demo's witnesses, list them in the policy and cosign the latest checkpoint."""
+    signer = log_key(app)
+    first = db.session.get(LedgerEntry, 1)
+    # Witnesses keep their state; a demo database made anew is another log to them (a fork they
+    # would rightly refuse), so each ledger has its own pair, named after its first entry.
+    directory = (
+        Path(app.instance_path) / "demo-witnesses" / (first.entry_hash[:16] if first else "empty")
+    )
+    started = start_witnesses(directory, signer, ports)
+    policy_file = Path(app.config["LEDGER_POLICY_FILE"])
+    if not write_policy(policy_file, signer, started):
+        click.echo(f"Witnesses: {policy_file} was not written by the demo; it is left as it is.")
+        return started
+    deliveries = cosign_all(app, force=True)
+    cosigned = sum(d.outcome in ("cosigned", "current") for d in deliveries)
+    checkpoint = latest_checkpoint(db.session)
+    click.echo(
+        f"Witnesses: {', '.join(w.url for w in started)} (policy {policy_file}); "
+        + (
+            f"checkpoint {checkpoint.size} cosigned by {cosigned} of {len(deliveries)}."
+            if checkpoint is not None
+            else "nothing to cosign yet."
+        )
+    )
+    for d in deliveries:
+        if d.error:
+            click.echo(f"  {d.witness}: {d.error}")
+    return started
