@@ -325,3 +325,24 @@ def test_inline_jobs_cosign_before_the_publication_returns(app, filing_world, wi
     app.config["LEDGER_COSIGN_JOBS"] = "inline"
     publish_as_is(app, filing_world["disclosure_a"])
     assert cosigned_size(app) == 1
+
+
+def test_status_names_the_key_the_policy_and_each_witness(app, runner, filing_world, witnesses):
+    publish_as_is(app, filing_world["disclosure_a"])
+    witnesses[1].stop()
+    runner.invoke(args=["ledger", "cosign"])
+    result = runner.invoke(args=["ledger", "status"])
+    assert result.exit_code == 0, result.output
+    with app.app_context():
+        policy = log_policy()
+    assert f"key      {log_key(app).verifier.vkey}" in result.output
+    assert f"policy   sha256 {policy.fingerprint}" in result.output
+    assert "latest   1\ncosigned none\n" in result.output
+    assert "witness W1: cosigned 1\n" in result.output
+    assert "witness W2: cosigned 0, 1 failures, last: unreachable:" in result.output
+
+
+def test_cosign_without_witnesses_says_so(app, runner, filing_world):
+    publish_as_is(app, filing_world["disclosure_a"])
+    result = runner.invoke(args=["ledger", "cosign"])
+    assert result.exit_code == 0 and "the policy names no witness" in result.output
