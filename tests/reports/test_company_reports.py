@@ -325,3 +325,31 @@ def test_published_reports_are_pdf_a_3a_and_render_as_the_plain_pdf(
     assert len(archived_pages) == len(plain_pages) >= 8
     for page, (a, b) in enumerate(zip(archived_pages, plain_pages, strict=True), 1):
         assert ImageChops.difference(a, b).getbbox() is None, f"page {page} differs"
+
+
+def test_pdfs_stored_before_the_log_are_recorded_once(app, runner, accounts, filing_world):
+    """A PDF stored before migration 0017 has no report entry: ``tracker reports record``
+    appends one per stored PDF (in storing order), and a second run appends nothing."""
+    publish_as_is(app, filing_world["disclosure_a"])
+    with app.app_context():
+        publication_id = db.session.scalar(sa.select(LedgerEntry.publication_id))
+        for language, sha in (("zh", "1" * 64), ("en", "2" * 64)):  # rows as they were stored
+            db.session.add(
+                StoredReport(
+                    publication_id=publication_id, language=language, sha256=sha, size=1, pages=1
+                )
+            )
+        db.session.commit()
+    result = runner.invoke(args=["reports", "record"])
+    assert result.exit_code == 0, result.output
+    assert "2 stored reports recorded in the ledger" in result.output
+    again = runner.invoke(args=["reports", "record"])
+    assert "0 stored reports recorded in the ledger" in again.output
+    with app.app_context():
+        entries = db.session.scalars(sa.select(LedgerEntry).order_by(LedgerEntry.sequence)).all()
+        assert [(e.kind, e.renders, e.language, e.document_sha256) for e in entries[1:]] == [
+            (EntryKind.REPORT, 1, "zh", "1" * 64),
+            (EntryKind.REPORT, 1, "en", "2" * 64),
+        ]
+        assert latest_checkpoint(db.session).size == 3
+        assert verify_ledger(db.session) == (3, None)

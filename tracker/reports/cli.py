@@ -1,4 +1,5 @@
-"""``tracker reports export``: every report of a cycle into a folder."""
+"""``tracker reports export``: every report of a cycle into a folder; ``tracker reports record``:
+the PDFs stored before the ledger recorded them, recorded."""
 
 import shutil
 from pathlib import Path
@@ -8,6 +9,7 @@ import sqlalchemy as sa
 from flask import current_app
 from flask.cli import with_appcontext
 
+from tracker import clock
 from tracker.cycles.models import Cycle
 from tracker.db import db
 from tracker.domain.languages import CODES
@@ -18,6 +20,16 @@ from tracker.reports import services
 @click.group(help="PDF reports.")
 def reports():
     pass
+
+
+@reports.command("record")
+@with_appcontext
+def record():
+    """Append a report entry for every stored PDF that has none (stored before migration 0017),
+    with the log's new checkpoint. Running it again appends nothing."""
+    appended = services.record_stored_reports(db.session, clock.now())
+    db.session.commit()
+    click.echo(f"{appended} stored reports recorded in the ledger")
 
 
 @reports.command("export")

@@ -107,6 +107,29 @@ def render_published(
     return row
 
 
+def record_stored_reports(session: Session, now: datetime) -> int:
+    """Report entries for the PDFs stored before the ledger recorded them (before migration
+    0017), in the order they were stored; how many were appended. Flushes."""
+    recorded = set(
+        session.execute(
+            sa.select(LedgerEntry.renders, LedgerEntry.language).where(
+                LedgerEntry.kind == EntryKind.REPORT
+            )
+        ).all()
+    )
+    rows = session.execute(
+        sa.select(StoredReport, LedgerEntry.sequence)
+        .join(LedgerEntry, LedgerEntry.publication_id == StoredReport.publication_id)
+        .order_by(StoredReport.id)
+    ).all()
+    appended = 0
+    for stored, sequence in rows:
+        if (sequence, stored.language) not in recorded:
+            append_report(session, stored.publication, stored.language, stored.sha256, now)
+            appended += 1
+    return appended
+
+
 def render_all(session: Session, publication: Publication, directory: Path) -> list[StoredReport]:
     """Both languages' reports of a newly published version."""
     return [render_published(session, publication, language, directory) for language in CODES]
