@@ -55,7 +55,7 @@ def test_home_shows_commitments_cycle_progress_heatmap_and_signatories(client, d
     assert "Published: 13" in page and "Not started: 1" in page and "Draft: 2" in page
     assert "22 companies have signed the commitments." in page
     html = response.get_data(as_text=True)
-    heatmap = html[html.index('<table class="heatmap">') : html.index("</table>")]
+    heatmap = html[html.index('<table class="heatmap"') : html.index("</table>")]
     assert heatmap.count('<th scope="row">') == 13  # one row per published disclosure
     assert heatmap.count('<td class="heat') == 13 * 7  # six commitments and overall
 
@@ -290,14 +290,14 @@ def test_the_home_page_stays_bounded_for_a_large_roster(client, app):
     assert len(overall) > HOME_HEATMAP_ROWS
     response = client.get("/")
     html = response.get_data(as_text=True)
-    heatmap = html[html.index('<table class="heatmap">') : html.index("</table>")]
+    heatmap = html[html.index('<table class="heatmap"') : html.index("</table>")]
     assert heatmap.count('<th scope="row">') == HOME_HEATMAP_ROWS
     rows = re.findall(r'<th scope="row">(.*?)</th>', heatmap)
     assert [re.sub(r"<[^>]+>", "", row) for row in rows] == latest
     page = text_of(response)
     assert f"The {HOME_HEATMAP_ROWS} latest of {len(overall)} published disclosures" in page
     assert "Every signatory and its overall score, page by page" in page
-    distribution = html[html.index('<table class="data distribution">') :]
+    distribution = html[html.index('<table class="data distribution"') :]
     distribution = distribution[: distribution.index("</table>")]
     overall_row = distribution[distribution.rindex("<tr>") :]
     cells = [int(n) for n in re.findall(r'<td class="num">(\d+)</td>', overall_row)]
