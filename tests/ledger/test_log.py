@@ -326,3 +326,28 @@ def test_report_entries_of_a_publication(app, three):
         assert log.latest_checkpoint(db.session).size == 4
         assert log.snapshot_bytes(db.session, 4) is None
         assert verify_ledger(db.session) == (4, None)
+
+
+def test_a_grown_ledger_proves_every_entry_and_verifies_in_a_few_queries(app, count_queries):
+    """The demo grown to 400 signatories (bulk publications, one checkpoint over them): every
+    entry's inclusion proof verifies against the latest checkpoint, every checkpoint is
+    consistent with it, and verification streams the entries in a fixed number of queries."""
+    from tests.support.app import grow_roster
+
+    grow_roster(app, 400)
+    with app.app_context():
+        latest = log.latest_checkpoint(db.session)
+        hashes = log.leaf_hashes(db.session)
+        assert latest.size == len(hashes) > 250
+        root = bytes.fromhex(latest.root_hash)
+        for sequence in range(1, latest.size + 1):
+            proof = log.inclusion_proof(db.session, sequence, latest.size)
+            verify_inclusion(sequence - 1, latest.size, hashes[sequence - 1], proof, root)
+        for checkpoint in log.checkpoints_from(db.session, 1):
+            proof = log.consistency_proof(db.session, checkpoint.size, latest.size)
+            verify_consistency(
+                checkpoint.size, latest.size, bytes.fromhex(checkpoint.root_hash), root, proof
+            )
+        with count_queries() as counter:
+            assert verify_ledger(db.session) == (latest.size, None)
+        assert counter.count <= 4  # orphans, count, checkpoints, the entries (streamed)
