@@ -48,6 +48,13 @@ class Step:
     mails: str | None  # who is mailed once: "officers", "staff" or nobody
 
     @property
+    def decides_at(self) -> tuple[object, str]:
+        """Where both requests have read the old state and neither has written: the move's
+        conditional UPDATE, except for a submission, which takes the disclosure's row lock
+        first (its completeness check reads the answers under it)."""
+        return (services, "lock") if self.action is Action.SUBMIT else (workflow, "claim")
+
+    @property
     def people(self) -> tuple[str, str]:
         return ("officer_a", "officer_a2") if self.who is Side.OFFICER else ("staff", "staff2")
 
@@ -194,8 +201,7 @@ def test_a_step_done_twice_at_once_happens_once(app, people, filing_world, monke
 
     outcome = race(
         monkeypatch,
-        workflow,
-        "claim",
+        *step.decides_at,
         *(
             (lambda c=client, t=token: c.post(step.url, data=step.form | {"csrf_token": t}))
             for client, token in zip(clients, tokens, strict=True)

@@ -73,12 +73,14 @@ def queries_for(client, url, count_queries) -> int:
 @pytest.mark.parametrize("url", ["/", "/companies/", "/companies/extra-22", "/checklist/"])
 def test_queries_do_not_grow_with_the_number_of_companies(client, app, demo, count_queries, url):
     add_companies(app, 1)  # extra-22 exists from here on
+    queries_for(client, url, count_queries)  # the process's caches (a checklist parsed) filled
+    add_companies(app, 1)  # a new public generation: the page is computed again
     small = queries_for(client, url, count_queries)
-    add_companies(app, 200 - 23)
+    add_companies(app, 200 - 24)
     with app.app_context():
         assert db.session.scalar(sa.select(sa.func.count()).select_from(Company)) == 200
     large = queries_for(client, url, count_queries)
-    assert large == small, f"{url}: {small} queries with 23 companies, {large} with 200"
+    assert large == small, f"{url}: {small} queries with 24 companies, {large} with 200"
     assert small <= 6, f"{url} runs {small} queries"
 
 
