@@ -68,6 +68,8 @@ ENDPOINTS = frozenset(
         "companies.index",
         "companies.detail",
         "ledger.index",
+        "ledger.entry",
+        "ledger.snapshot",
     }
 )
 ENDPOINT_PREFIXES = ("api.",)

@@ -5,7 +5,7 @@ from flask import Blueprint, abort, render_template, request
 from tracker import clock
 from tracker.companies import services
 from tracker.db import db
-from tracker.ledger import queries
+from tracker.ledger import queries, reading
 from tracker.pagination import paginate
 from tracker.params import arg_id
 from tracker.public.services import current_cycle
@@ -44,7 +44,7 @@ def detail(slug: str):
     )
     if wanted_cycle and versions is None:
         abort(404)
-    shown = None
+    shown = record = None
     if versions:
         wanted_version = arg_id("version")
         publication = (
@@ -61,10 +61,12 @@ def detail(slug: str):
             stored_scores=True,
         )
         preload_markdown(answer.narrative for answer in shown.report.answers.values())
+        record = reading.record_of(session, publication.entry)
     return render_template(
         "companies/detail.html",
         company=company,
         history=history,
         versions=versions or [],
         shown=shown,
+        record=record,
     )

@@ -47,6 +47,7 @@ class PublicationRecord:
     ledger_sequence: int
     entry_hash: str
     superseded_on: datetime | None = None
+    leaf_hash: str | None = None  # the entry's leaf in the Merkle log: SHA-256(0x00 || data)
 
 
 @dataclass(frozen=True)
