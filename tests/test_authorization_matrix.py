@@ -136,6 +136,18 @@ MATRIX: dict[tuple[str, str], Row] = {
     ("filing.preview", "POST"): Row("/filing/preview", signed_in(200)),
     ("ledger.index", "GET"): Row("/ledger/", everyone(200)),
     ("opendata.ledger_csv", "GET"): Row("/ledger.csv", everyone(200)),
+    # The log's files: public, the same for everyone (nothing is published in this world, so
+    # no entry, checkpoint, proof or bundle exists; the policy, the verifier and the empty
+    # tree's consistency do).
+    ("ledger.entry", "GET"): Row("/ledger/entries/1", everyone(404)),
+    ("ledger.snapshot", "GET"): Row("/ledger/snapshots/1.json", everyone(404)),
+    ("ledger.checkpoint", "GET"): Row("/ledger/checkpoint", everyone(404)),
+    ("ledger.checkpoint_of_size", "GET"): Row("/ledger/checkpoints/1", everyone(404)),
+    ("ledger.policy", "GET"): Row("/ledger/policy", everyone(200)),
+    ("ledger.proof", "GET"): Row("/ledger/proof/1", everyone(404)),
+    ("ledger.consistency", "GET"): Row("/ledger/consistency?from=0&to=0", everyone(200)),
+    ("ledger.bundle", "GET"): Row("/ledger/bundle/1.zip", everyone(404)),
+    ("ledger.verifier", "GET"): Row("/ledger/verify.py", everyone(200)),
     # The open-data API: public, read-only, the same for everyone (nothing published here yet).
     ("api.index", "GET"): Row("/api/v1/", everyone(200)),
     ("api.openapi", "GET"): Row("/api/v1/openapi.json", everyone(200)),

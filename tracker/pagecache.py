@@ -70,6 +70,11 @@ ENDPOINTS = frozenset(
         "ledger.index",
         "ledger.entry",
         "ledger.snapshot",
+        "ledger.checkpoint",
+        "ledger.checkpoint_of_size",
+        "ledger.proof",
+        "ledger.consistency",
+        "ledger.bundle",
     }
 )
 ENDPOINT_PREFIXES = ("api.",)

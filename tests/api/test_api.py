@@ -64,6 +64,12 @@ def test_every_operation_answers_as_described(client, demo, corrected):
         "/cycles/{cycle}/matrix": f"/cycles/{cycle}/matrix",
         "/disclosures/{company}/{cycle}/{version}": f"/disclosures/{company}/{cycle}/1",
         "/ledger": "/ledger",
+        "/ledger/entries/{sequence}": "/ledger/entries/24",
+        "/ledger/checkpoint": "/ledger/checkpoint",
+        "/ledger/checkpoints/{size}": "/ledger/checkpoints/24",
+        "/ledger/policy": "/ledger/policy",
+        "/ledger/proof/{sequence}": "/ledger/proof/3",
+        "/ledger/consistency": "/ledger/consistency?from=23&to=24",
         "/openapi.json": "/openapi.json",
     }
     assert set(urls) == set(document()["paths"]), "an operation without a test"
@@ -269,3 +275,42 @@ def test_the_matrix_pages_through_companies_and_aggregates_the_whole_cycle(clien
     assert past.status_code == 404 and "past the last page" in past.get_json()["error"]["message"]
     bad = client.get(f"{API}/cycles/{cycle}/matrix?per_page=500")
     assert bad.status_code == 400
+
+
+def test_the_log_in_json_says_what_the_files_say(client, demo):
+    """The API's checkpoint, proof and consistency hold the bytes /ledger/ serves."""
+    checkpoint = conforms("/ledger/checkpoint", client.get(f"{API}/ledger/checkpoint"))
+    assert checkpoint["note"].encode() == client.get("/ledger/checkpoint").data
+    assert checkpoint["size"] == 24 and checkpoint["cosigned"] is True
+    proof = conforms("/ledger/proof/{sequence}", client.get(f"{API}/ledger/proof/3"))
+    assert proof["tlog_proof"].encode() == client.get("/ledger/proof/3").data
+    assert proof["index"] == 2 and proof["tree_size"] == 24
+    consistency = client.get(f"{API}/ledger/consistency?from=23&to=24").get_json()
+    assert "".join(h + "\n" for h in consistency["hashes"]).encode() == (
+        client.get("/ledger/consistency?from=23&to=24").data
+    )
+    policy = conforms("/ledger/policy", client.get(f"{API}/ledger/policy"))
+    assert policy["text"].encode() == client.get("/ledger/policy").data
+    assert policy["quorum"] == "none" and policy["witnesses"] == []
+    entry = conforms("/ledger/entries/{sequence}", client.get(f"{API}/ledger/entries/24"))
+    assert entry["links"]["bundle"] == "/ledger/bundle/24.zip"
+
+
+@pytest.mark.parametrize(
+    ("url", "status"),
+    [
+        ("/ledger/entries/0", 404),
+        ("/ledger/entries/25", 404),
+        ("/ledger/checkpoints/25", 404),
+        ("/ledger/checkpoints/2147483647", 404),
+        ("/ledger/proof/25", 404),
+        ("/ledger/consistency", 400),
+        ("/ledger/consistency?from=24&to=23", 400),
+        ("/ledger/consistency?from=24&to=2147483647", 400),  # a size never signed
+        ("/ledger/consistency?from=²&to=24", 400),
+    ],
+)
+def test_the_log_in_json_refuses_as_described(client, demo, url, status):
+    response = client.get(API + url)
+    assert response.status_code == status, url
+    assert response.is_json and response.get_json()["error"]["message"]

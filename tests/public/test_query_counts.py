@@ -106,6 +106,16 @@ ROSTER_URLS = [
     "/cycles/2025-annual/disclosures.csv",
     "/cycles/2024-annual/disclosures.csv",
     "/ledger.csv",
+    "/ledger/checkpoint",
+    "/ledger/checkpoints/24",
+    "/ledger/entries/3",
+    "/ledger/snapshots/3.json",
+    "/ledger/proof/3",
+    "/ledger/consistency?from=23&to=24",
+    "/ledger/bundle/3.zip",
+    "/api/v1/ledger/checkpoint",
+    "/api/v1/ledger/proof/3",
+    "/api/v1/ledger/entries/3",
 ]
 
 

@@ -122,6 +122,27 @@ PUBLICATION_FIELDS = {
     "superseded_by_version": _nullable({"type": "integer", "minimum": 2}),
 }
 
+INDEX_KEYS = ["openapi", "checklists", "companies", "cycles", "ledger", "checkpoint", "policy"]
+B64_HASH = {"type": "string", "pattern": "^[A-Za-z0-9+/]{43}=$", "description": "base64"}
+LEDGER_ENTRY_FIELDS = {
+    "sequence": {"type": "integer", "minimum": 1},
+    "kind": {"enum": ["publication", "correction", "report"]},
+    "company": SLUG,
+    "cycle": SLUG,
+    "version": {"type": "integer", "minimum": 1},
+    "published_at": {"type": "string", "format": "date-time"},
+    "snapshot_sha256": HASH,
+    "supersedes": _nullable({"type": "integer"}),
+    "previous_hash": HASH,
+    "entry_hash": HASH,
+    "renders": _nullable(
+        {"type": "integer", "description": "Report entries: the publication entry it renders"}
+    ),
+    "language": _nullable({"enum": ["en", "zh"]}),
+    "document_sha256": _nullable(HASH),
+    "leaf_hash": {**HASH, "description": "SHA-256(0x00 || leaf data): the Merkle leaf"},
+}
+
 SCHEMAS = {
     "Error": _object(
         ["error"],
@@ -147,8 +168,8 @@ SCHEMAS = {
         },
     ),
     "Index": _object(
-        ["openapi", "checklists", "companies", "cycles", "ledger"],
-        {k: {"type": "string"} for k in ("openapi", "checklists", "companies", "cycles", "ledger")},
+        INDEX_KEYS,
+        {k: {"type": "string"} for k in INDEX_KEYS},
     ),
     "ChecklistSummary": _object(
         ["id", "version", "released", "title", "content_sha256", "items"],
@@ -397,33 +418,106 @@ SCHEMAS = {
             },
         },
     ),
-    "LedgerEntry": _object(
-        [
-            "sequence",
-            "kind",
-            "company",
-            "cycle",
-            "version",
-            "published_at",
-            "snapshot_sha256",
-            "supersedes",
-            "previous_hash",
-            "entry_hash",
-        ],
+    "LedgerEntry": _object(list(LEDGER_ENTRY_FIELDS), LEDGER_ENTRY_FIELDS),
+    "LedgerEntryWithLinks": _object(
+        [*LEDGER_ENTRY_FIELDS, "links"],
+        LEDGER_ENTRY_FIELDS
+        | {
+            "links": _object(
+                ["leaf", "snapshot", "proof", "bundle"],
+                {
+                    "leaf": {"type": "string"},
+                    "snapshot": _nullable({"type": "string"}),
+                    "proof": {"type": "string"},
+                    "bundle": _nullable({"type": "string"}),
+                },
+            )
+        },
+    ),
+    "Checkpoint": _object(
+        ["size", "root_hash", "signed_at", "cosigned", "cosignatures", "note"],
+        {
+            "size": {"type": "integer", "minimum": 0},
+            "root_hash": B64_HASH,
+            "signed_at": {"type": "string", "format": "date-time"},
+            "cosigned": {
+                "type": "boolean",
+                "description": "Whether the cosignatures meet the policy's quorum",
+            },
+            "cosignatures": {
+                "type": "array",
+                "items": _object(
+                    ["witness", "timestamp"],
+                    {"witness": {"type": "string"}, "timestamp": {"type": "integer"}},
+                ),
+            },
+            "note": {
+                "type": "string",
+                "description": "The C2SP signed note, with the cosignatures of the policy's "
+                "witnesses",
+            },
+        },
+    ),
+    "Policy": _object(
+        ["text", "sha256", "log", "witnesses", "quorum"],
+        {
+            "text": {"type": "string", "description": "The C2SP tlog-policy as published"},
+            "sha256": HASH,
+            "log": _object(
+                ["origin", "vkey", "key_id"],
+                {
+                    "origin": {"type": "string"},
+                    "vkey": {"type": "string"},
+                    "key_id": {"type": "string", "pattern": "^[0-9a-f]{8}$"},
+                },
+            ),
+            "witnesses": {
+                "type": "array",
+                "items": _object(
+                    ["name", "vkey", "url"],
+                    {
+                        "name": {"type": "string"},
+                        "vkey": {"type": "string"},
+                        "url": _nullable({"type": "string"}),
+                    },
+                ),
+            },
+            "quorum": {"type": "string"},
+        },
+    ),
+    "Proof": _object(
+        ["sequence", "index", "tree_size", "hashes", "checkpoint", "tlog_proof"],
         {
             "sequence": {"type": "integer", "minimum": 1},
-            "kind": {"enum": ["publication", "correction"]},
-            "company": SLUG,
-            "cycle": SLUG,
-            "version": {"type": "integer", "minimum": 1},
-            "published_at": {"type": "string", "format": "date-time"},
-            "snapshot_sha256": HASH,
-            "supersedes": _nullable({"type": "integer"}),
-            "previous_hash": HASH,
-            "entry_hash": HASH,
+            "index": {"type": "integer", "minimum": 0},
+            "tree_size": {"type": "integer", "minimum": 1},
+            "hashes": {"type": "array", "items": B64_HASH},
+            "checkpoint": {"type": "string"},
+            "tlog_proof": {"type": "string", "description": "The C2SP tlog-proof file"},
+        },
+    ),
+    "Consistency": _object(
+        ["from", "to", "hashes"],
+        {
+            "from": {"type": "integer", "minimum": 0},
+            "to": {"type": "integer", "minimum": 0},
+            "hashes": {"type": "array", "items": B64_HASH},
         },
     ),
 }
+
+
+SEQUENCE = _path_param("sequence", "An entry's sequence number", "integer")
+SIZE_FROM, SIZE_TO = (
+    {
+        "name": name,
+        "in": "query",
+        "required": True,
+        "description": f"A tree size the log signed a checkpoint for ({what})",
+        "schema": {"type": "integer", "minimum": 0},
+    }
+    for name, what in (("from", "the older"), ("to", "the newer"))
+)
 
 
 @cache
@@ -503,6 +597,36 @@ def document() -> dict:
             ),
             "/ledger": _get(
                 "The publication ledger, in order", _json(_page_of("LedgerEntry"), "A page"), PAGING
+            ),
+            "/ledger/entries/{sequence}": _get(
+                "One ledger entry, with where its leaf, snapshot, proof and bundle are",
+                _json(_ref("LedgerEntryWithLinks"), "The entry"),
+                [SEQUENCE],
+            ),
+            "/ledger/checkpoint": _get(
+                "The latest checkpoint cosigned by a quorum of the policy's witnesses (until "
+                "one is, the latest signed, with cosigned false)",
+                _json(_ref("Checkpoint"), "The checkpoint"),
+            ),
+            "/ledger/checkpoints/{size}": _get(
+                "The checkpoint the log signed for a tree of this size",
+                _json(_ref("Checkpoint"), "The checkpoint"),
+                [_path_param("size", "Tree size", "integer")],
+            ),
+            "/ledger/policy": _get(
+                "The log's trust policy (C2SP tlog-policy)",
+                _json(_ref("Policy"), "The policy"),
+                missing=False,
+            ),
+            "/ledger/proof/{sequence}": _get(
+                "The entry's inclusion proof in the latest cosigned checkpoint",
+                _json(_ref("Proof"), "The proof"),
+                [SEQUENCE],
+            ),
+            "/ledger/consistency": _get(
+                "The consistency proof from one signed tree size to a larger one",
+                _json(_ref("Consistency"), "The proof"),
+                [SIZE_FROM, SIZE_TO],
             ),
         },
         "components": {"schemas": SCHEMAS},

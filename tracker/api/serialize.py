@@ -11,6 +11,7 @@ from tracker.domain.company_report import CompanyReport
 from tracker.domain.cycle_report import BenchmarkMatrix, ItemAdoption
 from tracker.domain.languages import Text
 from tracker.domain.scoring import Score, Scorecard
+from tracker.verify import b64encode
 
 
 def text(value: Text) -> dict:
@@ -213,4 +214,38 @@ def ledger_entry(entry) -> dict:
         "supersedes": entry.supersedes,
         "previous_hash": entry.previous_hash,
         "entry_hash": entry.entry_hash,
+        "renders": entry.renders,
+        "language": entry.language,
+        "document_sha256": entry.document_sha256,
+        "leaf_hash": entry.leaf_hash,
+    }
+
+
+def checkpoint(found, note: bytes, cosigned: bool, witnessed: dict[str, int]) -> dict:
+    """A signed checkpoint with the cosignatures of the policy's witnesses (``witnessed``:
+    policy name -> timestamp) and the note as served at /ledger/checkpoints/<size>."""
+    return {
+        "size": found.size,
+        "root_hash": b64encode(bytes.fromhex(found.root_hash)),
+        "signed_at": found.created_at.isoformat(),
+        "cosigned": cosigned,
+        "cosignatures": [
+            {"witness": name, "timestamp": t} for name, t in sorted(witnessed.items())
+        ],
+        "note": note.decode("utf-8"),
+    }
+
+
+def log_policy(published, identity) -> dict:
+    """The trust policy: its text as published, its fingerprint and what it says."""
+    policy = published.policy
+    return {
+        "text": published.text,
+        "sha256": published.fingerprint,
+        "log": {"origin": identity.origin, "vkey": identity.vkey, "key_id": identity.key_id},
+        "witnesses": [
+            {"name": w.name, "vkey": w.verifier.vkey, "url": w.url or None}
+            for w in policy.witnesses.values()
+        ],
+        "quorum": policy.quorum,
     }

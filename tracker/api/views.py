@@ -4,7 +4,7 @@ OpenAPI document at /api/v1/openapi.json."""
 from __future__ import annotations
 
 import sqlalchemy as sa
-from flask import Blueprint, jsonify, url_for
+from flask import Blueprint, jsonify, request, url_for
 from werkzeug.exceptions import HTTPException, NotFound
 
 from tracker.api import serialize
@@ -14,7 +14,9 @@ from tracker.companies.models import Company
 from tracker.cycles.models import Cycle
 from tracker.db import db
 from tracker.domain.cycle_report import adoption, benchmarks
-from tracker.ledger.models import LedgerEntry
+from tracker.ledger import log, reading
+from tracker.ledger.models import Checkpoint, LedgerEntry
+from tracker.ledger.policy import log_policy
 from tracker.ledger.queries import (
     company_history,
     count_current,
@@ -24,8 +26,9 @@ from tracker.ledger.queries import (
     summaries_in_cycle,
     superseding,
 )
-from tracker.params import MAX_PER_PAGE, arg_int, page_number
+from tracker.params import MAX_ID, MAX_PER_PAGE, BadParameter, arg_int, page_number, parse_int
 from tracker.reports.services import cycle_head, invited_count
+from tracker.verify import b64encode
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 
@@ -103,6 +106,8 @@ def index():
             "companies": url_for(".companies"),
             "cycles": url_for(".cycles"),
             "ledger": url_for(".ledger"),
+            "checkpoint": url_for(".ledger_checkpoint"),
+            "policy": url_for(".ledger_policy"),
         }
     )
 
@@ -245,3 +250,101 @@ def ledger():
     return _page(
         sa.select(LedgerEntry).order_by(LedgerEntry.sequence), serialize.ledger_entry, ".ledger"
     )
+
+
+# --- the log: what /ledger/ serves as files, as JSON ------------------------------------------
+
+
+def _checkpoint(found: Checkpoint):
+    session, policy = db.session, log_policy().policy
+    witnessed = log.witnessed_by(session, found.size, policy)
+    note = log.cosigned_note(session, found, policy)
+    return jsonify(serialize.checkpoint(found, note, policy.satisfied(witnessed), witnessed))
+
+
+@bp.get("/ledger/checkpoint")
+def ledger_checkpoint():
+    """The latest cosigned checkpoint; until one is, the latest signed (``cosigned`` false)."""
+    session = db.session
+    found = log.latest_cosigned(session, log_policy().policy) or log.latest_checkpoint(session)
+    if found is None:
+        raise NotFound("the log has not signed a checkpoint yet")
+    return _checkpoint(found)
+
+
+@bp.get("/ledger/checkpoints/<int:size>")
+def ledger_checkpoint_of_size(size: int):
+    found = log.checkpoint_of_size(db.session, size)
+    if found is None:
+        raise NotFound(f"the log signed no checkpoint of size {size}")
+    return _checkpoint(found)
+
+
+@bp.get("/ledger/policy")
+def ledger_policy():
+    return jsonify(serialize.log_policy(log_policy(), reading.log_identity()))
+
+
+def _entry(sequence: int):
+    found = log.entry_at(db.session, sequence)
+    if found is None:
+        raise NotFound(f"no ledger entry {sequence}")
+    return found
+
+
+@bp.get("/ledger/entries/<int:sequence>")
+def ledger_entry(sequence: int):
+    """One entry, with where its files are."""
+    found = _entry(sequence)
+    published = found.publication_id is not None
+    return jsonify(
+        serialize.ledger_entry(found)
+        | {
+            "links": {
+                "leaf": url_for("ledger.entry", sequence=sequence),
+                "snapshot": url_for("ledger.snapshot", sequence=sequence) if published else None,
+                "proof": url_for("ledger.proof", sequence=sequence),
+                "bundle": url_for("ledger.bundle", sequence=sequence) if published else None,
+            }
+        }
+    )
+
+
+@bp.get("/ledger/proof/<int:sequence>")
+def ledger_proof(sequence: int):
+    """The entry's inclusion proof in the latest cosigned checkpoint (and the tlog-proof file)."""
+    session, policy = db.session, log_policy().policy
+    _entry(sequence)
+    cosigned = log.latest_cosigned(session, policy)
+    if cosigned is None or sequence > cosigned.size:
+        raise NotFound(f"entry {sequence} is in no cosigned checkpoint yet")
+    note = log.cosigned_note(session, cosigned, policy)
+    hashes = log.inclusion_proof(session, sequence, cosigned.size)
+    return jsonify(
+        {
+            "sequence": sequence,
+            "index": sequence - 1,
+            "tree_size": cosigned.size,
+            "hashes": [b64encode(h) for h in hashes],
+            "checkpoint": note.decode("utf-8"),
+            "tlog_proof": log.tlog_proof(session, sequence, cosigned, note).decode("utf-8"),
+        }
+    )
+
+
+def _size(name: str) -> int:
+    raw = request.args.get(name, "")
+    size = parse_int(name, raw, 0, MAX_ID)
+    if size and log.checkpoint_of_size(db.session, size) is None:
+        raise BadParameter(name, raw, 0, reading.latest_size(db.session), code="request.bad_number")
+    return size
+
+
+@bp.get("/ledger/consistency")
+def ledger_consistency():
+    """The consistency proof between two signed tree sizes, ``from`` ≤ ``to``."""
+    old, new = _size("from"), _size("to")
+    if old > new:
+        raise log.BadRange()
+    hashes = log.consistency_proof(db.session, old, new) if new else []
+    return jsonify({"from": old, "to": new, "hashes": [b64encode(h) for h in hashes]})

@@ -61,7 +61,7 @@ def detail(slug: str):
             stored_scores=True,
         )
         preload_markdown(answer.narrative for answer in shown.report.answers.values())
-        record = reading.record_of(session, publication.entry)
+        record = reading.record_of(session, publication)
     return render_template(
         "companies/detail.html",
         company=company,

@@ -25,7 +25,6 @@ from tracker.domain.statuses import Status
 from tracker.filing.models import Disclosure
 from tracker.ledger.models import OVERALL, Publication, PublicationScore, scorecard_of
 from tracker.narratives import services as narratives
-from tracker.ledger.reading import leaf_hash_hex
 
 
 @dataclass(frozen=True)
@@ -99,7 +98,7 @@ def report_of(
             ledger_sequence=publication.entry.sequence,
             entry_hash=publication.entry.entry_hash,
             superseded_on=superseded_by.published_at if superseded_by else None,
-            leaf_hash=leaf_hash_hex(publication.entry),
+            leaf_hash=publication.entry.leaf_hash,
         ),
     )
     if earlier is None:

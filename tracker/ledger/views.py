@@ -1,91 +1,196 @@
-"""The public ledger: its page, and every entry's leaf and snapshot exactly as hashed.
+"""The public ledger: its page, and the files anyone needs to check the record without trusting
+the operator (C2SP formats: tracker.ledger.log, tracker.verify).
 
 Everything here is public, read-only and the same for every reader: no sign-in, served from the
-public page cache (tracker.pagecache: ETag, revalidated on every request), plain bytes for the
-files a verifier reads (the exact bytes hashed, never re-encoded by a JSON serialiser).
+public page cache (tracker.pagecache: a strong ETag, revalidated on every request; any new
+entry, checkpoint or cosignature is a new public generation). Files are the exact bytes a
+verifier reads, never re-encoded: leaves and snapshots as hashed, notes as signed, proofs and
+consistency hashes as the C2SP specs write them, one base64 hash a line.
 """
 
 from __future__ import annotations
 
-import sqlalchemy as sa
-from flask import Blueprint, Response, abort, render_template
-from sqlalchemy.orm import joinedload
+import hashlib
+from pathlib import Path
 
+import sqlalchemy as sa
+from flask import Blueprint, Response, abort, current_app, render_template, request
+
+from tracker import verify
+from tracker.companies.models import Company
+from tracker.cycles.models import Cycle
 from tracker.db import db
-from tracker.domain.canonical import canonical_json
-from tracker.ledger.models import LedgerEntry, Publication
+from tracker.ledger import bundles, log, reading
+from tracker.ledger.models import Checkpoint, LedgerEntry
+from tracker.ledger.policy import log_policy
+from tracker.pagecache import PUBLIC_CACHE_CONTROL
 from tracker.pagination import paginate
+from tracker.params import MAX_ID, BadParameter, parse_int
 
 bp = Blueprint("ledger", __name__, url_prefix="/ledger")
 
+TEXT = "text/plain"  # Flask adds "; charset=utf-8"
+# Says which checkpoint /ledger/checkpoint is: one a quorum of the policy's witnesses cosigned,
+# or (until the first is) the latest the log signed, which a verifier holding the policy rejects.
+CHECKPOINT_STATE = "Tracker-Checkpoint"
 
-def _file(data: bytes, mimetype: str, filename: str) -> Response:
+
+def _file(data: bytes, mimetype: str, filename: str, *, attachment: bool = False) -> Response:
     """A file a reader downloads and a verifier reads: its bytes as they are, named."""
     response = Response(data, mimetype=mimetype)
-    response.headers["Content-Disposition"] = f'inline; filename="{filename}"'
+    disposition = "attachment" if attachment else "inline"
+    response.headers["Content-Disposition"] = f'{disposition}; filename="{filename}"'
     return response
-
-
-def _entry(sequence: int) -> LedgerEntry:
-    entry = db.session.get(LedgerEntry, sequence)
-    if entry is None:
-        abort(404)
-    return entry
 
 
 @bp.get("/")
 def index():
-    # Each entry names its company and cycle: loaded with the page in the same query (not one
-    # query per entry), and none of the publication's JSON.
-    publication = joinedload(LedgerEntry.publication)
-    page = paginate(
-        sa.select(LedgerEntry)
-        .options(
-            publication.load_only(Publication.id, Publication.company_id, Publication.cycle_id),
-            publication.joinedload(Publication.company),
-            publication.joinedload(Publication.cycle),
-        )
-        .order_by(LedgerEntry.sequence.desc())
+    session = db.session
+    page = paginate(sa.select(LedgerEntry).order_by(LedgerEntry.sequence.desc()))
+    # Report entries have no publication of their own: every row is named by its slugs, the
+    # page's companies and cycles read in one query each (not one per entry).
+    slugs = {e.company_slug for e in page.items}
+    cycle_slugs = {e.cycle_slug for e in page.items}
+    companies = {
+        c.slug: c for c in session.scalars(sa.select(Company).where(Company.slug.in_(slugs)))
+    }
+    cycles = {
+        c.slug: c for c in session.scalars(sa.select(Cycle).where(Cycle.slug.in_(cycle_slugs)))
+    }
+    return render_template(
+        "ledger/index.html",
+        page=page,
+        companies=companies,
+        cycles=cycles,
+        status=reading.log_status(session, log_policy()),
+        identity=reading.log_identity(),
+        site=reading.site_url(),
     )
-    return render_template("ledger/index.html", page=page)
 
 
 @bp.get("/entries/<int:sequence>")
 def entry(sequence: int):
     """The entry's leaf data (``Entry.leaf_data``): the bytes whose hash is its Merkle leaf."""
-    return _file(_entry(sequence).to_entry().leaf_data(), "application/json", f"entry-{sequence}.json")
+    data = log.leaf_data(db.session, sequence)
+    if data is None:
+        abort(404)
+    return _file(data, "application/json", f"entry-{sequence}.json")
 
 
 @bp.get("/snapshots/<int:sequence>.json")
 def snapshot(sequence: int):
     """The snapshot a publication entry records, as canonical JSON: the exact bytes whose
-    SHA-256 is the entry's ``snapshot_sha256``. Entries that record no publication (a report
-    entry names its publication's snapshot, not one of its own) have none."""
-    content = db.session.scalar(
-        sa.select(Publication.snapshot)
-        .join(LedgerEntry, LedgerEntry.publication_id == Publication.id)
-        .where(LedgerEntry.sequence == sequence)
-    )
-    if content is None:
+    SHA-256 is the entry's ``snapshot_sha256``. A report entry has none of its own."""
+    data = log.snapshot_bytes(db.session, sequence)
+    if data is None:
         abort(404)
-    return _file(canonical_json(content), "application/json", f"snapshot-{sequence}.json")
+    return _file(data, "application/json", f"snapshot-{sequence}.json")
+
+
+def _note(checkpoint: Checkpoint, cosigned: bool) -> Response:
+    note = log.cosigned_note(db.session, checkpoint, log_policy().policy)
+    response = _file(note, TEXT, f"checkpoint-{checkpoint.size}")
+    response.headers[CHECKPOINT_STATE] = "cosigned" if cosigned else "signed"
+    return response
+
+
+@bp.get("/checkpoint")
+def checkpoint():
+    """The latest checkpoint a quorum of the policy's witnesses cosigned, with their
+    cosignatures; while none is, the latest the log signed (``Tracker-Checkpoint: signed``)."""
+    session = db.session
+    cosigned = log.latest_cosigned(session, log_policy().policy)
+    if cosigned is not None:
+        return _note(cosigned, True)
+    latest = log.latest_checkpoint(session)
+    if latest is None:
+        abort(404)
+    return _note(latest, False)
+
+
+@bp.get("/checkpoints/<int:size>")
+def checkpoint_of_size(size: int):
+    """The checkpoint the log signed for a tree of ``size`` entries, with the cosignatures it
+    has; ``Tracker-Checkpoint`` says whether they meet the quorum."""
+    session = db.session
+    found = log.checkpoint_of_size(session, size)
+    if found is None:
+        abort(404)
+    policy = log_policy().policy
+    return _note(found, policy.satisfied(log.witnessed_by(session, size, policy)))
+
+
+def _revalidated(response: Response, etag: str) -> Response:
+    """A file read from disk, not the database (so not in the page cache, whose generations
+    follow the database): its own strong ETag, revalidated as public pages are."""
+    response.set_etag(etag)
+    response.headers["Cache-Control"] = PUBLIC_CACHE_CONTROL
+    response.make_conditional(request)
+    return response
 
 
 @bp.get("/policy")
 def policy():
-    abort(404)
+    """The log's trust policy (C2SP tlog-policy), the bytes whose SHA-256 PDFs print."""
+    found = log_policy()
+    return _revalidated(_file(found.data, TEXT, "policy.txt"), found.fingerprint)
 
 
 @bp.get("/proof/<int:sequence>")
 def proof(sequence: int):
-    abort(404)
+    """A C2SP tlog-proof of the entry against the latest cosigned checkpoint (404 while the
+    entry is in none)."""
+    session = db.session
+    policy = log_policy().policy
+    cosigned = log.latest_cosigned(session, policy)
+    if cosigned is None or not 1 <= sequence <= cosigned.size:
+        abort(404)
+    note = log.cosigned_note(session, cosigned, policy)
+    data = log.tlog_proof(session, sequence, cosigned, note)
+    return _file(data, TEXT, f"entry-{sequence}.tlog-proof", attachment=True)
+
+
+def _size(name: str) -> int:
+    """A tree size from the query: a whole number, and one the log signed a checkpoint for."""
+    raw = request.args.get(name, "")
+    size = parse_int(name, raw, 0, MAX_ID)
+    if size and log.checkpoint_of_size(db.session, size) is None:
+        raise BadParameter(name, raw, 0, reading.latest_size(db.session), code="request.bad_number")
+    return size
+
+
+@bp.get("/consistency")
+def consistency():
+    """The consistency proof from the tree of size ``from`` to that of size ``to`` (both sizes
+    the log signed a checkpoint for; from ≤ to): base64 hashes, one a line, as in a witness
+    request. Empty when the sizes are equal or ``from`` is 0."""
+    old, new = _size("from"), _size("to")
+    # The empty tree is a prefix of every tree: nothing to prove from (or to) size 0.
+    proof = log.consistency_proof(db.session, old, new) if new else []
+    if old > new:
+        raise log.BadRange()
+    return _file(verify.format_hash_lines(proof).encode(), TEXT, f"consistency-{old}-{new}.txt")
 
 
 @bp.get("/bundle/<int:sequence>.zip")
 def bundle(sequence: int):
-    abort(404)
+    """The evidence bundle of a published version (layout: tracker.ledger.bundles)."""
+    data = bundles.build(db.session, sequence, log_policy(), Path(current_app.config["REPORT_DIR"]))
+    if data is None:
+        abort(404)
+    return _file(data, "application/zip", f"ledger-entry-{sequence}.zip", attachment=True)
+
+
+@bp.get("/verify.py")
+def verifier():
+    """The offline verifier, one file: ``python verify.py …`` with only ``cryptography``."""
+    data = Path(verify.__file__).read_bytes()
+    response = _file(data, "text/x-python", "verify.py", attachment=True)
+    return _revalidated(response, hashlib.sha256(data).hexdigest())
 
 
 @bp.app_context_processor
-def identity():
-    return {"ledger_identity": lambda: None}
+def ledger_identity():
+    """``ledger_identity()`` in every template (pages and PDFs): the log key and the policy's
+    fingerprint that readers compare."""
+    return {"ledger_identity": reading.log_identity}
