@@ -21,6 +21,7 @@ from __future__ import annotations
 import io
 import logging
 import zipfile
+from collections.abc import Callable
 from pathlib import Path
 
 from tracker.db import Session
@@ -29,9 +30,11 @@ from tracker.domain.ledger import PUBLISHED_KINDS
 from tracker.ledger import log
 from tracker.ledger.models import Checkpoint, LedgerEntry
 from tracker.ledger.policy import LogPolicy
-from tracker.reports.services import report_path
 
 logger = logging.getLogger(__name__)
+
+# app.extensions: the path of a stored PDF from its SHA-256 (set by tracker.reports.jobs).
+DOCUMENTS = "tracker.ledger.documents"
 
 # Every member is dated so (zip needs a date; any fixed one keeps the bytes the same).
 MEMBER_TIME = (2024, 1, 1, 0, 0, 0)
@@ -78,9 +81,12 @@ def _checkpoint_for(
     return found, [e for e in entries if e.sequence <= found.size]
 
 
-def build(session: Session, sequence: int, policy: LogPolicy, report_dir: Path) -> bytes | None:
+def build(
+    session: Session, sequence: int, policy: LogPolicy, document: Callable[[str], Path]
+) -> bytes | None:
     """The bundle of publication entry ``sequence``; None when there is no such entry, it is a
-    report entry, or no cosigned checkpoint contains it yet."""
+    report entry, or no cosigned checkpoint contains it yet. ``document`` gives the path of
+    a stored PDF from its SHA-256."""
     entry = log.entry_at(session, sequence)
     if entry is None or entry.kind not in PUBLISHED_KINDS or entry.publication is None:
         return None
@@ -105,7 +111,7 @@ def build(session: Session, sequence: int, policy: LogPolicy, report_dir: Path) 
     listed = ""
     for report in included[1:]:
         language = report.language or ""
-        path = report_path(report_dir, report.document_sha256 or "")
+        path = document(report.document_sha256 or "")
         try:
             pdf = path.read_bytes()
         except OSError:  # a stored PDF gone from disk: the bundle says so, the rest holds

@@ -175,7 +175,8 @@ def consistency():
 @bp.get("/bundle/<int:sequence>.zip")
 def bundle(sequence: int):
     """The evidence bundle of a published version (layout: tracker.ledger.bundles)."""
-    data = bundles.build(db.session, sequence, log_policy(), Path(current_app.config["REPORT_DIR"]))
+    documents = current_app.extensions[bundles.DOCUMENTS]
+    data = bundles.build(db.session, sequence, log_policy(), documents)
     if data is None:
         abort(404)
     return _file(data, "application/zip", f"ledger-entry-{sequence}.zip", attachment=True)

@@ -78,7 +78,14 @@ class ReportJobs:
 
 
 def init_app(app: Flask) -> None:
+    from tracker.ledger.bundles import DOCUMENTS
+    from tracker.reports.services import report_path
+
     app.extensions["tracker.report_jobs"] = ReportJobs(app)
+    # Evidence bundles hold the stored PDFs; the ledger sits below reports, so reports tells it
+    # where a stored PDF is (by its SHA-256).
+    directory = Path(app.config["REPORT_DIR"])
+    app.extensions[DOCUMENTS] = lambda sha256: report_path(directory, sha256)
 
 
 def jobs(app: Flask) -> ReportJobs:
