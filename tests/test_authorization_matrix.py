@@ -163,6 +163,12 @@ MATRIX: dict[tuple[str, str], Row] = {
     ("api.cycle_matrix", "GET"): Row("/api/v1/cycles/{cycle}/matrix", everyone(200)),
     ("api.disclosure", "GET"): Row("/api/v1/disclosures/company-a/{cycle}/1", everyone(404)),
     ("api.ledger", "GET"): Row("/api/v1/ledger", everyone(200)),
+    ("api.ledger_entry", "GET"): Row("/api/v1/ledger/entries/1", everyone(404)),
+    ("api.ledger_checkpoint", "GET"): Row("/api/v1/ledger/checkpoint", everyone(404)),
+    ("api.ledger_checkpoint_of_size", "GET"): Row("/api/v1/ledger/checkpoints/1", everyone(404)),
+    ("api.ledger_policy", "GET"): Row("/api/v1/ledger/policy", everyone(200)),
+    ("api.ledger_proof", "GET"): Row("/api/v1/ledger/proof/1", everyone(404)),
+    ("api.ledger_consistency", "GET"): Row("/api/v1/ledger/consistency?from=0&to=0", everyone(200)),
     ("opendata.cycle_csv", "GET"): Row("/cycles/{cycle}/disclosures.csv", everyone(200)),
     # Reports: nothing of company A is published in this world; its draft is for its officers
     # and staff (officer B has no disclosure of their own in the cycle).

@@ -24,11 +24,15 @@ import zipfile
 from collections.abc import Callable
 from pathlib import Path
 
+import sqlalchemy as sa
+from sqlalchemy.orm import joinedload
+
 from tracker.db import Session
 from tracker.domain import merkle, tlog
+from tracker.domain.canonical import canonical_json
 from tracker.domain.ledger import PUBLISHED_KINDS
 from tracker.ledger import log
-from tracker.ledger.models import Checkpoint, LedgerEntry
+from tracker.ledger.models import Checkpoint, LedgerEntry, Publication
 from tracker.ledger.policy import LogPolicy
 
 logger = logging.getLogger(__name__)
@@ -87,7 +91,12 @@ def build(
     """The bundle of publication entry ``sequence``; None when there is no such entry, it is a
     report entry, or no cosigned checkpoint contains it yet. ``document`` gives the path of
     a stored PDF from its SHA-256."""
-    entry = log.entry_at(session, sequence)
+    # The entry with its publication and snapshot in one query.
+    entry = session.scalar(
+        sa.select(LedgerEntry)
+        .where(LedgerEntry.sequence == sequence)
+        .options(joinedload(LedgerEntry.publication).undefer(Publication.snapshot))
+    )
     if entry is None or entry.kind not in PUBLISHED_KINDS or entry.publication is None:
         return None
     reports = log.report_entries(session, entry.publication)
@@ -101,10 +110,8 @@ def build(
     def proof(e: LedgerEntry) -> bytes:
         return tlog.tlog_proof(e.sequence - 1, merkle.inclusion_proof(e.sequence - 1, hashes), note)
 
-    snapshot = log.snapshot_bytes(session, sequence)
-    assert snapshot is not None  # a publication entry's publication has its snapshot
     members: list[tuple[str, bytes]] = [
-        ("snapshot.json", snapshot),
+        ("snapshot.json", canonical_json(entry.publication.snapshot)),
         ("entry.json", entry.to_entry().leaf_data()),
         ("entry.tlog-proof", proof(entry)),
     ]
