@@ -301,3 +301,79 @@ def test_the_ledger_page_shows_the_checkpoint_and_how_to_check(client, app, two_
     assert "curl -O http://localhost/ledger/verify.py" in html
     assert "verify.py monitor http://localhost --state" in html
     assert "The trust policy names no witness" in html
+
+
+# --- with two witness processes ------------------------------------------------------------------
+
+
+@pytest.fixture
+def witnessed(app, filing_world, tmp_path):
+    """Two witness processes on loopback in the log's policy, a quorum of both; company A
+    published once (checkpoint 1, not cosigned yet)."""
+    from pathlib import Path
+
+    from tests.support.review import publish_as_is
+    from tests.support.witness import Witness
+    from tracker.domain.tlog import PolicyWitness, policy_text
+    from tracker.ledger.keys import log_key
+
+    key = log_key(app)
+    spec = f"{key.name}={key.verifier.vkey}"
+    started = [Witness.start(tmp_path / f"w{n}", f"w{n}.test/witness", [spec]) for n in (1, 2)]
+    listed = [PolicyWitness(f"W{n}", w.vkey, w.url) for n, w in enumerate(started, 1)]
+    Path(app.config["LEDGER_POLICY_FILE"]).write_text(policy_text(key.verifier.vkey, listed))
+    publish_as_is(app, filing_world["disclosure_a"])
+    yield started
+    for witness in started:
+        witness.stop()
+
+
+def test_readers_get_cosigned_checkpoints_once_the_witnesses_cosigned(client, app, witnessed):
+    from tracker.ledger.jobs import cosign_all
+    from tracker.verify import verify_checkpoint
+
+    signed = client.get("/ledger/checkpoint")
+    assert signed.status_code == 200 and signed.headers["Tracker-Checkpoint"] == "signed"
+    assert client.get("/ledger/proof/1").status_code == 404  # in no cosigned checkpoint yet
+    assert client.get("/ledger/bundle/1.zip").status_code == 404
+    assert client.get("/api/v1/ledger/checkpoint").get_json()["cosigned"] is False
+    page = client.get("/ledger/").get_data(as_text=True)
+    assert "not yet cosigned by a quorum of witnesses" in page
+    assert page.count("not yet</td>") == 2  # W1 and W2
+    with app.app_context():
+        cosign_all(app)
+    policy, _response = served_policy(client)
+    cosigned = client.get("/ledger/checkpoint")
+    assert cosigned.headers["Tracker-Checkpoint"] == "cosigned"
+    assert set(verify_checkpoint(cosigned.data, policy).cosigners) == {"W1", "W2"}
+    assert client.get("/ledger/proof/1").status_code == 200
+    page = client.get("/ledger/").get_data(as_text=True)
+    assert "cosigned by a quorum of witnesses no later than" in page
+    assert page.count("yes, at") == 2 and "W1" in page and "W2" in page
+    json = client.get("/api/v1/ledger/checkpoint").get_json()
+    assert json["cosigned"] is True and {c["witness"] for c in json["cosignatures"]} == {"W1", "W2"}
+
+
+def test_a_witnessed_bundle_verifies_with_the_verifier_as_a_process(
+    client, app, witnessed, tmp_path
+):
+    import subprocess
+    import sys
+
+    from tests.support.app import REPO_ROOT
+    from tracker.ledger.jobs import cosign_all
+
+    with app.app_context():
+        cosign_all(app)
+    (tmp_path / "policy.txt").write_bytes(client.get("/ledger/policy").data)
+    (tmp_path / "b.zip").write_bytes(client.get("/ledger/bundle/1.zip").data)
+    args = ["bundle", str(tmp_path / "b.zip"), "--policy", str(tmp_path / "policy.txt")]
+    result = subprocess.run(
+        [sys.executable, "-m", "tracker.verify", *args],
+        capture_output=True,
+        text=True,
+        cwd=REPO_ROOT,
+        timeout=60,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "cosigned by 2 of 2 witnesses" in result.stdout
