@@ -145,6 +145,40 @@ def test_an_overrun_is_abandoned_and_the_next_render_works():
     assert render_within(slow) == render_markdown(slow)
 
 
+def slow_to_start(connection) -> None:
+    """A helper process whose start takes longer than a render's budget (top level: the
+    helper process imports it by name)."""
+    time.sleep(1.5)
+    markdown._serve(connection)
+
+
+def test_a_helper_slow_to_start_is_waited_for_and_then_kept():
+    """Starting the helper is not part of a render's budget: a start that took longer than
+    the budget used to be killed as an overrun, again and again, and nothing rendered."""
+    helper = markdown._Helper(slow_to_start)
+    try:
+        assert helper.render("*a*", 0.5) == "<p><em>a</em></p>"
+        started = helper.pid
+        assert started is not None
+        assert [helper.render("**b**", 0.5) for _ in range(20)] == [
+            "<p><strong>b</strong></p>"
+        ] * 20
+        assert helper.pid == started  # started once, never killed
+    finally:
+        helper._stop()
+
+
+def test_a_helper_that_never_says_it_is_ready_is_given_up(monkeypatch):
+    monkeypatch.setattr(markdown, "STARTUP_BUDGET", 0.2)
+    helper = markdown._Helper(slow_to_start)
+    try:
+        # no helper to be had: rendered in this process instead, still bounded by design
+        assert helper.render("*a*", 0.5) == "<p><em>a</em></p>"
+        assert helper.pid is None
+    finally:
+        helper._stop()
+
+
 def test_the_fallback_is_escaped_plain_paragraphs():
     assert plain_paragraphs("<b>x</b> [a](b)\nnext\n\nsecond") == (
         "<p>&lt;b&gt;x&lt;/b&gt; [a](b)<br>\nnext</p>\n<p>second</p>"

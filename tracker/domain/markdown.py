@@ -29,6 +29,7 @@ import multiprocessing
 import os
 import re
 import threading
+from collections.abc import Callable
 from multiprocessing.connection import Connection
 from xml.etree.ElementTree import Element, SubElement
 
@@ -432,7 +433,9 @@ class RenderOverrun(Exception):
 
 
 def _serve(connection: Connection) -> None:
-    """The helper process: render each text it is sent, until the pipe closes."""
+    """The helper process: say it is ready, then render each text it is sent, until the pipe
+    closes."""
+    connection.send(("ready", ""))
     while True:
         try:
             text = connection.recv()
@@ -444,24 +447,44 @@ def _serve(connection: Connection) -> None:
             connection.send(("error", repr(exc)))
 
 
+# How long a new helper process may take to start (the fork server imports the app's main
+# module first, seconds on a loaded machine). Not part of any render's budget: a start counted
+# against it overran, was killed and started again, and no text was ever rendered.
+STARTUP_BUDGET = 60.0
+
+
 class _Helper:
     """One helper process per app process, started on first use and replaced when killed."""
 
-    def __init__(self) -> None:
+    def __init__(self, serve: Callable[[Connection], None] = _serve) -> None:
+        self._serve = serve
         self._lock = threading.Lock()
         self._process: multiprocessing.process.BaseProcess | None = None
         self._connection: Connection | None = None
         self._owner = 0
 
     def _start(self) -> Connection:
+        """A helper process that has said it is ready (OSError when none is to be had)."""
         # forkserver: the helper never inherits the app's database connections or threads.
         context = multiprocessing.get_context("forkserver")
         ours, theirs = context.Pipe()
-        process = context.Process(target=_serve, args=(theirs,), daemon=True)
+        process = context.Process(target=self._serve, args=(theirs,), daemon=True)
         process.start()
         theirs.close()
         self._process, self._connection, self._owner = process, ours, os.getpid()
+        try:
+            ready = ours.poll(STARTUP_BUDGET) and ours.recv()[0] == "ready"
+        except EOFError:
+            ready = False
+        if not ready:
+            self._stop()
+            raise OSError("the render helper process did not start")
         return ours
+
+    @property
+    def pid(self) -> int | None:
+        """The helper process's id, if one runs (for tests)."""
+        return self._process.pid if self._process is not None else None
 
     def _stop(self) -> None:
         if self._process is not None and self._owner == os.getpid():
