@@ -24,6 +24,7 @@ from tracker.filing.models import Disclosure
 from tracker.filing.storage import UploadProblem, UploadRefused
 from tracker.filing.workflow import AlreadyMoved
 from tracker.i18n import LANGUAGE_COOKIE
+from tracker.ledger.log import BadRange, LogInconsistent, NotInLog
 from tracker.ledger.services import LedgerBusy
 from tracker.params import BadParameter
 from tracker.reports.services import ReportNotReady
@@ -224,6 +225,9 @@ def samples() -> list[Refusal]:
         ),
         AlreadyMoved(Action.SUBMIT, STATE, MOMENT, None),
         LedgerBusy(),
+        LogInconsistent("the tree of 3 entries has another root than the checkpoint of size 3"),
+        NotInLog(),
+        BadRange(),
         *(cycles.ExtensionRefused(why) for why in cycles.ExtensionRefused.WHY),
         *(AccountError(why) for why in AccountError.WHY),
         CompanySlugTaken("taken"),

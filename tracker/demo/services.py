@@ -10,6 +10,7 @@ from typing import Any
 
 import sqlalchemy as sa
 
+from tracker import clock
 from tracker.auth.models import Role, User
 from tracker.auth.services import hash_password
 from tracker.checklists.models import ChecklistVersion
@@ -272,7 +273,7 @@ def seed_demo(
     # The log's checkpoint of everything published (bulk publications sign none of their own;
     # a ledger seeded before the log existed gets its first one here).
     if ledger_head(session) is not None:
-        record_checkpoint(session, log_key(), datetime.now(UTC))
+        record_checkpoint(session, log_key(), clock.now())
     return summary
 
 
