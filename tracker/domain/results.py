@@ -334,7 +334,9 @@ def result_problems(
         found.append(("results_url", ResultProblem.LINK_NOT_HTTP))
     if len(result.breakdown) > limits.categories:
         found.append(("breakdown", ResultProblem.TOO_MANY))
-    if any(len(c.name) > limits.category_name or not c.name for c in result.breakdown):
+    if any(not c.name for c in result.breakdown):
+        found.append(("breakdown", ResultProblem.REQUIRED))
+    if any(len(c.name) > limits.category_name for c in result.breakdown):
         found.append(("breakdown", ResultProblem.TOO_LONG))
     if any(abs(c.value) > limits.magnitude for c in result.breakdown):
         found.append(("breakdown", ResultProblem.OUT_OF_RANGE))
