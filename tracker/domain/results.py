@@ -160,7 +160,11 @@ def _number(raw: Any) -> float | str | None:
     if raw is None or isinstance(raw, bool):
         return None if raw is None else str(raw)
     if isinstance(raw, int | float):
-        return float(raw) if math.isfinite(raw) else str(raw)
+        try:
+            number = float(raw)
+        except OverflowError:  # an integer beyond any float (an imported file can hold one)
+            return str(raw)[:40]
+        return number if math.isfinite(number) else str(raw)
     text = str(raw).strip().replace(",", "")
     if not text:
         return None
