@@ -5,8 +5,33 @@ from tracker.domain.statuses import Status
 
 ID_PATTERN = r"^[a-z0-9]+(-[a-z0-9]+)*$"
 ITEM_ID_PATTERN = r"^[a-z0-9]+(-[a-z0-9]+)*\.[a-z0-9]+(-[a-z0-9]+)*$"
+DATE_PATTERN = r"^\d{4}-\d{2}(-\d{2})?$"
+VERSION_PATTERN = r"^[0-9A-Za-z][0-9A-Za-z.\-]*$"
 
-_TEXT = {
+# The message for a value that does not match (tracker.domain.yamlfile reads "x-pattern").
+ID = {
+    "type": "string",
+    "pattern": ID_PATTERN,
+    "x-pattern": "'{value}' is not a valid id: use lowercase letters, digits and '-'",
+}
+_ITEM_ID = {
+    "type": "string",
+    "pattern": ITEM_ID_PATTERN,
+    "x-pattern": "'{value}' is not a valid item id: use '<commitment id>.<name>' in "
+    "lowercase letters, digits and '-'",
+}
+DATE = {
+    "type": "string",
+    "pattern": DATE_PATTERN,
+    "x-pattern": "'{value}' is not a date: use YYYY-MM or YYYY-MM-DD",
+}
+VERSION = {
+    "type": "string",
+    "pattern": VERSION_PATTERN,
+    "x-pattern": "'{value}' is not a valid version: use letters, digits, '.' and '-'",
+}
+
+TEXT = {
     "type": "object",
     "properties": {
         "en": {"type": "string", "minLength": 1, "pattern": r"\S"},
@@ -19,7 +44,7 @@ _TEXT = {
 
 _OPTION = {
     "type": "object",
-    "properties": {"id": {"type": "string", "pattern": ID_PATTERN}, "label": _TEXT},
+    "properties": {"id": ID, "label": TEXT},
     "required": ["id", "label"],
     "additionalProperties": False,
 }
@@ -27,9 +52,9 @@ _OPTION = {
 _FIELD = {
     "type": "object",
     "properties": {
-        "id": {"type": "string", "pattern": ID_PATTERN},
+        "id": ID,
         "type": {"type": "string", "enum": ["multi_select"], "x-kind": "field type"},
-        "label": _TEXT,
+        "label": TEXT,
         "allow_other": {"type": "boolean"},
         "options": {"type": "array", "items": _OPTION, "minItems": 1},
     },
@@ -40,9 +65,9 @@ _FIELD = {
 _ITEM = {
     "type": "object",
     "properties": {
-        "id": {"type": "string", "pattern": ITEM_ID_PATTERN},
-        "title": _TEXT,
-        "guidance": _TEXT,
+        "id": _ITEM_ID,
+        "title": TEXT,
+        "guidance": TEXT,
         "required": {"type": "boolean"},
         "weight": {"type": "number", "exclusiveMinimum": 0},
         "statuses": {
@@ -73,9 +98,9 @@ _ITEM = {
 _COMMITMENT = {
     "type": "object",
     "properties": {
-        "id": {"type": "string", "pattern": ID_PATTERN},
-        "title": _TEXT,
-        "guidance": _TEXT,
+        "id": ID,
+        "title": TEXT,
+        "guidance": TEXT,
         "items": {"type": "array", "items": _ITEM, "minItems": 1},
     },
     "required": ["id", "title", "guidance", "items"],
@@ -87,12 +112,12 @@ CHECKLIST_SCHEMA = {
     "type": "object",
     "properties": {
         "format": {"const": 1},
-        "id": {"type": "string", "pattern": ID_PATTERN},
-        "version": {"type": "string", "pattern": r"^[0-9A-Za-z][0-9A-Za-z.\-]*$"},
-        "released": {"type": "string", "pattern": r"^\d{4}-\d{2}(-\d{2})?$"},
-        "title": _TEXT,
-        "publisher": _TEXT,
-        "source": _TEXT,
+        "id": ID,
+        "version": VERSION,
+        "released": DATE,
+        "title": TEXT,
+        "publisher": TEXT,
+        "source": TEXT,
         "commitments": {"type": "array", "items": _COMMITMENT, "minItems": 1},
     },
     "required": [
