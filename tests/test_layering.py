@@ -59,6 +59,7 @@ FEATURES = [
     "auth",
     "checklists",
     "cycles",
+    "benchmarks",
     "filing",
     "review",
     "reminders",

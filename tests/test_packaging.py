@@ -42,6 +42,7 @@ def test_wheel_carries_every_runtime_file(wheel):
         "tracker/_bundled/templates/public/home.html",
         "tracker/_bundled/commitments/aiia-2024.yaml",
         "tracker/_bundled/commitments/aiia-2025.yaml",
+        "tracker/_bundled/commitments/benchmarks/registry.yaml",
         "tracker/migrations/env.py",
         "tracker/migrations/versions/0001_initial_schema.py",
         "tracker/translations/zh_Hans_CN/LC_MESSAGES/messages.mo",

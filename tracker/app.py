@@ -9,6 +9,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 from tracker import bidi, config, errors, i18n, pagecache, params, ratelimit, security, templating
 from tracker.auth import login
+from tracker.benchmarks import registry as benchmark_registry
 from tracker.cycles import labels as cycle_labels
 from tracker.db import db
 from tracker.domain.checklist import load_checklist_directory
@@ -26,7 +27,8 @@ csrf = CSRFProtect()
 
 
 def create_app(test_config: dict | None = None) -> Flask:
-    """Build the app. Raises ChecklistError, naming file and problem, if a checklist is broken."""
+    """Build the app. Raises ChecklistError (RegistryError), naming file and problem, if a
+    checklist (the benchmark registry) is broken."""
 
     instance_path = os.environ.get("TRACKER_INSTANCE_PATH") or str(default_instance_path())
     if test_config and test_config.get("INSTANCE_PATH"):
@@ -48,6 +50,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     # The checklist files are checked before anything else: a broken file must stop the app.
     checklist_dir = app.config["CHECKLIST_DIR"]
     app.extensions["tracker.checklist_files"] = load_checklist_directory(checklist_dir)
+    benchmark_registry.init_app(app)  # so is the benchmark registry (RegistryError)
 
     db.init_app(app)
     migrate.init_app(app, db, directory=str(PACKAGE_DIR / "migrations"))
@@ -102,6 +105,7 @@ def _store_narratives(app: Flask) -> None:
 
 
 def _register_commands(app: Flask) -> None:
+    from tracker.benchmarks.cli import benchmarks
     from tracker.checklists.cli import checklist
     from tracker.demo.cli import demo
     from tracker.ledger.cli import ledger
@@ -111,7 +115,7 @@ def _register_commands(app: Flask) -> None:
     from tracker.users.cli import users
     from tracker.witness.cli import witness
 
-    for group in (checklist, demo, ledger, outbox, reminders, reports, users, witness):
+    for group in (benchmarks, checklist, demo, ledger, outbox, reminders, reports, users, witness):
         app.cli.add_command(group)
 
 

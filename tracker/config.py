@@ -106,6 +106,7 @@ ENVIRONMENT = {
     "SECRET_KEY": "SECRET_KEY",
     "TRACKER_SECRET_KEY": "SECRET_KEY",
     "TRACKER_CHECKLIST_DIR": "CHECKLIST_DIR",
+    "TRACKER_BENCHMARK_REGISTRY": "BENCHMARK_REGISTRY",
     "TRACKER_BASE_URL": "BASE_URL",
     "TRACKER_TIMEZONE": "TIMEZONE",
     "TRACKER_PROXY_HOPS": "PROXY_HOPS",
@@ -129,6 +130,12 @@ ENVIRONMENT = {
 TRUE_WORDS = {"1", "true", "yes", "on"}
 
 
+def default_benchmark_registry() -> Path:
+    """The benchmark registry that ships with tracker: a subfolder of the checklists' folder,
+    whose own ``*.yaml`` files are all checklists."""
+    return resource_dir("commitments") / "benchmarks" / "registry.yaml"
+
+
 def database_url(url: str) -> str:
     """Use the psycopg 3 driver for PostgreSQL URLs given in the common short forms."""
     for prefix in ("postgres://", "postgresql://"):
@@ -144,6 +151,7 @@ def configure(app: Flask, test_config: dict | None) -> None:
         Path(app.instance_path) / "tracker.sqlite3"
     )
     app.config["CHECKLIST_DIR"] = str(resource_dir("commitments"))
+    app.config["BENCHMARK_REGISTRY"] = str(default_benchmark_registry())
     if test_config is None:
         app.config.from_pyfile("config.py", silent=True)
         for env_name, key in ENVIRONMENT.items():

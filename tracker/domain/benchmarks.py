@@ -12,8 +12,23 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 from functools import cached_property
+from pathlib import Path
+from typing import Any
 
+from tracker.domain.benchmarks_schema import REGISTRY_SCHEMA
+from tracker.domain.canonical import sha256_hex
 from tracker.domain.languages import Text
+from tracker.domain.yamlfile import (
+    FileError,
+    FileProblem,
+    Found,
+    YamlPath,
+    check,
+    duplicates,
+    ids_of,
+    parse_yaml,
+    read_text,
+)
 
 
 class ScaleKind(StrEnum):
@@ -95,3 +110,139 @@ class Registry:
     def get(self, benchmark_id: str) -> Benchmark | None:
         """The benchmark with this id, or None."""
         return self._by_id.get(benchmark_id)
+
+    @property
+    def ids(self) -> tuple[str, ...]:
+        """The benchmarks' ids, in the order of the file."""
+        return tuple(b.id for b in self.benchmarks)
+
+
+# --- loading the registry file ------------------------------------------------------------------
+
+# One problem of the registry file: file, line, path and message (as for checklists).
+RegistryProblem = FileProblem
+
+
+class RegistryError(FileError):
+    """The registry file is wrong; ``problems`` lists every problem found."""
+
+
+def _metric_problems(metric: dict, path: YamlPath) -> Found:
+    found: Found = []
+    scale = metric.get("scale")
+    if scale == ScaleKind.GRADES:
+        if "levels" not in metric:
+            found.append((path, "a graded metric needs its levels (from worst to best)"))
+        for key in ("unit", "minimum", "maximum"):
+            if key in metric:
+                found.append(((*path, key), f"a graded metric has levels, not a {key}"))
+        if metric.get("lower_is_better") is True:
+            found.append(
+                (
+                    (*path, "lower_is_better"),
+                    "a graded metric lists its levels from worst to best: lower_is_better must "
+                    "be false",
+                )
+            )
+        found += duplicates(ids_of(metric.get("levels"), (*path, "levels")), "level")
+    elif scale == ScaleKind.NUMBER:
+        if "levels" in metric:
+            found.append(((*path, "levels"), "a metric on a number scale has no levels"))
+        low, high = metric.get("minimum"), metric.get("maximum")
+        numbers = all(isinstance(v, int | float) and not isinstance(v, bool) for v in (low, high))
+        if numbers and not low < high:  # type: ignore[operator]  # both numbers, just checked
+            found.append(((*path, "maximum"), f"maximum {high} must be greater than minimum {low}"))
+    return found
+
+
+def _registry_rules(data: Any) -> Found:
+    """What the schema cannot state: unique ids at every level, scales that fit their metric."""
+    if not isinstance(data, dict) or not isinstance(data.get("benchmarks"), list):
+        return []
+    found = duplicates(ids_of(data["benchmarks"], ("benchmarks",)), "benchmark")
+    for bi, benchmark in enumerate(data["benchmarks"]):
+        if not isinstance(benchmark, dict):
+            continue
+        bpath: YamlPath = ("benchmarks", bi)
+        for key, what in (
+            ("versions", "version"),
+            ("configurations", "configuration"),
+            ("metrics", "metric"),
+        ):
+            found += duplicates(ids_of(benchmark.get(key), (*bpath, key)), what)
+        metrics = benchmark.get("metrics")
+        for mi, metric in enumerate(metrics if isinstance(metrics, list) else []):
+            if isinstance(metric, dict):
+                found += _metric_problems(metric, (*bpath, "metrics", mi))
+    return found
+
+
+def _text(raw: dict) -> Text:
+    return Text(en=raw["en"].strip(), zh=raw["zh"].strip())
+
+
+def _metric(raw: dict) -> Metric:
+    def bound(key: str) -> float | None:
+        return float(raw[key]) if key in raw else None
+
+    return Metric(
+        id=raw["id"],
+        name=_text(raw["name"]),
+        definition=_text(raw["definition"]),
+        kind=ScaleKind(raw["scale"]),
+        lower_is_better=raw["lower_is_better"],
+        unit=raw.get("unit", ""),
+        minimum=bound("minimum"),
+        maximum=bound("maximum"),
+        levels=tuple(Level(lv["id"], _text(lv["name"])) for lv in raw.get("levels", [])),
+    )
+
+
+def _build(data: dict, content_hash: str) -> Registry:
+    return Registry(
+        benchmarks=tuple(
+            Benchmark(
+                id=b["id"],
+                name=_text(b["name"]),
+                homepage=b["homepage"],
+                description=_text(b["description"]),
+                versions=tuple(Release(v["id"], v.get("released", "")) for v in b["versions"]),
+                configurations=tuple(
+                    Configuration(c["id"], _text(c["name"])) for c in b.get("configurations", [])
+                ),
+                languages=tuple(b["languages"]),
+                metrics=tuple(_metric(m) for m in b["metrics"]),
+                sources=tuple(b["sources"]),
+            )
+            for b in data["benchmarks"]
+        ),
+        content_hash=content_hash,
+    )
+
+
+def registry_from_data(
+    data: Any, source: str = "<data>", lines: dict[YamlPath, int] | None = None
+) -> Registry:
+    """Validate already-parsed registry data and build the Registry, or raise RegistryError."""
+    problems = check(data, REGISTRY_SCHEMA, _registry_rules, source, lines or {})
+    if problems:
+        raise RegistryError(problems)
+    # Equal content, equal hash, whatever the layout of the file (as for checklists).
+    return _build(data, sha256_hex(data))
+
+
+def parse_registry(text: str, source: str = "<text>") -> Registry:
+    """Parse and validate the registry file's text; RegistryError lists every problem."""
+    data, lines, problems = parse_yaml(text, source, RegistryError)
+    try:
+        registry = registry_from_data(data, source, lines)
+    except RegistryError as exc:
+        raise RegistryError(problems + exc.problems) from None
+    if problems:
+        raise RegistryError(problems)
+    return registry
+
+
+def load_registry_file(path: Path | str) -> Registry:
+    """Read, parse and validate the registry file."""
+    return parse_registry(read_text(Path(path), RegistryError), str(path))
