@@ -15,6 +15,7 @@ from tracker.domain.benchmarks import (
     registry_from_data,
 )
 from tracker.domain.benchmarks_schema import SCALES
+from tracker.domain.checklist import load_checklist_directory
 from tracker.domain.results import ResultProblem, result_from_form, result_problems
 
 REPO = Path(__file__).resolve().parents[2]
@@ -32,8 +33,44 @@ def shipped():
 
 
 def test_the_shipped_registry_loads_with_the_benchmarks_of_the_issue(shipped):
-    assert {"ailuminate", "harmbench", "wmdp", "xstest", "simplesafetytests"} <= set(shipped.ids)
+    assert set(shipped.ids) == {
+        "ailuminate",
+        "helm-safety",
+        "air-bench-2024",
+        "facts",
+        "simpleqa",
+        "harmbench",
+        "xstest",
+        "simplesafetytests",
+        "bbq",
+        "truthfulqa",
+        "halueval",
+        "wmdp",
+        "strongreject",
+        "jailbreakbench",
+        "caict-ai-safety-benchmark",
+        "safetybench",
+        "cvalues",
+        "flames",
+        "sc-safety",
+    }
     assert len(shipped.ids) == len(set(shipped.ids))
+
+
+def test_every_benchmark_a_checklist_offers_is_in_the_registry(shipped):
+    """The checklist's ``benchmarks`` options and the registry share their ids: a company that
+    names a benchmark can file its results against the same id."""
+    offered = {
+        (loaded.path.name, item.id, option.id)
+        for loaded in load_checklist_directory(REPO / "commitments")
+        for item in loaded.checklist.items
+        for field in item.fields
+        if field.id == "benchmarks"
+        for option in field.options
+    }
+    assert len(offered) >= 36  # both checklist versions offer their 18
+    missing = sorted(entry for entry in offered if shipped.get(entry[2]) is None)
+    assert not missing, f"checklist options without a registry entry: {missing}"
 
 
 def test_every_benchmark_is_described_in_both_languages_with_its_sources(shipped):
@@ -41,7 +78,7 @@ def test_every_benchmark_is_described_in_both_languages_with_its_sources(shipped
         for text in (benchmark.name, benchmark.description):
             assert text.en.strip() and text.zh.strip(), benchmark.id
         assert benchmark.homepage.startswith("https://"), benchmark.id
-        assert benchmark.sources and all(s.startswith("https://") for s in benchmark.sources)
+        assert benchmark.sources and all(s.startswith("http") for s in benchmark.sources)
         assert benchmark.versions and benchmark.languages and benchmark.metrics, benchmark.id
         for metric in benchmark.metrics:
             assert metric.definition.en.strip() and metric.definition.zh.strip(), metric.id
