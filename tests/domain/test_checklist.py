@@ -143,6 +143,21 @@ def test_content_hash_ignores_layout_but_not_content(tmp_path):
     assert checklist.content_hash != edited.content_hash
 
 
+def test_a_file_is_parsed_once_but_an_edit_is_read_and_callers_get_their_own_data(tmp_path):
+    path = tmp_path / "checklist.yaml"
+    original = (COMMITMENTS / "aiia-2024.yaml").read_text(encoding="utf-8")
+    path.write_text(original, encoding="utf-8")
+    data, first = load_checklist_file(path)
+    data["title"]["en"] = "changed by a caller"
+    again, second = load_checklist_file(path)
+    assert second is first  # built once
+    assert again["title"]["en"] != "changed by a caller"
+    path.write_text(original.replace("Dedicated AI safety team", "A safety team"), encoding="utf-8")
+    _, edited = load_checklist_file(path)
+    assert edited.content_hash != first.content_hash
+    assert edited.item("c1.safety-team").title.en.startswith("A safety team")
+
+
 def test_stored_data_rebuilds_the_same_checklist():
     data, checklist = load_checklist_file(COMMITMENTS / "aiia-2024.yaml")
     assert checklist_from_data(data) == checklist

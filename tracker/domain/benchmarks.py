@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from enum import StrEnum
-from functools import cached_property
+from functools import cached_property, lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -244,5 +244,11 @@ def parse_registry(text: str, source: str = "<text>") -> Registry:
 
 
 def load_registry_file(path: Path | str) -> Registry:
-    """Read, parse and validate the registry file."""
-    return parse_registry(read_text(Path(path), RegistryError), str(path))
+    """Read, parse and validate the registry file (its text parsed once per process, like a
+    checklist file's: the Registry is immutable)."""
+    return _parsed(read_text(Path(path), RegistryError), str(path))
+
+
+@lru_cache(maxsize=8)
+def _parsed(text: str, source: str) -> Registry:
+    return parse_registry(text, source)

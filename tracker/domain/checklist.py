@@ -8,8 +8,9 @@ field and what is wrong, so that the secretariat can fix a file in one go.
 
 from __future__ import annotations
 
+import copy
 from dataclasses import dataclass
-from functools import cached_property
+from functools import cached_property, lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -246,9 +247,19 @@ def parse_checklist(text: str, source: str = "<text>") -> tuple[dict, Checklist]
     return data, checklist
 
 
+@lru_cache(maxsize=32)
+def _parsed(text: str, source: str) -> tuple[dict, Checklist]:
+    return parse_checklist(text, source)
+
+
 def load_checklist_file(path: Path) -> tuple[dict, Checklist]:
-    """Read, parse and validate one checklist file."""
-    return parse_checklist(read_text(path, ChecklistError), str(path))
+    """Read, parse and validate one checklist file.
+
+    A file's text is parsed once per process (a test run builds hundreds of apps from the same
+    files, and pure-Python YAML takes a quarter of a second per file); the raw data is a copy,
+    so no caller can change what the next one reads."""
+    data, checklist = _parsed(read_text(path, ChecklistError), str(path))
+    return copy.deepcopy(data), checklist
 
 
 @dataclass(frozen=True)

@@ -104,15 +104,19 @@ def parse_yaml(
 ) -> tuple[Any, dict[YamlPath, int], list[FileProblem]]:
     """The data of a YAML text, the line of every path in it, and its duplicate keys (as
     problems); raises ``error`` when the text is no YAML at all."""
+    # One pass: the node tree gives the lines, and the data is built from the same tree.
+    loader = Loader(text)
     try:
-        node = yaml.compose(text, Loader=Loader)
-        data = yaml.load(text, Loader=Loader)  # noqa: S506 - Loader is a SafeLoader
+        node = loader.get_single_node()
+        data = loader.construct_document(node) if node is not None else None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         problem = getattr(exc, "problem", None) or str(exc)
         raise error(
             [FileProblem(source, "", f"not valid YAML: {problem}", mark.line + 1 if mark else None)]
         ) from exc
+    finally:
+        loader.dispose()
     lines: dict[YamlPath, int] = {}
     problems: list[FileProblem] = []
     if node is not None:
