@@ -20,6 +20,8 @@ def test_check_passes_the_shipped_files():
     assert "ok    " in result.output
     assert "aiia-ai-safety-commitments 2024.1, 6 commitments, 31 items" in result.output
     assert "aiia-ai-safety-commitments 2025.1, 7 commitments, 36 items" in result.output
+    assert "aiia-ai-safety-commitments 2024.2, 6 commitments, 31 items" in result.output
+    assert "aiia-ai-safety-commitments 2025.2, 7 commitments, 36 items" in result.output
 
 
 def test_check_reports_every_problem_and_exits_1():
@@ -60,7 +62,7 @@ def test_load_stores_each_version_once(runner, app):
     again = runner.invoke(args=["checklist", "load"])
     assert "already loaded: aiia-ai-safety-commitments 2024.1" in again.output
     with app.app_context():
-        assert db.session.scalar(sa.select(sa.func.count()).select_from(ChecklistVersion)) == 2
+        assert db.session.scalar(sa.select(sa.func.count()).select_from(ChecklistVersion)) == 4
 
 
 def test_load_refuses_a_version_edited_in_place(runner, app, tmp_path):

@@ -1,5 +1,6 @@
 """The checklist loader: the shipped files, and every kind of broken file with its message."""
 
+import dataclasses
 from pathlib import Path
 
 import pytest
@@ -64,9 +65,36 @@ def shipped():
     }
 
 
-def test_both_versions_ship_side_by_side(shipped):
-    assert set(shipped) == {"2024.1", "2025.1"}
+def test_every_version_ships_side_by_side(shipped):
+    assert set(shipped) == {"2024.1", "2024.2", "2025.1", "2025.2"}
     assert {c.id for c in shipped.values()} == {"aiia-ai-safety-commitments"}
+
+
+@pytest.mark.parametrize(("old", "new"), [("2024.1", "2024.2"), ("2025.1", "2025.2")])
+def test_the_second_versions_only_let_the_benchmark_item_take_results(shipped, old, new):
+    before, after = shipped[old], shipped[new]
+    assert [i.id for i in after.items] == [i.id for i in before.items]
+    for item in before.items:
+        changed = after.item(item.id)
+        if item.id == "c2.benchmarks-reported":
+            assert (item.results, changed.results) == (False, True)
+            changed = dataclasses.replace(changed, results=False)
+        assert changed == item
+    assert (after.title, after.source, after.released) == (
+        before.title,
+        before.source,
+        before.released,
+    )
+    assert after.content_hash != before.content_hash
+
+
+def test_an_item_takes_no_results_unless_it_says_so():
+    text = (COMMITMENTS / "aiia-2024-2.yaml").read_text(encoding="utf-8")
+    _, checklist = parse_checklist(text.replace("results: true", "results: false"))
+    assert not any(item.results for item in checklist.items)
+    with pytest.raises(ChecklistError) as caught:
+        parse_checklist(text.replace("results: true", "results: sometimes"))
+    assert "results" in str(caught.value)
 
 
 def test_2024_checklist_has_the_six_commitments_and_every_item(shipped):

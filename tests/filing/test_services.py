@@ -167,6 +167,7 @@ def test_first_save_creates_the_response_and_starts_the_draft(world):
         "confidential_note": "",
         "evidence_links": [{"url": "https://b.example/team", "title": "Our team"}],
         "structured": {},
+        "results": [],
     }
     assert (revision.changed_by_id, revision.changed_at) == (world.officer_b.id, now)
 

@@ -79,7 +79,7 @@ def test_heatmap_scores_are_the_scoring_functions(client, demo, app):
 
 def test_checklist_page_lists_items_with_guidance_and_crosswalk(client, demo):
     page = text_of(client.get("/checklist/"))
-    assert "AI Safety Commitments" in page and "version 2024.1" in page
+    assert "AI Safety Commitments" in page and "version 2024.2" in page
     assert "Dedicated AI safety team or designated responsible unit" in page
     assert "c2.benchmarks-reported" in page
     assert "Seoul VI" in page and "White House 3" in page
@@ -249,13 +249,13 @@ def test_an_unexpected_error_is_logged_and_shows_a_friendly_500(app, caplog):
 
 def test_checklist_page_defaults_to_the_current_cycles_version(client, demo):
     page = text_of(client.get("/checklist/"))
-    assert "version 2024.1" in page  # the demo cycle files against 2024.1, not the newer 2025.1
+    assert "version 2024.2" in page  # the demo cycle files against 2024.2, not the newer 2025.2
     assert "International cooperation and information sharing" not in page
 
 
 def test_checklist_page_without_a_cycle_shows_the_newest_version(client, runner):
     assert runner.invoke(args=["checklist", "load"]).exit_code == 0
-    assert "version 2025.1" in text_of(client.get("/checklist/"))
+    assert "version 2025.2" in text_of(client.get("/checklist/"))
 
 
 def test_the_home_page_stays_bounded_for_a_large_roster(client, app):

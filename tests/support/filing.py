@@ -19,9 +19,10 @@ from tracker.domain.workflow import DisclosureState
 CYCLE = "test-cycle"  # the slug of the filing world's cycle
 
 
-def create_filing_world(app, accounts: Accounts) -> dict:
-    """An open cycle on the 2024 checklist; company A has answered c1.safety-team and attached
-    a PNG to it. Returns ids: cycle (its slug), disclosure_a, response_a, attachment."""
+def create_filing_world(app, accounts: Accounts, checklist_version: str = "2024.1") -> dict:
+    """An open cycle on the 2024 checklist (version 2024.1 unless another is given: 2024.2's
+    c2.benchmarks-reported takes benchmark results); company A has answered c1.safety-team and
+    attached a PNG to it. Returns ids: cycle (its slug), disclosure_a, response_a, attachment."""
     from tracker.checklists.services import load_checklist
     from tracker.cycles.models import Cycle
     from tracker.domain.statuses import Status
@@ -30,7 +31,9 @@ def create_filing_world(app, accounts: Accounts) -> dict:
 
     with app.app_context():
         loaded = next(
-            c for c in app.extensions["tracker.checklist_files"] if c.checklist.version == "2024.1"
+            c
+            for c in app.extensions["tracker.checklist_files"]
+            if c.checklist.version == checklist_version
         )
         version = load_checklist(db.session, loaded).version
         today = alliance_today()

@@ -50,7 +50,10 @@ EARLIER_PROFILE = {"leader": "solid", "solid": "mixed", "mixed": "early", "early
 DEMO_PASSWORD = "tracker-demo-password"  # noqa: S105 - printed for the demo on purpose
 DEMO_ADMIN = "admin@alliance.example"
 DEMO_STAFF = "staff@alliance.example"
-DEMO_CHECKLIST = ("aiia-ai-safety-commitments", "2024.1")
+# The current cycle files against 2024.2 (2024.1 whose benchmark item takes results); the
+# earlier cycle was filed against 2024.1, before results existed.
+DEMO_CHECKLIST = ("aiia-ai-safety-commitments", "2024.2")
+DEMO_EARLIER_CHECKLIST = ("aiia-ai-safety-commitments", "2024.1")
 SOURCE_NOTE = "Demo data: a fictional company."
 
 # Chance of each status by how far along a company is.
@@ -189,7 +192,7 @@ def seed_demo(
     own, generated = roster[:DEMO_SIGNATORIES], roster[DEMO_SIGNATORIES:]
     earlier_cycle = _earlier_cycle(
         session,
-        versions[DEMO_CHECKLIST],
+        versions[DEMO_EARLIER_CHECKLIST],
         companies,
         officers,
         reviewer,
@@ -361,6 +364,7 @@ def _bulk_disclosures(
                     "confidential_note": row["confidential_note"] or "",
                     "evidence_links": list(row["evidence_links"]),
                     "structured": dict(row["structured"]),
+                    "results": list(row.get("benchmark_results", [])),
                 },
             }
             for response_id, row in zip(response_ids, answer_rows, strict=True)

@@ -61,6 +61,8 @@ class Item:
     evidence: bool
     fields: tuple[Field, ...]
     crosswalk: tuple[str, ...]
+    # Takes benchmark results (tracker.domain.results) besides its other answers.
+    results: bool = False
 
 
 @dataclass(frozen=True)
@@ -197,6 +199,7 @@ def _build(data: dict, content_hash: str) -> Checklist:
                 for f in answer.get("fields", [])
             ),
             crosswalk=tuple(raw.get("crosswalk", [])),
+            results=answer.get("results", False),
         )
 
     return Checklist(

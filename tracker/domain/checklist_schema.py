@@ -82,6 +82,8 @@ _ITEM = {
                 "narrative": {"type": "boolean"},
                 "evidence": {"type": "boolean"},
                 "fields": {"type": "array", "items": _FIELD},
+                # The item takes benchmark results (tracker.domain.results), any number of them.
+                "results": {"type": "boolean"},
             },
             "additionalProperties": False,
         },

@@ -96,6 +96,11 @@ class ItemResponse(Model):
     evidence_links: Mapped[list] = mapped_column(JSONType, default=list)
     # field id -> answer, e.g. {"benchmarks": {"selected": ["helm-safety"], "other": ["X"]}}
     structured: Mapped[dict] = mapped_column(JSONType, default=dict)
+    # Benchmark results, for an item that takes them (Item.results): a list of
+    # tracker.domain.results.result_to_dict(result, public=False), in the officer's order.
+    benchmark_results: Mapped[list] = mapped_column(
+        JSONType, default=list, server_default=sa.text("'[]'")
+    )
     # Copied from the previous cycle and not yet confirmed or changed by an officer.
     carried_over: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
     version: Mapped[int] = mapped_column(default=1)

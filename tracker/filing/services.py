@@ -166,6 +166,8 @@ def snapshot(response: ItemResponse) -> dict:
         "confidential_note": response.confidential_note or "",
         "evidence_links": list(response.evidence_links or []),
         "structured": dict(response.structured or {}),
+        # Staff-only like the confidential note: the history keeps each result whole.
+        "results": list(response.benchmark_results or []),
     }
 
 
@@ -394,6 +396,8 @@ def copy_forward(
             confidential_note=old.confidential_note,
             evidence_links=list(old.evidence_links or []),
             structured=dict(old.structured or {}),
+            # Results travel only to an item that still takes them.
+            benchmark_results=list(old.benchmark_results or []) if item.results else [],
             carried_over=True,
             updated_by=actor,
             updated_at=now,

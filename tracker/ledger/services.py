@@ -1,14 +1,16 @@
 """Publishing: the snapshot of an accepted disclosure, and its entry at the head of the ledger.
 
 A snapshot holds only public content: the checklist it answers, and per item the status, the
-"not applicable" reason, the narrative, the evidence links and the structured answers. Never
-confidential notes, never attachments.
+"not applicable" reason, the narrative, the evidence links and the structured answers, and for
+an item that takes them its benchmark results. Never confidential notes (an answer's or a
+result's), never attachments.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 from datetime import UTC, datetime
+from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
@@ -31,6 +33,7 @@ from tracker.domain.ledger import (
     verify_log,
 )
 from tracker.domain.refusals import Refusal
+from tracker.domain.results import result_from_dict, result_to_dict
 from tracker.domain.scoring import score_disclosure
 from tracker.domain.statuses import Status
 from tracker.domain.tlog import Signer
@@ -67,6 +70,7 @@ def build_snapshot(disclosure: Disclosure, version: int) -> dict:
                 "narrative": r.narrative,
                 "evidence_links": r.evidence_links,
                 "structured": r.structured,
+                "results": r.benchmark_results,
             }
             for r in disclosure.responses
         },
@@ -82,24 +86,33 @@ def snapshot_content(
     checklist: Checklist, company: dict, cycle: dict, version: int, answers: Mapping[str, Mapping]
 ) -> dict:
     """A snapshot from answers (item id -> the answer's public fields, ``status`` a Status or
-    None), the company and the cycle (``names_of``)."""
+    None, ``results`` stored results as ItemResponse.benchmark_results holds them), the company
+    and the cycle (``names_of``).
+
+    Only an item that takes results (Item.results) has the key ``results``, so that the
+    snapshots of checklist versions without results stay what they were when published; each
+    result is its public form (no confidential note)."""
     items = []
     for item in checklist.items:
         r = answers.get(item.id)
-        items.append(
-            {
-                "id": item.id,
-                "status": r["status"].value if r is not None and r["status"] else None,
-                "not_applicable_reason": reason_if_not_applicable(
-                    r["status"], r["not_applicable_reason"]
-                )
-                if r is not None
-                else "",
-                "narrative": (r["narrative"] or "") if r is not None else "",
-                "evidence_links": list(r["evidence_links"] or []) if r is not None else [],
-                "structured": dict(r["structured"] or {}) if r is not None else {},
-            }
-        )
+        entry: dict[str, Any] = {
+            "id": item.id,
+            "status": r["status"].value if r is not None and r["status"] else None,
+            "not_applicable_reason": reason_if_not_applicable(
+                r["status"], r["not_applicable_reason"]
+            )
+            if r is not None
+            else "",
+            "narrative": (r["narrative"] or "") if r is not None else "",
+            "evidence_links": list(r["evidence_links"] or []) if r is not None else [],
+            "structured": dict(r["structured"] or {}) if r is not None else {},
+        }
+        if item.results:
+            stored = (r.get("results") or []) if r is not None else []
+            entry["results"] = [
+                result_to_dict(result_from_dict(data), public=True) for data in stored
+            ]
+        items.append(entry)
     return {
         "format": SNAPSHOT_FORMAT,
         "checklist": {
@@ -116,13 +129,21 @@ def snapshot_content(
 
 def summarise(snapshot: dict) -> dict:
     """What aggregates read of a snapshot: per item its status and, when it has any, its
-    structured answers. Stored with the publication (``Publication.summary``)."""
-    return {
+    structured answers and its benchmark results. Stored with the publication
+    (``Publication.summary``).
+
+    ``results`` is there only when some item has results (read it with ``.get("results", {})``):
+    the summary of a snapshot without any stays what migration 0014 stored for it."""
+    summary = {
         "statuses": {entry["id"]: entry["status"] for entry in snapshot["items"]},
         "structured": {
             entry["id"]: entry["structured"] for entry in snapshot["items"] if entry["structured"]
         },
     }
+    results = {entry["id"]: entry["results"] for entry in snapshot["items"] if entry.get("results")}
+    if results:
+        summary["results"] = results
+    return summary
 
 
 def score_values(checklist: Checklist, snapshot: dict) -> list[dict]:
