@@ -359,7 +359,7 @@ def test_the_cycle_pages_list_with_few_queries(app, admin, versions, count_queri
         assert admin.get(f"/admin/cycles/{cycle.id}").status_code == 200
     assert counter.count <= 8, counter.statements
     with app.app_context():
-        assert db.session.scalar(sa.select(sa.func.count()).select_from(ChecklistVersion)) == 2
+        assert db.session.scalar(sa.select(sa.func.count()).select_from(ChecklistVersion)) == 4
 
 
 def test_a_planned_cycle_does_not_replace_the_one_under_way(
