@@ -11,6 +11,7 @@ from tracker.companies.models import Company
 from tracker.cycles.models import Cycle
 from tracker.db import Session
 from tracker.domain.answers import reason_if_not_applicable
+from tracker.domain.checklist import Checklist
 from tracker.ledger.models import LedgerEntry, Publication
 from tracker.ledger.queries import current_query
 
@@ -62,9 +63,17 @@ STREAM_BATCH = 50
 
 def disclosure_rows(session: Session, cycle: Cycle) -> Iterator[tuple]:
     """One row per company × item of the cycle's current published versions, streamed: the
-    snapshots are read a batch at a time (``STREAM_BATCH``) and never scored or kept."""
-    checklist = cycle.checklist_version.checklist
-    current = current_query(cycle.id)
+    snapshots are read a batch at a time (``STREAM_BATCH``) and never scored or kept.
+
+    What the rows need of the cycle is read now, not when the first row is asked for: a
+    download streams after the request's session is closed, and a lazy load then fails."""
+    return _disclosure_rows(session, cycle.id, cycle.slug, cycle.checklist_version.checklist)
+
+
+def _disclosure_rows(
+    session: Session, cycle_id: int, cycle_slug: str, checklist: Checklist
+) -> Iterator[tuple]:
+    current = current_query(cycle_id)
     query = (
         current.with_only_columns(
             Publication.version,
@@ -83,7 +92,7 @@ def disclosure_rows(session: Session, cycle: Cycle) -> Iterator[tuple]:
         for item in checklist.items:
             answer = answers.get(item.id)
             yield (
-                cycle.slug,
+                cycle_slug,
                 company["slug"],
                 company["name_en"],
                 company["name_zh"],
