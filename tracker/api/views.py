@@ -26,7 +26,7 @@ from tracker.ledger.queries import (
     summaries_in_cycle,
     superseding,
 )
-from tracker.params import MAX_ID, MAX_PER_PAGE, BadParameter, arg_int, page_number, parse_int
+from tracker.params import MAX_PER_PAGE, arg_int, page_number
 from tracker.reports.services import cycle_head, invited_count
 from tracker.verify import b64encode
 
@@ -332,18 +332,12 @@ def ledger_proof(sequence: int):
     )
 
 
-def _size(name: str) -> int:
-    raw = request.args.get(name, "")
-    size = parse_int(name, raw, 0, MAX_ID)
-    if size and log.checkpoint_of_size(db.session, size) is None:
-        raise BadParameter(name, raw, 0, reading.latest_size(db.session), code="request.bad_number")
-    return size
-
-
 @bp.get("/ledger/consistency")
 def ledger_consistency():
     """The consistency proof between two signed tree sizes, ``from`` ≤ ``to``."""
-    old, new = _size("from"), _size("to")
+    old, new = (
+        reading.signed_size(db.session, name, request.args.get(name, "")) for name in ("from", "to")
+    )
     if old > new:
         raise log.BadRange()
     hashes = log.consistency_proof(db.session, old, new) if new else []

@@ -16,6 +16,7 @@ from tracker.ledger import log
 from tracker.ledger.keys import log_key
 from tracker.ledger.models import Checkpoint, Publication
 from tracker.ledger.policy import LogPolicy, log_policy
+from tracker.params import MAX_ID, BadParameter, parse_int
 from tracker.verify import b64encode
 
 
@@ -138,3 +139,13 @@ def site_url() -> str:
     if base:
         return str(base).rstrip("/")
     return request.host_url.rstrip("/") if has_request_context() else ""
+
+
+def signed_size(session: Session, name: str, raw: str) -> int:
+    """A tree size given as text (a query argument ``name``): a whole number, and one the log
+    signed a checkpoint for; BadParameter (a 400 naming the range) otherwise. 0 is the empty
+    tree."""
+    size = parse_int(name, raw, 0, MAX_ID)
+    if size and log.checkpoint_of_size(session, size) is None:
+        raise BadParameter(name, raw, 0, latest_size(session), code="request.bad_number")
+    return size

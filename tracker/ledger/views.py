@@ -25,7 +25,6 @@ from tracker.ledger.models import Checkpoint, LedgerEntry
 from tracker.ledger.policy import log_policy
 from tracker.pagecache import PUBLIC_CACHE_CONTROL
 from tracker.pagination import paginate
-from tracker.params import MAX_ID, BadParameter, parse_int
 
 bp = Blueprint("ledger", __name__, url_prefix="/ledger")
 
@@ -150,25 +149,18 @@ def proof(sequence: int):
     return _file(data, TEXT, f"entry-{sequence}.tlog-proof", attachment=True)
 
 
-def _size(name: str) -> int:
-    """A tree size from the query: a whole number, and one the log signed a checkpoint for."""
-    raw = request.args.get(name, "")
-    size = parse_int(name, raw, 0, MAX_ID)
-    if size and log.checkpoint_of_size(db.session, size) is None:
-        raise BadParameter(name, raw, 0, reading.latest_size(db.session), code="request.bad_number")
-    return size
-
-
 @bp.get("/consistency")
 def consistency():
     """The consistency proof from the tree of size ``from`` to that of size ``to`` (both sizes
     the log signed a checkpoint for; from ≤ to): base64 hashes, one a line, as in a witness
     request. Empty when the sizes are equal or ``from`` is 0."""
-    old, new = _size("from"), _size("to")
-    # The empty tree is a prefix of every tree: nothing to prove from (or to) size 0.
-    proof = log.consistency_proof(db.session, old, new) if new else []
+    old, new = (
+        reading.signed_size(db.session, name, request.args.get(name, "")) for name in ("from", "to")
+    )
     if old > new:
         raise log.BadRange()
+    # The empty tree is a prefix of every tree: nothing to prove from (or to) size 0.
+    proof = log.consistency_proof(db.session, old, new) if new else []
     return _file(verify.format_hash_lines(proof).encode(), TEXT, f"consistency-{old}-{new}.txt")
 
 
