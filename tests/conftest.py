@@ -39,6 +39,39 @@ def pytest_report_header(config):
     return f"tracker test database: {TEST_DATABASE}"
 
 
+# What a module must name to build a database of its own (and so depend on the kind under test)
+# without the ``migrated_database`` fixture.
+_OWN_DATABASE = ("empty_database", "postgres_database", "make_app", "TEST_DATABASE")
+
+
+def pytest_addoption(parser):
+    parser.addoption(
+        "--database-tests-only",
+        action="store_true",
+        help="run only the tests that use a database: the run on the other database ran the rest",
+    )
+
+
+def uses_database(item: pytest.Item) -> bool:
+    """True when a test's outcome can depend on the database under test: it uses the run's
+    database (the ``migrated_database`` fixture, through ``app`` and everything built on it), or
+    its module builds databases of its own."""
+    if "migrated_database" in getattr(item, "fixturenames", ()):
+        return True
+    module = getattr(item, "module", None)
+    return module is None or any(name in vars(module) for name in _OWN_DATABASE)
+
+
+def pytest_collection_modifyitems(config, items):
+    if not config.getoption("--database-tests-only"):
+        return
+    kept = [item for item in items if uses_database(item)]
+    if len(kept) < len(items):
+        dropped = [item for item in items if not uses_database(item)]
+        config.hook.pytest_deselected(items=dropped)
+        items[:] = kept
+
+
 @pytest.fixture(scope="session")
 def migrated_database(tmp_path_factory) -> Iterator[str]:
     """One database for the whole run, its schema built by the migrations."""
