@@ -72,3 +72,109 @@ def score_bars(
         parts.append("</g>")
     parts.append("</svg>")
     return "".join(parts)
+
+
+@dataclass(frozen=True)
+class Dot:
+    """One result on a dot chart: a row with its label, its marker and its value."""
+
+    label: str  # the company
+    detail: str  # the model, and who ran it when not the company
+    position: float | None  # 0 (left) to 1 (right); None: not on the axis
+    value: str  # the value as printed after the row
+    marker: str  # "circle", "diamond" or "square" (benchmark_results.Marker)
+    low: float | None = None  # the uncertainty's ends, as positions
+    high: float | None = None
+
+
+def _marker(shape: str, x: float, y: float) -> str:
+    """A marker told apart by its shape (filled circle, open diamond, half-filled square)."""
+    if shape == "diamond":
+        return (
+            f'<path d="M{x:.1f} {y - 7:.1f}L{x + 7:.1f} {y:.1f}L{x:.1f} {y + 7:.1f}'
+            f'L{x - 7:.1f} {y:.1f}Z" fill="#ffffff" stroke="#1c5896" stroke-width="2.5"/>'
+        )
+    if shape == "square":
+        return (
+            f'<rect x="{x - 6:.1f}" y="{y - 6:.1f}" width="12" height="12" fill="#a8c8e6" '
+            f'stroke="#1d2733" stroke-width="2"/>'
+        )
+    return f'<circle cx="{x:.1f}" cy="{y:.1f}" r="6" fill="#1c5896"/>'
+
+
+def dot_chart(
+    dots: list[Dot],
+    ticks: list[tuple[float, str]],
+    *,
+    chart_id: str,
+    title: str,
+    desc: str,
+    axis_label: str,
+    width: int = 640,
+) -> str:
+    """Results of one comparable group on one axis: a row per result, its marker at its value
+    (with the uncertainty as a line), the value printed after; the axis's ticks below and its
+    label (the metric, its unit and direction) under them."""
+    row, top, label_width, value_width = 34, 10, 230, 90
+    plot = width - label_width - value_width
+    axis_y = top + row * len(dots) + 4
+    height = axis_y + 40
+    parts = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" class="chart dot-chart" '
+        f'viewBox="0 0 {width} {height}" width="{width}" height="{height}" role="img" '
+        f'aria-labelledby="{chart_id}-title {chart_id}-desc">',
+        f'<title id="{chart_id}-title">{escape(title)}</title>',
+        f'<desc id="{chart_id}-desc">{escape(desc)}</desc>',
+    ]
+    for position, label in ticks:
+        x = label_width + plot * position
+        parts.append(
+            f'<line x1="{x:.1f}" y1="{top}" x2="{x:.1f}" y2="{axis_y}" '
+            f'stroke="#d5dae1" stroke-width="1"/>'
+        )
+        parts.append(
+            f'<text x="{x:.1f}" y="{axis_y + 14}" font-size="10" fill="#4a5563" '
+            f'text-anchor="middle">{escape(label)}</text>'
+        )
+    parts.append(
+        f'<line x1="{label_width}" y1="{axis_y}" x2="{label_width + plot}" y2="{axis_y}" '
+        f'stroke="#4a5563" stroke-width="1"/>'
+    )
+    parts.append(
+        f'<text x="{label_width + plot / 2:.1f}" y="{axis_y + 32}" font-size="11" '
+        f'fill="#1d2733" text-anchor="middle">{escape(axis_label)}</text>'
+    )
+    for n, dot in enumerate(dots):
+        y = top + n * row + row / 2
+        label = dot.label if len(dot.label) <= 30 else dot.label[:29] + "…"
+        detail = dot.detail if len(dot.detail) <= 38 else dot.detail[:37] + "…"
+        parts.append(f"<g><title>{escape(f'{dot.label}, {dot.detail}: {dot.value}')}</title>")
+        parts.append(
+            f'<text x="0" y="{y - 2:.1f}" font-size="12" fill="#1d2733">{escape(label)}</text>'
+            f'<text x="0" y="{y + 11:.1f}" font-size="10" fill="#4a5563">{escape(detail)}</text>'
+        )
+        if dot.position is not None:
+            x = label_width + plot * dot.position
+            if dot.low is not None and dot.high is not None:
+                parts.append(
+                    f'<line x1="{label_width + plot * dot.low:.1f}" y1="{y:.1f}" '
+                    f'x2="{label_width + plot * dot.high:.1f}" y2="{y:.1f}" '
+                    f'stroke="#4a5563" stroke-width="1.5"/>'
+                )
+            parts.append(_marker(dot.marker, x, y))
+        parts.append(
+            f'<text x="{width - value_width + 8}" y="{y + 4:.1f}" font-size="12" '
+            f'font-weight="bold" fill="#1d2733">{escape(dot.value)}</text>'
+        )
+        parts.append("</g>")
+    parts.append("</svg>")
+    return "".join(parts)
+
+
+def marker_key(shape: str, label: str) -> str:
+    """A small SVG of one marker, for the legend beside a chart (the word is in ``label``)."""
+    return (
+        '<svg xmlns="http://www.w3.org/2000/svg" class="marker-key" viewBox="0 0 18 18" '
+        f'width="18" height="18" role="img" aria-label="{escape(label, {chr(34): "&quot;"})}">'
+        f"{_marker(shape, 9, 9)}</svg>"
+    )
