@@ -52,6 +52,7 @@ WATCHED: dict[str, frozenset[str]] = {
     "disclosures": frozenset({"updated_at", "due_on"}),  # states feed the home page's progress
     "publications": frozenset(),
     "publication_scores": frozenset(),  # scores stored at publication, where they are
+    "published_results": frozenset(),  # benchmark results stored at publication
     "ledger_entries": frozenset(),
     "ledger_checkpoints": frozenset(),  # a new checkpoint, a new cosignature: new proofs
     "ledger_cosignatures": frozenset(),

@@ -27,13 +27,14 @@ from tracker.domain.workflow import Action, DisclosureState, Side
 from tracker.filing.models import Disclosure, ItemResponse, ResponseRevision
 from tracker.filing.services import answer_of, save_answer, snapshot, submit
 from tracker.ledger.keys import log_key
-from tracker.ledger.models import LedgerEntry, Publication, PublicationScore
+from tracker.ledger.models import LedgerEntry, Publication, PublicationScore, PublishedResult
 from tracker.ledger.services import (
     iso_utc,
     ledger_head,
     names_of,
     publish,
     record_checkpoint,
+    result_values,
     score_values,
     snapshot_content,
     summarise,
@@ -399,7 +400,7 @@ def _bulk_publish(
     head = ledger_head(session)
     previous = head.to_entry() if head else None
     publications: list[dict[str, Any]] = []
-    entries, scores = [], []
+    entries, scores, results = [], [], []
     for published_at, company, disclosure_id, answers in planned:
         content_ = snapshot_content(
             checklist, names_of(company), names_of(cycle), 1, {a["item_id"]: a for a in answers}
@@ -428,6 +429,7 @@ def _bulk_publish(
         )
         entries.append(entry)
         scores.append(score_values(checklist, content_))
+        results.append(result_values(content_))
         previous = entry
     if not publications:
         return
@@ -455,6 +457,13 @@ def _bulk_publish(
             for values in rows
         ],
     )
+    published_results = [
+        values | {"publication_id": publication_id}
+        for rows, publication_id in zip(results, publication_ids, strict=True)
+        for values in rows
+    ]
+    if published_results:
+        session.execute(sa.insert(PublishedResult), published_results)
 
 
 DEMO_CORRECTION = (

@@ -74,7 +74,7 @@ def format_number(value: float) -> str:
         return "0"
     if abs(value) >= 1e6 or abs(value) < 1e-3:
         return f"{value:.3g}"
-    digits = max(0, 3 - int(math.floor(math.log10(abs(value)))))
+    digits = max(0, 3 - math.floor(math.log10(abs(value))))
     text = f"{value:.{digits}f}"
     return text.rstrip("0").rstrip(".") if "." in text else text
 

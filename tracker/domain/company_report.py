@@ -8,13 +8,14 @@ and renders.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 
 from tracker.domain.answers import reason_if_not_applicable
 from tracker.domain.checklist import Checklist, Commitment, Item
 from tracker.domain.diff import Chunk, DiffBudget, text_diff
 from tracker.domain.languages import Text
+from tracker.domain.results import Result, result_from_dict
 from tracker.domain.scoring import Score, Scorecard, score_disclosure
 from tracker.domain.statuses import Status
 
@@ -28,6 +29,7 @@ class ReportAnswer:
     narrative: str
     evidence_links: list
     structured: dict
+    results: list[Result] = field(default_factory=list)  # benchmark results, public fields
 
 
 @dataclass(frozen=True)
@@ -94,6 +96,15 @@ class CompanyReport:
     def is_draft(self) -> bool:
         return self.publication is None
 
+    def results(self) -> list[tuple[Item, Result]]:
+        """Every benchmark result of the report, with its item, in checklist order."""
+        return [
+            (item, result)
+            for item in self.checklist.items
+            if (answer := self.answers.get(item.id)) is not None
+            for result in answer.results
+        ]
+
     def status_counts(self) -> dict[Status | None, int]:
         """How many items have each status (None: unanswered), for the cover."""
         counts: dict[Status | None, int] = {}
@@ -150,6 +161,7 @@ def answers_from_snapshot(snapshot: dict) -> dict[str, ReportAnswer]:
             narrative=entry.get("narrative", ""),
             evidence_links=list(entry.get("evidence_links", [])),
             structured=dict(entry.get("structured", {})),
+            results=[result_from_dict(r) for r in entry.get("results") or []],
         )
         for entry in snapshot["items"]
     }

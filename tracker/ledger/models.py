@@ -43,6 +43,10 @@ class Publication(AppendOnly, Model):
     scores: Mapped[list["PublicationScore"]] = relationship(
         back_populates="publication", order_by="PublicationScore.commitment_id"
     )
+    results: Mapped[list["PublishedResult"]] = relationship(
+        back_populates="publication",
+        order_by="(PublishedResult.item_id, PublishedResult.position)",
+    )
 
     __table_args__ = (sa.UniqueConstraint("company_id", "cycle_id", "version"),)
 
@@ -75,6 +79,32 @@ class PublicationScore(AppendOnly, Model):
             counted=self.counted,
             not_applicable=self.not_applicable,
         )
+
+
+class PublishedResult(AppendOnly, Model):
+    """One benchmark result of a published version, as its snapshot holds it (public fields
+    only), stored at publication with the columns the benchmark pages select and group by, so
+    that they never read snapshots (tracker.ledger.services.result_values)."""
+
+    __tablename__ = "published_results"
+
+    publication_id: Mapped[int] = mapped_column(sa.ForeignKey("publications.id"), primary_key=True)
+    item_id: Mapped[str] = mapped_column(sa.String(100), primary_key=True)
+    position: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)  # 0, 1, … in the item
+    benchmark: Mapped[str] = mapped_column(sa.String(300), index=True)
+    version: Mapped[str] = mapped_column(sa.String(300))
+    configuration: Mapped[str] = mapped_column(sa.String(300))
+    language: Mapped[str] = mapped_column(sa.String(300))
+    metric: Mapped[str] = mapped_column(sa.String(300))
+    value: Mapped[float | None] = mapped_column(sa.Float)  # on a number scale
+    level: Mapped[str | None] = mapped_column(sa.String(300))  # on a graded scale
+    subject: Mapped[str] = mapped_column(sa.String(300))
+    # "relationship" is the column's name; the attribute's avoids SQLAlchemy's function.
+    relation: Mapped[str] = mapped_column("relationship", sa.String(300))
+    run_on: Mapped[str] = mapped_column(sa.String(300))
+    result: Mapped[dict] = mapped_column(JSONType)  # tracker.domain.results.result_to_dict
+
+    publication: Mapped[Publication] = relationship(back_populates="results")
 
 
 def scorecard_of(rows: list[PublicationScore], commitment_ids: list[str]) -> Scorecard:

@@ -18,12 +18,21 @@ from tracker.companies.models import Company
 from tracker.cycles.models import Cycle
 from tracker.db import Session
 from tracker.domain import company_report
+from tracker.domain.benchmark_results import Reported
+from tracker.domain.languages import Text
+from tracker.domain.results import result_from_dict
 from tracker.domain.checklist import Checklist
 from tracker.domain.company_report import CompanyReport
 from tracker.domain.scoring import Scorecard
 from tracker.domain.statuses import Status
 from tracker.filing.models import Disclosure
-from tracker.ledger.models import OVERALL, Publication, PublicationScore, scorecard_of
+from tracker.ledger.models import (
+    OVERALL,
+    Publication,
+    PublicationScore,
+    PublishedResult,
+    scorecard_of,
+)
 from tracker.narratives import services as narratives
 
 
@@ -446,3 +455,42 @@ def find_publication(
     if version is not None:
         query = query.where(Publication.version == version)
     return session.scalar(query.limit(1))
+
+
+def results_in_cycle(
+    session: Session, cycle: Cycle, benchmark_id: str | None = None
+) -> list[Reported]:
+    """The benchmark results of the cycle's current published versions (of ``benchmark_id``
+    only, when given), by company name, then as filed: one query, no snapshot read."""
+    current = current_query(cycle.id).with_only_columns(Publication.id).subquery()
+    query = (
+        sa.select(PublishedResult.result, Company.slug, Company.name_en, Company.name_zh)
+        .join(Publication, Publication.id == PublishedResult.publication_id)
+        .join(Company, Company.id == Publication.company_id)
+        .where(PublishedResult.publication_id.in_(sa.select(current.c.id)))
+        .order_by(
+            Company.name_en, Company.id, PublishedResult.item_id, PublishedResult.position
+        )
+    )
+    if benchmark_id is not None:
+        query = query.where(PublishedResult.benchmark == benchmark_id)
+    return [
+        Reported(slug, Text(en=name_en, zh=name_zh), result_from_dict(data))
+        for data, slug, name_en, name_zh in session.execute(query)
+    ]
+
+
+def published_cycles(session: Session) -> list[Cycle]:
+    """The cycles in which a public signatory has published, the latest opening first."""
+    published = (
+        sa.select(Publication.cycle_id)
+        .join(Company, Company.id == Publication.company_id)
+        .where(Company.is_public_signatory)
+    )
+    return list(
+        session.scalars(
+            sa.select(Cycle)
+            .where(Cycle.id.in_(published))
+            .order_by(Cycle.opens_on.desc(), Cycle.id.desc())
+        )
+    )

@@ -49,6 +49,7 @@ from tracker.ledger.models import (
     LedgerEntry,
     Publication,
     PublicationScore,
+    PublishedResult,
 )
 from tracker.narratives.services import html_for
 from tracker.verify import VerificationError, parse_checkpoint, verify_note
@@ -168,6 +169,39 @@ def score_values(checklist: Checklist, snapshot: dict) -> list[dict]:
     ]
 
 
+def result_values(snapshot: dict) -> list[dict]:
+    """A snapshot's benchmark results (its items' public ``results``), as the column values of
+    the rows stored with its publication (PublishedResult): what benchmark pages read."""
+    rows = []
+    for entry in snapshot["items"]:
+        for position, data in enumerate(entry.get("results") or []):
+            value = data.get("value")
+            numeric = isinstance(value, int | float) and not isinstance(value, bool)
+            rows.append(
+                {
+                    "item_id": entry["id"],
+                    "position": position,
+                    **{
+                        name: str(data.get(name) or "")
+                        for name in (
+                            "benchmark",
+                            "version",
+                            "configuration",
+                            "language",
+                            "metric",
+                            "subject",
+                            "run_on",
+                        )
+                    },
+                    "relation": str(data.get("relationship") or ""),
+                    "value": float(value) if numeric else None,
+                    "level": None if numeric or value is None else str(value),
+                    "result": data,
+                }
+            )
+    return rows
+
+
 def iso_utc(moment: datetime) -> str:
     return moment.astimezone(UTC).replace(microsecond=0).isoformat().replace("+00:00", "Z")
 
@@ -256,6 +290,7 @@ def _append(
             PublicationScore(**values)
             for values in score_values(disclosure.checklist_version.checklist, snapshot)
         ],
+        results=[PublishedResult(**values) for values in result_values(snapshot)],
         published_at=now.replace(microsecond=0),
         published_by=actor,
         supersedes_id=earlier.id if earlier else None,
