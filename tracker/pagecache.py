@@ -68,6 +68,8 @@ ENDPOINTS = frozenset(
         "public.checklist",
         "companies.index",
         "companies.detail",
+        "benchmarks.index",
+        "benchmarks.detail",
         "ledger.index",
         "ledger.entry",
         "ledger.snapshot",
@@ -79,6 +81,10 @@ ENDPOINTS = frozenset(
     }
 )
 ENDPOINT_PREFIXES = ("api.",)
+# app.extensions key: what else public pages are a function of, loaded when the app starts and
+# not in the database (the benchmark registry's content hash): part of every page's key, so a
+# changed file is never answered with pages of the old one.
+SALTS = "tracker.pagecache_salts"
 
 # Pages change when something is published, at no predictable time, and readers must see a
 # correction at once; revalidating costs a 304 from the cache, so browsers and proxies may keep
@@ -309,6 +315,7 @@ def _key(generation: Generation) -> str:
     parts = "\n".join(
         [
             generation.token,
+            *current_app.extensions.get(SALTS, ()),
             clock.today().isoformat(),
             str(get_locale()),
             environ["wsgi.url_scheme"],

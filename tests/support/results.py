@@ -1,10 +1,16 @@
 """Benchmark results in tests: a small registry built here (not the shipped file, so that tests
-do not move when the registry does) and a result that it accepts."""
+do not move when the registry does) and a result that it accepts; and published results stored
+as publication stores them, against the shipped registry, for the public pages."""
 
 from __future__ import annotations
 
 from dataclasses import replace
 
+import sqlalchemy as sa
+
+from tracker.companies.models import Company
+from tracker.cycles.models import Cycle
+from tracker.db import Session
 from tracker.domain.benchmarks import (
     Benchmark,
     Configuration,
@@ -16,6 +22,8 @@ from tracker.domain.benchmarks import (
 )
 from tracker.domain.languages import Text
 from tracker.domain.results import Category, Result, result_to_dict
+from tracker.ledger.models import Publication, PublishedResult
+from tracker.ledger.services import result_values
 
 RESULTS_ITEM = "c2.benchmarks-reported"  # the item of checklist 2024.2 that takes results
 
@@ -115,3 +123,58 @@ def good_result(**changes) -> Result:
 def stored(result: Result | None = None, **changes) -> dict:
     """A result as ItemResponse.benchmark_results stores it (with its confidential note)."""
     return result_to_dict(result or good_result(**changes), public=False)
+
+
+# --- published results, against the shipped registry (the benchmark pages read it) -----------
+
+# A result the shipped registry accepts: HarmBench's standard behaviours, English, attack success
+# rate, graded by its classifier, on a bare model, run by the company.
+HARMBENCH = Result(
+    benchmark="harmbench",
+    version="2024-02",
+    configuration="standard",
+    language="en",
+    metric="attack-success-rate",
+    value=12.5,
+    uncertainty=1.5,
+    sample_size=400,
+    model="model-a",
+    model_version="2025-06",
+    subject="model",
+    grader="rules",
+    run_by="The company",
+    relationship="first_party",
+    run_on="2025-07-01",
+    results_url="https://results.example/run",
+)
+
+
+def shipped_result(**changes) -> Result:
+    """HARMBENCH with ``changes``."""
+    return replace(HARMBENCH, **changes)
+
+
+def current_publication(session: Session, slug: str, cycle_slug: str) -> Publication:
+    return session.scalars(
+        sa.select(Publication)
+        .join(Company, Company.id == Publication.company_id)
+        .join(Cycle, Cycle.id == Publication.cycle_id)
+        .where(Company.slug == slug, Cycle.slug == cycle_slug)
+        .order_by(Publication.version.desc())
+        .limit(1)
+    ).one()
+
+
+def store_results(session: Session, publication: Publication, results: list[Result]) -> None:
+    """Store results with a publication as publishing does (its snapshot stays as it was:
+    pages read the stored rows). Flushes."""
+    snapshot = {"items": [{"id": RESULTS_ITEM, "results": [result_to_dict(r) for r in results]}]}
+    existing = session.scalar(
+        sa.select(sa.func.count())
+        .select_from(PublishedResult)
+        .where(PublishedResult.publication_id == publication.id)
+    )
+    for values in result_values(snapshot):
+        values["position"] += existing
+        session.add(PublishedResult(publication_id=publication.id, **values))
+    session.flush()

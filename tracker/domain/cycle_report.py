@@ -12,6 +12,13 @@ from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
+from tracker.domain.benchmark_results import (
+    Reported,
+    ResultsMatrix,
+    named_benchmarks,
+    results_matrix,
+)
+from tracker.domain.benchmarks import Benchmark as RegistryBenchmark
 from tracker.domain.checklist import Checklist, Field, Item
 from tracker.domain.company_report import CompanyReport
 from tracker.domain.languages import Text
@@ -83,6 +90,8 @@ class CycleReport:
     adoption: list[ItemAdoption]
     benchmarks: list[BenchmarkMatrix]
     ledger_head: LedgerHead | None  # the cycle's latest ledger entry it was built from
+    # per company and registry benchmark: results reported, named only or nothing
+    results: ResultsMatrix | None = None
 
     @property
     def overall_scores(self) -> list[int]:
@@ -180,7 +189,10 @@ def build_cycle_report(
     companies: list[CompanyReport],
     invited: int,
     ledger_head: LedgerHead | None,
+    registry: Sequence[RegistryBenchmark] = (),
 ) -> CycleReport:
+    """The aggregate report of a cycle from its companies' published reports; ``registry``:
+    the benchmarks of the results matrix (none: no matrix)."""
     return CycleReport(
         cycle_slug=cycle["slug"],
         cycle_name=Text(en=cycle["name_en"], zh=cycle["name_zh"]),
@@ -190,4 +202,20 @@ def build_cycle_report(
         adoption=adoption(checklist, [_statuses(r) for r in companies]),
         benchmarks=benchmarks(checklist, [_structured(r) for r in companies]),
         ledger_head=ledger_head,
+        results=_results_matrix(registry, companies) if registry else None,
+    )
+
+
+def _results_matrix(
+    registry: Sequence[RegistryBenchmark], companies: list[CompanyReport]
+) -> ResultsMatrix:
+    return results_matrix(
+        registry,
+        [(r.company_slug, r.company_name) for r in companies],
+        {r.company_slug: named_benchmarks(_structured(r)[1]) for r in companies},
+        [
+            Reported(r.company_slug, r.company_name, result)
+            for r in companies
+            for _, result in r.results()
+        ],
     )

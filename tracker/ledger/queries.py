@@ -494,3 +494,17 @@ def published_cycles(session: Session) -> list[Cycle]:
             .order_by(Cycle.opens_on.desc(), Cycle.id.desc())
         )
     )
+
+
+def named_in_cycle(session: Session, cycle: Cycle) -> list[tuple[str, Text, dict[str, dict]]]:
+    """Every current published version's company (slug, name) and stored structured answers, by
+    name: one query, no snapshot."""
+    rows = session.execute(
+        current_query(cycle.id)
+        .with_only_columns(Company.slug, Company.name_en, Company.name_zh, Publication.summary)
+        .order_by(Company.name_en, Company.id)
+    )
+    return [
+        (slug, Text(en=name_en, zh=name_zh), (summary or {}).get("structured") or {})
+        for slug, name_en, name_zh, summary in rows
+    ]

@@ -12,6 +12,7 @@ from types import MappingProxyType
 import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
 
+from tracker.benchmarks.registry import current_registry
 from tracker.cycles.models import Cycle
 from tracker.db import Session, utcnow
 from tracker.domain import company_report
@@ -189,6 +190,7 @@ def cycle_report(session: Session, cycle: Cycle) -> CycleReport:
         companies=[p.report for p in current_in_cycle(session, cycle)],
         invited=invited,
         ledger_head=LedgerHead(head.sequence, head.entry_hash) if head else None,
+        registry=current_registry().benchmarks,
     )
 
 
