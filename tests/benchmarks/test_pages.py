@@ -38,7 +38,7 @@ def add(app, slug: str, *results, cycle_slug="2025-annual") -> None:
 @pytest.fixture
 def reported(app, demo):
     """Four companies' HarmBench results: a comparable group of three (one run by a third
-    party), a version… no: a subject mismatch, and a judge mismatch on another metric."""
+    party), a deployed system beside them, and an LLM-judged run."""
     a, b, c, d = published_slugs(app)[:4]
     add(app, a, result(value=10.0))
     add(app, b, result(value=20.0, relationship="third_party", run_by="Lab <X>"))
@@ -52,7 +52,7 @@ def text_of(html: str) -> str:
 
 
 def test_benchmark_page_in_english(client, reported):
-    a, b, c, d = reported
+    a, b, c, _ = reported
     page = client.get("/benchmarks/harmbench")
     assert page.status_code == 200
     html = page.get_data(as_text=True)
@@ -63,7 +63,9 @@ def test_benchmark_page_in_english(client, reported):
     assert html.count('class="chart dot-chart"') == 1
     assert 'aria-labelledby="group-chart-1-title group-chart-1-desc"' in html
     group = html.split('id="group-1"')[1].split("</article>")[0]
-    rows = re.findall(r'companies/([a-z0-9-]+)\?cycle=2025-annual#results', group.split("<table")[1])
+    rows = re.findall(
+        r"companies/([a-z0-9-]+)\?cycle=2025-annual#results", group.split("<table")[1]
+    )
     assert rows == [a, b, c]  # lowest attack success rate first
     assert "Lab &lt;X&gt;" in group and "Lab <X>" not in html
     assert "Independent third party" in group and "<path" in group  # a diamond, and the words
@@ -118,9 +120,10 @@ def test_nothing_published_at_all(client, app):
 
 
 def test_index_counts_companies_and_the_matrix(client, app, reported):
-    a, b, c, d = reported
     html = client.get("/benchmarks/").get_data(as_text=True)
-    row = html.split('benchmarks/harmbench?cycle=2025-annual">HarmBench</a></th>')[1].split("</tr>")[0]
+    row = html.split('benchmarks/harmbench?cycle=2025-annual">HarmBench</a></th>')[1].split(
+        "</tr>"
+    )[0]
     assert re.findall(r'<td class="num">(\d+)</td>', row)[0] == "4"
     total = len(published_slugs(app))
     # a, b and c share a setup; d's judge setup is its own

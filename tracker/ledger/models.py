@@ -90,7 +90,9 @@ class PublishedResult(AppendOnly, Model):
 
     publication_id: Mapped[int] = mapped_column(sa.ForeignKey("publications.id"), primary_key=True)
     item_id: Mapped[str] = mapped_column(sa.String(100), primary_key=True)
-    position: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)  # 0, 1, … in the item
+    position: Mapped[int] = mapped_column(
+        primary_key=True, autoincrement=False
+    )  # 0, 1, … in the item
     benchmark: Mapped[str] = mapped_column(sa.String(300), index=True)
     version: Mapped[str] = mapped_column(sa.String(300))
     configuration: Mapped[str] = mapped_column(sa.String(300))

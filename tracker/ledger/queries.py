@@ -19,10 +19,10 @@ from tracker.cycles.models import Cycle
 from tracker.db import Session
 from tracker.domain import company_report
 from tracker.domain.benchmark_results import Reported
-from tracker.domain.languages import Text
-from tracker.domain.results import result_from_dict
 from tracker.domain.checklist import Checklist
 from tracker.domain.company_report import CompanyReport
+from tracker.domain.languages import Text
+from tracker.domain.results import result_from_dict
 from tracker.domain.scoring import Scorecard
 from tracker.domain.statuses import Status
 from tracker.filing.models import Disclosure
@@ -468,9 +468,7 @@ def results_in_cycle(
         .join(Publication, Publication.id == PublishedResult.publication_id)
         .join(Company, Company.id == Publication.company_id)
         .where(PublishedResult.publication_id.in_(sa.select(current.c.id)))
-        .order_by(
-            Company.name_en, Company.id, PublishedResult.item_id, PublishedResult.position
-        )
+        .order_by(Company.name_en, Company.id, PublishedResult.item_id, PublishedResult.position)
     )
     if benchmark_id is not None:
         query = query.where(PublishedResult.benchmark == benchmark_id)
