@@ -9,6 +9,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 from tracker import bidi, config, errors, i18n, pagecache, params, ratelimit, security, templating
 from tracker.auth import login
+from tracker.benchmarks import presenting as benchmark_presenting
 from tracker.benchmarks import registry as benchmark_registry
 from tracker.cycles import labels as cycle_labels
 from tracker.db import db
@@ -68,6 +69,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     report_jobs.init_app(app)
     report_rendering.init_app(app)
     cycle_labels.init_app(app)
+    benchmark_presenting.init_app(app)  # result values, fields and charts, with their labels
     outbox_labels.init_app(app)
     pagecache.init_app(app)  # last: its after_request hook runs before the others
     _register_blueprints(app)
@@ -122,6 +124,7 @@ def _register_commands(app: Flask) -> None:
 def _register_blueprints(app: Flask) -> None:
     from tracker.api.views import bp as api_bp
     from tracker.audit.views import bp as audit_bp
+    from tracker.benchmarks.views import bp as benchmarks_bp
     from tracker.auth.views import bp as auth_bp
     from tracker.companies.views import bp as companies_bp
     from tracker.cycles.views import bp as cycles_bp
@@ -138,6 +141,7 @@ def _register_blueprints(app: Flask) -> None:
     for blueprint in (
         public_bp,
         companies_bp,
+        benchmarks_bp,
         auth_bp,
         users_bp,
         roster_bp,
