@@ -124,8 +124,8 @@ def _register_commands(app: Flask) -> None:
 def _register_blueprints(app: Flask) -> None:
     from tracker.api.views import bp as api_bp
     from tracker.audit.views import bp as audit_bp
-    from tracker.benchmarks.views import bp as benchmarks_bp
     from tracker.auth.views import bp as auth_bp
+    from tracker.benchmarks.views import bp as benchmarks_bp
     from tracker.companies.views import bp as companies_bp
     from tracker.cycles.views import bp as cycles_bp
     from tracker.filing.views import bp as filing_bp

@@ -3,14 +3,14 @@ results matrix with the share of companies holding a comparable result, read bac
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 import pytest
 
 from tests.support.files import pdf_text
 from tests.support.results import ITEM, result
 from tracker.benchmarks.registry import current_registry
 from tracker.domain.checklist import Checklist
-from datetime import UTC, datetime
-
 from tracker.domain.company_report import PublicationRecord, ReportAnswer, build
 from tracker.domain.cycle_report import build_cycle_report
 from tracker.domain.statuses import Status
