@@ -59,6 +59,8 @@ MATRIX: dict[tuple[str, str], Row] = {
     ("public.checklist", "GET"): Row("/checklist/", everyone(200)),
     ("companies.index", "GET"): Row("/companies/", everyone(200)),
     ("companies.detail", "GET"): Row("/companies/company-a", everyone(200)),
+    ("benchmarks.index", "GET"): Row("/benchmarks/", everyone(200)),
+    ("benchmarks.detail", "GET"): Row("/benchmarks/harmbench", everyone(200)),
     ("i18n.switch_language", "GET"): Row("/language/zh_CN?next=/", everyone(302)),
     ("static", "GET"): Row("/static/css/tracker.css", everyone(200)),
     ("auth.sign_in", "GET"): Row("/sign-in", {"anonymous": 200} | dict.fromkeys(ROLES[1:], 302)),

@@ -28,6 +28,8 @@ PAGES = [
     "/",
     "/companies/",
     "/companies/{company}",
+    "/benchmarks/",
+    "/benchmarks/harmbench",
     "/ledger/",
     "/checklist/",
     "/api/v1/companies",

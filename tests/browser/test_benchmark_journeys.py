@@ -8,7 +8,8 @@ from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Browser, Page, expect
 
 from tests.support.browser import AXE_RULES, heading, screenshot
-from tests.support.results import current_publication, result, store_results
+from tests.support.results import current_publication, store_results
+from tests.support.results import shipped_result as result
 from tracker.cycles.models import Cycle
 from tracker.db import db
 from tracker.ledger import queries

@@ -8,7 +8,8 @@ from datetime import UTC, datetime
 import pytest
 
 from tests.support.files import pdf_text
-from tests.support.results import ITEM, result
+from tests.support.results import RESULTS_ITEM as ITEM
+from tests.support.results import shipped_result as result
 from tracker.benchmarks.registry import current_registry
 from tracker.domain.checklist import Checklist
 from tracker.domain.company_report import PublicationRecord, ReportAnswer, build
