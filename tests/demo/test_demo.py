@@ -10,10 +10,13 @@ from tracker.companies.models import Company
 from tracker.cycles.models import Cycle
 from tracker.db import db
 from tracker.demo import content
+from tracker.demo.services import DEMO_CYCLE_SLUG
+from tracker.domain.results import differences, group, result_from_dict
 from tracker.domain.statuses import Status
 from tracker.domain.workflow import DisclosureState
 from tracker.filing.models import Disclosure, ItemResponse
 from tracker.ledger.models import Publication
+from tracker.ledger.queries import current_query
 
 REAL_COMPANIES = [
     "alibaba",
@@ -115,6 +118,29 @@ def test_demo_benchmark_selections_overlap_little(demo, app_ctx):
     assert len(used) >= 12
     assert len(shared_by_all) < 2
     assert any(a["benchmarks"]["other"] for a in answers if a.get("benchmarks"))
+
+
+def test_the_demo_publishes_results_that_show_every_case_of_comparison(demo, app_ctx):
+    cycle = db.session.scalar(sa.select(Cycle).filter_by(slug=DEMO_CYCLE_SLUG))
+    current = db.session.scalars(current_query(cycle.id)).all()
+    rows = [
+        (p.snapshot["company"]["slug"], result_from_dict(stored))
+        for p in current
+        for stored in p.summary.get("results", {}).get("c2.benchmarks-reported", [])
+    ]
+    results = [r for _, r in rows]
+    assert not any("confidential_note" in str(p.snapshot) for p in current)
+    groups = group(rows, result_of=lambda row: row[1])
+    assert max(len({slug for slug, _ in g.members}) for g in groups) >= 3  # one setup, 3+ firms
+    pairs = {differences(a, b) for a in results for b in results}
+    assert ("version",) in pairs and ("subject",) in pairs  # alike but for that one field
+    assert any(set(p) <= {"judge_model", "judge_prompt"} and p for p in pairs)  # another judge
+    assert {r.relationship for r in results} >= {"first_party", "third_party", "commissioned"}
+    # a company that reports a number names the benchmark too
+    for p in current:
+        named = p.summary["structured"].get("c2.benchmarks-reported", {}).get("benchmarks", {})
+        for stored in p.summary.get("results", {}).get("c2.benchmarks-reported", []):
+            assert stored["benchmark"] in named["selected"]
 
 
 def test_demo_creates_staff_admin_and_an_officer_per_company(demo, app_ctx):

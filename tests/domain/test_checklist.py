@@ -71,14 +71,21 @@ def test_every_version_ships_side_by_side(shipped):
 
 
 @pytest.mark.parametrize(("old", "new"), [("2024.1", "2024.2"), ("2025.1", "2025.2")])
-def test_the_second_versions_only_let_the_benchmark_item_take_results(shipped, old, new):
+def test_second_versions_only_let_the_benchmark_item_take_results_and_offer_ailuminate(
+    shipped, old, new
+):
     before, after = shipped[old], shipped[new]
     assert [i.id for i in after.items] == [i.id for i in before.items]
     for item in before.items:
         changed = after.item(item.id)
         if item.id == "c2.benchmarks-reported":
             assert (item.results, changed.results) == (False, True)
-            changed = dataclasses.replace(changed, results=False)
+            # ... and it offers AILuminate, which the registry has, among its benchmarks
+            (field,) = changed.fields
+            options = tuple(o for o in field.options if o.id != "ailuminate")
+            assert len(options) == len(field.options) - 1
+            field = dataclasses.replace(field, options=options)
+            changed = dataclasses.replace(changed, results=False, fields=(field,))
         assert changed == item
     assert (after.title, after.source, after.released) == (
         before.title,

@@ -277,17 +277,15 @@ BENCHMARK_RESULTS: dict[str, list[dict[str, Any]]] = {
             relationship="first_party",
             run_on="2025-02-14",
         ),
-    ],
-    "beiming-tech": [
         # Another judge model: the same benchmark and attack, but not comparable.
         _result(
             **_STRONGREJECT,
             judge_model="Qwen2.5-72B-Instruct",
             value=0.11,
             uncertainty=0.03,
-            model="beiming-chat-pro",
+            model="muchuan-chat-pro",
             model_version="2025-07-15",
-            run_by="Beiming Technology trust and safety team",
+            run_by="Muchuan Data model safety group",
             relationship="first_party",
             run_on="2025-07-25",
         ),

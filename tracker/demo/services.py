@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import dataclasses
 import random
 from dataclasses import dataclass
@@ -19,6 +20,7 @@ from tracker.companies.models import Company
 from tracker.cycles.models import Cycle
 from tracker.db import Session
 from tracker.demo import content
+from tracker.demo.benchmark_results import BENCHMARK_RESULTS
 from tracker.domain.answers import Limits
 from tracker.domain.checklist import Checklist, Item, LoadedChecklist
 from tracker.domain.ledger import EntryKind, next_entry
@@ -403,7 +405,11 @@ def _bulk_publish(
     entries, scores, results = [], [], []
     for published_at, company, disclosure_id, answers in planned:
         content_ = snapshot_content(
-            checklist, names_of(company), names_of(cycle), 1, {a["item_id"]: a for a in answers}
+            checklist,
+            names_of(company),
+            names_of(cycle),
+            1,
+            {a["item_id"]: {**a, "results": a.get("benchmark_results", [])} for a in answers},
         )
         entry = next_entry(
             previous,
@@ -716,6 +722,11 @@ def _response(item: Item, demo: content.DemoCompany, rng: random.Random, changed
     """One answer's column values (who typed it is the caller's)."""
     texts = content.narratives()
     status = _pick_status(item, demo.profile, rng)
+    reported = BENCHMARK_RESULTS.get(demo.slug, []) if item.results else []
+    if reported:
+        # A company that reports results met the item: its numbers are what the benchmark
+        # pages show, whatever its profile would have drawn.
+        status = Status.MET
     response: dict = {
         "item_id": item.id,
         "status": status,
@@ -725,6 +736,7 @@ def _response(item: Item, demo: content.DemoCompany, rng: random.Random, changed
         "updated_at": changed,
         "evidence_links": [],
         "structured": {},
+        "benchmark_results": [],
         "version": 1,
     }
     if status is Status.NOT_APPLICABLE:
@@ -747,11 +759,24 @@ def _response(item: Item, demo: content.DemoCompany, rng: random.Random, changed
         ]
         for field in item.fields:
             response["structured"][field.id] = _benchmarks(field, demo.profile, rng)
+        if reported:
+            response["benchmark_results"] = copy.deepcopy(reported)
+            _name_benchmarks_of(response["structured"], item, reported)
     if rng.random() < 0.15:
         response["confidential_note"] = _text(
             rng.choice(texts["_confidential_notes"]), "en" if demo.language == "en" else "zh", demo
         )
     return response
+
+
+def _name_benchmarks_of(structured: dict, item: Item, results: list[dict]) -> None:
+    """Select, in the item's benchmarks field, every benchmark the results are of: a company
+    that reports a number also names what it ran."""
+    for field in item.fields:
+        options = [o.id for o in field.options]
+        answer = structured.setdefault(field.id, {"selected": [], "other": []})
+        named = set(answer["selected"]) | {r["benchmark"] for r in results}
+        answer["selected"] = [o for o in options if o in named]
 
 
 def _benchmarks(field, profile: str, rng: random.Random) -> dict:
