@@ -334,3 +334,19 @@ def test_the_cache_can_be_turned_off(demo, migrated_database, tmp_path):
     assert templates == ["public/home.html"] and "ETag" not in response.headers
     with off.app_context():
         db.engine.dispose()
+
+
+def test_a_changed_benchmark_registry_is_never_answered_from_pages_of_the_old_one(app, demo):
+    """The registry is read from its file when the app starts, not from the database: its hash
+    is part of every page's key, so a restart with an edited file computes pages again."""
+    from tracker.pagecache import SALTS
+
+    client = app.test_client()
+    client.get("/benchmarks/harmbench")
+    with rendered(app) as templates:
+        client.get("/benchmarks/harmbench")
+    assert templates == []  # served from the cache
+    app.extensions[SALTS] = ["another registry's hash"]
+    with rendered(app) as templates:
+        client.get("/benchmarks/harmbench")
+    assert templates == ["benchmarks/detail.html"]
