@@ -8,7 +8,7 @@ import re
 import pytest
 import sqlalchemy as sa
 
-from tests.support.results import current_publication, store_results
+from tests.support.results import current_publication, forget_published_results, store_results
 from tests.support.results import shipped_result as result
 from tracker.cycles.models import Cycle
 from tracker.db import db
@@ -21,6 +21,15 @@ ZH = {"Accept-Language": "zh-CN"}
 @pytest.fixture(autouse=True)
 def computed_pages(app):
     app.config["PUBLIC_CACHE"] = False  # each request computes its page
+
+
+@pytest.fixture
+def bare_demo(app, demo):
+    """The demo without its published results on the benchmark pages."""
+    with app.app_context():
+        forget_published_results(db.session)
+        db.session.commit()
+    return demo
 
 
 def published_slugs(app, cycle_slug="2025-annual") -> list[str]:
@@ -36,7 +45,7 @@ def add(app, slug: str, *results, cycle_slug="2025-annual") -> None:
 
 
 @pytest.fixture
-def reported(app, demo):
+def reported(app, bare_demo):
     """Four companies' HarmBench results: a comparable group of three (one run by a third
     party), a deployed system beside them, and an LLM-judged run."""
     a, b, c, d = published_slugs(app)[:4]
@@ -102,7 +111,7 @@ def test_unknown_benchmark_or_cycle_is_404(client, demo, url):
     assert client.get(url).status_code == 404
 
 
-def test_nobody_reported_results(client, demo):
+def test_nobody_reported_results(client, bare_demo):
     html = client.get("/benchmarks/harmbench").get_data(as_text=True)
     assert "No company has published a result for this benchmark in this cycle." in text_of(html)
     assert "dot-chart" not in html
@@ -140,7 +149,7 @@ def test_cycle_filter(client, app, reported):
     assert 'aria-current="page">2024' in html
 
 
-def test_only_current_versions_count(client, app, demo):
+def test_only_current_versions_count(client, app, bare_demo):
     """A superseded version's results are not shown: the demo corrects one publication."""
     with app.app_context():
         corrected = db.session.scalar(
@@ -155,7 +164,7 @@ def test_only_current_versions_count(client, app, demo):
     assert "No company has published a result" in text_of(html)
 
 
-def test_queries_constant_in_the_number_of_results(client, app, demo, count_queries):
+def test_queries_constant_in_the_number_of_results(client, app, bare_demo, count_queries):
     slugs = published_slugs(app)
     urls = ["/benchmarks/", "/benchmarks/harmbench", "/benchmarks/?cycle=2025-annual"]
     add(app, slugs[0], result())
@@ -176,3 +185,25 @@ def test_queries_constant_in_the_number_of_results(client, app, demo, count_quer
         large[url] = counter.count
     assert large == small
     assert max(small.values()) <= 5, small
+
+
+def test_the_demos_own_results_are_on_the_pages(client, app, demo):
+    """The demo publishes in bulk (tracker.demo.services): its results are stored with its
+    publications like any other, and its benchmark pages show a comparable group and results
+    apart."""
+    with app.app_context():
+        cycle = db.session.scalar(sa.select(Cycle).filter_by(slug="2025-annual"))
+        stored = queries.results_in_cycle(db.session, cycle)
+        current = db.session.scalars(queries.current_query(cycle.id)).all()
+        in_snapshots = sum(
+            len(entry.get("results") or []) for p in current for entry in p.snapshot["items"]
+        )
+    assert stored and len(stored) == in_snapshots
+    shown = [
+        b
+        for b in {r.result.benchmark for r in stored}
+        if 'id="group-1"' in client.get(f"/benchmarks/{b}").get_data(as_text=True)
+    ]
+    assert shown
+    index = text_of(client.get("/benchmarks/").get_data(as_text=True))
+    assert "Results reported" in index
