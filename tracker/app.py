@@ -14,6 +14,7 @@ from tracker.benchmarks import registry as benchmark_registry
 from tracker.cycles import labels as cycle_labels
 from tracker.db import db
 from tracker.domain.checklist import load_checklist_directory
+from tracker.filing import forms as filing_forms
 from tracker.ledger import jobs as ledger_jobs
 from tracker.ledger import keys as ledger_keys
 from tracker.outbox import labels as outbox_labels
@@ -71,6 +72,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     cycle_labels.init_app(app)
     benchmark_presenting.init_app(app)  # result values, fields and charts, with their labels
     outbox_labels.init_app(app)
+    filing_forms.init_app(app)
     pagecache.init_app(app)  # last: its after_request hook runs before the others
     _register_blueprints(app)
     _register_refusals(app)

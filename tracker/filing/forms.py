@@ -1,6 +1,15 @@
-"""The answer form of one checklist item, built for that item (its statuses and fields)."""
+"""The answer form of one checklist item, built for that item (its statuses and fields), and
+the fields of a benchmark result's form."""
 
+import re
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from babel import Locale, UnknownLocaleError
+from flask import Flask
 from flask_babel import lazy_gettext as _l
+from flask_babel.speaklater import LazyString
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import (
@@ -17,7 +26,10 @@ from wtforms import (
 from wtforms.validators import Optional
 
 from tracker.domain.answers import Answer, Link
+from tracker.domain.benchmarks import Benchmark, Metric, Registry, ScaleKind
 from tracker.domain.checklist import Item
+from tracker.domain.languages import Text
+from tracker.domain.results import Grader, Relationship, Result, SubjectKind
 from tracker.domain.statuses import Status
 from tracker.labels import STATUS_LABELS
 from tracker.params import parse_int
@@ -130,3 +142,380 @@ def fill_from_response(form: AnswerForm, response, link_rows: int = 1) -> None:
         other = getattr(form, f"other_{spec.id}", None)
         if other is not None:
             other.data = "\n".join(value.get("other", []))
+
+
+# --- a benchmark result -------------------------------------------------------------------------
+#
+# The result form is rendered field by field (templates/filing/result_form.html) and read from
+# the request as typed text: tracker.domain.results checks it against the registry, so what a
+# form can send and what an import can send are checked the same way. The CSRF token is checked
+# for every POST by CSRFProtect.
+
+
+@dataclass(frozen=True)
+class ResultField:
+    name: str  # the Result attribute and the form field's name
+    label: LazyString
+    help: LazyString
+    kind: str = "text"  # text, long (a textarea), number, count, date, url, select, choice
+
+
+# Grouped as a reader asks about a number: what was run, the number, on what, under which
+# conditions, how it was graded, by whom; the confidential note last.
+RESULT_GROUPS: tuple[tuple[LazyString, tuple[ResultField, ...]], ...] = (
+    (
+        _l("What was run"),
+        (
+            ResultField(
+                "benchmark",
+                _l("Benchmark"),
+                _l("The benchmark as the registry names it. Missing one? Ask the alliance."),
+                "select",
+            ),
+            ResultField(
+                "version",
+                _l("Version"),
+                _l(
+                    "The version or release of the benchmark that was run: numbers of "
+                    "different versions are not comparable."
+                ),
+                "select",
+            ),
+            ResultField(
+                "configuration",
+                _l("Configuration"),
+                _l(
+                    "The prompt set, split or setup that was run, when the benchmark has "
+                    "more than one."
+                ),
+                "select",
+            ),
+            ResultField(
+                "language",
+                _l("Language"),
+                _l("The language of the prompts."),
+                "select",
+            ),
+        ),
+    ),
+    (
+        _l("The number"),
+        (
+            ResultField(
+                "metric",
+                _l("Metric"),
+                _l("What the number measures, as the benchmark defines it."),
+                "select",
+            ),
+            ResultField(
+                "value",
+                _l("Value"),
+                _l(
+                    "The number in the metric's unit (12.5 for 12.5%), or for a graded "
+                    "metric one of its grades."
+                ),
+                "number",
+            ),
+            ResultField(
+                "uncertainty",
+                _l("Uncertainty (±)"),
+                _l(
+                    "Half the width of the 95 percent confidence interval, in the metric's unit, "
+                    "where known."
+                ),
+                "number",
+            ),
+            ResultField(
+                "sample_size",
+                _l("Sample size"),
+                _l("How many prompts or items were scored, where known."),
+                "count",
+            ),
+        ),
+    ),
+    (
+        _l("On what"),
+        (
+            ResultField(
+                "model",
+                _l("Model"),
+                _l("The exact model identifier, as the company names it in its releases."),
+            ),
+            ResultField(
+                "model_version",
+                _l("Model version"),
+                _l("The model's version, snapshot or release date."),
+            ),
+            ResultField(
+                "subject",
+                _l("Subject tested"),
+                _l(
+                    "The bare model, or the deployed system with its safeguards (system "
+                    "prompt, input and output filters, classifiers)."
+                ),
+                "choice",
+            ),
+            ResultField(
+                "safeguards",
+                _l("Safeguards"),
+                _l("For a system: what surrounds the model."),
+                "long",
+            ),
+        ),
+    ),
+    (
+        _l("Conditions"),
+        (
+            ResultField(
+                "generation",
+                _l("Generation settings"),
+                _l("Temperature, maximum tokens, system prompt and other settings."),
+                "long",
+            ),
+            ResultField(
+                "attempts",
+                _l("Attempts per prompt"),
+                _l("How many attempts each prompt had (best of k), where relevant."),
+                "count",
+            ),
+            ResultField(
+                "tools",
+                _l("Tools"),
+                _l("Tools or scaffolding the subject could use, if any."),
+                "long",
+            ),
+            ResultField(
+                "attack",
+                _l("Attack methods"),
+                _l("Jailbreak or attack methods applied to the prompts, where relevant."),
+                "long",
+            ),
+        ),
+    ),
+    (
+        _l("Grading"),
+        (
+            ResultField(
+                "grader",
+                _l("Grader"),
+                _l("Who or what decided whether each answer was safe."),
+                "choice",
+            ),
+            ResultField(
+                "judge_model",
+                _l("Judge model"),
+                _l("For an LLM judge: the judge model and its version."),
+            ),
+            ResultField(
+                "judge_prompt",
+                _l("Judge prompt version"),
+                _l("For an LLM judge: the version of the grading prompt."),
+            ),
+        ),
+    ),
+    (
+        _l("Provenance"),
+        (
+            ResultField(
+                "run_by",
+                _l("Run by"),
+                _l("The organisation that ran the evaluation."),
+            ),
+            ResultField(
+                "relationship",
+                _l("Relationship to the company"),
+                _l(
+                    "The company itself, an independent third party, or an outside party "
+                    "the company commissioned."
+                ),
+                "choice",
+            ),
+            ResultField(
+                "run_on",
+                _l("Date of the run"),
+                _l("When the evaluation was run (YYYY-MM-DD)."),
+                "date",
+            ),
+            ResultField(
+                "harness",
+                _l("Harness"),
+                _l("The evaluation software used, e.g. the benchmark's own code or HELM."),
+            ),
+            ResultField(
+                "harness_version",
+                _l("Harness version"),
+                _l("The version or commit of that software."),
+            ),
+            ResultField(
+                "results_url",
+                _l("Link to results or logs"),
+                _l("A public page with the results or the logs (https://…)."),
+                "url",
+            ),
+        ),
+    ),
+    (
+        _l("Confidential note"),
+        (
+            ResultField(
+                "confidential_note",
+                _l("Confidential note for alliance staff"),
+                _l("Only alliance staff read this. Never published."),
+                "long",
+            ),
+        ),
+    ),
+)
+RESULT_FIELDS = {f.name: f for _legend, group in RESULT_GROUPS for f in group}
+# The fields of a result taking a long text (tracker.domain.results.ResultLimits.long_text).
+LONG_RESULT_FIELDS = frozenset(f.name for f in RESULT_FIELDS.values() if f.kind == "long")
+BREAKDOWN_LABEL = _l("Breakdown by category")
+BREAKDOWN_HELP = _l(
+    "Optional: the value per category (e.g. per hazard), in the metric's unit. Leave a row "
+    "empty to skip it."
+)
+SUBJECT_CHOICES = {
+    SubjectKind.MODEL.value: _l("Bare model"),
+    SubjectKind.SYSTEM.value: _l("System with safeguards"),
+}
+GRADER_CHOICES = {
+    Grader.RULES.value: _l("Rules (string matching, fixed classifiers, exact answers)"),
+    Grader.HUMAN.value: _l("Human graders"),
+    Grader.LLM_JUDGE.value: _l("LLM judge"),
+}
+RELATIONSHIP_CHOICES = {
+    Relationship.FIRST_PARTY.value: _l("The company itself"),
+    Relationship.THIRD_PARTY.value: _l("Independent third party"),
+    Relationship.COMMISSIONED.value: _l("Commissioned by the company"),
+}
+RESULT_CHOICES = {
+    "subject": SUBJECT_CHOICES,
+    "grader": GRADER_CHOICES,
+    "relationship": RELATIONSHIP_CHOICES,
+}
+# More rows than the domain allows are read (so that it can say so), not without bound.
+MAX_BREAKDOWN_ROWS = 200
+_BREAKDOWN_NAME = re.compile(r"^breakdown-(\d{1,4})-(name|value)$")
+
+
+def typed_result(form: Mapping[str, str]) -> dict[str, Any]:
+    """What the result form sent, as text per field and breakdown rows in order; fields not
+    sent are empty. Kept as typed, to be shown again, and read by result_from_form."""
+    typed: dict[str, Any] = {name: str(form.get(name, "")) for name in RESULT_FIELDS}
+    rows: dict[int, dict[str, str]] = {}
+    for key in form:
+        match = _BREAKDOWN_NAME.match(key)
+        if match and len(rows) < MAX_BREAKDOWN_ROWS:
+            rows.setdefault(int(match[1]), {"name": "", "value": ""})[match[2]] = str(form[key])
+    typed["breakdown"] = [rows[n] for n in sorted(rows)]
+    return typed
+
+
+def _number_text(value: float | int | str | None) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer() and abs(value) < 1e15:
+        return str(int(value))
+    return str(value)
+
+
+def typed_from(result: Result) -> dict[str, Any]:
+    """A stored result as the form shows it (numbers as plain text)."""
+    typed: dict[str, Any] = {}
+    for name in RESULT_FIELDS:
+        value = getattr(result, name)
+        typed[name] = (
+            _number_text(value)
+            if RESULT_FIELDS[name].kind in ("number", "count")
+            else str(value or "")
+        )
+    typed["breakdown"] = [
+        {"name": c.name, "value": _number_text(c.value)} for c in result.breakdown
+    ]
+    return typed
+
+
+def parse_answer_version(raw: str | None) -> int | None:
+    """The answer version a result form was loaded with (None: the item had no answer yet); a
+    value that is not a whole number in range is a BadParameter."""
+    value = (raw or "").strip()
+    return parse_int("answer_version", value, 1) if value else None
+
+
+@dataclass(frozen=True)
+class OptionGroup:
+    """The options of one benchmark in a select of versions, configurations, languages or
+    metrics (an ``<optgroup>``, which the page's script shows for the chosen benchmark only)."""
+
+    benchmark: str
+    label: str
+    options: tuple[tuple[str, str], ...]  # (value, label)
+
+
+def language_name(tag: str, locale: str) -> str:
+    """A BCP 47 tag's language in the reader's language ("zh" -> "Chinese"/"中文"), with the
+    tag; the tag alone when Babel does not know it."""
+    try:
+        name = Locale.parse(tag.replace("-", "_")).get_display_name(locale)
+    except (ValueError, UnknownLocaleError):
+        return tag
+    return f"{name} ({tag})" if name else tag
+
+
+def metric_label(metric: Metric, localized: Callable[[Text], str]) -> str:
+    """A metric's name with its unit or scale and direction, for the select."""
+    if metric.kind is ScaleKind.GRADES:
+        scale = " / ".join(localized(level.name) for level in metric.levels)
+    else:
+        bounds = (
+            f"{_number_text(metric.minimum)}–{_number_text(metric.maximum)}"
+            if metric.minimum is not None and metric.maximum is not None
+            else ""
+        )
+        scale = " ".join(part for part in (bounds, metric.unit) if part)
+    direction = _l("lower is better") if metric.lower_is_better else _l("higher is better")
+    details = ", ".join(str(part) for part in (scale, direction) if part)
+    return f"{localized(metric.name)} ({details})"
+
+
+def registry_choices(
+    registry: Registry, locale: str, localized: Callable[[Text], str]
+) -> dict[str, Any]:
+    """The options of the result form's selects, from the registry: benchmarks, then per
+    benchmark its versions, configurations, languages and metrics; and every grade of every
+    graded metric (suggested for the value)."""
+    benchmarks = sorted(registry.benchmarks, key=lambda b: localized(b.name).casefold())
+
+    def groups(options: Callable[[Benchmark], list[tuple[str, str]]]) -> list[OptionGroup]:
+        return [
+            OptionGroup(b.id, localized(b.name), tuple(options(b)))
+            for b in benchmarks
+            if options(b)
+        ]
+
+    return {
+        "benchmark": [(b.id, localized(b.name)) for b in benchmarks],
+        "version": groups(
+            lambda b: [(v.id, f"{v.id} ({v.released})" if v.released else v.id) for v in b.versions]
+        ),
+        "configuration": groups(lambda b: [(c.id, localized(c.name)) for c in b.configurations]),
+        "language": groups(lambda b: [(tag, language_name(tag, locale)) for tag in b.languages]),
+        "metric": groups(lambda b: [(m.id, metric_label(m, localized)) for m in b.metrics]),
+        "grades": [
+            (level.id, f"{localized(b.name)} · {localized(m.name)}: {localized(level.name)}")
+            for b in benchmarks
+            for m in b.metrics
+            for level in m.levels
+        ],
+    }
+
+
+def init_app(app: Flask) -> None:
+    """The result form's fields and choice labels, for every page that shows a result (the
+    officer's, and staff's review), and numbers as a result holds them."""
+    app.jinja_env.globals.update(
+        RESULT_FORM_GROUPS=RESULT_GROUPS,
+        RESULT_FORM_CHOICES=RESULT_CHOICES,
+        RESULT_BREAKDOWN_LABEL=BREAKDOWN_LABEL,
+    )
+    app.jinja_env.filters["result_number"] = _number_text

@@ -1,23 +1,29 @@
 """Messages, in the reader's language, for what filing refuses and what a submission lacks,
 and the one message for a workflow step the state does not allow."""
 
-from flask_babel import format_datetime, ngettext
+from flask_babel import format_datetime, format_decimal, ngettext
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from tracker.domain.answers import Limits, Missing, Problem
+from tracker.domain.benchmarks import Metric
+from tracker.domain.results import ResultLimits, ResultProblem
 from tracker.domain.workflow import Action, TransitionNotAllowed
 from tracker.errors import Said
+from tracker.filing.forms import BREAKDOWN_LABEL, LONG_RESULT_FIELDS, RESULT_FIELDS
 from tracker.filing.services import (
     CannotCopyForward,
     EditConflict,
     Incomplete,
     InvalidAnswer,
+    InvalidResults,
     NarrativeTooComplex,
     NotEditable,
+    ResultsNotTaken,
 )
 from tracker.filing.storage import UploadProblem, UploadRefused
 from tracker.filing.workflow import AlreadyMoved
+from tracker.i18n import localized
 from tracker.labels import ACTION_LABELS, STATE_LABELS
 from tracker.templating import filesize
 
@@ -52,6 +58,106 @@ def answer_problem_message(problem: Problem, limits: Limits) -> str:
         ),
     }
     return messages[problem]()
+
+
+def result_problem_message(
+    field: str, problem: ResultProblem, limits: ResultLimits, metric: Metric | None = None
+) -> str:
+    """What stops a result from being saved, said beside ``field`` (a Result attribute, or
+    "" for the list of results); ``metric`` the result's metric when the registry has it, to
+    name its range or grades."""
+    longest = {"results_url": limits.url, "breakdown": limits.category_name}.get(
+        field, limits.long_text if field in LONG_RESULT_FIELDS else limits.text
+    )
+
+    def out_of_range() -> str:
+        bounded = metric is not None and None not in (metric.minimum, metric.maximum)
+        if field in ("value", "breakdown") and metric is not None and bounded:
+            return _(
+                "Outside the metric's range, %(low)s to %(high)s.",
+                low=format_decimal(metric.minimum),
+                high=format_decimal(metric.maximum),
+            )
+        if field == "breakdown":
+            return _("A category's value is outside the metric's range.")
+        return _("The number is too large.")
+
+    def unknown_level() -> str:
+        if metric is not None and metric.levels:
+            return _(
+                "Give one of the metric's grades: %(grades)s.",
+                grades=", ".join(f"{lv.id} ({localized(lv.name)})" for lv in metric.levels),
+            )
+        return _("Give one of the metric's grades.")
+
+    messages = {
+        ResultProblem.REQUIRED: lambda: (
+            _("Give each category a name.") if field == "breakdown" else _("Required.")
+        ),
+        ResultProblem.TOO_LONG: lambda: (
+            _("A category's name may be at most %(n)d characters.", n=longest)
+            if field == "breakdown"
+            else _("At most %(n)d characters.", n=longest)
+        ),
+        ResultProblem.UNKNOWN_BENCHMARK: lambda: _(
+            "This benchmark is not in the registry. Choose one from the list."
+        ),
+        ResultProblem.UNKNOWN_VERSION: lambda: _(
+            "The registry has no such version of this benchmark."
+        ),
+        ResultProblem.UNKNOWN_CONFIGURATION: lambda: _(
+            "The registry has no such configuration of this benchmark."
+        ),
+        ResultProblem.CONFIGURATION_REQUIRED: lambda: _(
+            "This benchmark has several configurations: choose the one that was run."
+        ),
+        ResultProblem.UNKNOWN_LANGUAGE: lambda: _(
+            "The registry has no prompts of this benchmark in that language."
+        ),
+        ResultProblem.UNKNOWN_METRIC: lambda: _("This benchmark has no such metric."),
+        ResultProblem.NOT_A_NUMBER: lambda: (
+            _("Give each category a name and a number.")
+            if field == "breakdown"
+            else _("Give a number, such as 12.5.")
+        ),
+        ResultProblem.OUT_OF_RANGE: out_of_range,
+        ResultProblem.UNKNOWN_LEVEL: unknown_level,
+        ResultProblem.NEGATIVE: lambda: _("Cannot be negative."),
+        ResultProblem.NOT_A_COUNT: lambda: _("Give a whole number of at least 1."),
+        ResultProblem.UNKNOWN_CHOICE: lambda: _("Choose one of the options."),
+        ResultProblem.JUDGE_REQUIRED: lambda: _(
+            "An LLM judge was used: name the judge model and its version."
+        ),
+        ResultProblem.JUDGE_NOT_USED: lambda: _(
+            "Only for an LLM judge: leave this empty for another grader."
+        ),
+        ResultProblem.NOT_A_DATE: lambda: _("Give a date as YYYY-MM-DD."),
+        ResultProblem.IN_THE_FUTURE: lambda: _("This date is in the future."),
+        ResultProblem.LINK_NOT_HTTP: lambda: _(
+            "Give a web address starting with https:// or http://."
+        ),
+        ResultProblem.TOO_MANY: lambda: (
+            _("At most %(n)d categories.", n=limits.categories)
+            if field == "breakdown"
+            else _("An item takes at most %(n)d results.", n=limits.per_item)
+        ),
+    }
+    return messages[problem]()
+
+
+def results_problems_message(refusal: InvalidResults) -> str:
+    """Every problem of a list of results, each named by the result's position and field."""
+    said = []
+    for n, field, problem in refusal.problems:
+        message = result_problem_message(field, problem, refusal.limits)
+        if field:
+            label = RESULT_FIELDS[field].label if field in RESULT_FIELDS else BREAKDOWN_LABEL
+            said.append(
+                _("Result %(n)d, %(field)s: %(message)s", n=n + 1, field=label, message=message)
+            )
+        else:
+            said.append(message)
+    return " ".join(said)
 
 
 def missing_message(missing: Missing) -> str:
@@ -145,6 +251,10 @@ REFUSALS = {
             "(deeply nested brackets, lists or quotes, long runs of symbols) and save again."
         ),
         NOT_SAVED,
+    ),
+    InvalidResults.code: Said(results_problems_message, NOT_SAVED),
+    ResultsNotTaken.code: Said(
+        lambda _r: _("This item takes no benchmark results."), _l("No benchmark results here")
     ),
     Incomplete.code: Said(
         lambda r: ngettext(

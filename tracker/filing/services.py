@@ -31,9 +31,18 @@ from tracker.domain.answers import (
     missing_for_submission,
     reason_if_not_applicable,
 )
+from tracker.domain.benchmarks import Registry
 from tracker.domain.checklist import Item
 from tracker.domain.markdown import RenderOverrun
 from tracker.domain.refusals import Refusal
+from tracker.domain.results import (
+    Result,
+    ResultLimits,
+    ResultProblem,
+    result_from_dict,
+    result_problems,
+    result_to_dict,
+)
 from tracker.domain.workflow import EDITABLE, HANDED_IN, Action, DisclosureState, Side
 from tracker.filing.models import Attachment, Disclosure, ItemResponse, ResponseRevision
 from tracker.filing.storage import StoredFile
@@ -87,6 +96,31 @@ class NarrativeTooComplex(FilingError):
 
     code = "filing.narrative_too_complex"
     status = 422
+
+
+class InvalidResults(FilingError):
+    """Benchmark results that cannot be saved: (position in the list, field, problem) for
+    each, positions from 0; nothing was written."""
+
+    code = "filing.invalid_results"
+    status = 422
+
+    def __init__(
+        self, problems: list[tuple[int, str, ResultProblem]], limits: ResultLimits
+    ) -> None:
+        self.problems, self.limits = problems, limits
+        super().__init__(", ".join(f"{n}.{f}: {p}" for n, f, p in problems))
+
+
+class ResultsNotTaken(FilingError):
+    """The item takes no benchmark results (its checklist item lacks ``results``)."""
+
+    code = "filing.results_not_taken"
+    status = 404
+
+    def __init__(self, item_id: str) -> None:
+        self.item_id = item_id
+        super().__init__(f"{item_id} takes no benchmark results")
 
 
 class Incomplete(FilingError):
@@ -298,6 +332,119 @@ def save_answer(
                 for field, value in after.items()
                 if before.get(field) != value
             },
+        },
+    )
+    session.flush()
+    return response
+
+
+# Passed as ``expected_version`` by a caller that replaces the results whatever was saved
+# since it read them (an import reads and writes in one request).
+ANY_VERSION = "any"
+RESULT_LIMITS = ResultLimits()
+
+
+def results_of(response: ItemResponse | None) -> list[Result]:
+    """An answer's benchmark results as Results, in the officer's order."""
+    if response is None:
+        return []
+    return [result_from_dict(data) for data in response.benchmark_results or []]
+
+
+def check_results(
+    results: list[Result], registry: Registry, today: date, limits: ResultLimits
+) -> list[tuple[int, str, ResultProblem]]:
+    """What stops a list of results from being saved: (position, field, problem), positions
+    from 0; a list longer than the limit is one problem at the first result beyond it."""
+    found: list[tuple[int, str, ResultProblem]] = []
+    if len(results) > limits.per_item:
+        found.append((limits.per_item, "", ResultProblem.TOO_MANY))
+    for n, result in enumerate(results[: limits.per_item]):
+        found += [
+            (n, name, problem) for name, problem in result_problems(result, registry, today, limits)
+        ]
+    return found
+
+
+def save_results(
+    session: Session,
+    actor: User,
+    disclosure: Disclosure,
+    item_id: str,
+    results: list[Result],
+    *,
+    registry: Registry,
+    now: datetime,
+    expected_version: int | str | None = ANY_VERSION,
+    limits: ResultLimits = RESULT_LIMITS,
+) -> ItemResponse:
+    """Replace an item's benchmark results with ``results``, all or nothing.
+
+    Every result is checked against the registry first (InvalidResults names each problem by
+    position and field); the item must take results (ResultsNotTaken) and the disclosure be
+    editable (NotEditable). ``expected_version`` is the answer's version the editor loaded
+    (None: no answer yet), as for save_answer: EditConflict if it moved on since; ANY_VERSION
+    skips that check. An item without an answer gets one (no status yet). The same results
+    again change nothing; otherwise the answer's version moves on, with a revision and an
+    audit event. The answer's status and texts are left as they are (a carried-over answer
+    stays to be confirmed).
+    """
+    ensure_editable(disclosure, now.date())
+    try:
+        item = disclosure.checklist_version.checklist.item(item_id)
+    except KeyError:
+        raise ResultsNotTaken(item_id) from None
+    if not item.results:
+        raise ResultsNotTaken(item_id)
+    problems = check_results(results, registry, now.date(), limits)
+    if problems:
+        raise InvalidResults(problems, limits)
+    response = next((r for r in disclosure.responses if r.item_id == item.id), None)
+    current_version = response.version if response is not None else None
+    if expected_version != ANY_VERSION and current_version != expected_version:
+        raise EditConflict(item.id)
+    lock(session, disclosure)
+    ensure_editable(disclosure, now.date())
+    stored = [result_to_dict(result, public=False) for result in results]
+    if response is None:
+        response = ItemResponse(
+            disclosure=disclosure, item_id=item.id, evidence_links=[], structured={}
+        )
+        session.add(response)
+        before: dict = {}
+    else:
+        before = snapshot(response)
+        if list(response.benchmark_results or []) == stored:
+            return response
+    response.benchmark_results = stored
+    response.updated_by = actor
+    response.updated_at = now
+    disclosure.updated_at = now
+    try:
+        session.flush()  # names the version read: a concurrent save makes it match no row
+    except (StaleDataError, IntegrityError):
+        raise EditConflict(item.id) from None
+    start_editing(session, actor, disclosure, now)
+    session.add(
+        ResponseRevision(
+            response=response,
+            version=response.version,
+            changed_at=now,
+            changed_by=actor,
+            before=before,
+            after=snapshot(response),
+        )
+    )
+    record(
+        session,
+        actor,
+        "answer.results",
+        "disclosure",
+        disclosure.id,
+        {
+            "item": item.id,
+            "version": response.version,
+            "results": [len(before.get("results", [])), len(stored)],
         },
     )
     session.flush()

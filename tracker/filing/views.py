@@ -24,18 +24,25 @@ from flask_login import login_required
 from tracker import clock
 from tracker.auth import permissions as can
 from tracker.auth.login import officer_company, require, signed_in, viewer
+from tracker.benchmarks.registry import current_registry
 from tracker.cycles.models import Cycle
 from tracker.db import db
 from tracker.domain.answers import Limits, missing_for_submission, progress
 from tracker.domain.diff import text_diff
 from tracker.domain.markdown import RenderOverrun, render_within
+from tracker.domain.results import REQUIRED_FIELDS, Result, result_from_form, result_problems
 from tracker.domain.workflow import Action, DisclosureState, Side
 from tracker.errors import refusal_message, wants_json
-from tracker.filing import queries, services, storage
+from tracker.filing import forms, queries, services, storage
 from tracker.filing.forms import AnswerForm, UploadForm, fill_from_response
-from tracker.filing.messages import answer_problem_message, missing_message
+from tracker.filing.messages import (
+    answer_problem_message,
+    missing_message,
+    result_problem_message,
+    results_problems_message,
+)
 from tracker.filing.models import Attachment, Disclosure
-from tracker.i18n import current_language
+from tracker.i18n import current_language, localized
 from tracker.ledger import queries as ledger_queries
 from tracker.links import external_url
 from tracker.params import BadParameter
@@ -181,6 +188,12 @@ def commitment(cycle_slug: str, commitment_id: str):
         editable=editable,
         upload_form=UploadForm(),
         limits=limits(),
+        results={
+            item.id: services.results_of(responses.get(item.id))
+            for item in found.items
+            if item.results
+        },
+        registry=current_registry(),
     )
 
 
@@ -573,3 +586,276 @@ def preview():
         return jsonify(html=render_within(text))
     except RenderOverrun:
         return jsonify(html="", error=refusal_message(services.NarrativeTooComplex())), 422
+
+
+# --- benchmark results --------------------------------------------------------------------------
+#
+# An item that takes results (Item.results) lists them on its commitment page; each is added,
+# changed or removed on a page of its own. Every change replaces the item's list through
+# services.save_results, naming the answer's version the page was loaded with: a colleague's
+# change in between is a conflict, shown with what was typed, never overwritten.
+
+
+def _results_item(cycle_slug: str, item_id: str):
+    """(company, cycle, item) for a request about an item's results; 404 unless it takes them."""
+    company, cycle, item = officer_item(cycle_slug, item_id)
+    if not item.results:
+        abort(404)
+    return company, cycle, item
+
+
+def _response_for(disclosure: Disclosure | None, item):
+    if disclosure is None:
+        return None
+    return next((r for r in disclosure.responses if r.item_id == item.id), None)
+
+
+def _results_anchor(cycle: Cycle, item) -> str:
+    return item_page(cycle, item).replace(f"#{item.id}", f"#results-{item.id}")
+
+
+def _choices() -> dict:
+    return forms.registry_choices(current_registry(), current_language().locale, localized)
+
+
+def _result_page(
+    cycle: Cycle,
+    item,
+    typed: dict,
+    answer_version: int | None,
+    action: str,
+    *,
+    position: int | None = None,
+    problems: list | None = None,
+    errors: list[str] | None = None,
+    status: int = 200,
+    **extra,
+):
+    """The result form with what was typed; each problem (field, ResultProblem) beside its
+    field, ``errors`` above the form."""
+    registry = current_registry()
+    benchmark = registry.get(typed.get("benchmark", ""))
+    metric = benchmark.metric(typed.get("metric", "")) if benchmark else None
+    by_field: dict[str, list[str]] = {}
+    for field_name, problem in problems or []:
+        by_field.setdefault(field_name, []).append(
+            result_problem_message(field_name, problem, services.RESULT_LIMITS, metric)
+        )
+    breakdown = list(typed.get("breakdown") or [])
+    room = services.RESULT_LIMITS.categories - len(breakdown)
+    breakdown += [{"name": "", "value": ""} for _ in range(max(0, min(3, room)))]
+    return render_template(
+        "filing/result_form.html",
+        cycle=cycle,
+        item=item,
+        typed=typed | {"breakdown": breakdown},
+        answer_version=answer_version,
+        action=action,
+        position=position,
+        field_errors=by_field,
+        errors=errors or [],
+        groups=forms.RESULT_GROUPS,
+        fields=forms.RESULT_FIELDS,
+        choices=_choices(),
+        result_choices=forms.RESULT_CHOICES,
+        breakdown_label=forms.BREAKDOWN_LABEL,
+        breakdown_help=forms.BREAKDOWN_HELP,
+        required=set(REQUIRED_FIELDS),
+        registry=registry,
+        heading=_("Change result %(n)d", n=position) if position else _("Add a benchmark result"),
+        **extra,
+    ), status
+
+
+def _empty_result() -> dict:
+    return forms.typed_from(Result())
+
+
+@bp.route("/<cycle_slug>/items/<item_id>/results/new", methods=["GET", "POST"])
+@login_required
+def new_result(cycle_slug: str, item_id: str):
+    """Add a benchmark result to the item (the form, and saving it)."""
+    company, cycle, item = _results_item(cycle_slug, item_id)
+    action = url_for("filing.new_result", cycle_slug=cycle.slug, item_id=item.id)
+    if request.method == "GET":
+        disclosure = queries.find_disclosure(db.session, company, cycle)
+        if not _editable(cycle, disclosure):
+            raise services.NotEditable()
+        response = _response_for(disclosure, item)
+        return _result_page(
+            cycle, item, _empty_result(), response.version if response else None, action
+        )
+    return _save_result(company, cycle, item, None, action)
+
+
+@bp.route("/<cycle_slug>/items/<item_id>/results/<int:n>", methods=["GET", "POST"])
+@login_required
+def edit_result(cycle_slug: str, item_id: str, n: int):
+    """Change the item's ``n``-th benchmark result (from 1)."""
+    company, cycle, item = _results_item(cycle_slug, item_id)
+    action = url_for("filing.edit_result", cycle_slug=cycle.slug, item_id=item.id, n=n)
+    if request.method == "GET":
+        disclosure = queries.find_disclosure(db.session, company, cycle)
+        response = _response_for(disclosure, item)
+        results = services.results_of(response)
+        if not 1 <= n <= len(results):
+            abort(404)
+        if not _editable(cycle, disclosure):
+            raise services.NotEditable()
+        return _result_page(
+            cycle,
+            item,
+            forms.typed_from(results[n - 1]),
+            response.version,
+            action,
+            position=n,
+        )
+    return _save_result(company, cycle, item, n, action)
+
+
+def _save_result(company, cycle: Cycle, item, n: int | None, action: str):
+    """Check what the result form sent; save it as a new result (``n`` None) or in place of
+    the ``n``-th; else the form again (422) with every typed value and every problem."""
+    typed = forms.typed_result(request.form)
+    raw_version = request.form.get("answer_version", "")
+    try:
+        expected = forms.parse_answer_version(raw_version)
+    except BadParameter as exc:
+        return _result_page(
+            cycle, item, typed, None, action, position=n, errors=[refusal_message(exc)], status=400
+        )
+    result, unreadable = result_from_form(typed)
+    registry = current_registry()
+    problems = result_problems(
+        result, registry, clock.today(), services.RESULT_LIMITS, unreadable=unreadable
+    )
+    if problems:
+        return _result_page(
+            cycle, item, typed, expected, action, position=n, problems=problems, status=422
+        )
+    if n is None:
+        disclosure = services.disclosure_for(db.session, company, cycle)
+    else:
+        disclosure = queries.find_disclosure(db.session, company, cycle)
+        if disclosure is None:
+            abort(404)
+    response = _response_for(disclosure, item)
+    if (response.version if response else None) != expected:
+        return _results_conflict(company, cycle, item, typed)
+    results = services.results_of(response)
+    if n is None:
+        results.append(result)
+    elif 1 <= n <= len(results):
+        results[n - 1] = result
+    else:
+        abort(404)
+    try:
+        services.save_results(
+            db.session,
+            signed_in(),
+            disclosure,
+            item.id,
+            results,
+            registry=registry,
+            now=clock.now(),
+            expected_version=expected,
+        )
+    except services.InvalidResults as exc:  # the list as a whole: one result too many
+        db.session.rollback()
+        return _result_page(
+            cycle,
+            item,
+            typed,
+            expected,
+            action,
+            position=n,
+            errors=[results_problems_message(exc)],
+            status=422,
+        )
+    except services.EditConflict:
+        db.session.rollback()
+        return _results_conflict(company, cycle, item, typed)
+    db.session.commit()
+    flash(_("The result is saved.") if n is None else _("The result is changed."), "success")
+    return redirect(_results_anchor(cycle, item), 303)
+
+
+def _results_conflict(company, cycle: Cycle, item, typed: dict | None):
+    """409: the item's results changed since the page was loaded. The saved list, and what
+    was typed in a form that adds it as a new result: nothing is lost, nothing overwritten."""
+    disclosure = queries.find_disclosure(db.session, company, cycle)
+    response = _response_for(disclosure, item)
+    saved = services.results_of(response)
+    version = response.version if response else None
+    if typed is None:
+        return render_template(
+            "filing/results_conflict.html",
+            cycle=cycle,
+            item=item,
+            saved=saved,
+            saved_by=response.updated_by if response else None,
+            saved_at=response.updated_at if response else None,
+            registry=current_registry(),
+            typed=None,
+        ), 409
+    return _result_page(
+        cycle,
+        item,
+        typed,
+        version,
+        url_for("filing.new_result", cycle_slug=cycle.slug, item_id=item.id),
+        status=409,
+        saved=saved,
+        saved_by=response.updated_by if response else None,
+        saved_at=response.updated_at if response else None,
+    )
+
+
+@bp.route("/<cycle_slug>/items/<item_id>/results/<int:n>/remove", methods=["GET", "POST"])
+@login_required
+def remove_result(cycle_slug: str, item_id: str, n: int):
+    """Remove the item's ``n``-th result: a page asking to confirm, and the removal."""
+    company, cycle, item = _results_item(cycle_slug, item_id)
+    disclosure = queries.find_disclosure(db.session, company, cycle)
+    response = _response_for(disclosure, item)
+    results = services.results_of(response)
+    if request.method == "GET":
+        if not 1 <= n <= len(results):
+            abort(404)
+        if not _editable(cycle, disclosure):
+            raise services.NotEditable()
+        return render_template(
+            "filing/result_remove.html",
+            cycle=cycle,
+            item=item,
+            n=n,
+            result=results[n - 1],
+            answer_version=response.version,
+            registry=current_registry(),
+        )
+    if disclosure is None or response is None:
+        abort(404)
+    # A version that is no number is refused as a bad parameter (400): nothing is removed.
+    expected = forms.parse_answer_version(request.form.get("answer_version", ""))
+    if expected != response.version:
+        return _results_conflict(company, cycle, item, None)
+    if not 1 <= n <= len(results):
+        abort(404)
+    removed = results.pop(n - 1)
+    try:
+        services.save_results(
+            db.session,
+            signed_in(),
+            disclosure,
+            item.id,
+            results,
+            registry=current_registry(),
+            now=clock.now(),
+            expected_version=expected,
+        )
+    except services.EditConflict:
+        db.session.rollback()
+        return _results_conflict(company, cycle, item, None)
+    db.session.commit()
+    flash(_("The result of %(model)s is removed.", model=removed.model), "success")
+    return redirect(_results_anchor(cycle, item), 303)

@@ -10,13 +10,14 @@ from flask_login import login_required
 from tracker import clock
 from tracker.auth import permissions as can
 from tracker.auth.login import require, signed_in, viewer
+from tracker.benchmarks.registry import current_registry
 from tracker.companies.models import Company
 from tracker.cycles.models import Cycle
 from tracker.db import db
 from tracker.domain.workflow import Action, DisclosureState, Side, allowed_actions
 from tracker.errors import refusal_message
 from tracker.filing.queries import find_disclosure
-from tracker.filing.services import attachments_of
+from tracker.filing.services import attachments_of, results_of
 from tracker.labels import ACTION_LABELS
 from tracker.ledger import queries as ledger_queries
 from tracker.ledger.services import publish
@@ -101,6 +102,11 @@ def _page(cycle, company, found, status: int = 200, **extra):
         else [],
         Action=Action,
         ACTION_LABELS=ACTION_LABELS,
+        # Every field of each benchmark result, the confidential note too: staff review them.
+        results={r.item_id: results_of(r) for r in found.responses if r.benchmark_results}
+        if found
+        else {},
+        registry=current_registry(),
         **extra,
     ), status
 
