@@ -10,9 +10,12 @@ import pytest
 import sqlalchemy as sa
 
 from tests.support.accounts import route_world
+from tests.support.filing import create_filing_world
 from tests.support.http import client_as, csrf_token
+from tests.support.results import RESULTS_ITEM, stored
 from tracker.auth.models import User
 from tracker.db import db
+from tracker.filing.models import ItemResponse
 
 ROLES = ("anonymous", "officer_a", "officer_b", "staff", "admin")
 SIGN_IN = "sign-in"  # a redirect to the sign-in page
@@ -128,6 +131,29 @@ MATRIX: dict[tuple[str, str], Row] = {
         "/filing/attachments/{attachment}",
         {"anonymous": SIGN_IN, "officer_a": 200, "officer_b": 404, "staff": 200, "admin": 200},
     ),
+    # Benchmark results of c2.benchmarks-reported (checklist 2024.2): company A has one result,
+    # company B none (officer B must not learn A's exists). An empty form is refused (422); a
+    # removal naming no version speaks of a page from before the result existed: a conflict.
+    ("filing.new_result", "GET"): Row(
+        "/filing/{cycle}/items/c2.benchmarks-reported/results/new", officers_only(200)
+    ),
+    ("filing.new_result", "POST"): Row(
+        "/filing/{cycle}/items/c2.benchmarks-reported/results/new", officers_only(422)
+    ),
+    ("filing.edit_result", "GET"): Row(
+        "/filing/{cycle}/items/c2.benchmarks-reported/results/1", officers_only(200, officer_b=404)
+    ),
+    ("filing.edit_result", "POST"): Row(
+        "/filing/{cycle}/items/c2.benchmarks-reported/results/1", officers_only(422, officer_b=422)
+    ),
+    ("filing.remove_result", "GET"): Row(
+        "/filing/{cycle}/items/c2.benchmarks-reported/results/1/remove",
+        officers_only(200, officer_b=404),
+    ),
+    ("filing.remove_result", "POST"): Row(
+        "/filing/{cycle}/items/c2.benchmarks-reported/results/1/remove",
+        officers_only(409, officer_b=404),
+    ),
     ("filing.submit", "POST"): Row("/filing/{cycle}/submit", officers_only(422)),  # incomplete
     ("filing.copy_forward", "POST"): Row(
         "/filing/{cycle}/copy-forward", officers_only(404)
@@ -155,7 +181,7 @@ MATRIX: dict[tuple[str, str], Row] = {
     ("api.openapi", "GET"): Row("/api/v1/openapi.json", everyone(200)),
     ("api.checklists", "GET"): Row("/api/v1/checklists", everyone(200)),
     ("api.checklist", "GET"): Row(
-        "/api/v1/checklists/aiia-ai-safety-commitments/2024.1", everyone(200)
+        "/api/v1/checklists/aiia-ai-safety-commitments/2024.2", everyone(200)
     ),
     ("api.companies", "GET"): Row("/api/v1/companies", everyone(200)),
     ("api.company", "GET"): Row("/api/v1/companies/company-a", everyone(200)),
@@ -209,9 +235,22 @@ def test_every_route_is_in_the_matrix(app):
 
 
 @pytest.fixture
-def world(app, accounts, filing_world) -> dict[str, int]:
+def world(app, accounts) -> dict[str, int]:
     """The accounts, an invited officer of company A, a failed outbox message, and an open
-    cycle in which company A answered one item and attached a file."""
+    cycle on checklist 2024.2 in which company A answered one item, attached a file and filed
+    one benchmark result."""
+    filing_world = create_filing_world(app, accounts, checklist_version="2024.2")
+    with app.app_context():
+        db.session.add(
+            ItemResponse(
+                disclosure_id=filing_world["disclosure_a"],
+                item_id=RESULTS_ITEM,
+                evidence_links=[],
+                structured={},
+                benchmark_results=[stored()],
+            )
+        )
+        db.session.commit()
     return route_world(app, accounts, filing_world)
 
 

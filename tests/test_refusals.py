@@ -17,6 +17,7 @@ from tracker.db import db
 from tracker.domain.answers import Limits, Missing, Problem
 from tracker.domain.languages import ZH
 from tracker.domain.refusals import Refusal, refusal_classes
+from tracker.domain.results import ResultLimits, ResultProblem
 from tracker.domain.workflow import Action, DisclosureState, Side, TransitionNotAllowed
 from tracker.errors import explain, registered_codes
 from tracker.filing import services as filing
@@ -201,6 +202,11 @@ def samples() -> list[Refusal]:
         filing.EditConflict("c1.x"),
         filing.InvalidAnswer([("narrative", Problem.NARRATIVE_TOO_LONG)], LIMITS),
         filing.Incomplete([Missing(Item(), Problem.UNANSWERED)]),
+        filing.InvalidResults(
+            [(0, "metric", ResultProblem.UNKNOWN_METRIC), (50, "", ResultProblem.TOO_MANY)],
+            ResultLimits(),
+        ),
+        filing.ResultsNotTaken("c1.x"),
         filing.AttachmentLimit("per_item", 3),
         filing.AttachmentLimit("total", 50_000_000),
         UploadRefused(UploadProblem.EMPTY),
