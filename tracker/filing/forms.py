@@ -8,8 +8,8 @@ from typing import Any
 
 from babel import Locale, UnknownLocaleError
 from flask import Flask
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from flask_babel.speaklater import LazyString
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import (
@@ -134,7 +134,7 @@ def fill_from_response(form: AnswerForm, response, link_rows: int = 1) -> None:
         form.links.pop_entry()
     for link in response.evidence_links or []:
         form.links.append_entry({"url": link.get("url", ""), "title": link.get("title", "")})
-    for _ in range(link_rows):
+    for _row in range(link_rows):
         form.links.append_entry()
     for spec in form.item.fields:
         value = (response.structured or {}).get(spec.id, {})
@@ -155,14 +155,14 @@ def fill_from_response(form: AnswerForm, response, link_rows: int = 1) -> None:
 @dataclass(frozen=True)
 class ResultField:
     name: str  # the Result attribute and the form field's name
-    label: LazyString
-    help: LazyString
+    label: Any  # a lazy translation (lazy_gettext), rendered in the reader's language
+    help: Any
     kind: str = "text"  # text, long (a textarea), number, count, date, url, select, choice
 
 
 # Grouped as a reader asks about a number: what was run, the number, on what, under which
 # conditions, how it was graded, by whom; the confidential note last.
-RESULT_GROUPS: tuple[tuple[LazyString, tuple[ResultField, ...]], ...] = (
+RESULT_GROUPS: tuple[tuple[Any, tuple[ResultField, ...]], ...] = (
     (
         _l("What was run"),
         (
@@ -473,9 +473,11 @@ def metric_label(metric: Metric, localized: Callable[[Text], str]) -> str:
             else ""
         )
         scale = " ".join(part for part in (bounds, metric.unit) if part)
-    direction = _l("lower is better") if metric.lower_is_better else _l("higher is better")
-    details = ", ".join(str(part) for part in (scale, direction) if part)
-    return f"{localized(metric.name)} ({details})"
+    direction = _("lower is better") if metric.lower_is_better else _("higher is better")
+    details = (
+        _("%(scale)s, %(direction)s", scale=scale, direction=direction) if scale else direction
+    )
+    return _("%(name)s (%(details)s)", name=localized(metric.name), details=details)
 
 
 def registry_choices(
@@ -496,7 +498,10 @@ def registry_choices(
     return {
         "benchmark": [(b.id, localized(b.name)) for b in benchmarks],
         "version": groups(
-            lambda b: [(v.id, f"{v.id} ({v.released})" if v.released else v.id) for v in b.versions]
+            lambda b: [
+                (v.id, f"{v.id} ({v.released})" if v.released not in ("", v.id) else v.id)
+                for v in b.versions
+            ]
         ),
         "configuration": groups(lambda b: [(c.id, localized(c.name)) for c in b.configurations]),
         "language": groups(lambda b: [(tag, language_name(tag, locale)) for tag in b.languages]),

@@ -641,7 +641,8 @@ def _result_page(
         by_field.setdefault(field_name, []).append(
             result_problem_message(field_name, problem, services.RESULT_LIMITS, metric)
         )
-    breakdown = list(typed.get("breakdown") or [])
+    # The rows typed, and a few empty ones for more (the empty rows sent are not kept).
+    breakdown = [row for row in typed.get("breakdown") or [] if row["name"] or row["value"]]
     room = services.RESULT_LIMITS.categories - len(breakdown)
     breakdown += [{"name": "", "value": ""} for _ in range(max(0, min(3, room)))]
     return render_template(
@@ -733,12 +734,14 @@ def _save_result(company, cycle: Cycle, item, n: int | None, action: str):
         return _result_page(
             cycle, item, typed, expected, action, position=n, problems=problems, status=422
         )
-    if n is None:
-        disclosure = services.disclosure_for(db.session, company, cycle)
-    else:
-        disclosure = queries.find_disclosure(db.session, company, cycle)
-        if disclosure is None:
-            abort(404)
+    found = (
+        services.disclosure_for(db.session, company, cycle)
+        if n is None
+        else queries.find_disclosure(db.session, company, cycle)
+    )
+    if found is None:
+        abort(404)
+    disclosure: Disclosure = found
     response = _response_for(disclosure, item)
     if (response.version if response else None) != expected:
         return _results_conflict(company, cycle, item, typed)

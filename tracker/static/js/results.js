@@ -25,8 +25,10 @@
       if (selected && selected.parentNode.tagName === "OPTGROUP" && selected.parentNode.disabled) {
         select.value = "";
       }
+      // (Selected as the option itself: another benchmark's option of the same value is
+      // hidden and disabled, and a disabled option is not sent.)
       if (chosen && visible.length === 1 && select.name !== "configuration") {
-        select.value = visible[0].value;
+        visible[0].selected = true;
       }
     });
   }
