@@ -683,3 +683,38 @@ def test_every_result_problem_reads_in_both_languages(app):
                 chinese = result_problem_message(field, problem, limits)
             assert english and chinese and english != chinese, (problem, field)
             assert "%(" not in english + chinese
+
+
+def test_results_stay_optional_for_submission(app_ctx, accounts, results_world):
+    """Naming the benchmarks (or meeting the item) without a number is a legitimate answer."""
+    from tests.support.filing import answer_everything
+
+    answer_with_results(disclosure_of(results_world), [])
+    db.session.commit()
+    answer_everything(app_ctx, results_world["disclosure_a"])
+    disclosure = disclosure_of(results_world)
+    services.submit(db.session, officer_a(accounts), disclosure, utcnow())
+    db.session.commit()
+    assert disclosure.state is DisclosureState.SUBMITTED
+
+
+def test_the_item_page_reads_as_many_results_in_as_many_queries(
+    app, officer, results_world, count_queries
+):
+    def queries_with(results: int) -> int:
+        with app.app_context():
+            response = results_response(db.session.get(Disclosure, results_world["disclosure_a"]))
+            if response is None:
+                answer_with_results(db.session.get(Disclosure, results_world["disclosure_a"]), [])
+                response = results_response(
+                    db.session.get(Disclosure, results_world["disclosure_a"])
+                )
+            response.benchmark_results = [stored(model=f"m-{n}") for n in range(results)]
+            db.session.commit()
+        with count_queries() as counter:
+            page = officer.get(ITEM_PAGE)
+        assert page.status_code == 200 and page.get_data(as_text=True).count("m-") >= results
+        return counter.count
+
+    queries_with(0)  # the first visit also fills what later ones read (the sign-in session…)
+    assert queries_with(1) == queries_with(40)
