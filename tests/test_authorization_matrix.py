@@ -198,6 +198,9 @@ MATRIX: dict[tuple[str, str], Row] = {
     ("api.ledger_proof", "GET"): Row("/api/v1/ledger/proof/1", everyone(404)),
     ("api.ledger_consistency", "GET"): Row("/api/v1/ledger/consistency?from=0&to=0", everyone(200)),
     ("opendata.cycle_csv", "GET"): Row("/cycles/{cycle}/disclosures.csv", everyone(200)),
+    ("api.benchmark_results", "GET"): Row("/api/v1/benchmark-results", everyone(200)),
+    ("api.benchmark_results_eee", "GET"): Row("/api/v1/benchmark-results/eee", everyone(200)),
+    ("opendata.results_csv", "GET"): Row("/benchmark-results.csv", everyone(200)),
     # Reports: nothing of company A is published in this world; its draft is for its officers
     # and staff (officer B has no disclosure of their own in the cycle).
     ("reports.published", "GET"): Row("/companies/company-a/report.pdf", everyone(404)),

@@ -38,6 +38,9 @@ PAGES = [
     "/api/v1/ledger",
     "/cycles/{cycle}/disclosures.csv",
     "/ledger.csv",
+    "/benchmark-results.csv",
+    "/api/v1/benchmark-results",
+    "/api/v1/benchmark-results/eee",
 ]
 
 

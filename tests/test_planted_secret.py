@@ -18,6 +18,11 @@ def plant(app) -> None:
     with app.app_context():
         for response in db.session.scalars(sa.select(ItemResponse)):
             response.confidential_note = f"{response.confidential_note or ''} {SECRET}"
+            # and every benchmark result's own note (drafts' and published answers')
+            response.benchmark_results = [
+                {**result, "confidential_note": f"{result.get('confidential_note', '')} {SECRET}"}
+                for result in response.benchmark_results or []
+            ]
             if response.disclosure.state is not DisclosureState.PUBLISHED:
                 response.narrative = f"{response.narrative or ''} {SECRET} (draft)"
         # and an unpublished edit of a published answer (the first one with a narrative, in a
@@ -53,6 +58,9 @@ def public_urls(app, client) -> list[str]:
         "/ledger/",
         "/ledger.csv",
         f"/cycles/{cycle}/disclosures.csv",
+        "/benchmark-results.csv",
+        "/api/v1/benchmark-results?per_page=200",
+        "/api/v1/benchmark-results/eee",
         *[f"/companies/{slug}" for slug in all_companies],
         *[f"/companies/{c}?cycle={y}&version={v}" for c, y, v in versions],
         "/api/v1/",

@@ -23,7 +23,7 @@ from tracker.domain.benchmarks import (
     ScaleKind,
 )
 from tracker.domain.languages import Text
-from tracker.domain.results import Category, Result
+from tracker.domain.results import Category, Result, result_problems
 
 DATA = Path(__file__).resolve().parent.parent / "data" / "every_eval_ever"
 TODAY = date(2026, 6, 1)
@@ -382,3 +382,72 @@ def test_a_record_with_many_schema_errors_reports_only_the_first():
 
 def test_json_paths():
     assert eee.json_path(["a", 0, "b c", "ok"]) == '$.a[0]["b c"].ok'
+
+
+def _shipped_results():
+    """A plausible result for every benchmark × configuration × metric × language of the shipped
+    registry (the values the demo would file: the middle of a range, every grade level)."""
+    from tracker.domain.benchmarks import load_registry_file
+
+    registry = load_registry_file(
+        Path(__file__).resolve().parents[2] / "commitments" / "benchmarks" / "registry.yaml"
+    )
+    for benchmark in registry.benchmarks:
+        for configuration in benchmark.configurations or (None,):
+            for metric in benchmark.metrics:
+                values: list[float | str]
+                if metric.kind is ScaleKind.GRADES:
+                    values = [level.id for level in metric.levels]
+                else:
+                    low = metric.minimum if metric.minimum is not None else -50.0
+                    high = metric.maximum if metric.maximum is not None else 50.0
+                    values = [float(low), (low + high) / 3, float(high)]
+                for language in benchmark.languages:
+                    for value in values:
+                        yield (
+                            registry,
+                            replace(
+                                JUDGED,
+                                benchmark=benchmark.id,
+                                version=benchmark.versions[-1].id,
+                                configuration=configuration.id if configuration else "",
+                                language=language,
+                                metric=metric.id,
+                                value=value,
+                                uncertainty=None if isinstance(value, str) else 0.5,
+                                breakdown=[],
+                                run_on="2025-01-01",
+                            ),
+                        )
+
+
+def test_every_result_the_shipped_registry_takes_exports_valid_and_reads_back():
+    seen = 0
+    for registry, result in _shipped_results():
+        assert result_problems(result, registry, TODAY) == [], result
+        record = eee.to_record(result, PUBLISHED, registry.get(result.benchmark))
+        validate(record)
+        back = eee.from_records([json.loads(json.dumps(record))], registry, TODAY, room=50)
+        assert back.problems == [] and back.results == [replace(result, confidential_note="")]
+        seen += 1
+    assert seen > 20
+
+
+def test_every_demo_result_exports_valid_and_reads_back():
+    """The demo's results (every case the pages tell apart) as EEE records: each valid, and
+    read back as the same result less its confidential note."""
+    from tracker.demo.benchmark_results import demo_results
+    from tracker.domain.benchmarks import load_registry_file
+    from tracker.domain.results import result_from_dict
+
+    registry = load_registry_file(
+        Path(__file__).resolve().parents[2] / "commitments" / "benchmarks" / "registry.yaml"
+    )
+    results = [result_from_dict(stored) for _, stored in demo_results()]
+    assert len(results) >= 10
+    for result in results:
+        record = eee.to_record(result, PUBLISHED, registry.get(result.benchmark))
+        validate(record)
+        back = eee.from_records([json.loads(json.dumps(record))], registry, TODAY, room=50)
+        assert back.problems == [], back.problems
+        assert back.results == [replace(result, confidential_note="")]

@@ -122,7 +122,17 @@ PUBLICATION_FIELDS = {
     "superseded_by_version": _nullable({"type": "integer", "minimum": 2}),
 }
 
-INDEX_KEYS = ["openapi", "checklists", "companies", "cycles", "ledger", "checkpoint", "policy"]
+INDEX_KEYS = [
+    "openapi",
+    "checklists",
+    "companies",
+    "cycles",
+    "ledger",
+    "checkpoint",
+    "policy",
+    "benchmark_results",
+    "benchmark_results_eee",
+]
 B64_HASH = {"type": "string", "pattern": "^[A-Za-z0-9+/]{43}=$", "description": "base64"}
 LEDGER_ENTRY_FIELDS = {
     "sequence": {"type": "integer", "minimum": 1},
@@ -141,6 +151,56 @@ LEDGER_ENTRY_FIELDS = {
     "language": _nullable({"enum": ["en", "zh"]}),
     "document_sha256": _nullable(HASH),
     "leaf_hash": {**HASH, "description": "SHA-256(0x00 || leaf data): the Merkle leaf"},
+}
+
+_TEXT_FIELD = {"type": "string"}
+_COUNT = _nullable({"type": "integer", "minimum": 1})
+# A published benchmark result: where it was published, and every public field of the result
+# (tracker.domain.results.Result; the confidential note is never part of it).
+BENCHMARK_RESULT_FIELDS = {
+    "company": SLUG,
+    "company_name": TEXT,
+    "cycle": SLUG,
+    "disclosure_version": {"type": "integer", "minimum": 1},
+    "published_at": {"type": "string", "format": "date-time"},
+    "item": {"type": "string", "description": "The checklist item it was filed under"},
+    "position": {"type": "integer", "minimum": 1, "description": "Its place among the item's"},
+    "benchmark": {"type": "string", "description": "A benchmark id of the registry"},
+    "version": {"type": "string", "description": "The benchmark's version that was run"},
+    "configuration": {"type": "string", "description": "Prompt set or split; empty: the one"},
+    "language": {"type": "string", "description": "BCP 47 tag of the prompts' language"},
+    "metric": {"type": "string"},
+    "value": {
+        "oneOf": [{"type": "number"}, {"type": "string"}],
+        "description": "A number, or a grade level's id for a graded metric",
+    },
+    "uncertainty": _nullable(
+        {"type": "number", "minimum": 0, "description": "± half-width of the 95 % interval"}
+    ),
+    "sample_size": _COUNT,
+    "breakdown": {
+        "type": "array",
+        "items": _object(
+            ["name", "value"], {"name": {"type": "string"}, "value": {"type": "number"}}
+        ),
+    },
+    "model": {"type": "string", "description": "The exact model id"},
+    "model_version": _TEXT_FIELD,
+    "subject": {"enum": ["model", "system"]},
+    "safeguards": _TEXT_FIELD,
+    "generation": _TEXT_FIELD,
+    "attempts": _COUNT,
+    "tools": _TEXT_FIELD,
+    "attack": _TEXT_FIELD,
+    "grader": {"enum": ["rules", "human", "llm_judge"]},
+    "judge_model": _TEXT_FIELD,
+    "judge_prompt": _TEXT_FIELD,
+    "run_by": _TEXT_FIELD,
+    "relationship": {"enum": ["first_party", "third_party", "commissioned"]},
+    "run_on": DATE,
+    "harness": _TEXT_FIELD,
+    "harness_version": _TEXT_FIELD,
+    "results_url": _TEXT_FIELD,
 }
 
 SCHEMAS = {
@@ -418,6 +478,7 @@ SCHEMAS = {
             },
         },
     ),
+    "BenchmarkResult": _object(list(BENCHMARK_RESULT_FIELDS), BENCHMARK_RESULT_FIELDS),
     "LedgerEntry": _object(list(LEDGER_ENTRY_FIELDS), LEDGER_ENTRY_FIELDS),
     "LedgerEntryWithLinks": _object(
         [*LEDGER_ENTRY_FIELDS, "links"],
@@ -520,6 +581,22 @@ SIZE_FROM, SIZE_TO = (
 )
 
 
+RESULT_FILTERS = [
+    {
+        "name": name,
+        "in": "query",
+        "required": False,
+        "description": description,
+        "schema": {"type": "string", "maxLength": 100},
+    }
+    for name, description in (
+        ("benchmark", "Only this benchmark's results (a registry id)"),
+        ("cycle", "Only this cycle's (its short name)"),
+        ("company", "Only this company's (its short name)"),
+    )
+]
+
+
 @cache
 def document() -> dict:
     """The OpenAPI 3.1 document (built once; it does not change while the app runs)."""
@@ -534,7 +611,8 @@ def document() -> dict:
             "version": "1.0.0",
             "description": "Read-only, published content only: the checklists, the signatory "
             "companies, the reporting cycles, every published version of every "
-            "disclosure (current and superseded), each cycle's matrix, and the "
+            "disclosure (current and superseded), each cycle's matrix, the "
+            "benchmark results (also as Every Eval Ever records), and the "
             "hash-chained publication ledger. Lists are paginated.",
         },
         "jsonSchemaDialect": "https://spec.openapis.org/oas/3.1/dialect/base",
@@ -594,6 +672,23 @@ def document() -> dict:
                 "One published version, current or superseded",
                 _json(_ref("Disclosure"), "The published version"),
                 [company, cycle, _path_param("version", "Version number", "integer")],
+            ),
+            "/benchmark-results": _get(
+                "The current published benchmark results, in the order of cycle, company, item "
+                "and position; filtered by benchmark, cycle or company",
+                _json(_page_of("BenchmarkResult"), "A page"),
+                [*RESULT_FILTERS, *PAGING],
+                missing=True,
+            ),
+            "/benchmark-results/eee": _get(
+                "Every current published benchmark result as an Every Eval Ever record "
+                "(schema 0.3.0, https://github.com/evaleval/every_eval_ever), one record each",
+                _json(
+                    {"type": "array", "items": {"type": "object"}},
+                    "A JSON array of Every Eval Ever records; each validates against the EEE "
+                    "eval.schema.json 0.3.0",
+                ),
+                missing=False,
             ),
             "/ledger": _get(
                 "The publication ledger, in order", _json(_page_of("LedgerEntry"), "A page"), PAGING

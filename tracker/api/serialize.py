@@ -9,7 +9,9 @@ from tracker.domain.answers import reason_if_not_applicable
 from tracker.domain.checklist import Checklist, Item
 from tracker.domain.company_report import CompanyReport
 from tracker.domain.cycle_report import BenchmarkMatrix, ItemAdoption
+from tracker.domain.eee import Published
 from tracker.domain.languages import Text
+from tracker.domain.results import Result, result_to_dict
 from tracker.domain.scoring import Score, Scorecard
 from tracker.verify import b64encode
 
@@ -249,3 +251,16 @@ def log_policy(published, identity) -> dict:
         ],
         "quorum": policy.quorum,
     }
+
+
+def benchmark_result(result: Result, published: Published) -> dict:
+    """A current published result, with where it was published (no confidential field)."""
+    return {
+        "company": published.company,
+        "company_name": {"en": published.company_name_en, "zh": published.company_name_zh},
+        "cycle": published.cycle,
+        "disclosure_version": published.version,
+        "published_at": when(published.published_at),
+        "item": published.item,
+        "position": published.position,
+    } | result_to_dict(result, public=True)

@@ -5,14 +5,16 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 from flask import Blueprint, jsonify, request, url_for
-from werkzeug.exceptions import HTTPException, NotFound
+from werkzeug.exceptions import BadRequest, HTTPException, NotFound
 
 from tracker.api import serialize
 from tracker.api.openapi import DEFAULT_PER_PAGE, DISCLOSURES_PER_PAGE, document
+from tracker.benchmarks.registry import current_registry
 from tracker.checklists.services import list_versions
 from tracker.companies.models import Company
 from tracker.cycles.models import Cycle
 from tracker.db import db
+from tracker.domain import eee
 from tracker.domain.cycle_report import adoption, benchmarks
 from tracker.ledger import log, reading
 from tracker.ledger.models import Checkpoint, LedgerEntry
@@ -26,6 +28,7 @@ from tracker.ledger.queries import (
     summaries_in_cycle,
     superseding,
 )
+from tracker.opendata.services import ResultFilters, count_results, published_results
 from tracker.params import MAX_PER_PAGE, arg_int, page_number
 from tracker.reports.services import cycle_head, invited_count
 from tracker.verify import b64encode
@@ -108,6 +111,8 @@ def index():
             "ledger": url_for(".ledger"),
             "checkpoint": url_for(".ledger_checkpoint"),
             "policy": url_for(".ledger_policy"),
+            "benchmark_results": url_for(".benchmark_results"),
+            "benchmark_results_eee": url_for(".benchmark_results_eee"),
         }
     )
 
@@ -243,6 +248,74 @@ def disclosure(company_slug: str, cycle_slug: str, version: int):
         raise NotFound(f"{company_slug!r} published no version {version} in {cycle_slug!r}")
     later = superseding(history, publication)
     return jsonify(serialize.disclosure(publication, read(publication, later).report, later))
+
+
+# --- benchmark results ---------------------------------------------------------------------------
+
+RESULT_FILTER_LENGTH = 100
+
+
+def _result_filters() -> ResultFilters:
+    """The benchmark, cycle and company filters, or a 400 naming one that is too long or
+    holds a character no id has."""
+    values = {}
+    for name in ("benchmark", "cycle", "company"):
+        raw = request.args.get(name, "")
+        if len(raw) > RESULT_FILTER_LENGTH or not all(c.isalnum() or c in "-_." for c in raw):
+            raise BadRequest(
+                f"{name} must be an id of at most {RESULT_FILTER_LENGTH} letters, digits, "
+                "'-', '_' or '.'"
+            )
+        values[name] = raw
+    filters = ResultFilters(**values)
+    if filters.cycle:
+        _cycle(filters.cycle)  # an unknown cycle or company is a 404, not an empty list
+    if filters.company:
+        _company(filters.company)
+    return filters
+
+
+@bp.get("/benchmark-results")
+def benchmark_results():
+    """The current published benchmark results, a page at a time: two queries, whatever the
+    number of results."""
+    filters = _result_filters()
+    page, per_page = _paging()
+    total = count_results(db.session, filters)
+    if page > 1 and (page - 1) * per_page >= total:
+        raise NotFound(f"page {page} is past the last page ({max(-(-total // per_page), 1)})")
+    rows = published_results(db.session, filters, offset=(page - 1) * per_page, limit=per_page)
+    args = {k: v for k, v in vars(filters).items() if v}
+
+    def link(number: int) -> str:
+        return url_for(".benchmark_results", page=number, per_page=per_page, **args)
+
+    return jsonify(
+        {
+            "data": [serialize.benchmark_result(row.result, row.published) for row in rows],
+            "page": page,
+            "per_page": per_page,
+            "total": total,
+            "links": {
+                "self": link(page),
+                "next": link(page + 1) if page * per_page < total else None,
+                "prev": link(page - 1) if page > 1 else None,
+            },
+        }
+    )
+
+
+@bp.get("/benchmark-results/eee")
+def benchmark_results_eee():
+    """Every current published benchmark result as an Every Eval Ever record (schema 0.3.0),
+    in one JSON array."""
+    registry = current_registry()
+    return jsonify(
+        [
+            eee.to_record(row.result, row.published, registry.get(row.result.benchmark))
+            for row in published_results(db.session)
+        ]
+    )
 
 
 @bp.get("/ledger")

@@ -1,4 +1,5 @@
-"""CSV downloads: a cycle's published disclosures (company × item) and the ledger.
+"""CSV downloads: a cycle's published disclosures (company × item), the benchmark results and the
+ledger.
 
 Each is made once per public generation and kept as a file (tracker.opendata.files): the first
 reader gets it streamed as it is made, later readers the file, with an ETag and ranges.
@@ -8,7 +9,13 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 
 import sqlalchemy as sa
-from flask import Blueprint, Response, current_app, send_file, stream_with_context
+from flask import (
+    Blueprint,
+    Response,
+    current_app,
+    send_file,
+    stream_with_context,
+)
 
 from tracker import pagecache
 from tracker.csvsafe import csv_lines
@@ -61,3 +68,13 @@ def ledger_csv():
         return csv_lines(services.LEDGER_COLUMNS, services.ledger_rows(db.session))
 
     return _csv("ledger", "ledger.csv", lines)
+
+
+@bp.get("/benchmark-results.csv")
+def results_csv():
+    """Every current published benchmark result, one row each (no confidential note)."""
+
+    def lines() -> Iterable[str]:
+        return csv_lines(services.RESULT_COLUMNS, services.result_rows(db.session))
+
+    return _csv("benchmark-results", "benchmark-results.csv", lines)
