@@ -84,6 +84,11 @@ def upgrade():
         statuses = {entry["id"]: entry["status"] for entry in items}
         summary = {"statuses": statuses,
                    "structured": {e["id"]: e["structured"] for e in items if e["structured"]}}
+        # Snapshots published after migration 0019 may hold benchmark results (met only when
+        # this runs again after a downgrade): their summary names them, as publishing does.
+        results = {e["id"]: e["results"] for e in items if e.get("results")}
+        if results:
+            summary["results"] = results
         conn.execute(summaries.update().where(summaries.c.id == publication_id)
                      .values(summary=summary))
         checklist = checklists[version_id]
