@@ -154,6 +154,11 @@ MATRIX: dict[tuple[str, str], Row] = {
         "/filing/{cycle}/items/c2.benchmarks-reported/results/1/remove",
         officers_only(409, officer_b=404),
     ),
+    # An Every Eval Ever import without a file: refused with its message (each officer imports
+    # into their own company's draft).
+    ("opendata.import_results", "POST"): Row(
+        "/filing/{cycle}/items/c2.benchmarks-reported/results/import", officers_only(422)
+    ),
     ("filing.submit", "POST"): Row("/filing/{cycle}/submit", officers_only(422)),  # incomplete
     ("filing.copy_forward", "POST"): Row(
         "/filing/{cycle}/copy-forward", officers_only(404)

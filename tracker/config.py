@@ -49,6 +49,10 @@ DEFAULTS = {
     "ATTACHMENT_MAX_SIZE": 10 * 1024 * 1024,
     "ATTACHMENTS_PER_ITEM": 10,
     "ATTACHMENTS_TOTAL_SIZE": 200 * 1024 * 1024,
+    # Every Eval Ever imports into a draft (tracker.opendata): the largest file read, and how
+    # many an officer may send (a file is checked record by record against the schema).
+    "RESULTS_IMPORT_MAX_SIZE": 1024 * 1024,
+    "RESULTS_IMPORT_LIMIT": "30 per hour",
     "ATTACHMENT_TYPES": [
         "pdf",
         "png",

@@ -21,7 +21,7 @@ from tests.support.results import store_results
 from tracker.companies.models import Company
 from tracker.cycles.models import Cycle
 from tracker.db import db
-from tracker.domain.results import Result
+from tracker.domain.results import Result, result_from_dict
 from tracker.ledger.models import Publication, PublishedResult
 
 API = "/api/v1"
@@ -211,6 +211,52 @@ def test_the_csv_holds_one_row_per_result_and_defuses_formulas(app, client, publ
     assert any(r["model"] == '\'=HYPERLINK("http://evil")' for r in rows)
     graded = next(r for r in rows if r["benchmark"] == "ailuminate" and r["run_by"] == "MLCommons")
     assert graded["value"] == "very-good" and graded["relationship"] == "commissioned"
+
+
+def test_export_then_import_gives_the_same_results(app, client, published):
+    """The EEE records of everything published, imported into an officer's draft, are the
+    results the API lists (less where they were published)."""
+    from tests.support.accounts import create_accounts
+    from tests.support.filing import CYCLE, Forms, commitment_url, create_filing_world
+    from tests.support.http import client_as
+    from tracker.filing.models import ItemResponse
+
+    listed = everything(client, benchmark="harmbench")[:50]
+    assert len(listed) > 3
+    records = client.get(f"{API}/benchmark-results/eee").get_json()
+    records = [
+        r
+        for r in records
+        if r["evaluation_results"][0]["source_data"]["additional_details"]["benchmark"]
+        == "harmbench"
+    ][:50]
+    with app.app_context():
+        accounts = create_accounts()
+    ids = accounts.ids | create_filing_world(app, accounts, "2024.2")
+    officer = client_as(app, ids, "officer_a")
+    url = f"/filing/{CYCLE}/items/{ITEM}/results/import"
+    form = Forms(officer.get(commitment_url(ITEM)).get_data(as_text=True)).form(url)
+    response = officer.post(
+        url,
+        content_type="multipart/form-data",
+        data={
+            "csrf_token": form["csrf_token"][0],
+            "file": (io.BytesIO(json.dumps(records).encode()), "export.json"),
+        },
+    )
+    assert response.status_code == 303, response.get_data(as_text=True)[:3000]
+    with app.app_context():
+        stored = db.session.scalar(
+            sa.select(ItemResponse.benchmark_results).filter_by(
+                disclosure_id=ids["disclosure_a"], item_id=ITEM
+            )
+        )
+    context = {"company", "company_name", "cycle", "disclosure_version", "published_at", "item"}
+    expected = [
+        result_from_dict({k: v for k, v in row.items() if k not in context | {"position"}})
+        for row in listed
+    ]
+    assert [result_from_dict(r) for r in stored] == expected
 
 
 def test_query_counts_do_not_grow_with_the_results(app, client, published, count_queries):

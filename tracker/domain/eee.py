@@ -778,8 +778,10 @@ def _read_result(
     ]
     result, unreadable = result_from_form(fields)
     located = {p.field for p in found}
+    # Where the registry is consulted, the message names the metric's range or grades.
+    context = {"benchmark": result.benchmark, "metric": result.metric}
     for name, problem in result_problems(result, registry, today, limits, unreadable):
         if name in located and problem.value in ("required", "not_a_number"):
             continue  # the mapping already said why it is missing
-        found.append(RecordProblem(index, paths.get(name, "$"), problem.value, name))
+        found.append(RecordProblem(index, paths.get(name, "$"), problem.value, name, context))
     return result, found
