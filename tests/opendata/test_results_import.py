@@ -164,8 +164,11 @@ def test_one_bad_record_saves_nothing_and_every_problem_is_located(app, world, o
     assert response.status_code == 422
     assert saved(app, world) == []
     assert "The results were not imported" in html
-    assert "Record 2, $.model_info.id" in html
-    assert "Record 3, $.evaluation_results[0].source_data.additional_details.version" in html
+    assert "Record 2, <code>$.model_info.id</code>" in html
+    assert (
+        "Record 3, <code>$.evaluation_results[0].source_data.additional_details.version</code>"
+        in html
+    )
     assert "The registry has no such version of this benchmark." in html
     assert "Record 1" not in html
 
@@ -181,7 +184,7 @@ def test_a_record_valid_for_eee_with_an_unknown_benchmark(app, world, officer):
     response = send(officer, [record])
     assert response.status_code == 422
     html = response.get_data(as_text=True)
-    assert "Record 1, $.evaluation_results[0].evaluation_name" in html
+    assert "Record 1, <code>$.evaluation_results[0].evaluation_name</code>" in html
     assert "No benchmark of the registry has this id or name." in html
     assert saved(app, world) == []
 
@@ -210,7 +213,7 @@ def test_names_are_escaped_on_the_page(app, world, officer):
         (b"[" * 50_000 + b"]" * 50_000, 422, "nests arrays or objects too deeply"),
         (b"[NaN]", 422, "NaN or Infinity"),
         (b"[" + b"7" * 5000 + b"]", 422, "too many digits"),
-        (b"[1, 2]", 422, "Record 1, $"),
+        (b"[1, 2]", 422, "Record 1, <code>$</code>"),
         (b" " * (10 * 1024 * 1024), 413, "The file is larger than 1024 kB"),
     ],
     ids=["not-json", "not-utf8", "empty", "string", "deep", "nan", "digits", "numbers", "10mb"],
@@ -233,11 +236,14 @@ def test_huge_numbers_and_wrong_types_are_located(app, world, officer):
     response = send(officer, text)
     html = response.get_data(as_text=True)
     assert response.status_code == 422
-    assert "Record 1, $.evaluation_results[0].score_details.score" in html
-    assert "Record 2, $.evaluation_results[0].score_details.score" in html
+    assert "Record 1, <code>$.evaluation_results[0].score_details.score</code>" in html
+    assert "Record 2, <code>$.evaluation_results[0].score_details.score</code>" in html
     assert "wants a value of type number" in html
-    assert "Record 2, $.model_info.additional_details.subject" in html
-    assert "Record 3, $.evaluation_results[0].score_details.uncertainty.num_samples" in html
+    assert "Record 2, <code>$.model_info.additional_details.subject</code>" in html
+    assert (
+        "Record 3, <code>$.evaluation_results[0].score_details.uncertainty.num_samples</code>"
+        in html
+    )
     assert saved(app, world) == []
 
 

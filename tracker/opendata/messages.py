@@ -81,8 +81,7 @@ def record_problem_message(problem: RecordProblem, limits: ResultLimits, registr
     return result_problem_message(problem.field, ResultProblem(problem.code), limits, metric)
 
 
-def location(problem: RecordProblem) -> str:
-    """Where the problem is, e.g. “Record 2, $.model_info.id” (records counted from 1)."""
-    if problem.record < 0:
-        return _("The file")
-    return _("Record %(n)d, %(path)s", n=problem.record + 1, path=problem.path)
+def location(problem: RecordProblem) -> tuple[int, str]:
+    """Where the problem is: the record (counted from 1; 0 for the file as a whole) and the
+    JSON path inside it, for the page to say “Record 2, $.model_info.id”."""
+    return problem.record + 1, problem.path
