@@ -6,6 +6,7 @@ import io
 import pypdf
 import sqlalchemy as sa
 
+from tracker.benchmarks.registry import current_registry
 from tracker.db import db
 from tracker.domain.workflow import DisclosureState
 from tracker.filing.models import Disclosure, ItemResponse
@@ -48,6 +49,8 @@ def public_urls(app, client) -> list[str]:
         companies = sorted({p.company.slug for p in publications})
         versions = [(p.company.slug, p.cycle.slug, p.version) for p in publications]
         cycle = publications[0].cycle.slug
+        cycles = sorted({p.cycle.slug for p in publications})
+        benchmarks = current_registry().ids
     all_companies = [
         c["slug"] for c in client.get("/api/v1/companies?per_page=200").get_json()["data"]
     ]
@@ -59,6 +62,8 @@ def public_urls(app, client) -> list[str]:
         "/ledger.csv",
         f"/cycles/{cycle}/disclosures.csv",
         "/benchmark-results.csv",
+        "/benchmarks/",
+        *[f"/benchmarks/{b}?cycle={y}" for b in benchmarks for y in cycles],
         "/api/v1/benchmark-results?per_page=200",
         "/api/v1/benchmark-results/eee",
         *[f"/companies/{slug}" for slug in all_companies],
