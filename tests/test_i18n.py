@@ -56,6 +56,42 @@ def test_every_string_in_code_and_templates_is_in_the_chinese_catalogue(tmp_path
     assert not missing, f"run pybabel update (tracker/translations/README.md): {missing}"
 
 
+def test_pybabel_update_keeps_every_translation(tmp_path):
+    # The README's steps must not lose work: an update keeps the translation of every string
+    # the code uses, however the catalogue was edited by hand before.
+    used = extracted_ids(tmp_path)  # writes tmp_path/messages.pot
+    target = tmp_path / "catalogue" / "zh_Hans_CN" / "LC_MESSAGES"
+    target.mkdir(parents=True)
+    (target / "messages.po").write_bytes(PO.read_bytes())
+    subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "babel.messages.frontend",
+            "update",
+            "-i",
+            str(tmp_path / "messages.pot"),
+            "-d",
+            str(tmp_path / "catalogue"),
+            "-l",
+            "zh_Hans_CN",
+            "--no-fuzzy-matching",
+        ],
+        check=True,
+        capture_output=True,
+    )
+    with (target / "messages.po").open("rb") as f:
+        updated = {m.id: m.string for m in read_po(f) if m.id}
+    lost = [
+        m.id
+        for m in catalog()
+        if m.id
+        and (m.id if isinstance(m.id, str) else m.id[0]) in used
+        and updated.get(m.id) != m.string
+    ]
+    assert not lost, f"pybabel update would lose these translations: {lost[:10]}"
+
+
 def test_every_entry_is_translated_with_the_same_placeholders():
     problems = []
     for message in catalog():

@@ -207,3 +207,22 @@ def test_the_demos_own_results_are_on_the_pages(client, app, demo):
     assert shown
     index = text_of(client.get("/benchmarks/").get_data(as_text=True))
     assert "Results reported" in index
+
+
+def test_the_matrix_shows_a_page_of_companies_and_counts_them_all(client, app, reported):
+    app.config["PAGE_SIZE"] = 5
+    total = len(published_slugs(app))
+    pages = -(-total // 5)
+    first = client.get("/benchmarks/").get_data(as_text=True)
+    matrix = first.split('class="data compact results-matrix"')[1].split("</table>")[0]
+    assert matrix.count('<th scope="row">') == 5
+    assert f"3 of {total} companies" in text_of(first)  # the share is of every company
+    assert f"Page 1 of {pages}" in text_of(first) and 'rel="next"' in first
+    last = client.get(f"/benchmarks/?page={pages}").get_data(as_text=True)
+    rows = last.split('class="data compact results-matrix"')[1].split("</table>")[0]
+    assert rows.count('<th scope="row">') == total - 5 * (pages - 1)
+    assert 'rel="prev"' in last and 'rel="next"' not in last
+    assert client.get(f"/benchmarks/?page={pages + 1}").status_code == 404
+    assert client.get("/benchmarks/?page=x").status_code == 400
+    chosen = client.get("/benchmarks/?cycle=2025-annual").get_data(as_text=True)
+    assert re.search(r'rel="next" href="[^"]*cycle=2025-annual', chosen)  # the filter is kept

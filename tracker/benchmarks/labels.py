@@ -16,7 +16,7 @@ FIELD_LABELS = {
     "grader": _l("Grading"),
     "judge_model": _l("Judge model"),
     "judge_prompt": _l("Judge prompt version"),
-    "subject": _l("Subject"),
+    "subject": _l("Subject tested"),
 }
 
 SUBJECT_LABELS = {

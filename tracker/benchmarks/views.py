@@ -19,6 +19,7 @@ from tracker.domain.benchmark_results import (
 from tracker.domain.languages import Text
 from tracker.domain.results import COMPARED_FIELDS
 from tracker.ledger import queries
+from tracker.pagination import paginate_list
 
 bp = Blueprint("benchmarks", __name__, url_prefix="/benchmarks")
 
@@ -51,18 +52,22 @@ def index():
     name it, and the cycle's matrix of companies × benchmarks."""
     registry = current_registry()
     cycle, cycles = _cycle()
-    matrix = None
+    matrix = rows = None
     if cycle is not None:
         companies, named = _named(cycle)
         matrix = results_matrix(
             registry.benchmarks, companies, named, queries.results_in_cycle(db.session, cycle)
         )
+        # The counts are of every company; the matrix shows a page of them at a time (2,200
+        # signatories made a page of 2.4 MB).
+        rows = paginate_list(matrix.companies)
     return render_template(
         "benchmarks/index.html",
         registry=registry,
         cycle=cycle,
         cycles=cycles,
         matrix=matrix,
+        rows=rows,
         RESULTS=Reporting.RESULTS,
         NAMED=Reporting.NAMED,
     )
