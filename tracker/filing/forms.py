@@ -25,11 +25,12 @@ from wtforms import (
 )
 from wtforms.validators import Optional
 
+from tracker.benchmarks.labels import GRADER_LABELS, RELATIONSHIP_LABELS, SUBJECT_LABELS
 from tracker.domain.answers import Answer, Link
 from tracker.domain.benchmarks import Benchmark, Metric, Registry, ScaleKind
 from tracker.domain.checklist import Item
 from tracker.domain.languages import Text
-from tracker.domain.results import Grader, Relationship, Result, SubjectKind
+from tracker.domain.results import Grader, Result
 from tracker.domain.statuses import Status
 from tracker.labels import STATUS_LABELS
 from tracker.params import parse_int
@@ -374,20 +375,13 @@ BREAKDOWN_HELP = _l(
     "Optional: the value per category (e.g. per hazard), in the metric's unit. Leave a row "
     "empty to skip it."
 )
-SUBJECT_CHOICES = {
-    SubjectKind.MODEL.value: _l("Bare model"),
-    SubjectKind.SYSTEM.value: _l("System with safeguards"),
-}
+# The names pages give these values, the rules' with what they cover (the form asks for it).
+SUBJECT_CHOICES = SUBJECT_LABELS
 GRADER_CHOICES = {
+    **GRADER_LABELS,
     Grader.RULES.value: _l("Rules (string matching, fixed classifiers, exact answers)"),
-    Grader.HUMAN.value: _l("Human graders"),
-    Grader.LLM_JUDGE.value: _l("LLM judge"),
 }
-RELATIONSHIP_CHOICES = {
-    Relationship.FIRST_PARTY.value: _l("The company itself"),
-    Relationship.THIRD_PARTY.value: _l("Independent third party"),
-    Relationship.COMMISSIONED.value: _l("Commissioned by the company"),
-}
+RELATIONSHIP_CHOICES = RELATIONSHIP_LABELS
 RESULT_CHOICES = {
     "subject": SUBJECT_CHOICES,
     "grader": GRADER_CHOICES,
