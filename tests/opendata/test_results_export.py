@@ -15,8 +15,8 @@ import jsonschema
 import pytest
 import sqlalchemy as sa
 
-from tests.api.test_api import conforms
 from tests.support.http import download
+from tests.support.openapi import conforms
 from tests.support.results import store_results
 from tracker.companies.models import Company
 from tracker.cycles.models import Cycle

@@ -155,6 +155,7 @@ def shipped_result(**changes) -> Result:
 
 
 def current_publication(session: Session, slug: str, cycle_slug: str) -> Publication:
+    """The latest published version of a company's disclosure in a cycle."""
     return session.scalars(
         sa.select(Publication)
         .join(Company, Company.id == Publication.company_id)
