@@ -381,3 +381,24 @@ def test_nearest_group_names_the_fields_that_differ():
     )
     assert chosen is small and differing == ("subject",)
     assert nearest(odd, []) == (None, ())
+
+
+def test_a_benchmark_whose_languages_are_not_known_takes_any_language_tag():
+    unknown = Benchmark(
+        id="caict",
+        name=_text("CAICT"),
+        homepage="https://www.caict.ac.cn/",
+        description=_text("Rounds"),
+        versions=(Release("2025-06"),),
+        configurations=(),
+        languages=(),  # not established by its sources
+        metrics=(RATE,),
+        sources=("https://www.caict.ac.cn/",),
+    )
+    registry = Registry((unknown,))
+    base = valid(benchmark="caict", version="2025-06", configuration="", metric="refusal-rate")
+    for tag in ("zh", "zh-Hans", "en"):
+        assert result_problems(replace(base, language=tag), registry, TODAY) == []
+    for bad in ("中文", "z", "zh_CN", "en-"):
+        found = result_problems(replace(base, language=bad), registry, TODAY)
+        assert found == [("language", ResultProblem.UNKNOWN_LANGUAGE)], bad

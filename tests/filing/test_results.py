@@ -718,3 +718,13 @@ def test_the_item_page_reads_as_many_results_in_as_many_queries(
 
     queries_with(0)  # the first visit also fills what later ones read (the sign-in session…)
     assert queries_with(1) == queries_with(40)
+
+
+def test_a_benchmark_without_listed_languages_offers_the_apps_two(app):
+    from tracker.benchmarks.registry import current_registry
+    from tracker.filing.forms import registry_choices
+
+    with app.test_request_context():
+        choices = registry_choices(current_registry(), "en", lambda text: text.en)
+    (caict,) = [g for g in choices["language"] if g.benchmark == "caict-ai-safety-benchmark"]
+    assert [tag for tag, _ in caict.options] == ["en", "zh"]

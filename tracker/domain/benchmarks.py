@@ -84,7 +84,9 @@ class Benchmark:
     description: Text
     versions: tuple[Release, ...]
     configurations: tuple[Configuration, ...]  # empty: the benchmark has one setup
-    languages: tuple[str, ...]  # BCP 47 tags of the prompt languages ("en", "zh", …)
+    # BCP 47 tags of the prompt languages ("en", "zh", …); empty when its public documentation
+    # does not establish them: a result may then name any language.
+    languages: tuple[str, ...]
     metrics: tuple[Metric, ...]
     sources: tuple[str, ...]  # where the facts above come from (URLs)
 
@@ -210,7 +212,7 @@ def _build(data: dict, content_hash: str) -> Registry:
                 configurations=tuple(
                     Configuration(c["id"], _text(c["name"])) for c in b.get("configurations", [])
                 ),
-                languages=tuple(b["languages"]),
+                languages=tuple(b.get("languages", ())),
                 metrics=tuple(_metric(m) for m in b["metrics"]),
                 sources=tuple(b["sources"]),
             )

@@ -77,7 +77,6 @@ _BENCHMARK = {
         "homepage",
         "description",
         "versions",
-        "languages",
         "metrics",
         "sources",
     ],

@@ -13,6 +13,7 @@ registry), so a form can show every problem beside what was typed.
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Iterable, Mapping
 from dataclasses import asdict, dataclass, field, fields
 from datetime import date
@@ -256,7 +257,11 @@ def _registry_problems(
             found.append(("configuration", ResultProblem.UNKNOWN_CONFIGURATION))
     elif benchmark.configurations:
         found.append(("configuration", ResultProblem.CONFIGURATION_REQUIRED))
-    if result.language and result.language not in benchmark.languages:
+    if result.language and (
+        result.language not in benchmark.languages
+        if benchmark.languages
+        else not _LANGUAGE_TAG.fullmatch(result.language)
+    ):
         found.append(("language", ResultProblem.UNKNOWN_LANGUAGE))
     metric = benchmark.metric(result.metric) if result.metric else None
     if result.metric and metric is None:
@@ -349,6 +354,8 @@ def result_problems(
     return sorted(unique, key=lambda pair: order.get(pair[0], len(order)))
 
 
+# A BCP 47 tag's shape (language, then subtags), for a benchmark whose languages are not known.
+_LANGUAGE_TAG = re.compile(r"[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*")
 _LONG_FIELDS = {"generation", "safeguards", "tools", "attack", "confidential_note"}
 
 

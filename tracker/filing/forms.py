@@ -29,7 +29,7 @@ from tracker.benchmarks.labels import GRADER_LABELS, RELATIONSHIP_LABELS, SUBJEC
 from tracker.domain.answers import Answer, Link
 from tracker.domain.benchmarks import Benchmark, Metric, Registry, ScaleKind
 from tracker.domain.checklist import Item
-from tracker.domain.languages import Text
+from tracker.domain.languages import CODES, Text
 from tracker.domain.results import Grader, Result
 from tracker.domain.statuses import Status
 from tracker.labels import STATUS_LABELS
@@ -498,7 +498,10 @@ def registry_choices(
             ]
         ),
         "configuration": groups(lambda b: [(c.id, localized(c.name)) for c in b.configurations]),
-        "language": groups(lambda b: [(tag, language_name(tag, locale)) for tag in b.languages]),
+        # A benchmark whose languages the registry does not know takes the app's two.
+        "language": groups(
+            lambda b: [(tag, language_name(tag, locale)) for tag in b.languages or CODES]
+        ),
         "metric": groups(lambda b: [(m.id, metric_label(m, localized)) for m in b.metrics]),
         "grades": [
             (level.id, f"{localized(b.name)} · {localized(m.name)}: {localized(level.name)}")
