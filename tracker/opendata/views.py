@@ -114,8 +114,11 @@ def import_results(cycle_slug: str, item_id: str):
     place, and nothing saved unless the whole file is good."""
     company = officer_company()
     cycle = db.first_or_404(sa.select(Cycle).filter_by(slug=cycle_slug))
-    item = cycle.checklist_version.checklist.item(item_id)
-    if item is None or not item.results:
+    try:
+        item = cycle.checklist_version.checklist.item(item_id)
+    except KeyError:
+        abort(404)
+    if not item.results:
         abort(404)
     back = (
         url_for("filing.commitment", cycle_slug=cycle.slug, commitment_id=item.commitment_id)
