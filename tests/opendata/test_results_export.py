@@ -17,11 +17,11 @@ import sqlalchemy as sa
 
 from tests.support.http import download
 from tests.support.openapi import conforms
-from tests.support.results import store_results
+from tests.support.results import shipped_result, store_results
 from tracker.companies.models import Company
 from tracker.cycles.models import Cycle
 from tracker.db import db
-from tracker.domain.results import Result, result_from_dict
+from tracker.domain.results import result_from_dict
 from tracker.ledger.models import Publication, PublishedResult
 
 API = "/api/v1"
@@ -29,23 +29,13 @@ DATA = Path(__file__).resolve().parent.parent / "data" / "every_eval_ever"
 ITEM = "c2.benchmarks-reported"
 SECRET = "RESULT-SECRET-NOTE"
 
-HARMBENCH = Result(
-    benchmark="harmbench",
-    version="2024-02",
-    configuration="standard",
-    language="en",
-    metric="attack-success-rate",
-    value=12.5,
-    uncertainty=1.5,
-    sample_size=400,
+HARMBENCH = shipped_result(
     model="acme/orbit-7b",
     model_version="2026-03-01",
-    subject="model",
     grader="llm_judge",
     judge_model="harmbench-llama-2-13b-cls",
     judge_prompt="v1",
     run_by="Acme Safety",
-    relationship="first_party",
     run_on="2025-07-01",
     harness="HarmBench",
     harness_version="1.0",

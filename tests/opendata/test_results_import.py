@@ -15,6 +15,7 @@ import sqlalchemy as sa
 from tests.support.accounts import create_accounts
 from tests.support.filing import CYCLE, Forms, commitment_url, create_filing_world
 from tests.support.http import client_as
+from tests.support.results import shipped_result
 from tracker.db import db
 from tracker.domain import eee
 from tracker.domain.results import Result, result_from_dict, result_to_dict
@@ -33,26 +34,17 @@ PUBLISHED = eee.Published(
     position=1,
 )
 # Results the shipped registry takes (commitments/benchmarks/registry.yaml).
-HARMBENCH = Result(
-    benchmark="harmbench",
-    version="2024-02",
-    configuration="standard",
-    language="en",
-    metric="attack-success-rate",
-    value=12.5,
-    uncertainty=1.5,
-    sample_size=400,
+HARMBENCH = shipped_result(
     model="acme/orbit-7b",
     model_version="2026-03-01",
-    subject="model",
     grader="llm_judge",
     judge_model="harmbench-llama-2-13b-cls",
     judge_prompt="v1",
     run_by="Acme Safety",
-    relationship="first_party",
     run_on="2026-01-15",
     harness="HarmBench",
     harness_version="1.0",
+    results_url="",
 )
 
 
