@@ -127,9 +127,11 @@ def _register_blueprints(app: Flask) -> None:
     from tracker.api.views import bp as api_bp
     from tracker.audit.views import bp as audit_bp
     from tracker.auth.views import bp as auth_bp
+    from tracker.badges.views import bp as badges_bp
     from tracker.benchmarks.views import bp as benchmarks_bp
     from tracker.companies.views import bp as companies_bp
     from tracker.cycles.views import bp as cycles_bp
+    from tracker.feeds.views import bp as feeds_bp
     from tracker.filing.views import bp as filing_bp
     from tracker.ledger.views import bp as ledger_bp
     from tracker.opendata.views import bp as opendata_bp
@@ -155,6 +157,8 @@ def _register_blueprints(app: Flask) -> None:
         cycles_bp,
         reports_bp,
         opendata_bp,
+        feeds_bp,
+        badges_bp,
         api_bp,
     ):
         app.register_blueprint(blueprint)

@@ -4,10 +4,19 @@ Which spelling of a language goes where is tracker.domain.languages' table; this
 it to requests.
 """
 
-from flask import Blueprint, Flask, current_app, redirect, request
+from flask import Blueprint, Flask, abort, current_app, redirect, request
 from flask_babel import Babel, get_locale
 
-from tracker.domain.languages import EN, LANGUAGES, LOCALES, ZH, Language, Text, language_of
+from tracker.domain.languages import (
+    EN,
+    LANGUAGES,
+    LOCALES,
+    ZH,
+    Language,
+    Text,
+    by_code,
+    language_of,
+)
 from tracker.links import safe_next
 from tracker.resources import PACKAGE_DIR
 
@@ -76,3 +85,16 @@ def init_app(app: Flask) -> None:
         EN=EN,
         ZH=ZH,
     )
+
+
+def language_asked(name: str = "lang") -> Language:
+    """The language a query parameter asks for (``en`` or ``zh``, as in report addresses), else
+    the request's (for feeds and badges, which readers and other sites fetch without the
+    language cookie); any other value is a 404, as for the PDFs."""
+    raw = request.args.get(name)
+    if raw is None or raw == "":
+        return current_language()
+    language = by_code(raw)
+    if language is None:
+        abort(404)
+    return language

@@ -78,6 +78,11 @@ ENDPOINTS = frozenset(
         "ledger.proof",
         "ledger.consistency",
         "ledger.bundle",
+        "feeds.publications",
+        "feeds.corrections",
+        "feeds.company",
+        "feeds.cycle",
+        "badges.company",
     }
 )
 ENDPOINT_PREFIXES = ("api.",)
@@ -91,6 +96,10 @@ SALTS = "tracker.pagecache_salts"
 # a copy but ask every time.
 PUBLIC_CACHE_CONTROL = "public, max-age=0, must-revalidate"
 PRIVATE_CACHE_CONTROL = "private, no-cache"
+# Badges are images on other sites, fetched with every view of those pages (and kept by image
+# proxies): they may be kept for five minutes without asking, so a correction shows within that.
+BADGE_MAX_AGE = 300
+CACHE_CONTROL = {"badges.company": f"public, max-age={BADGE_MAX_AGE}"}
 # Headers never stored with a page: recomputed for every answer, or must not be replayed.
 UNSTORED_HEADERS = frozenset({"set-cookie", "content-length", "etag", "date"})
 
@@ -335,7 +344,9 @@ def _last_modified(generation: Generation) -> datetime:
 
 
 def _public_headers(response: Response, generation: Generation) -> None:
-    response.headers["Cache-Control"] = PUBLIC_CACHE_CONTROL
+    response.headers["Cache-Control"] = CACHE_CONTROL.get(
+        request.endpoint or "", PUBLIC_CACHE_CONTROL
+    )
     response.last_modified = _last_modified(generation)
     response.vary.update(("Accept-Language", "Cookie"))
 

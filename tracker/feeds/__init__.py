@@ -1,0 +1,1 @@
+"""Atom feeds of publications and corrections: every one, per company and per cycle."""
