@@ -67,6 +67,8 @@ FEATURES = [
     "reports",
     "public",
     "opendata",
+    "feeds",
+    "badges",
     "api",
     "roster",
     "users",

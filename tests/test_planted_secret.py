@@ -77,6 +77,12 @@ def public_urls(app, client) -> list[str]:
         f"/api/v1/cycles/{cycle}/matrix",
         *[f"/api/v1/companies/{slug}" for slug in companies],
         *[f"/api/v1/disclosures/{c}/{y}/{v}" for c, y, v in versions],
+        *[f"/feeds/publications.atom?lang={lang}" for lang in ("en", "zh")],
+        *[f"/feeds/corrections.atom?lang={lang}" for lang in ("en", "zh")],
+        *[f"/feeds/companies/{slug}.atom" for slug in all_companies],
+        *[f"/feeds/cycles/{y}.atom?lang={lang}" for y in cycles for lang in ("en", "zh")],
+        *[f"/companies/{slug}/badge.svg?lang={lang}" for slug in all_companies for lang in ("en", "zh")],
+        *[f"/companies/{c}/badge.svg?cycle={y}" for c, y, _ in versions],
     ]
 
 

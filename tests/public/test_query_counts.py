@@ -119,6 +119,12 @@ ROSTER_URLS = [
     "/api/v1/ledger/checkpoint",
     "/api/v1/ledger/proof/3",
     "/api/v1/ledger/entries/3",
+    "/feeds/publications.atom",
+    "/feeds/corrections.atom?lang=zh",
+    "/feeds/companies/lanshan-intelligence.atom",
+    "/feeds/cycles/2025-annual.atom",
+    "/companies/lanshan-intelligence/badge.svg",
+    "/companies/lanshan-intelligence/badge.svg?cycle=2024-annual&lang=zh",
 ]
 
 
