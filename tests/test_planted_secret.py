@@ -81,7 +81,11 @@ def public_urls(app, client) -> list[str]:
         *[f"/feeds/corrections.atom?lang={lang}" for lang in ("en", "zh")],
         *[f"/feeds/companies/{slug}.atom" for slug in all_companies],
         *[f"/feeds/cycles/{y}.atom?lang={lang}" for y in cycles for lang in ("en", "zh")],
-        *[f"/companies/{slug}/badge.svg?lang={lang}" for slug in all_companies for lang in ("en", "zh")],
+        *[
+            f"/companies/{slug}/badge.svg?lang={lang}"
+            for slug in all_companies
+            for lang in ("en", "zh")
+        ],
         *[f"/companies/{c}/badge.svg?cycle={y}" for c, y, _ in versions],
     ]
 

@@ -95,7 +95,9 @@ def test_the_corrections_feed_lists_only_corrections(app, client, demo):
     assert [e.id for e in feed.entries] == [
         f"http://localhost/ledger/entries/{p.entry.sequence}" for p in wanted
     ]
-    assert all("corrected" in e.title and "replaces ledger entry #" in e.summary for e in feed.entries)
+    assert all(
+        "corrected" in e.title and "replaces ledger entry #" in e.summary for e in feed.entries
+    )
     everything = parsed(client, "/feeds/publications.atom?lang=en")
     assert {e.id for e in feed.entries} < {e.id for e in everything.entries}
 
@@ -169,9 +171,7 @@ def test_a_hostile_company_name_survives_as_text(app, client, demo):
 
 def test_links_are_built_on_the_base_url_not_the_host_header(app, client, demo):
     app.config["BASE_URL"] = "https://tracker.example.org"
-    response = client.get(
-        "/feeds/publications.atom?lang=en", headers={"Host": "evil.example"}
-    )
+    response = client.get("/feeds/publications.atom?lang=en", headers={"Host": "evil.example"})
     text = response.get_data(as_text=True)
     assert "evil.example" not in text
     feed = feedparser.parse(response.get_data())

@@ -49,9 +49,7 @@ def latest_publications(
         .join(Company, Company.id == Publication.company_id)
         .outerjoin(
             overall,
-            sa.and_(
-                overall.publication_id == Publication.id, overall.commitment_id == OVERALL
-            ),
+            sa.and_(overall.publication_id == Publication.id, overall.commitment_id == OVERALL),
         )
         .where(Company.is_public_signatory)
         .order_by(Publication.published_at.desc(), Publication.id.desc())

@@ -41,7 +41,9 @@ def entry_title(entry: FeedEntry, language: Language) -> str:
         "version": p.version,
     }
     if entry.is_correction:
-        return _("%(company)s corrected its disclosure for %(cycle)s (version %(version)d)", **values)
+        return _(
+            "%(company)s corrected its disclosure for %(cycle)s (version %(version)d)", **values
+        )
     return _("%(company)s published its disclosure for %(cycle)s (version %(version)d)", **values)
 
 
