@@ -60,6 +60,7 @@ FEATURES = [
     "checklists",
     "cycles",
     "benchmarks",
+    "search",
     "filing",
     "review",
     "reminders",

@@ -116,10 +116,22 @@ def _register_commands(app: Flask) -> None:
     from tracker.outbox.cli import outbox
     from tracker.reminders.cli import reminders
     from tracker.reports.cli import reports
+    from tracker.search.cli import search
     from tracker.users.cli import users
     from tracker.witness.cli import witness
 
-    for group in (benchmarks, checklist, demo, ledger, outbox, reminders, reports, users, witness):
+    for group in (
+        benchmarks,
+        checklist,
+        demo,
+        ledger,
+        outbox,
+        reminders,
+        reports,
+        search,
+        users,
+        witness,
+    ):
         app.cli.add_command(group)
 
 
@@ -140,6 +152,7 @@ def _register_blueprints(app: Flask) -> None:
     from tracker.reports.views import bp as reports_bp
     from tracker.review.views import bp as review_bp
     from tracker.roster.views import bp as roster_bp
+    from tracker.search.views import bp as search_bp
     from tracker.users.views import bp as users_bp
 
     for blueprint in (
@@ -160,6 +173,7 @@ def _register_blueprints(app: Flask) -> None:
         feeds_bp,
         badges_bp,
         api_bp,
+        search_bp,
     ):
         app.register_blueprint(blueprint)
 
@@ -192,4 +206,5 @@ def _register_models() -> None:
     from tracker.outbox import models as _outbox  # noqa: F401
     from tracker.reminders import models as _reminders  # noqa: F401
     from tracker.reports import models as _reports  # noqa: F401
+    from tracker.search import models as _search  # noqa: F401
     from tracker.review import models as _review  # noqa: F401

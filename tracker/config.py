@@ -53,6 +53,8 @@ DEFAULTS = {
     # many an officer may send (a file is checked record by record against the schema).
     "RESULTS_IMPORT_MAX_SIZE": 1024 * 1024,
     "RESULTS_IMPORT_LIMIT": "30 per hour",
+    # Searches per address (each reads the index; a cached page is cheap, but counts too).
+    "SEARCH_LIMIT": "60 per minute",
     "ATTACHMENT_TYPES": [
         "pdf",
         "png",

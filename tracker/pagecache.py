@@ -58,6 +58,8 @@ WATCHED: dict[str, frozenset[str]] = {
     "ledger_cosignatures": frozenset(),
     "stored_reports": frozenset(),
     "stored_cycle_reports": frozenset(),
+    "search_documents": frozenset(),  # the search index, kept at publication
+    "search_terms": frozenset(),
 }
 
 # Endpoints served from the cache (every public page, API document and CSV; the PDFs are files
@@ -83,6 +85,7 @@ ENDPOINTS = frozenset(
         "feeds.company",
         "feeds.cycle",
         "badges.company",
+        "search.index",  # keyed by the whole address: each query and filter its own page
     }
 )
 ENDPOINT_PREFIXES = ("api.",)

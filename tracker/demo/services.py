@@ -29,6 +29,7 @@ from tracker.domain.workflow import Action, DisclosureState, Side
 from tracker.filing.models import Disclosure, ItemResponse, ResponseRevision
 from tracker.filing.services import answer_of, save_answer, snapshot, submit
 from tracker.ledger.keys import log_key
+from tracker.search import services as search
 from tracker.ledger.models import LedgerEntry, Publication, PublicationScore, PublishedResult
 from tracker.ledger.services import (
     iso_utc,
@@ -470,6 +471,21 @@ def _bulk_publish(
     ]
     if published_results:
         session.execute(sa.insert(PublishedResult), published_results)
+    search.index_publications(
+        session,
+        [
+            search.Published(
+                publication_id=publication_id,
+                company_id=p["company_id"],
+                cycle_id=p["cycle_id"],
+                version=1,
+                published_at=p["published_at"],
+                snapshot=p["snapshot"],
+                checklist=checklist,
+            )
+            for p, publication_id in zip(publications, publication_ids, strict=True)
+        ],
+    )
 
 
 DEMO_CORRECTION = (

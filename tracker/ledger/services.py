@@ -14,6 +14,7 @@ from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import joinedload, undefer
 
 from tracker.auth.models import User
 from tracker.companies.models import Company
@@ -52,6 +53,7 @@ from tracker.ledger.models import (
     PublishedResult,
 )
 from tracker.narratives.services import html_for
+from tracker.search import services as search
 from tracker.verify import VerificationError, parse_checkpoint, verify_note
 
 SNAPSHOT_FORMAT = 1
@@ -319,7 +321,69 @@ def _append(
     sign_checkpoint(session, signer, now)
     # The year-over-year differences its page and PDF show, worked out now: views only read.
     queries.store_comparison(session, publication)
+    # Searchable from now on, in place of the version it corrects.
+    search.index_publications(session, [searchable(publication)])
     return publication, row
+
+
+def searchable(publication: Publication) -> search.Published:
+    """A publication as the search index takes it."""
+    return search.Published(
+        publication_id=publication.id,
+        company_id=publication.company_id,
+        cycle_id=publication.cycle_id,
+        version=publication.version,
+        published_at=publication.published_at,
+        snapshot=publication.snapshot,
+        checklist=publication.disclosure.checklist_version.checklist,
+    )
+
+
+# Publications read (with their snapshots) at a time when the search index is rebuilt.
+REINDEX_BATCH = 200
+
+
+def reindex_search(session: Session) -> tuple[int, int]:
+    """Build the search index again from what is published: every company's names and the
+    latest version of each company in each cycle. Returns (companies, answer documents)."""
+    search.clear(session)
+    companies = session.execute(
+        sa.select(Company.id, Company.slug, Company.name_en, Company.name_zh).order_by(Company.id)
+    ).all()
+    search.index_companies(session, [tuple(c) for c in companies])
+    latest = (
+        sa.select(
+            Publication.company_id,
+            Publication.cycle_id,
+            sa.func.max(Publication.version).label("version"),
+        )
+        .group_by(Publication.company_id, Publication.cycle_id)
+        .subquery()
+    )
+    ids = session.scalars(
+        sa.select(Publication.id)
+        .join(
+            latest,
+            sa.and_(
+                Publication.company_id == latest.c.company_id,
+                Publication.cycle_id == latest.c.cycle_id,
+                Publication.version == latest.c.version,
+            ),
+        )
+        .order_by(Publication.id)
+    ).all()
+    written = 0
+    for start in range(0, len(ids), REINDEX_BATCH):
+        batch = session.scalars(
+            sa.select(Publication)
+            .where(Publication.id.in_(ids[start : start + REINDEX_BATCH]))
+            .options(
+                undefer(Publication.snapshot),
+                joinedload(Publication.disclosure).joinedload(Disclosure.checklist_version),
+            )
+        ).all()
+        written += search.index_publications(session, [searchable(p) for p in batch])
+    return len(companies), written
 
 
 def append_report(

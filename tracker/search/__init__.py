@@ -1,0 +1,1 @@
+"""Search across published narratives, item titles and company names (/search)."""
