@@ -289,3 +289,62 @@ def test_publication_scores_and_summaries_are_backfilled(tmp_path):
                     assert stored(conn) == published
             finally:
                 db.engine.dispose()
+
+
+def test_the_search_index_is_backfilled_as_publishing_builds_it(tmp_path):
+    """Migration 0021 indexes the companies and current published versions there were before
+    it exactly as publishing and ``tracker search reindex`` index them (its frozen copy of the
+    tokenizer is the application's)."""
+    from tests.support.app import alliance_today
+    from tracker.demo.services import seed_demo
+
+    index = sa.text(
+        "SELECT d.kind, d.company_id, d.publication_id, d.cycle_id, d.version, d.item_id, "
+        "d.commitment_id, d.position, d.status, d.language, d.text, t.term, t.field, t.hits "
+        "FROM search_documents d JOIN search_terms t ON t.document_id = d.id"
+    )
+
+    def stored(conn) -> list[tuple]:
+        return sorted(tuple(row) for row in conn.execute(index))
+
+    with empty_database(tmp_path) as url:
+        app = make_app(url, tmp_path / "instance")
+        with app.app_context():
+            try:
+                upgrade()
+                seed_demo(db.session, app.extensions["tracker.checklist_files"], alliance_today())
+                db.session.commit()
+                db.session.remove()
+                with db.engine.connect() as conn:
+                    published = stored(conn)
+                    superseded = conn.execute(
+                        sa.text(
+                            "SELECT count(*) FROM publications WHERE id IN "
+                            "(SELECT supersedes_id FROM publications)"
+                        )
+                    ).scalar()
+                assert superseded >= 1 and len({row[2] for row in published}) > 20
+                downgrade(revision="0020")
+                with db.engine.connect() as conn:
+                    assert "search_terms" not in sa.inspect(conn).get_table_names()
+                upgrade()
+                with db.engine.connect() as conn:
+                    assert stored(conn) == published
+                    # a superseded version is not indexed
+                    assert not conn.execute(
+                        sa.text(
+                            "SELECT count(*) FROM search_documents WHERE publication_id IN "
+                            "(SELECT supersedes_id FROM publications)"
+                        )
+                    ).scalar()
+                # and publishing after the backfill takes new ids (PostgreSQL's sequence)
+                from tracker.ledger.services import reindex_search
+
+                reindex_search(db.session)
+                db.session.commit()
+                db.session.remove()
+                with db.engine.connect() as conn:
+                    assert stored(conn) == published
+            finally:
+                db.session.remove()
+                db.engine.dispose()

@@ -64,6 +64,10 @@ def public_urls(app, client) -> list[str]:
         "/benchmark-results.csv",
         "/benchmarks/",
         *[f"/benchmarks/{b}?cycle={y}" for b in benchmarks for y in cycles],
+        # search pages that find something (a search for the secret repeats it: see below)
+        "/search?q=红队",
+        "/search?q=red+team",
+        "/search?q=lanshan",
         "/api/v1/benchmark-results?per_page=200",
         "/api/v1/benchmark-results/eee",
         *[f"/companies/{slug}" for slug in all_companies],
@@ -97,6 +101,10 @@ def test_the_planted_secret_is_nowhere_public(app, client, demo):
         response = client.get(url)
         assert response.status_code == 200, url
         assert SECRET not in response.get_data(as_text=True), url
+    # Searching for the secret, or a piece of it, finds nothing (the page repeats the query).
+    for query in (SECRET, "PLANTED", "7f3a9c", "planted secret"):
+        body = client.get("/search", query_string={"q": query}).get_data(as_text=True)
+        assert "Nothing published matches" in body and "search-result" not in body, query
     # PDFs: the corrected company's in both languages, and the cycle's aggregate.
     app.config["REPORT_JOBS"] = "inline"
     with app.app_context():

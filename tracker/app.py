@@ -206,5 +206,5 @@ def _register_models() -> None:
     from tracker.outbox import models as _outbox  # noqa: F401
     from tracker.reminders import models as _reminders  # noqa: F401
     from tracker.reports import models as _reports  # noqa: F401
-    from tracker.search import models as _search  # noqa: F401
     from tracker.review import models as _review  # noqa: F401
+    from tracker.search import models as _search  # noqa: F401

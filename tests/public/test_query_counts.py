@@ -125,6 +125,11 @@ ROSTER_URLS = [
     "/feeds/cycles/2025-annual.atom",
     "/companies/lanshan-intelligence/badge.svg",
     "/companies/lanshan-intelligence/badge.svg?cycle=2024-annual&lang=zh",
+    "/search",
+    "/search?q=红队",
+    "/search?q=red+team&cycle=2025-annual",
+    "/search?q=lanshan",
+    "/search?q=测试&status=met&commitment=c2&company=lanshan-intelligence&page=1",
 ]
 
 

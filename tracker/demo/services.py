@@ -29,7 +29,6 @@ from tracker.domain.workflow import Action, DisclosureState, Side
 from tracker.filing.models import Disclosure, ItemResponse, ResponseRevision
 from tracker.filing.services import answer_of, save_answer, snapshot, submit
 from tracker.ledger.keys import log_key
-from tracker.search import services as search
 from tracker.ledger.models import LedgerEntry, Publication, PublicationScore, PublishedResult
 from tracker.ledger.services import (
     iso_utc,
@@ -43,6 +42,7 @@ from tracker.ledger.services import (
     summarise,
 )
 from tracker.review.services import decide
+from tracker.search import services as search
 
 DEMO_CYCLE_SLUG = "2025-annual"
 # The cycle before, closed, in which the first companies published: the year-over-year pages

@@ -239,7 +239,7 @@ def plain_text(rendered: str) -> str:
 
 
 def language_of_text(text: str) -> str:
-    """"zh" when the text is mostly Chinese (a CJK character weighs as much as three Latin
+    """ "zh" when the text is mostly Chinese (a CJK character weighs as much as three Latin
     letters, about a word), else "en": the ``lang`` of a snippet."""
     cjk = sum(1 for c in text if is_cjk(c))
     other = sum(1 for c in text if c.isalpha() and not is_cjk(c))

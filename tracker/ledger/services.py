@@ -350,7 +350,7 @@ def reindex_search(session: Session) -> tuple[int, int]:
     companies = session.execute(
         sa.select(Company.id, Company.slug, Company.name_en, Company.name_zh).order_by(Company.id)
     ).all()
-    search.index_companies(session, [tuple(c) for c in companies])
+    search.index_companies(session, [(c.id, c.slug, c.name_en, c.name_zh) for c in companies])
     latest = (
         sa.select(
             Publication.company_id,

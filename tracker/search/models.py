@@ -38,9 +38,7 @@ class SearchDocument(Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     kind: Mapped[str] = mapped_column(sa.String(10))
     company_id: Mapped[int] = mapped_column(sa.ForeignKey("companies.id"), index=True)
-    publication_id: Mapped[int | None] = mapped_column(
-        sa.ForeignKey("publications.id"), index=True
-    )
+    publication_id: Mapped[int | None] = mapped_column(sa.ForeignKey("publications.id"), index=True)
     cycle_id: Mapped[int | None] = mapped_column(sa.ForeignKey("cycles.id"))
     version: Mapped[int | None]
     item_id: Mapped[str | None] = mapped_column(sa.String(100))

@@ -98,8 +98,7 @@ def _insert(session_or_connection, rows: list[tuple[dict[str, Any], list]]) -> i
     for start in range(0, len(rows), BATCH):
         chunk = rows[start : start + BATCH]
         ids = session_or_connection.execute(
-            sa.insert(SearchDocument)
-            .returning(SearchDocument.id, sort_by_parameter_order=True),
+            sa.insert(SearchDocument).returning(SearchDocument.id, sort_by_parameter_order=True),
             [document for document, _ in chunk],
         ).scalars()
         term_rows = [
