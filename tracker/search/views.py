@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from flask import Blueprint, current_app, render_template, request, url_for
@@ -29,6 +30,8 @@ from tracker.search import services
 from tracker.search.models import DocumentKind, SearchDocument
 
 bp = Blueprint("search", __name__, url_prefix="/search")
+
+_SLUG = re.compile(r"[a-z0-9]+(-[a-z0-9]+)*")  # a company's short name (tracker.roster.forms)
 
 
 @dataclass(frozen=True)
@@ -108,7 +111,8 @@ def _filters(cycles: list[Cycle]) -> tuple[services.Filters, Cycle | None, Compa
         raise BadFilter(_("There is no status “%(value)s”.", value=status[:40]))
     slug = args.get("company", "")
     if slug:
-        company = company_by_slug(db.session, slug[:80])
+        # Only a possible short name reaches the database (PostgreSQL refuses a NUL in text).
+        company = company_by_slug(db.session, slug) if _SLUG.fullmatch(slug) else None
         if company is None or not company.is_public_signatory:
             raise BadFilter(_("There is no signatory “%(value)s”.", value=slug[:40]))
     return (
