@@ -20,9 +20,7 @@ def assert_accessible(page: Page) -> None:
     assert results.violations_count == 0, results.generate_report()
 
 
-def test_a_reader_searches_in_chinese_then_in_english_and_reaches_the_item(
-    page: Page, live_server
-):
+def test_a_reader_searches_in_chinese_then_in_english_and_reaches_the_item(page: Page, live_server):
     page.goto(live_server + "/")
     box = page.get_by_role("searchbox", name="Search the published record")
     box.fill("红队")
