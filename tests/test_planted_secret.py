@@ -97,10 +97,13 @@ def public_urls(app, client) -> list[str]:
 def test_the_planted_secret_is_nowhere_public(app, client, demo):
     plant(app)
     urls = public_urls(app, client)
+    changes_read = 0
     for url in urls:
         response = client.get(url)
         assert response.status_code == 200, url
         assert SECRET not in response.get_data(as_text=True), url
+        changes_read += 'id="changes"' in response.get_data(as_text=True)
+    assert changes_read > 0  # a company page's trends and changes since the last cycle too
     # Searching for the secret, or a piece of it, finds nothing (the page repeats the query).
     for query in (SECRET, "PLANTED", "7f3a9c", "planted secret"):
         body = client.get("/search", query_string={"q": query}).get_data(as_text=True)

@@ -74,6 +74,12 @@ def markdown_filter(text: str | None) -> Markup:
     return Markup(known[text])  # noqa: S704
 
 
+def diff_html_filter(html: str | None) -> Markup:
+    """A stored difference of two narratives (tracker.domain.htmldiff.html_diff), safe to
+    insert: made only of sanitised HTML and sanitised again."""
+    return Markup(html or "")  # noqa: S704
+
+
 def filesize(size: int) -> str:
     """Bytes in the unit people read: 900 B, 12.3 KB, 4.5 MB."""
     if size < 1024:
@@ -97,6 +103,7 @@ def score_band(score: Score | None) -> str:
 
 def init_app(app: Flask) -> None:
     app.jinja_env.filters["markdown"] = markdown_filter
+    app.jinja_env.filters["diff_html"] = diff_html_filter
     app.jinja_env.filters["date"] = format_date
     app.jinja_env.filters["datetime"] = format_datetime
     app.jinja_env.globals.update(

@@ -59,9 +59,7 @@ def test_compare_finds_status_and_narrative_changes_and_new_answers(app):
         Status.MET,
     )
     assert not changed[ids[2]].status_changed
-    assert [(c.kind, c.text) for c in changed[ids[2]].narrative if c.kind != "same"] == [
-        ("added", " written")
-    ]
+    assert changed[ids[2]].narrative == "<p>A <ins>written </ins>process.</p>"
     assert comparison.unchanged == 1
     assert ids[3] in [item.id for item in comparison.new_items]
 
@@ -105,10 +103,14 @@ def test_the_company_page_and_report_show_the_changes(app, client, accounts, fil
     page = client.get("/companies/company-a").get_data(as_text=True)
     assert "What changed since Earlier cycle" in page
     assert (
-        '<span class="status status-not_met">Not met</span> → '
-        '<span class="status status-met">Met</span>' in page
+        '<span class="status status-not_met">Not met</span> <span aria-hidden="true">→</span>'
+        '<span class="visually-hidden">to</span> <span class="status status-met">Met</span>'
+        in page
     )
     assert "<del>No</del>" in page and "<ins>We have a</ins>" in page
+    # After the disclosure, with a link to it near the top.
+    assert page.index('id="changes"') > page.index('id="c1.safety-team"')
+    assert page.index('href="#changes"') < page.index('id="c1.safety-team"')
     # The earlier cycle's own page has nothing earlier to compare with.
     assert "What changed since" not in client.get("/companies/company-a?cycle=earlier").get_data(
         as_text=True

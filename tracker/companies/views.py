@@ -69,4 +69,5 @@ def detail(slug: str):
         versions=versions or [],
         shown=shown,
         record=record,
+        trend=queries.trend_of(history) if history else None,
     )

@@ -202,6 +202,10 @@ def seed_demo(
         reviewer,
         today,
         [c for c, _, earlier in own if earlier],
+        # What the companies publishing again this cycle will say: some 2024 narratives are
+        # an earlier draft of it, so the company pages show text that grew between cycles.
+        {c.slug: versions[DEMO_CHECKLIST].checklist for c, state, _ in own
+         if state is DisclosureState.PUBLISHED},
     )
     cycle = session.scalar(sa.select(Cycle).filter_by(slug=DEMO_CYCLE_SLUG))
     if cycle is None:
@@ -600,8 +604,11 @@ def _earlier_cycle(
     reviewer: User,
     today: date,
     published: list[content.DemoCompany],
+    again: dict[str, Checklist] | None = None,
 ) -> Cycle:
-    """The closed 2024 cycle: the first companies published then, a step less advanced."""
+    """The closed 2024 cycle: the first companies published then, a step less advanced. For
+    the companies in ``again`` (publishing in the current cycle, against that checklist) every
+    third narrative they will publish is already there in 2024, shorter."""
     cycle = session.scalar(sa.select(Cycle).filter_by(slug=DEMO_EARLIER_CYCLE_SLUG))
     if cycle is None:
         opened = datetime.combine(today - timedelta(days=440), time(9), tzinfo=UTC)
@@ -635,6 +642,11 @@ def _earlier_cycle(
         for demo in published
         if companies[demo.slug].id not in existing
     ]
+    demos = {demo.slug: demo for demo in published}
+    for disclosure in created:
+        later_checklist = (again or {}).get(disclosure.company.slug)
+        if later_checklist is not None:
+            _grown_since(disclosure, demos[disclosure.company.slug], later_checklist, today)
     session.add_all(created)
     session.flush()
     session.add_all(
@@ -653,6 +665,39 @@ def _earlier_cycle(
         disclosure.state = DisclosureState.ACCEPTED
         publish(session, reviewer, disclosure, _planned_publication(disclosure))
     return cycle
+
+
+def _shorter(text: str) -> str:
+    """An earlier draft of a narrative: each paragraph without its last sentence (a list
+    without its last item)."""
+
+    def drop(paragraph: str) -> str:
+        lines = paragraph.split("\n")
+        if len(lines) > 1:
+            return "\n".join(lines[:-1])
+        for stop in ("。", ". "):
+            head, found, _ = paragraph.rstrip("。. ").rpartition(stop)
+            if found:
+                return head + stop.strip()
+        return paragraph
+
+    return "\n\n".join(drop(p) for p in text.split("\n\n"))
+
+
+def _grown_since(
+    earlier: Disclosure, demo: content.DemoCompany, later_checklist: Checklist, today: date
+) -> None:
+    """Make every third of ``earlier``'s narratives a shorter draft of what the company will
+    publish in the current cycle (its answers there are drawn the same way, so known now)."""
+    opens = today - timedelta(days=75)  # the current cycle's, as seed_demo opens it
+    _, later = _disclosure_plan(
+        demo, Cycle(opens_on=opens), later_checklist, DisclosureState.PUBLISHED, today
+    )
+    will_say = {a["item_id"]: a["narrative"] for a in later if a.get("narrative")}
+    for n, response in enumerate(sorted(earlier.responses, key=lambda r: r.item_id)):
+        text = will_say.get(response.item_id)
+        if n % 3 == 0 and text and response.narrative:
+            response.narrative = _shorter(text)
 
 
 def _planned_publication(disclosure: Disclosure) -> datetime:

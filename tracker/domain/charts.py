@@ -178,3 +178,121 @@ def marker_key(shape: str, label: str) -> str:
         f'width="18" height="18" role="img" aria-label="{escape(label, {chr(34): "&quot;"})}">'
         f"{_marker(shape, 9, 9)}</svg>"
     )
+
+
+@dataclass(frozen=True)
+class TrendLine:
+    """One row of a trend chart: a commitment's (or the overall) score in each cycle."""
+
+    label: str  # short, e.g. "C1"
+    title: str  # long: the commitment's name
+    values: list[int | None]  # per cycle, oldest first (None: no score that cycle)
+    strong: bool = False  # the overall row, drawn first and in bold
+
+
+# The markers of the cycles drawn, oldest to latest: told apart by shape, not colour alone.
+TREND_MARKERS = ("square", "diamond", "circle")
+
+
+def _text_width(text: str, size: float) -> float:
+    """About how wide ``text`` is at font ``size``: Chinese characters are square, Latin ones
+    about half as wide."""
+    return sum(size if "\u2e80" <= ch <= "\uffef" else size * 0.56 for ch in text)
+
+
+def _shortened(text: str, width: float, size: float) -> str:
+    """``text`` cut (with an ellipsis) to fit ``width``."""
+    if _text_width(text, size) <= width:
+        return text
+    while text and _text_width(text + "…", size) > width:
+        text = text[:-1]
+    return text.rstrip() + "…"
+
+
+def _arrow_text(values: list[int | None], na_label: str) -> str:
+    return " → ".join(str(v) if v is not None else na_label for v in values)
+
+
+def trend_chart(
+    lines: list[TrendLine],
+    cycle_labels: list[str],
+    *,
+    chart_id: str,
+    title: str,
+    desc: str,
+    na_label: str,
+    width: int = 460,
+) -> str:
+    """Scores across cycles, one row per commitment on a 0-100 axis: a marker per cycle (the
+    latest a filled circle, the one before an open diamond, the one before that a half-filled
+    square: at most the last three cycles), joined in time order, the values printed after
+    ("56 → 78"). Labels and values are text, every one escaped; ``desc`` says it all in words."""
+    cycles = cycle_labels[-len(TREND_MARKERS) :]
+    markers = TREND_MARKERS[-len(cycles) :]
+    # The legend, above the rows: one marker and cycle name after another, wrapping.
+    legend: list[str] = []
+    legend_x, legend_y = 0.0, 11
+    for shape, label in zip(markers, cycles, strict=True):
+        short = _shortened(label, width - 30, 13)
+        needed = 30 + _text_width(short, 13)
+        if legend_x and legend_x + needed > width:
+            legend_x, legend_y = 0.0, legend_y + 22
+        legend.append(_marker(shape, legend_x + 7, legend_y))
+        legend.append(
+            f'<text x="{legend_x + 18:.1f}" y="{legend_y + 5}" font-size="13" fill="#1d2733">'
+            f"{escape(short)}</text>"
+        )
+        legend_x += needed
+    row, top, label_width = 32, legend_y + 19, 140
+    value_width = 100 if len(cycles) < 3 else 140
+    plot = width - label_width - value_width
+    axis_y = top + row * len(lines) + 2
+    height = axis_y + 20
+    parts = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" class="chart trend-chart" '
+        f'viewBox="0 0 {width} {height}" width="{width}" height="{height}" role="img" '
+        f'aria-labelledby="{chart_id}-title {chart_id}-desc">',
+        f'<title id="{chart_id}-title">{escape(title)}</title>',
+        f'<desc id="{chart_id}-desc">{escape(desc)}</desc>',
+        *legend,
+    ]
+    for step in (0, 25, 50, 75, 100):
+        x = label_width + plot * step / 100
+        parts.append(
+            f'<line x1="{x:.1f}" y1="{top}" x2="{x:.1f}" y2="{axis_y}" '
+            f'stroke="#d5dae1" stroke-width="1"/>'
+        )
+        parts.append(
+            f'<text x="{x:.1f}" y="{axis_y + 14}" font-size="12" fill="#4a5563" '
+            f'text-anchor="middle">{step}</text>'
+        )
+    for n, line in enumerate(lines):
+        y = top + n * row + row / 2
+        values = line.values[-len(cycles) :]
+        name = f"{line.label} {line.title}".strip()
+        short = _shortened(name, label_width - 6, 13)
+        weight = ' font-weight="bold"' if line.strong else ""
+        parts.append(f"<g><title>{escape(name)}: {escape(_arrow_text(values, na_label))}</title>")
+        parts.append(
+            f'<text x="0" y="{y + 4:.1f}" font-size="13" fill="#1d2733"{weight}>'
+            f"{escape(short)}</text>"
+        )
+        drawn = [
+            (label_width + plot * v / 100, shape)
+            for v, shape in zip(values, markers, strict=True)
+            if v is not None
+        ]
+        for (x1, _), (x2, _) in zip(drawn, drawn[1:], strict=False):
+            parts.append(
+                f'<line x1="{x1:.1f}" y1="{y:.1f}" x2="{x2:.1f}" y2="{y:.1f}" '
+                f'stroke="#4a5563" stroke-width="2"/>'
+            )
+        for x, shape in drawn:
+            parts.append(_marker(shape, x, y))
+        parts.append(
+            f'<text x="{width - value_width + 14}" y="{y + 4:.1f}" font-size="13" '
+            f'fill="#1d2733"{weight}>{escape(_arrow_text(values, na_label))}</text>'
+        )
+        parts.append("</g>")
+    parts.append("</svg>")
+    return "".join(parts)

@@ -13,11 +13,14 @@ from datetime import datetime
 
 from tracker.domain.answers import reason_if_not_applicable
 from tracker.domain.checklist import Checklist, Commitment, Item
-from tracker.domain.diff import Chunk, DiffBudget, text_diff
+from tracker.domain.diff import DiffBudget
+from tracker.domain.htmldiff import DiffSize, diff_size, html_diff
 from tracker.domain.languages import Text
+from tracker.domain.markdown import render_markdown
 from tracker.domain.results import Result, result_from_dict
 from tracker.domain.scoring import Score, Scorecard, score_disclosure
 from tracker.domain.statuses import Status
+from tracker.domain.trends import CommitmentChange, Trend, score_changes
 
 
 @dataclass(frozen=True)
@@ -52,6 +55,11 @@ class PublicationRecord:
     leaf_hash: str | None = None  # the entry's leaf in the Merkle log: SHA-256(0x00 || data)
 
 
+# Past this share of marked characters, a narrative's difference is told as "rewritten" in the
+# PDF (its current text is under its item): marks on most of a text help no reader.
+REWRITTEN_SHARE = 0.6
+
+
 @dataclass(frozen=True)
 class ItemChange:
     """How one item's published answer changed from the earlier cycle to this one."""
@@ -59,11 +67,24 @@ class ItemChange:
     item: Item
     status_before: Status | None
     status_after: Status | None
-    narrative: list[Chunk] | None  # the word-level changes; None when the text is the same
+    # The newer narrative's sanitised HTML with what changed marked (<ins>, <del>), on the
+    # rendered text (tracker.domain.htmldiff); None when the text is the same.
+    narrative: str | None
 
     @property
     def status_changed(self) -> bool:
         return self.status_before != self.status_after
+
+    @property
+    def narrative_size(self) -> DiffSize | None:
+        """How much of the narrative changed (None: it did not)."""
+        return diff_size(self.narrative) if self.narrative is not None else None
+
+    @property
+    def rewritten(self) -> bool:
+        """Most of the narrative changed: a report summarises it rather than mark it all."""
+        size = self.narrative_size
+        return size is not None and size.changed_share > REWRITTEN_SHARE
 
 
 @dataclass(frozen=True)
@@ -77,6 +98,17 @@ class Comparison:
     changes: list[ItemChange]  # items answered in both whose status or narrative changed
     unchanged: int  # items answered in both, the same
     new_items: list[Item]  # items the earlier disclosure did not answer (or not have)
+    scores: list[CommitmentChange] = field(default_factory=list)  # overall first
+    added_items: list[Item] = field(default_factory=list)  # not in the earlier checklist
+    removed_items: list[Item] = field(default_factory=list)  # in the earlier checklist only
+
+    @property
+    def status_changes(self) -> list[ItemChange]:
+        return [c for c in self.changes if c.status_changed]
+
+    @property
+    def narrative_changes(self) -> list[ItemChange]:
+        return [c for c in self.changes if c.narrative is not None]
 
 
 @dataclass(frozen=True)
@@ -91,6 +123,7 @@ class CompanyReport:
     answers: dict[str, ReportAnswer]
     publication: PublicationRecord | None  # None: a draft, not published
     comparison: Comparison | None = None  # with the company's earlier published cycle
+    trend: Trend | None = None  # the company's scores across cycles, up to this one
 
     @property
     def is_draft(self) -> bool:
@@ -178,19 +211,26 @@ def narrative_pairs(current: CompanyReport, earlier: CompanyReport) -> list[tupl
     return [(b, a) for b, a in pairs if b.strip() != a.strip()]
 
 
+def _rendered_diff(before: str, after: str, budget: DiffBudget) -> str:
+    return html_diff(render_markdown(before), render_markdown(after), budget)
+
+
 def compare(
     current: CompanyReport,
     earlier: CompanyReport,
-    diffs: Mapping[tuple[str, str], list[Chunk]] | None = None,
+    diffs: Mapping[tuple[str, str], str] | None = None,
 ) -> Comparison:
-    """What changed per item since the company's earlier published report (matched by item id,
-    so items renamed or added by a newer checklist version show as new). ``diffs``: the
-    differences of narrative_pairs worked out before (stored); the others are worked out here,
-    within one budget."""
+    """What changed since the company's earlier published report: the scores (overall and
+    per commitment), and per item (matched by item id, so items renamed or added by a newer
+    checklist version show as new) the status and the narrative. ``diffs``: the differences
+    of narrative_pairs on the rendered text, worked out before (stored, tracker.narratives);
+    the others are worked out here, within one budget."""
     assert earlier.publication is not None, "compare with a published report"
     changes, unchanged, new_items = [], 0, []
     budget = DiffBudget()  # one for the whole comparison: the page's cost stays bounded
     known = diffs or {}
+    current_ids = {item.id for item in current.checklist.items}
+    earlier_ids = {item.id for item in earlier.checklist.items}
     for item in current.checklist.items:
         now, before = current.answers.get(item.id), earlier.answers.get(item.id)
         if before is None or before.status is None:
@@ -200,7 +240,7 @@ def compare(
         after_text = now.narrative if now else ""
         pair = (before.narrative, after_text)
         narrative = (
-            (known[pair] if pair in known else text_diff(*pair, budget))
+            (known[pair] if pair in known else _rendered_diff(*pair, budget))
             if before.narrative.strip() != after_text.strip()
             else None
         )
@@ -216,4 +256,9 @@ def compare(
         changes=changes,
         unchanged=unchanged,
         new_items=new_items,
+        scores=score_changes(
+            earlier.scorecard, current.scorecard, earlier.checklist, current.checklist
+        ),
+        added_items=[i for i in current.checklist.items if i.id not in earlier_ids],
+        removed_items=[i for i in earlier.checklist.items if i.id not in current_ids],
     )

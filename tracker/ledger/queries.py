@@ -25,6 +25,7 @@ from tracker.domain.languages import Text
 from tracker.domain.results import result_from_dict
 from tracker.domain.scoring import Scorecard
 from tracker.domain.statuses import Status
+from tracker.domain.trends import CycleScores, Trend, trend
 from tracker.filing.models import Disclosure
 from tracker.ledger.models import (
     OVERALL,
@@ -117,7 +118,7 @@ def report_of(
     # first view of a version published before they were), then read.
     session = object_session(publication)
     pairs = company_report.narrative_pairs(report, previous)
-    diffs = narratives.diffs_for(session, pairs, None) if session is not None and pairs else None
+    diffs = narratives.rendered_diffs_for(session, pairs) if session is not None and pairs else None
     return dataclasses.replace(report, comparison=company_report.compare(report, previous, diffs))
 
 
@@ -506,3 +507,38 @@ def named_in_cycle(session: Session, cycle: Cycle) -> list[tuple[str, Text, dict
         (slug, Text(en=name_en, zh=name_zh), (summary or {}).get("structured") or {})
         for slug, name_en, name_zh, summary in rows
     ]
+
+
+def _cycle_scores(publication: Publication) -> CycleScores:
+    checklist = publication.disclosure.checklist_version.checklist
+    cycle = publication.cycle
+    return CycleScores(
+        slug=cycle.slug,
+        name=Text(en=cycle.name_en, zh=cycle.name_zh),
+        version=publication.version,
+        checklist=checklist,
+        scorecard=scorecard_of(publication.scores, [c.id for c in checklist.commitments]),
+    )
+
+
+def trend_of(history: list[list[Publication]]) -> Trend:
+    """The company's scores across cycles from its history (company_history): each cycle's
+    current version, oldest cycle first. No query: the stored scores came with the history."""
+    return trend([_cycle_scores(group[0]) for group in reversed(history)])
+
+
+def trend_as_of(session: Session, publication: Publication) -> Trend:
+    """The trend a published version's report shows: the cycles up to its own, each with the
+    latest version published by then (its own for its cycle), so that it never changes."""
+    points = []
+    for group in reversed(company_history(session, publication.company)):
+        cycle = group[0].cycle
+        if cycle.id == publication.cycle_id:
+            points.append(_cycle_scores(publication))
+            break
+        if cycle.opens_on >= publication.cycle.opens_on:
+            continue
+        then = next((p for p in group if p.published_at <= publication.published_at), None)
+        if then is not None:
+            points.append(_cycle_scores(then))
+    return trend(points)

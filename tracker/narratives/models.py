@@ -40,3 +40,22 @@ class NarrativeDiff(Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     __table_args__ = (sa.UniqueConstraint("pair_sha256", "diff_version"),)
+
+
+class RenderedDiff(Model):
+    """The difference between two narratives shown on their rendered text: the newer one's
+    sanitised HTML with ``<ins>`` and ``<del>`` marks (tracker.domain.htmldiff.html_diff),
+    keyed by the SHA-256 of the pair of Markdown texts, the diff version and the renderer
+    version. Worked out at publication for the year-over-year comparison; pages and PDFs read
+    it."""
+
+    __tablename__ = "rendered_diffs"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    pair_sha256: Mapped[str] = mapped_column(sa.String(64))  # tracker.narratives.services.pair_key
+    diff_version: Mapped[int]
+    renderer_version: Mapped[int]
+    html: Mapped[str] = mapped_column(sa.Text)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    __table_args__ = (sa.UniqueConstraint("pair_sha256", "diff_version", "renderer_version"),)

@@ -19,11 +19,13 @@ from tracker.domain.diff import (
     MAX_PAGE_PAIRS,
     MAX_TOTAL_PAIRS,
     Chunk,
+    DiffBudget,
     text_diff,
     unchecked,
 )
+from tracker.domain.htmldiff import HTML_DIFF_VERSION, html_diff
 from tracker.domain.markdown import RENDERER_VERSION, RenderOverrun, plain_paragraphs, render_within
-from tracker.narratives.models import NarrativeDiff, RenderedNarrative
+from tracker.narratives.models import NarrativeDiff, RenderedDiff, RenderedNarrative
 
 # session.info: this session stored renders or differences (a GET commits them after a
 # successful response: tracker.app).
@@ -132,7 +134,49 @@ def diffs_for(
     return found
 
 
-def _store(session: Session, rows: list[RenderedNarrative] | list[NarrativeDiff]) -> None:
+def rendered_diffs_for(
+    session: Session, pairs: Iterable[tuple[str, str]]
+) -> dict[tuple[str, str], str]:
+    """(before, after) Markdown -> the difference shown on their rendered text (sanitised HTML
+    with ``<ins>`` and ``<del>``), for every pair: one query for the stored ones; the others
+    worked out from the texts' stored HTML (rendered and stored if missing) within one
+    DiffBudget, and stored. Publication works out a new version's; a page that finds one
+    missing (a version published before they were kept) works it out once."""
+    wanted = {pair_key(b or "", a or ""): (b or "", a or "") for b, a in pairs}
+    if not wanted:
+        return {}
+    rows = session.execute(
+        sa.select(RenderedDiff.pair_sha256, RenderedDiff.html).where(
+            RenderedDiff.diff_version == HTML_DIFF_VERSION,
+            RenderedDiff.renderer_version == RENDERER_VERSION,
+            RenderedDiff.pair_sha256.in_(wanted),
+        )
+    )
+    found = {wanted[key]: html for key, html in rows}
+    missing = {key: pair for key, pair in wanted.items() if pair not in found}
+    if missing:
+        rendered = html_for(session, (t for pair in missing.values() for t in pair))
+        budget = DiffBudget()
+        fresh = []
+        for key, (before, after) in missing.items():
+            found[(before, after)] = html_diff(
+                rendered.get(before, ""), rendered.get(after, ""), budget
+            )
+            fresh.append(
+                RenderedDiff(
+                    pair_sha256=key,
+                    diff_version=HTML_DIFF_VERSION,
+                    renderer_version=RENDERER_VERSION,
+                    html=found[(before, after)],
+                )
+            )
+        _store(session, fresh)
+    return found
+
+
+def _store(
+    session: Session, rows: list[RenderedNarrative] | list[NarrativeDiff] | list[RenderedDiff]
+) -> None:
     session.info[STORED] = True
     try:
         with session.begin_nested():

@@ -9,11 +9,12 @@ from flask_babel import force_locale
 from flask_babel import gettext as _
 from markupsafe import Markup
 
-from tracker.domain.charts import Bar, score_bars
+from tracker.domain.charts import Bar, TrendLine, score_bars, trend_chart
 from tracker.domain.company_report import CompanyReport
 from tracker.domain.cycle_report import CycleReport
 from tracker.domain.languages import Language, by_code
 from tracker.domain.statuses import Status
+from tracker.domain.trends import Trend
 from tracker.i18n import current_language
 from tracker.reports.pdf import ARCHIVAL, RenderedPdf, render_pdf
 from tracker.templating import preload_markdown
@@ -40,6 +41,41 @@ def score_chart(report: CompanyReport, chart_id: str = "score-chart") -> Markup:
             chart_id=chart_id,
             na_label=_("n/a"),
             title=_("Score per commitment, 0 to 100"),
+        )
+    )
+
+
+def trends_chart(trend: Trend, chart_id: str = "trend-chart") -> Markup:
+    """The company's scores per commitment across cycles, in the current language (the last
+    three cycles; the table beside it has them all)."""
+    language = current_language()
+    na = _("n/a")
+    lines = [
+        TrendLine(_("Overall"), "", trend.overall.values, strong=True),
+        *(
+            TrendLine(row.commitment_id.upper(), row.title.get(language) if row.title else "", row.values)
+            for row in trend.rows
+        ),
+    ]
+    cycles = [c.name.get(language) for c in trend.cycles]
+    shown = cycles[-3:]
+
+    def said(line: TrendLine) -> str:
+        values = line.values[-3:]
+        scores = ", ".join(
+            _("%(cycle)s: %(score)s", cycle=cycle, score=na if v is None else v)
+            for cycle, v in zip(shown, values, strict=True)
+        )
+        return f"{line.label} {line.title}".strip() + f" ({scores})"
+
+    return Markup(  # noqa: S704 - trend_chart escapes every label
+        trend_chart(
+            lines,
+            cycles,
+            chart_id=chart_id,
+            title=_("Scores per commitment across cycles, 0 to 100"),
+            desc="; ".join(said(line) for line in lines) + ".",
+            na_label=na,
         )
     )
 
@@ -71,3 +107,4 @@ def cycle_report_pdf(report: CycleReport, language: str) -> RenderedPdf:
 def init_app(app: Flask) -> None:
     """Give pages the score chart, drawn as in the PDFs."""
     app.jinja_env.globals["score_chart"] = score_chart
+    app.jinja_env.globals["trends_chart"] = trends_chart
