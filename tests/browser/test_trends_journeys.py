@@ -86,9 +86,7 @@ def test_on_a_phone_the_trends_fit_the_screen(browser: Browser, live_server, dem
         overflow = page.evaluate("document.documentElement.scrollWidth") - PHONE["width"]
         assert overflow <= 0, f"the page scrolls sideways by {overflow}px"
         page.locator("#trends").screenshot(path=f"test-artifacts/trends-phone-{language[:2]}.png")
-        page.locator("#changes").screenshot(
-            path=f"test-artifacts/changes-phone-{language[:2]}.png"
-        )
+        page.locator("#changes").screenshot(path=f"test-artifacts/changes-phone-{language[:2]}.png")
         assert_accessible(page)
     finally:
         context.close()

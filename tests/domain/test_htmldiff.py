@@ -21,7 +21,9 @@ def test_formatting_is_kept_and_changes_marked():
 
 
 def test_a_word_that_became_bold_is_a_change():
-    assert diff("a plan", "a **plan**") == "<p>a <del>plan</del><strong><ins>plan</ins></strong></p>"
+    assert (
+        diff("a plan", "a **plan**") == "<p>a <del>plan</del><strong><ins>plan</ins></strong></p>"
+    )
 
 
 def test_removed_text_keeps_its_formatting_but_not_its_link():
@@ -92,3 +94,14 @@ def test_a_long_text_is_bounded_and_whole():
 def test_a_spent_budget_shows_the_change_whole():
     out = diff("alpha beta gamma delta", "alpha zeta gamma epsilon", DiffBudget(0))
     assert "<del>" in out and "<ins>" in out and "zeta" in out
+
+
+def test_a_long_text_is_compared_paragraph_by_paragraph():
+    """Too many tokens to compare at once: the paragraphs are compared, then the words of the
+    ones that changed."""
+    before = "\n\n".join(f"Paragraph {n} says word{n} again and again." for n in range(300))
+    after = before.replace("word5 ", "changed5 ").replace("word290 ", "changed290 ")
+    out = diff(before, after)
+    assert "<del>word5</del><ins>changed5</ins>" in out
+    assert "<del>word290</del><ins>changed290</ins>" in out
+    assert out.count("<p>") == 300 and out.count("<ins>") == 2

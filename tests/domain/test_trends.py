@@ -53,9 +53,7 @@ NEW = checklist("2025.1", ["c1.a", "c1.b", "c2.a", "c3.new"])
 
 
 def cycle(slug: str, list_: Checklist, statuses: dict) -> CycleScores:
-    return CycleScores(
-        slug, Text(slug, slug), 1, list_, score_disclosure(list_, statuses)
-    )
+    return CycleScores(slug, Text(slug, slug), 1, list_, score_disclosure(list_, statuses))
 
 
 def test_the_trend_lists_every_commitment_of_any_cycle_oldest_cycle_first():
@@ -97,7 +95,7 @@ def test_directions():
     # Every item not applicable: no score, no delta.
     before = score_disclosure(OLD, {"c1.a": NA, "c1.b": NA})
     after = score_disclosure(NEW, {"c1.a": M})
-    [overall, c1, *_] = score_changes(before, after, OLD, NEW)
+    [_overall, c1, *_] = score_changes(before, after, OLD, NEW)
     assert c1.change == ScoreChange(None, 50) and c1.change.direction is None
 
 
@@ -168,7 +166,7 @@ def test_the_trend_chart_is_titled_escaped_and_draws_the_last_three_cycles():
         desc="Overall 10 → 40",
         na_label="n/a",
     )
-    root = ElementTree.fromstring(svg)  # well-formed: every label escaped
+    root = ElementTree.fromstring(svg)  # noqa: S314 - our own SVG: well-formed, labels escaped
     ns = "{http://www.w3.org/2000/svg}"
     assert root.get("role") == "img" and root.get("aria-labelledby") == "t-title t-desc"
     assert root.find(f"{ns}title").text == "Scores & more"

@@ -11,10 +11,11 @@ from tests.support.filing import CYCLE, post_item
 from tests.support.http import client_as
 from tracker.db import db
 from tracker.domain.diff import Chunk, text_diff
+from tracker.domain.htmldiff import html_diff
 from tracker.ledger.models import Publication
 from tracker.ledger.queries import earlier_cycle_version, read
 from tracker.narratives import services
-from tracker.narratives.models import NarrativeDiff
+from tracker.narratives.models import NarrativeDiff, RenderedDiff
 
 PAIRS = [("one two", "one three"), ("甲乙丙", "甲丁丙"), ("", "new"), ("gone", "")]
 
@@ -29,6 +30,19 @@ def compared(monkeypatch) -> list[tuple[str, str]]:
         return text_diff(before, after, budget)
 
     monkeypatch.setattr(services, "text_diff", counting)
+    return seen
+
+
+@pytest.fixture
+def rendered_compared(monkeypatch) -> list[tuple[str, str]]:
+    """Every pair of rendered narratives the store compares (year over year)."""
+    seen: list[tuple[str, str]] = []
+
+    def counting(before, after, budget=None):
+        seen.append((before, after))
+        return html_diff(before, after, budget)
+
+    monkeypatch.setattr(services, "html_diff", counting)
     return seen
 
 
@@ -122,11 +136,11 @@ def test_the_history_page_compares_once_then_reads(
     assert third.count == counter.count
 
 
-def test_the_year_over_year_comparison_is_worked_out_at_publication(app, compared, demo):
-    """The demo publishes versions with an earlier cycle: their differences were stored then;
-    reading the comparison works out none."""
-    assert compared, "publishing worked the differences out"
-    worked_out = len(compared)
+def test_the_year_over_year_comparison_is_worked_out_at_publication(app, rendered_compared, demo):
+    """The demo publishes versions with an earlier cycle: their differences (on the rendered
+    text) were stored then; reading the comparison works out none."""
+    assert rendered_compared, "publishing worked the differences out"
+    worked_out = len(rendered_compared)
     with app.app_context():
         publication, earlier = next(
             (p, e)
@@ -135,22 +149,31 @@ def test_the_year_over_year_comparison_is_worked_out_at_publication(app, compare
         )
         comparison = read(publication, earlier=earlier).report.comparison
         assert comparison is not None and any(c.narrative for c in comparison.changes)
-        assert len(compared) == worked_out
+        assert len(rendered_compared) == worked_out
 
 
-def test_a_version_published_before_differences_were_stored_gets_all_of_them(app, demo, compared):
+def test_a_version_published_before_differences_were_stored_gets_all_of_them(
+    app, demo, rendered_compared
+):
+    """A version published before migration 0023 has no stored differences: the first read
+    works every one out (on the rendered text) and stores them; the next reads them."""
     with app.app_context():
-        db.session.execute(sa.delete(NarrativeDiff))
+        db.session.execute(sa.delete(RenderedDiff))
         db.session.commit()
         publication, earlier = next(
             (p, e)
             for p in db.session.scalars(sa.select(Publication).order_by(Publication.id.desc()))
             if (e := earlier_cycle_version(db.session, p)) is not None
         )
+        before = len(rendered_compared)
         first = read(publication, earlier=earlier).report.comparison
         db.session.commit()
         changed = [c.narrative for c in first.changes if c.narrative]
-        assert changed and all(n != [Chunk("changed", n[0].text)] for n in changed)
-        worked_out = len(compared)
+        assert changed and len(rendered_compared) - before == len(changed)
+        assert all("<ins>" in n or "<del>" in n for n in changed)
+        assert db.session.scalar(sa.select(sa.func.count()).select_from(RenderedDiff)) == len(
+            changed
+        )
+        worked_out = len(rendered_compared)
         assert read(publication, earlier=earlier).report.comparison == first
-        assert len(compared) == worked_out
+        assert len(rendered_compared) == worked_out

@@ -156,3 +156,64 @@ def test_every_public_address_runs_as_many_queries_for_a_larger_roster(
     grown = {url: (small[url], large[url]) for url in ROSTER_URLS if small[url] != large[url]}
     assert not grown, f"queries at 22 and at 90 signatories: {grown}"
     assert max(small.values()) <= 8, small
+
+
+def test_a_company_page_runs_as_many_queries_for_three_cycles_of_history_as_for_two(
+    client, app, demo, count_queries
+):
+    """The trend reads the scores that came with the page's history (no query per cycle): a
+    company with a third cycle of history costs what one with two does; one with a single
+    cycle has no comparison to read, so no more."""
+    from datetime import timedelta
+
+    from tests.support.review import publish_as_is
+    from tracker.db import utcnow
+
+    with app.app_context():
+        two = db.session.scalar(sa.select(Company).filter_by(slug="lanshan-intelligence"))
+        published = dict(
+            db.session.execute(
+                sa.select(Company.slug, sa.func.count(sa.distinct(Publication.cycle_id)))
+                .join(Publication, Publication.company_id == Company.id)
+                .group_by(Company.slug)
+            )
+        )
+        one = next(slug for slug, n in sorted(published.items()) if n == 1)
+        assert published[two.slug] == 2
+        current = db.session.scalar(sa.select(Cycle).filter_by(slug="2024-annual"))
+        oldest = Cycle(
+            slug="2023-annual",
+            name_en="2023 annual disclosure",
+            name_zh="2023年度披露",
+            checklist_version=current.checklist_version,
+            opens_on=current.opens_on - timedelta(days=365),
+            due_on=current.due_on - timedelta(days=365),
+            opened_at=utcnow() - timedelta(days=800),
+        )
+        disclosure = Disclosure(
+            company=two, cycle=oldest, checklist_version=current.checklist_version
+        )
+        item = current.checklist_version.checklist.items[0]
+        disclosure.responses.append(
+            ItemResponse(
+                item_id=item.id,
+                status=Status.NOT_MET,
+                narrative="Nothing yet.",
+                evidence_links=[],
+                structured={},
+            )
+        )
+        db.session.add_all([oldest, disclosure])
+        db.session.commit()
+        disclosure_id = disclosure.id
+    url = "/companies/lanshan-intelligence"
+    queries_for(client, url, count_queries)  # warm
+    single = queries_for(client, f"/companies/{one}", count_queries)
+    with_two = queries_for(client, url, count_queries)
+    publish_as_is(app, disclosure_id)
+    page = client.get(url).get_data(as_text=True)
+    assert "2023 annual disclosure" in page and 'id="trend-chart-title"' in page
+    with_three = queries_for(client, url, count_queries)
+    assert with_three == with_two, f"{with_two} queries with 2 cycles, {with_three} with 3"
+    assert single <= with_two
+    print(f"company page queries: 1 cycle {single}, 2 cycles {with_two}, 3 cycles {with_three}")

@@ -303,7 +303,7 @@ def test_published_reports_are_pdf_a_3a_and_render_as_the_plain_pdf(
     from flask_babel import force_locale
 
     from tracker.ledger.models import Publication
-    from tracker.ledger.queries import report_of
+    from tracker.ledger.queries import report_as_published
 
     archival = download(client, f"{REPORT}?lang=zh").get_data()
     root = pypdf.PdfReader(io.BytesIO(archival)).trailer["/Root"]
@@ -317,7 +317,8 @@ def test_published_reports_are_pdf_a_3a_and_render_as_the_plain_pdf(
     )
     with app.app_context(), force_locale("zh_CN"):
         html = render_template(
-            "reports/company.html", report=report_of(db.session.scalar(sa.select(Publication)))
+            "reports/company.html",
+            report=report_as_published(db.session, db.session.scalar(sa.select(Publication))),
         )
         plain = render_pdf(html, STATIC).data  # the same HTML, no PDF/A
     archived_pages = _page_images(archival, tmp_path, "archival")

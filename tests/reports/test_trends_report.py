@@ -29,8 +29,19 @@ def rasterise(pdf: bytes, page: int, name: str) -> Path:
         f.write(pdf)
         f.flush()
         subprocess.run(
-            ["pdftoppm", "-png", "-r", "80", "-f", str(page), "-l", str(page), "-singlefile",
-             f.name, str(ARTIFACTS / name)],
+            [
+                "pdftoppm",
+                "-png",
+                "-r",
+                "80",
+                "-f",
+                str(page),
+                "-l",
+                str(page),
+                "-singlefile",
+                f.name,
+                str(ARTIFACTS / name),
+            ],
             check=True,
         )
     return ARTIFACTS / f"{name}.png"
@@ -58,7 +69,11 @@ def test_the_company_report_shows_the_trend_and_the_changes(
     trend_page = page_of(pages, trends)
     changes_page = page_of(pages, changes)
     # The trends come with the scores; the changes after the disclosure (its last item).
-    assert trend_page < page_of(pages, "披露 C6" if lang == "zh" else "annual disclosure C6") <= changes_page
+    assert (
+        trend_page
+        < page_of(pages, "披露 C6" if lang == "zh" else "annual disclosure C6")
+        <= changes_page
+    )
     assert page_of(pages, "C6") < trend_page + 1
     assert "72 → 75" in pages[trend_page - 1]  # the overall score, 2024 → 2025
     assert "→" in pages[changes_page - 1] and statuses in text

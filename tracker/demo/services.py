@@ -204,8 +204,11 @@ def seed_demo(
         [c for c, _, earlier in own if earlier],
         # What the companies publishing again this cycle will say: some 2024 narratives are
         # an earlier draft of it, so the company pages show text that grew between cycles.
-        {c.slug: versions[DEMO_CHECKLIST].checklist for c, state, _ in own
-         if state is DisclosureState.PUBLISHED},
+        {
+            c.slug: versions[DEMO_CHECKLIST].checklist
+            for c, state, _ in own
+            if state is DisclosureState.PUBLISHED
+        },
     )
     cycle = session.scalar(sa.select(Cycle).filter_by(slug=DEMO_CYCLE_SLUG))
     if cycle is None:

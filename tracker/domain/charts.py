@@ -6,6 +6,7 @@ titled for screen readers, every label escaped.
 
 from __future__ import annotations
 
+import itertools
 from dataclasses import dataclass
 from xml.sax.saxutils import escape
 
@@ -282,7 +283,7 @@ def trend_chart(
             for v, shape in zip(values, markers, strict=True)
             if v is not None
         ]
-        for (x1, _), (x2, _) in zip(drawn, drawn[1:], strict=False):
+        for (x1, _), (x2, _) in itertools.pairwise(drawn):
             parts.append(
                 f'<line x1="{x1:.1f}" y1="{y:.1f}" x2="{x2:.1f}" y2="{y:.1f}" '
                 f'stroke="#4a5563" stroke-width="2"/>'

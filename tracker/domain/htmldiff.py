@@ -200,9 +200,9 @@ def _by_block(a, b, ka, kb, span_a, span_b, budget: DiffBudget) -> list[tuple]:
     keys_b = [tuple(kb[s:e]) for s, e in blocks_b]
     ops: list[tuple] = []
     for op, i1, i2, j1, j2 in _matcher(keys_a, keys_b):
-        a1 = blocks_a[i1][0] if i1 < i2 else (blocks_a[i1][0] if i1 < len(blocks_a) else span_a[1])
+        a1 = blocks_a[i1][0] if i1 < len(blocks_a) else span_a[1]
         a2 = blocks_a[i2 - 1][1] if i1 < i2 else a1
-        b1 = blocks_b[j1][0] if j1 < j2 else (blocks_b[j1][0] if j1 < len(blocks_b) else span_b[1])
+        b1 = blocks_b[j1][0] if j1 < len(blocks_b) else span_b[1]
         b2 = blocks_b[j2 - 1][1] if j1 < j2 else b1
         tokens = (a2 - a1) * (b2 - b1)
         if op == "equal":
@@ -210,7 +210,7 @@ def _by_block(a, b, ka, kb, span_a, span_b, budget: DiffBudget) -> list[tuple]:
         elif op == "replace" and tokens <= MAX_PAIRS and budget.take(tokens):
             ops.extend(_shifted(_matcher(ka[a1:a2], kb[b1:b2]), a1, b1))
         else:
-            ops.append((op if op != "replace" else "replace", a1, a2, b1, b2))
+            ops.append((op, a1, a2, b1, b2))
     return ops
 
 
@@ -394,7 +394,7 @@ class _Counter(HTMLParser):
             self.depth[tag] += 1
 
     def handle_endtag(self, tag):
-        if tag in self.depth and self.depth[tag]:
+        if self.depth.get(tag):
             self.depth[tag] -= 1
 
     def handle_data(self, data):

@@ -42,7 +42,7 @@ class ScoreChange:
 
     @property
     def direction(self) -> str | None:
-        """"up", "down" or "same"; None when one side has no score."""
+        """ "up", "down" or "same"; None when one side has no score."""
         delta = self.delta
         if delta is None:
             return None

@@ -122,6 +122,13 @@ def report_of(
     return dataclasses.replace(report, comparison=company_report.compare(report, previous, diffs))
 
 
+def report_as_published(session: Session, publication: Publication) -> CompanyReport:
+    """A published version's report as its PDF shows it, for good: compared with the
+    company's earlier cycle as it stood then, with the trend up to its own cycle."""
+    report = report_of(publication, earlier=earlier_cycle_version(session, publication))
+    return dataclasses.replace(report, trend=trend_as_of(session, publication))
+
+
 def store_comparison(session: Session, publication: Publication) -> None:
     """Work out and store the year-over-year differences of a new publication's narratives,
     so that its page and PDF only read them."""

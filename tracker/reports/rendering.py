@@ -53,7 +53,9 @@ def trends_chart(trend: Trend, chart_id: str = "trend-chart") -> Markup:
     lines = [
         TrendLine(_("Overall"), "", trend.overall.values, strong=True),
         *(
-            TrendLine(row.commitment_id.upper(), row.title.get(language) if row.title else "", row.values)
+            TrendLine(
+                row.commitment_id.upper(), row.title.get(language) if row.title else "", row.values
+            )
             for row in trend.rows
         ),
     ]

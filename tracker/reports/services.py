@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 import hashlib
 import os
 import secrets
@@ -24,12 +23,7 @@ from tracker.domain.ledger import EntryKind
 from tracker.domain.refusals import Refusal
 from tracker.filing.models import Disclosure
 from tracker.ledger.models import LedgerEntry, Publication
-from tracker.ledger.queries import (
-    current_in_cycle,
-    earlier_cycle_version,
-    report_of,
-    trend_as_of,
-)
+from tracker.ledger.queries import current_in_cycle, report_as_published
 from tracker.ledger.services import append_report
 from tracker.reports.models import StoredCycleReport, StoredReport
 from tracker.reports.rendering import company_report_pdf, cycle_report_pdf
@@ -90,10 +84,7 @@ def render_published(
         return existing
     # The report of the version as published (compared with the company's earlier cycle as it
     # stood then): it does not change when a correction comes.
-    report = report_of(publication, earlier=earlier_cycle_version(session, publication))
-    pdf = company_report_pdf(
-        dataclasses.replace(report, trend=trend_as_of(session, publication)), language
-    )
+    pdf = company_report_pdf(report_as_published(session, publication), language)
     sha256 = _store(directory, pdf.data)
     row = StoredReport(
         publication=publication,
