@@ -171,12 +171,12 @@ def test_a_company_page_runs_as_many_queries_for_three_cycles_of_history_as_for_
 
     with app.app_context():
         two = db.session.scalar(sa.select(Company).filter_by(slug="lanshan-intelligence"))
-        published = dict(
-            db.session.execute(
+        published: dict[str, int] = dict(
+            db.session.execute(  # type: ignore[arg-type]
                 sa.select(Company.slug, sa.func.count(sa.distinct(Publication.cycle_id)))
                 .join(Publication, Publication.company_id == Company.id)
                 .group_by(Company.slug)
-            )
+            ).all()
         )
         one = next(slug for slug, n in sorted(published.items()) if n == 1)
         assert published[two.slug] == 2
