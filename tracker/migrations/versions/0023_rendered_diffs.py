@@ -6,7 +6,7 @@ texts, diff version, renderer version), so that company pages and their PDFs rea
 publications have none: each is worked out (bounded) and kept at the first view of its page.
 
 Revision ID: 0023
-Revises: 0020
+Revises: 0021
 Create Date: 2026-12-02 00:00:00
 
 """
@@ -16,7 +16,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '0023'
-down_revision = '0020'
+down_revision = '0021'
 branch_labels = None
 depends_on = None
 
