@@ -4,8 +4,31 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from tracker.errors import Said
+from tracker.ledger.listing import BadFilter
 from tracker.ledger.log import BadRange, LogInconsistent, NotInLog
 from tracker.ledger.services import LedgerBusy
+
+
+def _bad_filter(refusal: BadFilter) -> str:
+    if refusal.name == "company":
+        return _(
+            "company must be a company the ledger names (choose one on the ledger page), "
+            "not “%(value)s”.",
+            value=refusal.value,
+        )
+    if refusal.name == "cycle":
+        return _(
+            "cycle must be a reporting cycle the ledger names (choose one on the ledger page), "
+            "not “%(value)s”.",
+            value=refusal.value,
+        )
+    return _(
+        "%(name)s must be one of %(allowed)s, or empty, not “%(value)s”.",
+        name=refusal.name,
+        allowed=", ".join(refusal.allowed),
+        value=refusal.value,
+    )
+
 
 REFUSALS = {
     LedgerBusy.code: Said(
@@ -30,5 +53,9 @@ REFUSALS = {
     BadRange.code: Said(
         lambda _r: _("A consistency proof goes from a smaller tree to a larger one."),
         _l("Sizes in the wrong order"),
+    ),
+    BadFilter.code: Said(
+        _bad_filter,
+        _l("Bad request"),
     ),
 }

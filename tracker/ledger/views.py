@@ -13,15 +13,12 @@ from __future__ import annotations
 import hashlib
 from pathlib import Path
 
-import sqlalchemy as sa
 from flask import Blueprint, Response, abort, current_app, render_template, request
 
 from tracker import verify
-from tracker.companies.models import Company
-from tracker.cycles.models import Cycle
 from tracker.db import db
-from tracker.ledger import bundles, log, reading
-from tracker.ledger.models import Checkpoint, LedgerEntry
+from tracker.ledger import bundles, listing, log, reading
+from tracker.ledger.models import Checkpoint
 from tracker.ledger.policy import log_policy
 from tracker.pagecache import PUBLIC_CACHE_CONTROL
 from tracker.pagination import paginate
@@ -44,23 +41,24 @@ def _file(data: bytes, mimetype: str, filename: str, *, attachment: bool = False
 
 @bp.get("/")
 def index():
+    """The ledger's entries, filtered by company, cycle and kind and sorted by the query
+    parameters (tracker.ledger.listing), a page at a time; with the log's checkpoint."""
     session = db.session
-    page = paginate(sa.select(LedgerEntry).order_by(LedgerEntry.sequence.desc()))
-    # Report entries have no publication of their own: every row is named by its slugs, the
-    # page's companies and cycles read in one query each (not one per entry).
-    slugs = {e.company_slug for e in page.items}
-    cycle_slugs = {e.cycle_slug for e in page.items}
-    companies = {
-        c.slug: c for c in session.scalars(sa.select(Company).where(Company.slug.in_(slugs)))
-    }
-    cycles = {
-        c.slug: c for c in session.scalars(sa.select(Cycle).where(Cycle.slug.in_(cycle_slugs)))
-    }
+    # Every company and cycle the ledger names: the filters' choices, and the rows' names
+    # (report entries have no publication of their own), one query each whatever the page.
+    companies = listing.companies_named(session)
+    cycles = listing.cycles_named(session)
+    filters = listing.read_filters(request.args, companies, cycles)
+    page = paginate(listing.entries(filters))
     return render_template(
         "ledger/index.html",
         page=page,
-        companies=companies,
-        cycles=cycles,
+        filters=filters,
+        company_choices=companies,
+        cycle_choices=cycles,
+        companies={n.slug: n.row for n in companies if n.row is not None},
+        cycles={n.slug: n.row for n in cycles if n.row is not None},
+        kinds=listing.KINDS,
         status=reading.log_status(session, log_policy()),
         identity=reading.log_identity(),
         site=reading.site_url(),
