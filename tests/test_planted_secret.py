@@ -59,6 +59,8 @@ def public_urls(app, client) -> list[str]:
         "/companies/",
         "/checklist/",
         "/ledger/",
+        *[f"/ledger/?company={slug}&sort=company" for slug in companies],
+        *[f"/ledger/?cycle={y}&kind=correction" for y in cycles],
         "/ledger.csv",
         f"/cycles/{cycle}/disclosures.csv",
         "/benchmark-results.csv",

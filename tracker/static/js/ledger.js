@@ -51,9 +51,10 @@
       .then(function (html) {
         var fresh = new DOMParser().parseFromString(html, "text/html").getElementById("ledger-results");
         if (!fresh) throw new Error("no list in the page");
+        // A copy of the list's nodes first: adopting a node takes it out of the parsed page.
         results.replaceChildren.apply(
           results,
-          Array.prototype.map.call(fresh.childNodes, function (node) {
+          Array.from(fresh.childNodes).map(function (node) {
             return document.adoptNode(node);
           })
         );
@@ -62,7 +63,8 @@
         if (push) window.history.pushState({ ledger: true }, "", shown.toString());
         syncForm(url);
         var count = results.querySelector(".result-count");
-        announce.textContent = count ? count.textContent.trim() : "";
+        var said = results.querySelector(".count-text");
+        announce.textContent = said ? said.textContent.trim() : "";
         // Focus where the reader was: the same sort link, or (after a page link or "every
         // entry", whose links are gone) the count at the top of the new list.
         var target = focusKey && (results.querySelector('[data-ledger-link="' + focusKey + '"]') || count);
@@ -73,6 +75,7 @@
       })
       .catch(function (error) {
         if (error && error.name === "AbortError") return;
+        if (window.console) window.console.error(error);
         window.location.assign(url.toString()); // the page as it is without this script
       })
       .finally(function () {
