@@ -167,5 +167,7 @@ def test_the_company_page_names_the_published_version_and_its_hash(client, app, 
         entry = db.session.scalar(sa.select(LedgerEntry))
     html = client.get("/companies/company-a").get_data(as_text=True)
     assert "Published version 1, ledger entry" in html
-    assert f'href="/ledger/#entry-{entry.sequence}">#{entry.sequence}</a>' in html
+    # The entry on the ledger's list of the company and cycle, whatever page it is on there.
+    listed = f"/ledger/?company=company-a&amp;cycle=test-cycle#entry-{entry.sequence}"
+    assert f'href="{listed}">#{entry.sequence}</a>' in html
     assert f'title="{entry.snapshot_sha256}"' in html

@@ -114,7 +114,8 @@ def test_an_officer_corrects_a_published_disclosure(app, accounts, filing_world)
     assert ledger.count('id="entry-') == 2
     assert 'href="/companies/company-a?cycle=test-cycle&amp;version=1"' in ledger
     assert 'href="/companies/company-a?cycle=test-cycle&amp;version=2"' in ledger
-    assert '<a class="tag" href="#entry-1">correction of #1</a>' in ledger
+    listed = "/ledger/?company=company-a&amp;cycle=test-cycle#entry-1"
+    assert f'<a class="tag" href="{listed}">correction of #1</a>' in ledger
 
 
 def test_staff_reopen_a_published_disclosure_and_the_officers_are_told(app, accounts, filing_world):
