@@ -68,7 +68,9 @@ def test_every_public_page_fits_a_phone(browser: Browser, live_server, language)
     context = browser.new_context(locale="en-GB", viewport=PHONE, is_mobile=True)
     try:
         page = context.new_page()
-        page.set_default_timeout(10_000)
+        # A company page is some 30,000 px tall on a phone: its full-page screenshot takes a
+        # while on a loaded machine.
+        page.set_default_timeout(60_000)
         page.goto(f"{live_server}/language/{language}")
         for name, path in PAGES.items():
             page.goto(live_server + (path or entry_link(page, live_server)))
