@@ -6,6 +6,11 @@ cannot be kept in the page cache, and making it takes seconds. The first reader 
 of public data gets it streamed as it is made, and the stream is written to a file on the way;
 every later reader of that generation gets the file (``send_file``: conditional, ranges, the
 server's sendfile). A reader who stops half-way leaves nothing behind.
+
+A cycle's bundle (a zip, tracker.opendata.bundle) cannot be streamed as it is made (its sums and
+data package come last, and a zip's directory too): the first reader of a generation waits while
+it is written to a file (``make``; a second or so at the demo's size), then gets the file, as
+every later reader does.
 """
 
 from __future__ import annotations
@@ -13,8 +18,9 @@ from __future__ import annotations
 import hashlib
 import os
 import tempfile
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
+from typing import IO
 
 # Files of earlier generations kept beside the newest: a download that began on one of them
 # keeps its open file anyway (POSIX), this only bounds the directory.
@@ -60,6 +66,22 @@ class DownloadFiles:
         finally:
             if not complete:
                 Path(temporary).unlink(missing_ok=True)
+
+    def make(self, name: str, generation: str, write: Callable[[IO[bytes]], None]) -> Path:
+        """Make the generation's file with ``write`` (into a file of its own, then renamed into
+        place: a reader sees no file or a whole one) and return its path. Two readers making the
+        same file at once each write their own; the last rename wins, with the same bytes."""
+        self.directory.mkdir(parents=True, exist_ok=True)
+        target = self.path(name, generation)
+        handle, temporary = tempfile.mkstemp(prefix=".partial-", dir=self.directory)
+        try:
+            with os.fdopen(handle, "w+b") as out:
+                write(out)
+            os.replace(temporary, target)
+        finally:
+            Path(temporary).unlink(missing_ok=True)
+        self._prune(name, keep=target)
+        return target
 
     def _prune(self, name: str, keep: Path) -> None:
         earlier = sorted(

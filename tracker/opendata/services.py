@@ -124,13 +124,15 @@ def _disclosure_rows(
             )
 
 
-def ledger_rows(session: Session) -> Iterator[tuple]:
-    """Every ledger entry, in order, exactly as hashed."""
+def ledger_rows(session: Session, up_to: int | None = None) -> Iterator[tuple]:
+    """Every ledger entry (up to sequence ``up_to``, when given), in order, exactly as hashed."""
     query = (
         sa.select(LedgerEntry)
         .order_by(LedgerEntry.sequence)
         .execution_options(yield_per=STREAM_BATCH * 20)
     )
+    if up_to is not None:
+        query = query.where(LedgerEntry.sequence <= up_to)
     for entry in session.scalars(query):
         yield (
             entry.sequence,
@@ -300,9 +302,10 @@ RESULT_COLUMNS = (
 )
 
 
-def result_rows(session: Session) -> Iterator[tuple]:
-    """One CSV row per current published result; the breakdown as JSON."""
-    for row in published_results(session):
+def result_rows(session: Session, filters: ResultFilters = ResultFilters()) -> Iterator[tuple]:
+    """One CSV row per current published result (those ``filters`` keep); the breakdown as
+    JSON."""
+    for row in published_results(session, filters):
         data = result_to_dict(row.result, public=True)
         published = row.published
         yield (

@@ -33,7 +33,8 @@ from tracker.cycles.models import Cycle
 from tracker.db import db
 from tracker.domain import eee
 from tracker.filing import services as filing_services
-from tracker.opendata import services
+from tracker.ledger.reading import site_url
+from tracker.opendata import bundle, services
 from tracker.opendata.files import DownloadFiles
 from tracker.opendata.forms import ImportResultsForm
 from tracker.opendata.messages import file_problem_message, location, record_problem_message
@@ -75,6 +76,42 @@ def cycle_csv(cycle_slug: str):
 
     # Renaming a cycle is a new generation: no file of the old name is served after it.
     return _csv(f"cycle-{cycle_slug}", f"{cycle_slug}-disclosures.csv", lines)
+
+
+@bp.get("/cycles/<cycle_slug>/bundle.zip")
+def cycle_bundle(cycle_slug: str):
+    """The cycle's open-data bundle (tracker.opendata.bundle), made once per public generation
+    and kept as a file; nothing is read from the database to serve a kept one. A cycle with
+    nothing published yet has a bundle of empty tables; an unknown cycle is a 404."""
+    config = current_app.config
+    files = DownloadFiles(Path(config["OPENDATA_DIR"]), suffix="zip")
+    # The registry's content hash too: the bundle holds the registry file.
+    generation = "|".join(
+        (pagecache.current_generation().token, *current_app.extensions.get(pagecache.SALTS, ()))
+    )
+    site = site_url()
+    # The bundle names the site it came from: one file per address the site is reached at.
+    name = f"bundle-{cycle_slug}@{site}"
+    kept = files.existing(name, generation)
+    if kept is None:
+        cycle = db.first_or_404(sa.select(Cycle).filter_by(slug=cycle_slug))
+        sources = bundle.Sources(
+            site=site,
+            checklist_dir=Path(config["CHECKLIST_DIR"]),
+            registry_file=Path(config["BENCHMARK_REGISTRY"]),
+        )
+        kept = files.make(
+            name, generation, lambda out: bundle.write(db.session, cycle, out, sources)
+        )
+    response = send_file(
+        kept,
+        mimetype="application/zip",
+        etag=True,
+        as_attachment=True,
+        download_name=f"{cycle_slug}-bundle.zip",
+    )
+    response.headers["Cache-Control"] = CACHE_CONTROL
+    return response
 
 
 @bp.get("/ledger.csv")
