@@ -60,6 +60,9 @@ def officers_only(code: int, officer_b: int | None = None) -> dict[str, int | st
 MATRIX: dict[tuple[str, str], Row] = {
     ("public.home", "GET"): Row("/", everyone(200)),
     ("public.checklist", "GET"): Row("/checklist/", everyone(200)),
+    ("public.about", "GET"): Row("/about/", everyone(200)),
+    ("public.methodology", "GET"): Row("/methodology/", everyone(200)),
+    ("opendata.data_page", "GET"): Row("/data/", everyone(200)),
     ("companies.index", "GET"): Row("/companies/", everyone(200)),
     ("companies.detail", "GET"): Row("/companies/company-a", everyone(200)),
     ("benchmarks.index", "GET"): Row("/benchmarks/", everyone(200)),
@@ -209,6 +212,8 @@ MATRIX: dict[tuple[str, str], Row] = {
     ("api.ledger_proof", "GET"): Row("/api/v1/ledger/proof/1", everyone(404)),
     ("api.ledger_consistency", "GET"): Row("/api/v1/ledger/consistency?from=0&to=0", everyone(200)),
     ("opendata.cycle_csv", "GET"): Row("/cycles/{cycle}/disclosures.csv", everyone(200)),
+    # A cycle with nothing published yet: a bundle of empty tables.
+    ("opendata.cycle_bundle", "GET"): Row("/cycles/{cycle}/bundle.zip", everyone(200)),
     ("api.benchmark_results", "GET"): Row("/api/v1/benchmark-results", everyone(200)),
     ("api.benchmark_results_eee", "GET"): Row("/api/v1/benchmark-results/eee", everyone(200)),
     ("opendata.results_csv", "GET"): Row("/benchmark-results.csv", everyone(200)),

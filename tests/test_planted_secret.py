@@ -2,6 +2,7 @@
 edits of published disclosures appears in no public page, API response, CSV or PDF."""
 
 import io
+import zipfile
 
 import pypdf
 import sqlalchemy as sa
@@ -64,6 +65,9 @@ def public_urls(app, client) -> list[str]:
         "/ledger.csv",
         f"/cycles/{cycle}/disclosures.csv",
         "/benchmark-results.csv",
+        "/data/",
+        "/about/",
+        "/methodology/",
         "/benchmarks/",
         *[f"/benchmarks/{b}?cycle={y}" for b in benchmarks for y in cycles],
         # search pages that find something (a search for the secret repeats it: see below)
@@ -96,6 +100,11 @@ def public_urls(app, client) -> list[str]:
     ]
 
 
+def cycles_of(app) -> list[str]:
+    with app.app_context():
+        return sorted({p.cycle.slug for p in db.session.scalars(sa.select(Publication))})
+
+
 def test_the_planted_secret_is_nowhere_public(app, client, demo):
     plant(app)
     urls = public_urls(app, client)
@@ -110,6 +119,14 @@ def test_the_planted_secret_is_nowhere_public(app, client, demo):
     for query in (SECRET, "PLANTED", "7f3a9c", "planted secret"):
         body = client.get("/search", query_string={"q": query}).get_data(as_text=True)
         assert "Nothing published matches" in body and "search-result" not in body, query
+    # Every file of every cycle's bundle.
+    for cycle in cycles_of(app):
+        data = client.get(f"/cycles/{cycle}/bundle.zip").get_data()
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            names = archive.namelist()
+            assert any(n.startswith("snapshots/") for n in names), cycle
+            for name in names:
+                assert SECRET.encode() not in archive.read(name), (cycle, name)
     # PDFs: the corrected company's in both languages, and the cycle's aggregate.
     app.config["REPORT_JOBS"] = "inline"
     with app.app_context():

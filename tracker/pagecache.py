@@ -68,6 +68,9 @@ ENDPOINTS = frozenset(
     {
         "public.home",
         "public.checklist",
+        "public.about",
+        "public.methodology",
+        "opendata.data_page",  # (the CSVs and bundles are files: tracker.opendata.files)
         "companies.index",
         "companies.detail",
         "benchmarks.index",

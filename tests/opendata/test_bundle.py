@@ -93,7 +93,10 @@ def test_the_bundle_holds_every_published_version_as_the_ledger_serves_it(app, c
 
 def test_the_csvs_are_the_downloads(client, bundle):
     files = members(bundle)
-    assert files["disclosures.csv"] == download(client, "/cycles/2025-annual/disclosures.csv").get_data()
+    assert (
+        files["disclosures.csv"]
+        == download(client, "/cycles/2025-annual/disclosures.csv").get_data()
+    )
     results = rows(files["benchmark-results.csv"])
     assert results and {r["cycle"] for r in results} == {"2025-annual"}
     everywhere = rows(download(client, "/benchmark-results.csv").get_data())
@@ -109,7 +112,9 @@ def test_the_checklists_are_those_the_disclosures_were_filed_against(app, bundle
     assert hashlib.sha256(files[name]).hexdigest() == checklist["content_sha256"]
     written = [n for n in files if n.startswith("checklists/") and n.endswith(".yaml")]
     commitments = Path(app.config["CHECKLIST_DIR"])
-    assert written and all(files[n] == (commitments / n.split("/")[1]).read_bytes() for n in written)
+    assert written and all(
+        files[n] == (commitments / n.split("/")[1]).read_bytes() for n in written
+    )
 
 
 def test_the_sums_check_and_cover_every_other_file(bundle):

@@ -1,5 +1,6 @@
-"""CSV downloads: a cycle's published disclosures (company × item), the benchmark results and the
-ledger; and an officer's import of Every Eval Ever records into a draft.
+"""The data page; the cycle bundles; CSV downloads: a cycle's published disclosures (company ×
+item), the benchmark results and the ledger; and an officer's import of Every Eval Ever records
+into a draft.
 
 Each is made once per public generation and kept as a file (tracker.opendata.files): the first
 reader gets it streamed as it is made, later readers the file, with an ETag and ranges.
@@ -33,6 +34,7 @@ from tracker.cycles.models import Cycle
 from tracker.db import db
 from tracker.domain import eee
 from tracker.filing import services as filing_services
+from tracker.ledger.queries import published_cycles
 from tracker.ledger.reading import site_url
 from tracker.opendata import bundle, services
 from tracker.opendata.files import DownloadFiles
@@ -76,6 +78,19 @@ def cycle_csv(cycle_slug: str):
 
     # Renaming a cycle is a new generation: no file of the old name is served after it.
     return _csv(f"cycle-{cycle_slug}", f"{cycle_slug}-disclosures.csv", lines)
+
+
+@bp.get("/data/")
+def data_page():
+    """What is published, under which licence, and where: the API, the CSVs, the bundles."""
+    cycles = published_cycles(db.session)
+    return render_template(
+        "opendata/data.html",
+        cycles=cycles,
+        example=cycles[0].slug if cycles else "CYCLE",
+        licence=bundle.LICENCE,
+        site=site_url(),
+    )
 
 
 @bp.get("/cycles/<cycle_slug>/bundle.zip")

@@ -1,4 +1,4 @@
-"""Home page and the checklist pages."""
+"""Home page, the checklist pages, and the about and methodology pages."""
 
 from flask import Blueprint, abort, render_template
 
@@ -6,9 +6,12 @@ from tracker import clock
 from tracker.checklists.services import list_versions
 from tracker.db import db
 from tracker.domain.crosswalk import describe_tag
+from tracker.domain.results import COMPARED_FIELDS
+from tracker.domain.statuses import CREDIT, Status
 from tracker.domain.workflow import DisclosureState
 from tracker.ledger import queries
 from tracker.ledger.models import OVERALL
+from tracker.ledger.reading import site_url
 from tracker.public import services
 
 bp = Blueprint("public", __name__)
@@ -76,4 +79,23 @@ def checklist(version: str | None = None):
         shown=shown,
         checklist=shown.checklist if shown else None,
         describe_tag=describe_tag,
+    )
+
+
+@bp.get("/about/")
+def about():
+    """Who runs the record, and what it is."""
+    return render_template("public/about.html")
+
+
+@bp.get("/methodology/")
+def methodology():
+    """How scores are computed, what the statuses and "adopted" mean, how benchmark results
+    are compared and how to verify the record."""
+    return render_template(
+        "public/methodology.html",
+        credit=[(status, CREDIT[status]) for status in Status if status in CREDIT],
+        NOT_APPLICABLE=Status.NOT_APPLICABLE,
+        compared=COMPARED_FIELDS,
+        site=site_url(),
     )
