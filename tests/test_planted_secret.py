@@ -121,7 +121,9 @@ def test_the_planted_secret_is_nowhere_public(app, client, demo):
         assert "Nothing published matches" in body and "search-result" not in body, query
     # Every file of every cycle's bundle.
     for cycle in cycles_of(app):
-        data = client.get(f"/cycles/{cycle}/bundle.zip").get_data()
+        response = client.get(f"/cycles/{cycle}/bundle.zip")
+        data = response.get_data()
+        response.close()  # a kept file (send_file) stays open until then
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             names = archive.namelist()
             assert any(n.startswith("snapshots/") for n in names), cycle
