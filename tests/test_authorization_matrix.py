@@ -59,6 +59,7 @@ def officers_only(code: int, officer_b: int | None = None) -> dict[str, int | st
 # {company_a} company A's id, {message} an outbox message that failed.
 MATRIX: dict[tuple[str, str], Row] = {
     ("public.home", "GET"): Row("/", everyone(200)),
+    ("public.cycle", "GET"): Row("/cycles/{cycle}/", everyone(200)),
     ("public.checklist", "GET"): Row("/checklist/", everyone(200)),
     ("public.about", "GET"): Row("/about/", everyone(200)),
     ("public.methodology", "GET"): Row("/methodology/", everyone(200)),

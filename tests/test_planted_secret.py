@@ -58,6 +58,9 @@ def public_urls(app, client) -> list[str]:
     return [
         "/",
         "/companies/",
+        "/companies/?sort=overall&order=desc&published=yes",
+        *[f"/cycles/{y}/" for y in cycles],
+        *[f"/cycles/{y}/?sort=c2&order=desc&commitment=c2&items=rate" for y in cycles],
         "/checklist/",
         "/ledger/",
         *[f"/ledger/?company={slug}&sort=company" for slug in companies],

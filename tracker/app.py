@@ -7,7 +7,18 @@ from flask_migrate import Migrate
 from flask_wtf.csrf import CSRFProtect
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from tracker import bidi, config, errors, i18n, pagecache, params, ratelimit, security, templating
+from tracker import (
+    bidi,
+    config,
+    errors,
+    i18n,
+    pagecache,
+    params,
+    ratelimit,
+    security,
+    sorting,
+    templating,
+)
 from tracker.auth import login
 from tracker.benchmarks import presenting as benchmark_presenting
 from tracker.benchmarks import registry as benchmark_registry
@@ -63,6 +74,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     security.init_app(app)
     templating.init_app(app)
     bidi.init_app(app)
+    sorting.init_app(app)  # table_url for sortable tables' links
     params.init_app(app)  # the int converter, before the blueprints add their routes
     errors.init_app(app)
     ledger_keys.init_app(app)  # the log's key, generated on first start like the secret key
@@ -189,7 +201,18 @@ def _register_refusals(app: Flask) -> None:
     from tracker.review import messages as review
     from tracker.roster import messages as roster
 
-    for feature in (accounts, audit, cycles, filing, ledger, reports, review, roster, params):
+    for feature in (
+        accounts,
+        audit,
+        cycles,
+        filing,
+        ledger,
+        reports,
+        review,
+        roster,
+        params,
+        sorting,
+    ):
         errors.register_refusals(app, feature.REFUSALS)
 
 

@@ -67,6 +67,7 @@ WATCHED: dict[str, frozenset[str]] = {
 ENDPOINTS = frozenset(
     {
         "public.home",
+        "public.cycle",
         "public.checklist",
         "public.about",
         "public.methodology",

@@ -75,7 +75,18 @@ def queries_for(client, url, count_queries) -> int:
     return counter.count
 
 
-@pytest.mark.parametrize("url", ["/", "/companies/", "/companies/extra-22", "/checklist/"])
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/",
+        "/companies/",
+        "/companies/?sort=overall&order=desc",
+        "/companies/extra-22",
+        "/checklist/",
+        "/cycles/2025-annual/",
+        "/cycles/2025-annual/?sort=c3&order=desc&commitment=c3&items=rate",
+    ],
+)
 def test_queries_do_not_grow_with_the_number_of_companies(client, app, demo, count_queries, url):
     add_companies(app, 1)  # extra-22 exists from here on
     queries_for(client, url, count_queries)  # the process's caches (a checklist parsed) filled
@@ -91,7 +102,14 @@ def test_queries_do_not_grow_with_the_number_of_companies(client, app, demo, cou
 
 ROSTER_URLS = [
     "/",
+    "/?sort=overall&order=desc",
     "/companies/",
+    "/companies/?sort=overall&order=desc&published=yes",
+    "/companies/?published=no&sort=signed",
+    "/cycles/2025-annual/",
+    "/cycles/2025-annual/?sort=overall&order=desc&items=not_disclosed&items_order=desc",
+    "/cycles/2025-annual/?sort=name&order=desc&commitment=c2",
+    "/cycles/2024-annual/",
     "/companies/lanshan-intelligence",
     "/companies/lanshan-intelligence?cycle=2024-annual",
     "/ledger/",

@@ -9,6 +9,7 @@ from tracker.ledger import queries, reading
 from tracker.pagination import paginate
 from tracker.params import arg_id
 from tracker.public.services import current_cycle
+from tracker.sorting import arg_choice, table_sort
 from tracker.templating import preload_markdown
 
 bp = Blueprint("companies", __name__, url_prefix="/companies")
@@ -16,14 +17,25 @@ bp = Blueprint("companies", __name__, url_prefix="/companies")
 
 @bp.get("/")
 def index():
+    """Every public signatory, a page at a time: sorted by name, date signed or overall score
+    in the current cycle (``?sort=…&order=asc|desc``), and filtered to those that published
+    in it or not (``?published=yes|no``); a value the list does not know is a 400."""
     session = db.session
-    page = paginate(services.listed_companies_query())
+    sort = table_sort(services.COLUMNS, "name")
+    published_filter = arg_choice("published", services.PUBLISHED_FILTER)
     cycle = current_cycle(session, clock.today())
+    page = paginate(
+        services.listed_companies_query(
+            sort.key, sort.descending, cycle.id if cycle else None, published_filter
+        )
+    )
     published = queries.scored_in_cycle(session, cycle, [c.id for c in page.items]) if cycle else []
     return render_template(
         "companies/index.html",
         page=page,
         cycle=cycle,
+        sort=sort,
+        published_filter=published_filter,
         scored={p.publication.company_id: p for p in published},
     )
 

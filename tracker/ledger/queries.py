@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 import sqlalchemy as sa
-from sqlalchemy.orm import joinedload, load_only, object_session, undefer
+from sqlalchemy.orm import aliased, joinedload, load_only, object_session, undefer
 
 from tracker.companies.models import Company
 from tracker.cycles.models import Cycle
@@ -291,16 +291,36 @@ def scored_in_cycle(
     offset: int = 0,
     limit: int | None = None,
     newest_first: bool = False,
+    sort_by: str | None = None,
+    descending: bool = False,
 ) -> list[ScoredVersion]:
     """The cycle's current published versions with the scores stored at publication, by name
-    (or newest first). One query; no snapshot is read or scored. ``company_ids``, or
-    ``offset`` and ``limit``, narrow it to a page."""
-    order = (
-        (Publication.published_at.desc(), Company.name_en, Company.id)
-        if newest_first
-        else (Company.name_en, Company.id)
+    (or newest first; or, with ``sort_by`` a commitment id or ``OVERALL``, by that score, a
+    company without one last, then by name; ``descending`` reverses the score's or the name's
+    order). One query; no snapshot is read or scored. ``company_ids``, or ``offset`` and
+    ``limit``, narrow it to a page."""
+    score = aliased(PublicationScore)
+    by_name = (
+        (Company.name_en.desc(), Company.id.desc()) if descending else (Company.name_en, Company.id)
     )
-    query = current_query(cycle.id)
+    if newest_first:
+        order: tuple = (Publication.published_at.desc(), Company.name_en, Company.id)
+    elif sort_by is not None:
+        percent = score.percent.desc() if descending else score.percent.asc()
+        order = (percent.nulls_last(), Company.name_en, Company.id)
+    else:
+        order = by_name
+
+    def current() -> sa.Select:
+        query = current_query(cycle.id)
+        if sort_by is not None and not newest_first:
+            query = query.outerjoin(
+                score,
+                sa.and_(score.publication_id == Publication.id, score.commitment_id == sort_by),
+            )
+        return query
+
+    query = current()
     if company_ids is not None:
         query = query.where(Publication.company_id.in_(company_ids))
     if offset or limit is not None:
@@ -311,7 +331,7 @@ def scored_in_cycle(
             .limit(limit)
             .subquery()
         )
-        query = current_query(cycle.id).where(Publication.id.in_(sa.select(page.c.id)))
+        query = current().where(Publication.id.in_(sa.select(page.c.id)))
     commitment_ids = [c.id for c in cycle.checklist_version.checklist.commitments]
     return [
         ScoredVersion(p, scorecard_of(p.scores, commitment_ids))

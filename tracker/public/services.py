@@ -32,6 +32,16 @@ def current_cycle(session: Session, today: date) -> Cycle | None:
     )
 
 
+def current_of(cycles: list[Cycle], today: date) -> Cycle | None:
+    """current_cycle's choice among ``cycles`` already loaded (latest opening first, as
+    tracker.public.cycle_page.every_cycle lists them), with no query."""
+    opened = [c for c in cycles if c.opened_at is not None]
+    started = [c for c in opened if c.opens_on <= today]
+    if started or opened:
+        return max(started or opened, key=lambda c: c.opens_on)
+    return min(cycles, key=lambda c: (c.opens_on, c.id)) if cycles else None
+
+
 def public_signatories(session: Session, latest: int | None = None) -> list[Company]:
     """Companies confirmed as signatories, by date signed, then English name; with ``latest``,
     only the last ``latest`` of them to sign (in the same order)."""

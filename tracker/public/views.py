@@ -1,18 +1,24 @@
-"""Home page, the checklist pages, and the about and methodology pages."""
+"""Home page, the page of each cycle, the checklist pages, and the about and methodology pages."""
 
-from flask import Blueprint, abort, render_template
+from flask import Blueprint, abort, current_app, render_template
 
 from tracker import clock
+from tracker.benchmarks.registry import current_registry
 from tracker.checklists.services import list_versions
 from tracker.db import db
+from tracker.domain.benchmark_results import Reporting, named_benchmarks, results_matrix
 from tracker.domain.crosswalk import describe_tag
+from tracker.domain.cycle_report import adoption, benchmarks
 from tracker.domain.results import COMPARED_FIELDS
 from tracker.domain.statuses import CREDIT, Status
 from tracker.domain.workflow import DisclosureState
 from tracker.ledger import queries
 from tracker.ledger.models import OVERALL
 from tracker.ledger.reading import site_url
-from tracker.public import services
+from tracker.pagination import ListPage
+from tracker.params import page_number
+from tracker.public import cycle_page, services
+from tracker.sorting import table_sort
 
 bp = Blueprint("public", __name__)
 
@@ -27,7 +33,11 @@ HOME_SIGNATORIES = 60
 @bp.get("/")
 def home():
     session = db.session
-    cycle = services.current_cycle(session, clock.today())
+    cycles = cycle_page.every_cycle(session)
+    cycle = services.current_of([listed.cycle for listed in cycles], clock.today())
+    checklist = services.checklist_of(cycle) if cycle else None
+    # The heatmap sorts the rows it shows (all of them, or the latest published).
+    sort = table_sort(cycle_page.heatmap_columns(checklist), "name") if checklist else None
     summary = queries.score_summary(session, cycle) if cycle else None
     every_row = summary is not None and summary.published <= HOME_HEATMAP_ROWS
     signatory_count = services.count_public_signatories(session)
@@ -37,19 +47,25 @@ def home():
     return render_template(
         "public/home.html",
         cycle=cycle,
-        checklist=services.checklist_of(cycle) if cycle else None,
+        cycles=cycles,
+        checklist=checklist,
+        sort=sort,
         progress=services.cycle_progress(session, cycle) if cycle else None,
         summary=summary,
         bands=queries.BANDS,
         OVERALL=OVERALL,
         published=(
-            queries.scored_in_cycle(
-                session,
-                cycle,
-                limit=None if every_row else HOME_HEATMAP_ROWS,
-                newest_first=not every_row,
+            cycle_page.sort_heatmap(
+                queries.scored_in_cycle(
+                    session,
+                    cycle,
+                    limit=None if every_row else HOME_HEATMAP_ROWS,
+                    newest_first=not every_row,
+                ),
+                sort.key,
+                sort.descending,
             )
-            if cycle
+            if cycle and sort
             else []
         ),
         every_row=every_row,
@@ -58,6 +74,85 @@ def home():
         PUBLISHED=DisclosureState.PUBLISHED,
         states=list(DisclosureState),
         today=clock.today(),
+    )
+
+
+@bp.get("/cycles/<slug>/")
+def cycle(slug: str):
+    """A cycle's page: its figures, heatmap (a page of companies at a time, sorted by any
+    column), the adoption of every item (filtered by commitment, sorted by any column), the
+    benchmark matrix, who published and who did not, and links to its reports and data."""
+    session = db.session
+    found = cycle_page.cycle_by_slug(session, slug)
+    if found is None:
+        abort(404)
+    checklist = found.checklist_version.checklist
+    heat_sort = table_sort(cycle_page.heatmap_columns(checklist), "name")
+    item_sort = table_sort(
+        cycle_page.ADOPTION_COLUMNS,
+        "item",
+        param="items",
+        order_param="items_order",
+        page_param=None,
+    )
+    commitment = cycle_page.arg_commitment(checklist)
+    number = page_number()
+    roster = cycle_page.roster(session, found)
+    summary = queries.score_summary(session, found)
+    size = current_app.config["PAGE_SIZE"]
+    pages = max(1, -(-summary.published // size))
+    if number > pages:
+        abort(404)
+    context: dict = {}
+    if summary.published:
+        published = cycle_page.published_summaries(session, found)
+        rows = queries.scored_in_cycle(
+            session,
+            found,
+            offset=(number - 1) * size,
+            limit=size,
+            sort_by=cycle_page.heatmap_score_key(heat_sort.key),
+            descending=heat_sort.descending,
+        )
+        companies = [(p.slug, p.names) for p in published]
+        context = {
+            "rows": ListPage(rows, number, pages),
+            "median": cycle_page.median_overall(published),
+            "adoption": cycle_page.sort_adoption(
+                adoption(checklist, [p.statuses for p in published]),
+                item_sort.key,
+                item_sort.descending,
+                commitment,
+            ),
+            "matrix": results_matrix(
+                current_registry().benchmarks,
+                companies,
+                {p.slug: named_benchmarks(p.structured) for p in published},
+                queries.results_in_cycle(session, found),
+            ),
+            "named": benchmarks(checklist, [(p.slug, p.structured) for p in published]),
+        }
+    return render_template(
+        "public/cycle.html",
+        cycle=found,
+        cycles=cycle_page.every_cycle(session),
+        checklist=checklist,
+        roster=roster,
+        summary=summary,
+        bands=queries.BANDS,
+        OVERALL=OVERALL,
+        heat_sort=heat_sort,
+        item_sort=item_sort,
+        commitment=commitment,
+        positions={item.id: n for n, item in enumerate(checklist.items)},
+        not_disclosed=cycle_page.not_disclosed,
+        STATUS=Status,
+        RESULTS=Reporting.RESULTS,
+        NAMED=Reporting.NAMED,
+        PUBLISHED=DisclosureState.PUBLISHED,
+        states=list(DisclosureState),
+        today=clock.today(),
+        **context,
     )
 
 
