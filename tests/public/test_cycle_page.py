@@ -7,7 +7,6 @@ from datetime import date
 import pytest
 import sqlalchemy as sa
 
-from tests.public.test_pages import text_of
 from tracker.companies.models import Company
 from tracker.cycles.models import Cycle
 from tracker.db import db
@@ -18,6 +17,16 @@ from tracker.ledger.models import OVERALL, Publication, PublicationScore
 from tracker.reports.services import cycle_report
 
 CYCLE = "/cycles/2025-annual/"
+
+
+def text_of_html(html: str) -> str:
+    """Visible text: tags stripped (scripts and styles too), whitespace collapsed."""
+    html = re.sub(r"<(script|style)\b.*?</\1>", " ", html, flags=re.S)
+    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html))
+
+
+def text_of(response) -> str:
+    return text_of_html(response.get_data(as_text=True))
 
 
 def section(html: str, heading_id: str) -> str:
@@ -115,10 +124,6 @@ def test_the_cycle_page_shows_figures_heatmap_adoption_benchmarks_roster_and_lin
         assert f"/cycles/2025-annual/report.pdf?lang={lang}" in downloads
     assert "/cycles/2025-annual/disclosures.csv" in downloads
     assert 'href="/api/v1/cycles/2025-annual"' in downloads
-
-
-def text_of_html(html: str) -> str:
-    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html))
 
 
 def test_the_page_names_who_published_and_who_did_not_with_their_state(client, demo, app):
@@ -287,7 +292,7 @@ def test_the_adoption_table_filters_by_commitment_and_sorts(client, demo, app):
     html = client.get(CYCLE + "?commitment=c3").get_data(as_text=True)
     adoption = section(html, "adoption")
     c3 = [a for a in report.adoption if a.item.commitment_id == "c3"]
-    titles = re.findall(r'<span class="cid">C3</span> ([^<]+)</a>', adoption)
+    titles = re.findall(r'<span class="cid">C3</span> <a href="[^"]+">([^<]+)</a>', adoption)
     assert titles == [a.item.title.en for a in c3]
     assert '<span class="cid">C1</span>' not in adoption
     assert '<span aria-current="true" title="Data security">C3</span>' in adoption
