@@ -48,6 +48,7 @@ SHARED = {
     "labels",
     "templating",
     "pagecache",
+    "sorting",
 }
 # Feature packages, bottom to top: a feature's core imports only features before it.
 FEATURES = [

@@ -8,6 +8,7 @@ from tracker.db import db
 from tracker.ledger import queries, reading
 from tracker.pagination import paginate
 from tracker.params import arg_id
+from tracker.public import companies_list
 from tracker.public.services import current_cycle
 from tracker.sorting import arg_choice, table_sort
 from tracker.templating import preload_markdown
@@ -21,11 +22,11 @@ def index():
     in the current cycle (``?sort=…&order=asc|desc``), and filtered to those that published
     in it or not (``?published=yes|no``); a value the list does not know is a 400."""
     session = db.session
-    sort = table_sort(services.COLUMNS, "name")
-    published_filter = arg_choice("published", services.PUBLISHED_FILTER)
+    sort = table_sort(companies_list.COLUMNS, "name")
+    published_filter = arg_choice("published", companies_list.PUBLISHED_FILTER)
     cycle = current_cycle(session, clock.today())
     page = paginate(
-        services.listed_companies_query(
+        companies_list.sorted_companies_query(
             sort.key, sort.descending, cycle.id if cycle else None, published_filter
         )
     )
