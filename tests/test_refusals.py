@@ -32,6 +32,7 @@ from tracker.reports.services import ReportNotReady
 from tracker.review import services as review
 from tracker.review.models import Comment
 from tracker.roster.services import CompanySlugTaken
+from tracker.sorting import BadChoice
 
 MOMENT = datetime(2026, 12, 1, 14, 3, tzinfo=UTC)
 
@@ -241,6 +242,7 @@ def samples() -> list[Refusal]:
         NothingExported(["“From” is after “Until”."]),
         BadParameter("page", "²", 1, 1_000_000, code="request.bad_number"),
         BadParameter("until", "9999-12-31", "1900-01-01", "2999-12-31", code="request.bad_date"),
+        BadChoice("sort", "price", ["name", "overall"]),
     ]
 
 
