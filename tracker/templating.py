@@ -10,6 +10,7 @@ from tracker.domain.answers import is_http_url
 from tracker.domain.diff import Chunk, DiffBudget, text_diff
 from tracker.domain.markdown import RenderOverrun, plain_paragraphs, render_within
 from tracker.domain.scoring import Score
+from tracker.domain.text_language import narrative_language
 from tracker.labels import STATE_LABELS, STATUS_LABELS
 
 # Where the HTML of narratives comes from: a function of many texts returning text -> HTML,
@@ -110,6 +111,8 @@ def init_app(app: Flask) -> None:
         score_band=score_band,
         STATUS_LABELS=STATUS_LABELS,
         STATE_LABELS=STATE_LABELS,
+        # narrative_language(text, chosen).html: the lang attribute of a live answer's narrative
+        narrative_language=narrative_language,
     )
     app.jinja_env.tests["http_url"] = http_url_test
     app.jinja_env.filters["filesize"] = filesize

@@ -124,6 +124,8 @@ class Forms(HTMLParser):
         super().__init__(convert_charrefs=True)
         self.forms: list[dict] = []
         self._textarea: tuple[dict, str] | None = None
+        # An open <select>: its fields, name, first option's value and the selected one's.
+        self._select: list | None = None
         self.feed(html)
         self.close()
 
@@ -131,6 +133,9 @@ class Forms(HTMLParser):
         a = dict(attrs)
         if tag == "form":
             self.forms.append({"action": a.get("action") or "", "fields": {}})
+            return
+        if tag == "option":
+            self._option(a)
             return
         if not self.forms or "name" not in a:
             return
@@ -144,6 +149,18 @@ class Forms(HTMLParser):
         elif tag == "textarea":
             self._textarea = (fields, a["name"])
             fields.setdefault(a["name"], []).append("")
+        elif tag == "select":
+            self._select = [fields, a["name"], None, None]
+
+    def _option(self, attrs: dict) -> None:
+        """An option of the open select: a browser sends the selected one, else the first."""
+        if self._select is None:
+            return
+        value = attrs.get("value") or ""
+        if self._select[2] is None:
+            self._select[2] = value
+        if "selected" in attrs:
+            self._select[3] = value
 
     def handle_data(self, data):
         if self._textarea is not None:
@@ -151,6 +168,10 @@ class Forms(HTMLParser):
             fields[name][-1] += data
 
     def handle_endtag(self, tag):
+        if tag == "select" and self._select is not None:
+            fields, name, first, chosen = self._select
+            fields.setdefault(name, []).append(chosen if chosen is not None else first or "")
+            self._select = None
         if tag == "textarea" and self._textarea is not None:
             fields, name = self._textarea
             # A browser reads CRLF as LF and drops the one newline that may follow <textarea>.

@@ -353,12 +353,34 @@ SCHEMAS = {
         {"overall": SCORE, "by_commitment": {"type": "object", "additionalProperties": SCORE}},
     ),
     "PublishedItem": _object(
-        ["id", "status", "not_applicable_reason", "narrative", "evidence_links", "structured"],
+        [
+            "id",
+            "status",
+            "not_applicable_reason",
+            "narrative",
+            "narrative_language",
+            "narrative_translation",
+            "evidence_links",
+            "structured",
+        ],
         {
             "id": {"type": "string"},
             "status": _nullable({"enum": STATUSES}),
             "not_applicable_reason": {"type": "string"},
             "narrative": {"type": "string", "description": "Markdown, as the company wrote it"},
+            "narrative_language": _nullable(
+                {
+                    "enum": ["en", "zh-CN"],
+                    "description": "The language the narrative is written in (null without "
+                    "a narrative): as the company recorded it, or detected from its script "
+                    "for versions published before it was recorded",
+                }
+            ),
+            "narrative_translation": {
+                "type": "string",
+                "description": "Markdown: the company's version of the narrative in the "
+                "other language, empty when it wrote none",
+            },
             "evidence_links": {
                 "type": "array",
                 "items": {

@@ -13,6 +13,7 @@ from tracker.domain.eee import Published
 from tracker.domain.languages import Text
 from tracker.domain.results import Result, result_to_dict
 from tracker.domain.scoring import Score, Scorecard
+from tracker.domain.text_language import narrative_fields
 from tracker.verify import b64encode
 
 
@@ -139,6 +140,8 @@ def disclosure(publication, report: CompanyReport, superseded_by=None) -> dict:
                     entry["status"], entry["not_applicable_reason"]
                 ),
                 "narrative": entry["narrative"],
+                # Detected for a snapshot published before the language was recorded.
+                **narrative_fields(entry),
                 "evidence_links": entry["evidence_links"],
                 "structured": entry["structured"],
             }

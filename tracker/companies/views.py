@@ -73,7 +73,11 @@ def detail(slug: str):
             queries.earlier_cycle_version(session, publication),
             stored_scores=True,
         )
-        preload_markdown(answer.narrative for answer in shown.report.answers.values())
+        preload_markdown(
+            text
+            for answer in shown.report.answers.values()
+            for text in (answer.narrative, answer.narrative_translation)
+        )
         record = reading.record_of(session, publication)
     return render_template(
         "companies/detail.html",

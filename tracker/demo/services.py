@@ -23,6 +23,7 @@ from tracker.demo import content
 from tracker.demo.benchmark_results import BENCHMARK_RESULTS
 from tracker.domain.answers import Limits
 from tracker.domain.checklist import Checklist, Item, LoadedChecklist
+from tracker.domain.languages import ZH
 from tracker.domain.ledger import EntryKind, next_entry
 from tracker.domain.statuses import Status
 from tracker.domain.workflow import Action, DisclosureState, Side
@@ -372,6 +373,8 @@ def _bulk_disclosures(
                     "status": row["status"].value if row["status"] else None,
                     "not_applicable_reason": row["not_applicable_reason"] or "",
                     "narrative": row["narrative"] or "",
+                    "narrative_language": row["narrative_language"] or "",
+                    "narrative_translation": row["narrative_translation"] or "",
                     "confidential_note": row["confidential_note"] or "",
                     "evidence_links": list(row["evidence_links"]),
                     "structured": dict(row["structured"]),
@@ -796,6 +799,8 @@ def _response(item: Item, demo: content.DemoCompany, rng: random.Random, changed
         "status": status,
         "not_applicable_reason": None,
         "narrative": None,
+        "narrative_language": None,
+        "narrative_translation": None,
         "confidential_note": None,
         "updated_at": changed,
         "evidence_links": [],
@@ -811,7 +816,15 @@ def _response(item: Item, demo: content.DemoCompany, rng: random.Random, changed
     if status is Status.NOT_DISCLOSED:
         return response
     item_texts = texts[item.id]
-    response["narrative"] = _text(rng.choice(item_texts[status.value]), demo.language, demo)
+    pair = rng.choice(item_texts[status.value])
+    if demo.language == "both":
+        # Officers who write in both languages: the Chinese narrative, recorded as such, and
+        # the company's English version of it (readers in English see that one first).
+        response["narrative"] = _text(pair, "zh", demo)
+        response["narrative_language"] = ZH.html
+        response["narrative_translation"] = _text(pair, "en", demo)
+    else:
+        response["narrative"] = _text(pair, demo.language, demo)
     if status in (Status.MET, Status.PARTIALLY_MET):
         evidence = rng.sample(
             item_texts["evidence"], k=min(len(item_texts["evidence"]), rng.randint(1, 2))

@@ -11,7 +11,11 @@ from enum import StrEnum
 from urllib.parse import urlsplit
 
 from tracker.domain.checklist import Checklist, Item
+from tracker.domain.languages import LANGUAGES
 from tracker.domain.statuses import Status
+
+# The languages a narrative may be recorded in, as HTML language tags; "" leaves it to detection.
+NARRATIVE_LANGUAGES: tuple[str, ...] = tuple(language.html for language in LANGUAGES)
 
 
 @dataclass(frozen=True)
@@ -42,6 +46,10 @@ class Answer:
     not_applicable_reason: str = ""
     narrative: str = ""
     confidential_note: str = ""
+    # The narrative's language as the officer chose it (NARRATIVE_LANGUAGES), "" to detect it,
+    # and the company's version of the narrative in the other language.
+    narrative_language: str = ""
+    narrative_translation: str = ""
     links: list[Link] = field(default_factory=list)
     # field id -> {"selected": [option ids], "other": [free text]}
     structured: dict[str, dict[str, list[str]]] = field(default_factory=dict)
@@ -56,6 +64,8 @@ def reason_if_not_applicable(status: object, reason: str | None) -> str:
 class Problem(StrEnum):
     STATUS_NOT_ALLOWED = "status_not_allowed"
     NARRATIVE_TOO_LONG = "narrative_too_long"
+    TRANSLATION_TOO_LONG = "translation_too_long"
+    LANGUAGE_NOT_ALLOWED = "language_not_allowed"
     NOTE_TOO_LONG = "note_too_long"
     REASON_TOO_LONG = "reason_too_long"
     TOO_MANY_LINKS = "too_many_links"
@@ -88,6 +98,10 @@ def answer_problems(item: Item, answer: Answer, limits: Limits) -> list[tuple[st
         found.append(("status", Problem.STATUS_NOT_ALLOWED))
     if len(answer.narrative) > limits.narrative:
         found.append(("narrative", Problem.NARRATIVE_TOO_LONG))
+    if len(answer.narrative_translation) > limits.narrative:
+        found.append(("narrative_translation", Problem.TRANSLATION_TOO_LONG))
+    if answer.narrative_language and answer.narrative_language not in NARRATIVE_LANGUAGES:
+        found.append(("narrative_language", Problem.LANGUAGE_NOT_ALLOWED))
     if len(answer.confidential_note) > limits.note:
         found.append(("confidential_note", Problem.NOTE_TOO_LONG))
     if len(answer.not_applicable_reason) > limits.reason:

@@ -15,11 +15,12 @@ from tracker.domain.answers import reason_if_not_applicable
 from tracker.domain.checklist import Checklist, Commitment, Item
 from tracker.domain.diff import DiffBudget
 from tracker.domain.htmldiff import DiffSize, diff_size, html_diff
-from tracker.domain.languages import Text
+from tracker.domain.languages import EN, Language, Text
 from tracker.domain.markdown import render_markdown
 from tracker.domain.results import Result, result_from_dict
 from tracker.domain.scoring import Score, Scorecard, score_disclosure
 from tracker.domain.statuses import Status
+from tracker.domain.text_language import ShownText, narrative_language, other_text, text_for
 from tracker.domain.trends import CommitmentChange, Trend, score_changes
 
 
@@ -33,6 +34,25 @@ class ReportAnswer:
     evidence_links: list
     structured: dict
     results: list[Result] = field(default_factory=list)  # benchmark results, public fields
+    # The language ``narrative`` is written in, and the company's version of it in the other
+    # language ("" when it wrote none).
+    narrative_language: Language = EN
+    narrative_translation: str = ""
+
+    def text_for(self, language: Language) -> ShownText | None:
+        """The narrative a reader of ``language`` is shown: the company's version in that
+        language when it wrote one, else the original; None without any narrative. Unpacks as
+        ``(text, lang, is_original)``, ``lang`` the HTML lang attribute."""
+        return text_for(
+            self.narrative, self.narrative_language, self.narrative_translation, language
+        )
+
+    def other_text(self, language: Language) -> ShownText | None:
+        """The narrative's other text for a reader of ``language`` (the original behind the
+        version in their language, or that version behind the original), or None."""
+        return other_text(
+            self.narrative, self.narrative_language, self.narrative_translation, language
+        )
 
 
 @dataclass(frozen=True)
@@ -195,6 +215,12 @@ def answers_from_snapshot(snapshot: dict) -> dict[str, ReportAnswer]:
             evidence_links=list(entry.get("evidence_links", [])),
             structured=dict(entry.get("structured", {})),
             results=[result_from_dict(r) for r in entry.get("results") or []],
+            # Snapshots published before the language was recorded have neither key: their
+            # narrative's language is detected from its text.
+            narrative_language=narrative_language(
+                entry.get("narrative", ""), entry.get("narrative_language")
+            ),
+            narrative_translation=entry.get("narrative_translation") or "",
         )
         for entry in snapshot["items"]
     }

@@ -19,6 +19,7 @@ from wtforms import (
     HiddenField,
     RadioField,
     SelectChoice,
+    SelectField,
     SelectMultipleField,
     StringField,
     TextAreaField,
@@ -29,7 +30,7 @@ from tracker.benchmarks.labels import GRADER_LABELS, RELATIONSHIP_LABELS, SUBJEC
 from tracker.domain.answers import Answer, Link
 from tracker.domain.benchmarks import Benchmark, Metric, Registry, ScaleKind
 from tracker.domain.checklist import Item
-from tracker.domain.languages import CODES, Text
+from tracker.domain.languages import CODES, EN, ZH, Text
 from tracker.domain.results import Grader, Result
 from tracker.domain.statuses import Status
 from tracker.labels import STATUS_LABELS
@@ -48,6 +49,18 @@ class AnswerForm(FlaskForm):
     status = RadioField(_l("Status"), validators=[Optional()], validate_choice=False)
     not_applicable_reason = TextAreaField(_l("Why it does not apply"))
     narrative = TextAreaField(_l("Public narrative (Markdown)"))
+    # "" leaves the language to detection from the text (tracker.domain.text_language).
+    narrative_language = SelectField(
+        _l("Language of the narrative"),
+        choices=[
+            SelectChoice("", _l("Detect from the text")),
+            SelectChoice(EN.html, _l("English")),
+            SelectChoice(ZH.html, _l("Chinese")),
+        ],
+        validate_choice=False,
+        default="",
+    )
+    narrative_translation = TextAreaField(_l("The narrative in the other language (optional)"))
     confidential_note = TextAreaField(_l("Confidential note for alliance staff"))
     links = FieldList(FormField(LinkForm), min_entries=1, max_entries=50)
 
@@ -107,6 +120,8 @@ class AnswerForm(FlaskForm):
             not_applicable_reason=self.not_applicable_reason.data or "",
             narrative=self.narrative.data or "",
             confidential_note=self.confidential_note.data or "",
+            narrative_language=(self.narrative_language.data or "").strip(),
+            narrative_translation=self.narrative_translation.data or "",
             links=links,
             structured=structured,
         )
@@ -130,6 +145,8 @@ def fill_from_response(form: AnswerForm, response, link_rows: int = 1) -> None:
     form.status.data = response.status.value if response.status else None
     form.not_applicable_reason.data = response.not_applicable_reason or ""
     form.narrative.data = response.narrative or ""
+    form.narrative_language.data = response.narrative_language or ""
+    form.narrative_translation.data = response.narrative_translation or ""
     form.confidential_note.data = response.confidential_note or ""
     while len(form.links.entries):
         form.links.pop_entry()

@@ -34,6 +34,13 @@ def answer_problem_message(problem: Problem, limits: Limits) -> str:
         Problem.NARRATIVE_TOO_LONG: lambda: _(
             "The narrative is longer than %(n)d characters.", n=limits.narrative
         ),
+        Problem.TRANSLATION_TOO_LONG: lambda: _(
+            "The narrative in the other language is longer than %(n)d characters.",
+            n=limits.narrative,
+        ),
+        Problem.LANGUAGE_NOT_ALLOWED: lambda: _(
+            "Choose English or Chinese as the language of the narrative."
+        ),
         Problem.NOTE_TOO_LONG: lambda: _(
             "The confidential note is longer than %(n)d characters.", n=limits.note
         ),

@@ -91,6 +91,11 @@ class ItemResponse(Model):
     status: Mapped[Status | None] = mapped_column(enum_column(Status, "item_status"))
     not_applicable_reason: Mapped[str | None] = mapped_column(sa.Text)
     narrative: Mapped[str | None] = mapped_column(sa.Text)  # public Markdown
+    # The narrative's language as the officer chose it ("en", "zh-CN"); None: detected from
+    # the text (tracker.domain.text_language). Published snapshots record the one in force.
+    narrative_language: Mapped[str | None] = mapped_column(sa.String(16))
+    # The company's version of the narrative in the other language (public Markdown), or None.
+    narrative_translation: Mapped[str | None] = mapped_column(sa.Text)
     confidential_note: Mapped[str | None] = mapped_column(sa.Text)  # alliance staff only
     # [{"url": "https://…", "title": "…"}]
     evidence_links: Mapped[list] = mapped_column(JSONType, default=list)

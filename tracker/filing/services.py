@@ -179,6 +179,8 @@ def answer_of(response: ItemResponse | None) -> Answer | None:
         not_applicable_reason=response.not_applicable_reason or "",
         narrative=response.narrative or "",
         confidential_note=response.confidential_note or "",
+        narrative_language=response.narrative_language or "",
+        narrative_translation=response.narrative_translation or "",
         links=[
             Link(url=link.get("url", ""), title=link.get("title", ""))
             for link in response.evidence_links or []
@@ -197,6 +199,8 @@ def snapshot(response: ItemResponse) -> dict:
         "status": response.status.value if response.status else None,
         "not_applicable_reason": response.not_applicable_reason or "",
         "narrative": response.narrative or "",
+        "narrative_language": response.narrative_language or "",
+        "narrative_translation": response.narrative_translation or "",
         "confidential_note": response.confidential_note or "",
         "evidence_links": list(response.evidence_links or []),
         "structured": dict(response.structured or {}),
@@ -262,6 +266,7 @@ def save_answer(
     if problems:
         raise InvalidAnswer(problems, limits)
     ensure_renders(session, answer.narrative)
+    ensure_renders(session, answer.narrative_translation)
     response = next((r for r in disclosure.responses if r.item_id == item.id), None)
     current_version = response.version if response is not None else None
     if current_version != expected_version:
@@ -278,6 +283,10 @@ def save_answer(
         )
         or None,
         "narrative": answer.narrative if answer.narrative.strip() else None,
+        "narrative_language": answer.narrative_language or None,
+        "narrative_translation": answer.narrative_translation
+        if answer.narrative_translation.strip()
+        else None,
         "confidential_note": answer.confidential_note if answer.confidential_note.strip() else None,
         "evidence_links": [asdict(link) for link in answer.links],
         "structured": {
@@ -540,6 +549,8 @@ def copy_forward(
             not_applicable_reason=reason_if_not_applicable(status, old.not_applicable_reason)
             or None,
             narrative=old.narrative,
+            narrative_language=old.narrative_language,
+            narrative_translation=old.narrative_translation,
             confidential_note=old.confidential_note,
             evidence_links=list(old.evidence_links or []),
             structured=dict(old.structured or {}),

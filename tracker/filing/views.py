@@ -166,7 +166,9 @@ def commitment(cycle_slug: str, commitment_id: str):
         abort(404)
     disclosure = queries.find_disclosure(db.session, company, cycle)
     responses = {r.item_id: r for r in disclosure.responses} if disclosure else {}
-    preload_markdown(r.narrative for r in responses.values())
+    preload_markdown(
+        text for r in responses.values() for text in (r.narrative, r.narrative_translation)
+    )
     editable = _editable(cycle, disclosure)
     forms = {}
     for item in found.items:
@@ -274,6 +276,7 @@ def save(cycle_slug: str, item_id: str):
             version=response.version,
             saved_at=format_datetime(response.updated_at, "short"),
             preview=markdown_filter(response.narrative),
+            translation_preview=markdown_filter(response.narrative_translation),
         )
     flash(_("Saved."), "success")
     return redirect(item_page(cycle, item))
@@ -318,13 +321,14 @@ def _conflict(form: AnswerForm, cycle: Cycle, item, conflict: services.EditConfl
         theirs=theirs,
         mine=mine,
         diff=text_diff(theirs.narrative or "", mine.narrative),
+        translation_diff=text_diff(theirs.narrative_translation or "", mine.narrative_translation),
     ), 409
 
 
 # --- history ------------------------------------------------------------------------------------
 
 # The texts of an answer whose revisions the history page shows word by word.
-HISTORY_TEXTS = ("not_applicable_reason", "narrative", "confidential_note")
+HISTORY_TEXTS = ("not_applicable_reason", "narrative", "narrative_translation", "confidential_note")
 
 
 @bp.get("/<cycle_slug>/items/<item_id>/history")

@@ -1,7 +1,8 @@
 """Publishing: the snapshot of an accepted disclosure, and its entry at the head of the ledger.
 
 A snapshot holds only public content: the checklist it answers, and per item the status, the
-"not applicable" reason, the narrative, the evidence links and the structured answers, and for
+"not applicable" reason, the narrative (with its language and the company's version of it in
+the other language), the evidence links and the structured answers, and for
 an item that takes them its benchmark results. Never confidential notes (an answer's or a
 result's), never attachments.
 """
@@ -37,6 +38,7 @@ from tracker.domain.refusals import Refusal
 from tracker.domain.results import result_from_dict, result_to_dict
 from tracker.domain.scoring import score_disclosure
 from tracker.domain.statuses import Status
+from tracker.domain.text_language import narrative_fields
 from tracker.domain.tlog import Signer
 from tracker.domain.workflow import Action, Side
 from tracker.filing.models import Disclosure
@@ -71,6 +73,8 @@ def build_snapshot(disclosure: Disclosure, version: int) -> dict:
                 "status": r.status,
                 "not_applicable_reason": r.not_applicable_reason,
                 "narrative": r.narrative,
+                "narrative_language": r.narrative_language,
+                "narrative_translation": r.narrative_translation,
                 "evidence_links": r.evidence_links,
                 "structured": r.structured,
                 "results": r.benchmark_results,
@@ -107,6 +111,10 @@ def snapshot_content(
             if r is not None
             else "",
             "narrative": (r["narrative"] or "") if r is not None else "",
+            # The narrative's language ("en", "zh-CN"; None without a narrative) and the
+            # company's version in the other language: in snapshots published since migration
+            # 0022 (readers of earlier ones detect the language and find no second version).
+            **narrative_fields(r),
             "evidence_links": list(r["evidence_links"] or []) if r is not None else [],
             "structured": dict(r["structured"] or {}) if r is not None else {},
         }
@@ -279,7 +287,15 @@ def _append(
     version = earlier.version + 1 if earlier else 1
     snapshot = build_snapshot(disclosure, version)
     # Every public narrative rendered into the store now: public pages and PDFs only read.
-    html_for(session, [entry["narrative"] for entry in snapshot["items"]])
+    html_for(
+        session,
+        [
+            text
+            for entry in snapshot["items"]
+            for text in (entry["narrative"], entry.get("narrative_translation"))
+            if text
+        ],
+    )
     publication = Publication(
         disclosure=disclosure,
         company_id=disclosure.company_id,

@@ -15,6 +15,7 @@ from tracker.domain import eee
 from tracker.domain.answers import reason_if_not_applicable
 from tracker.domain.checklist import Checklist
 from tracker.domain.results import CONFIDENTIAL_FIELDS, Result, result_from_dict, result_to_dict
+from tracker.domain.text_language import narrative_fields
 from tracker.ledger.models import LedgerEntry, Publication, PublishedResult
 from tracker.ledger.queries import current_query
 
@@ -36,6 +37,8 @@ DISCLOSURE_COLUMNS = (
     "status",
     "not_applicable_reason",
     "narrative",
+    "narrative_language",
+    "narrative_translation",
     "evidence_links",
     "structured",
 )
@@ -94,6 +97,7 @@ def _disclosure_rows(
         company = snapshot["company"]
         for item in checklist.items:
             answer = answers.get(item.id)
+            written = narrative_fields(answer)
             yield (
                 cycle_slug,
                 company["slug"],
@@ -115,6 +119,9 @@ def _disclosure_rows(
                 if answer
                 else "",
                 answer.get("narrative", "") if answer else "",
+                # Detected for a snapshot published before the language was recorded.
+                written["narrative_language"] or "",
+                written["narrative_translation"],
                 " ".join(link.get("url", "") for link in answer.get("evidence_links", []))
                 if answer
                 else "",

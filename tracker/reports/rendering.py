@@ -93,7 +93,11 @@ def _static_folder() -> Path:
 def company_report_pdf(report: CompanyReport, language: str) -> RenderedPdf:
     """The PDF of a company's report in ``language`` ("en" or "zh"); archival (PDF/A-3a) when
     published, a plain PDF for a draft."""
-    preload_markdown(answer.narrative for answer in report.answers.values())
+    preload_markdown(
+        text
+        for answer in report.answers.values()
+        for text in (answer.narrative, answer.narrative_translation)
+    )
     with force_locale(_language(language).locale):
         html = render_template("reports/company.html", report=report)
     return render_pdf(html, _static_folder(), None if report.is_draft else ARCHIVAL)

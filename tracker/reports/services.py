@@ -21,6 +21,7 @@ from tracker.domain.cycle_report import CycleReport, LedgerHead, build_cycle_rep
 from tracker.domain.languages import CODES
 from tracker.domain.ledger import EntryKind
 from tracker.domain.refusals import Refusal
+from tracker.domain.text_language import narrative_language
 from tracker.filing.models import Disclosure
 from tracker.ledger.models import LedgerEntry, Publication
 from tracker.ledger.queries import current_in_cycle, report_as_published
@@ -144,6 +145,8 @@ def draft_report(disclosure: Disclosure) -> CompanyReport:
             narrative=r.narrative or "",
             evidence_links=list(r.evidence_links or []),
             structured=dict(r.structured or {}),
+            narrative_language=narrative_language(r.narrative, r.narrative_language),
+            narrative_translation=r.narrative_translation or "",
         )
         for r in disclosure.responses
     }

@@ -85,7 +85,9 @@ def _started_target(cycle_slug: str, company_slug: str):
 
 def _page(cycle, company, found, status: int = 200, **extra):
     if found:
-        preload_markdown(r.narrative for r in found.responses)
+        preload_markdown(
+            text for r in found.responses for text in (r.narrative, r.narrative_translation)
+        )
     return render_template(
         "review/disclosure.html",
         cycle=cycle,

@@ -44,8 +44,10 @@
       var data = result.data;
       if (result.status === 200) {
         form.querySelector("input[name$='version']").value = data.version;
-        var preview = form.querySelector(".narrative[id$='-preview']");
+        var preview = form.querySelector(".narrative[id$='-preview']:not(.translation-preview)");
         if (preview && typeof data.preview === "string") { preview.innerHTML = data.preview; }
+        var translated = form.querySelector(".translation-preview");
+        if (translated && typeof data.translation_preview === "string") { translated.innerHTML = data.translation_preview; }
         showState(form, strings.saved.replace("{when}", data.saved_at), "ok");
       } else if (result.status === 409 && data.conflict) {
         form.dataset.dirty = "1";
