@@ -94,6 +94,8 @@ def test_a_publication_holds_each_result_without_its_confidential_note(app_ctx, 
         "status": "met",
         "not_applicable_reason": "",
         "narrative": "We have a team.",
+        "narrative_language": "en",
+        "narrative_translation": "",
         "evidence_links": [],
         "structured": {},
     }
