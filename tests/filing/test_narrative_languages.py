@@ -14,6 +14,7 @@ from html import unescape
 import pytest
 import sqlalchemy as sa
 
+from tests.support.app import ARTIFACTS
 from tests.support.filing import Forms, commitment_url, post_item, prefix, save_url
 from tests.support.http import sign_in
 from tests.support.review import publish_as_is
@@ -351,10 +352,18 @@ def test_the_api_and_the_csv_carry_both(app, officer_a, filing_world):
 # --- the PDFs -----------------------------------------------------------------------------------
 
 
-def pdf_text(path) -> str:
+def pdf_text(path, page: int | None = None) -> str:
+    pages = ["-f", str(page), "-l", str(page)] if page else []
     return subprocess.run(
-        ["pdftotext", "-layout", str(path), "-"], capture_output=True, text=True, check=True
+        ["pdftotext", "-layout", *pages, str(path), "-"],
+        capture_output=True,
+        text=True,
+        check=True,
     ).stdout
+
+
+def pdf_info(path) -> str:
+    return subprocess.run(["pdfinfo", str(path)], capture_output=True, text=True, check=True).stdout
 
 
 @pytest.mark.parametrize(
@@ -378,6 +387,30 @@ def test_each_pdf_shows_its_languages_text_and_names_the_original(
     assert re.sub(r"\s+", "", note) in text
     other = "independentsafetyteam" if language == "zh" else "我们设立了独立的安全团队"
     assert other not in text  # one language's text in each PDF
+    # The page with the narrative, as an image to look at (test-artifacts/).
+    pages = int(re.search(r"Pages:\s+(\d+)", pdf_info(path)).group(1))
+    page = next(
+        n
+        for n in range(1, pages + 1)
+        if re.sub(r"\s+", "", shown) in re.sub(r"\s+", "", pdf_text(path, n))
+    )
+    ARTIFACTS.mkdir(exist_ok=True)
+    subprocess.run(
+        [
+            "pdftoppm",
+            "-png",
+            "-r",
+            "80",
+            "-f",
+            str(page),
+            "-l",
+            str(page),
+            "-singlefile",
+            str(path),
+            str(ARTIFACTS / f"bilingual-report-{language}"),
+        ],
+        check=True,
+    )
     fonts = subprocess.run(
         ["pdffonts", str(path)], capture_output=True, text=True, check=True
     ).stdout
