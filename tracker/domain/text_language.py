@@ -101,9 +101,9 @@ def text_for(
 def other_text(
     original: str, original_language: Language, translation: str, reader: Language
 ) -> ShownText | None:
-    """The text a reader of ``reader`` is *not* shown first (text_for), when there is one: the
-    original behind the version in their language, or the version in their language behind
-    nothing (None)."""
+    """The text a reader of ``reader`` is *not* shown first (text_for): the original behind the
+    version in their language, or the company's version in the other language behind the
+    original; None when the narrative has only one text."""
     shown = text_for(original, original_language, translation, reader)
     if shown is None:
         return None
@@ -133,16 +133,3 @@ def narrative_fields(answer: Mapping | None) -> dict:
         if narrative and translation
         else "",
     }
-
-
-__all__ = [
-    "EN",
-    "ZH",
-    "ShownText",
-    "detect",
-    "language_tag",
-    "narrative_fields",
-    "narrative_language",
-    "other_text",
-    "text_for",
-]
