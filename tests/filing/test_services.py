@@ -164,6 +164,8 @@ def test_first_save_creates_the_response_and_starts_the_draft(world):
         "status": "met",
         "not_applicable_reason": "",
         "narrative": "We have a team of five.",
+        "narrative_language": "",
+        "narrative_translation": "",
         "confidential_note": "",
         "evidence_links": [{"url": "https://b.example/team", "title": "Our team"}],
         "structured": {},

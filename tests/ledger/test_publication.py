@@ -39,6 +39,8 @@ def test_publishing_freezes_public_content_only(app_ctx, filing_world):
         "status": "met",
         "not_applicable_reason": "",
         "narrative": "We have a team.",
+        "narrative_language": "en",
+        "narrative_translation": "",
         "evidence_links": [],
         "structured": {},
     }
