@@ -68,10 +68,6 @@ def _answer_rows(
         position, item = items[entry["id"]]
         narrative = entry["narrative"] or ""
         text = plain_text(html.get(narrative, "")) if narrative.strip() else ""
-        # The company's version in the other language (snapshots since migration 0022).
-        translation = entry.get("narrative_translation") or ""
-        if translation.strip():
-            text = f"{text} {plain_text(html.get(translation, ''))}"
         reason = " ".join((entry.get("not_applicable_reason") or "").split())
         text = " ".join(part for part in (text, reason) if part)
         document = {
@@ -127,13 +123,7 @@ def index_publications(session: Session, versions: Sequence[Published]) -> int:
     renders of) their narratives. Returns how many documents were written."""
     if not versions:
         return 0
-    narratives = [
-        text
-        for v in versions
-        for entry in v.snapshot["items"]
-        for text in (entry["narrative"], entry.get("narrative_translation"))
-        if text
-    ]
+    narratives = [entry["narrative"] for v in versions for entry in v.snapshot["items"]]
     html: dict[str, str] = {}
     for start in range(0, len(narratives), 500):
         html.update(html_for(session, narratives[start : start + 500]))
