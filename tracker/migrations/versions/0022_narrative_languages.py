@@ -6,7 +6,7 @@ language. Existing answers keep NULL and no second version; their published snap
 touched (readers detect the language of a snapshot without it).
 
 Revision ID: 0022
-Revises: 0021
+Revises: 0023
 Create Date: 2026-12-01 23:45:00
 
 """
@@ -15,7 +15,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = '0022'
-down_revision = '0021'
+down_revision = '0023'
 branch_labels = None
 depends_on = None
 
