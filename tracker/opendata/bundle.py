@@ -111,6 +111,15 @@ DISCLOSURE_FIELDS = [
     _field("status", _enum(STATUSES), "The published status; empty when none was given."),
     _field("not_applicable_reason", description="Only for the status not_applicable."),
     _field("narrative", description="The public narrative (Markdown)."),
+    _field(
+        "narrative_language",
+        _enum(["en", "zh-CN"]),
+        "The narrative's language; empty without a narrative.",
+    ),
+    _field(
+        "narrative_translation",
+        description="The company's version of the narrative in the other language (Markdown).",
+    ),
     _field("evidence_links", description="Evidence URLs, separated by spaces."),
     _field("structured", {"type": "object"}, "Structured answers, as JSON."),
 ]
