@@ -68,6 +68,7 @@ FEATURES = [
     "ledger",
     "reports",
     "public",
+    "compare",
     "opendata",
     "feeds",
     "badges",

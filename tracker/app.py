@@ -154,6 +154,7 @@ def _register_blueprints(app: Flask) -> None:
     from tracker.badges.views import bp as badges_bp
     from tracker.benchmarks.views import bp as benchmarks_bp
     from tracker.companies.views import bp as companies_bp
+    from tracker.compare.views import bp as compare_bp
     from tracker.cycles.views import bp as cycles_bp
     from tracker.feeds.views import bp as feeds_bp
     from tracker.filing.views import bp as filing_bp
@@ -171,6 +172,7 @@ def _register_blueprints(app: Flask) -> None:
         public_bp,
         companies_bp,
         benchmarks_bp,
+        compare_bp,
         auth_bp,
         users_bp,
         roster_bp,
@@ -194,6 +196,7 @@ def _register_refusals(app: Flask) -> None:
     """What each feature says when it refuses, for the error handler (tracker.errors)."""
     from tracker.audit import messages as audit
     from tracker.auth import messages as accounts
+    from tracker.compare import messages as compare
     from tracker.cycles import messages as cycles
     from tracker.filing import messages as filing
     from tracker.ledger import messages as ledger
@@ -204,6 +207,7 @@ def _register_refusals(app: Flask) -> None:
     for feature in (
         accounts,
         audit,
+        compare,
         cycles,
         filing,
         ledger,

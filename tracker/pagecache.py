@@ -76,6 +76,7 @@ ENDPOINTS = frozenset(
         "companies.detail",
         "benchmarks.index",
         "benchmarks.detail",
+        "compare.index",
         "ledger.index",
         "ledger.entry",
         "ledger.snapshot",

@@ -569,3 +569,44 @@ def trend_as_of(session: Session, publication: Publication) -> Trend:
         if then is not None:
             points.append(_cycle_scores(then))
     return trend(points)
+
+
+def current_versions(
+    session: Session, cycle: Cycle, company_ids: list[int]
+) -> list[PublishedVersion]:
+    """The latest published versions of these companies in a cycle, in full, with the scores
+    stored at publication (comparisons): one query whatever their number."""
+    query = current_query(cycle.id).where(Publication.company_id.in_(company_ids))
+    return [
+        read(p, stored_scores=True)
+        for p in session.scalars(
+            _with_context(query).options(joinedload(Publication.scores))
+        ).unique()
+    ]
+
+
+def latest_in_cycles(
+    session: Session, company: Company, cycle_ids: list[int]
+) -> list[PublishedVersion]:
+    """A company's latest published version in each of these cycles, in full, with the scores
+    stored at publication (a company across cycles): one query whatever their number."""
+    latest = (
+        sa.select(Publication.cycle_id, sa.func.max(Publication.version).label("version"))
+        .where(Publication.company_id == company.id, Publication.cycle_id.in_(cycle_ids))
+        .group_by(Publication.cycle_id)
+        .subquery()
+    )
+    query = sa.select(Publication).join(
+        latest,
+        sa.and_(
+            Publication.cycle_id == latest.c.cycle_id,
+            Publication.version == latest.c.version,
+        ),
+    )
+    query = query.where(Publication.company_id == company.id)
+    return [
+        read(p, stored_scores=True)
+        for p in session.scalars(
+            _with_context(query).options(joinedload(Publication.scores))
+        ).unique()
+    ]
