@@ -74,6 +74,7 @@ MATRIX: dict[tuple[str, str], Row] = {
     ("badges.company", "GET"): Row("/companies/company-a/badge.svg", everyone(200)),
     ("benchmarks.detail", "GET"): Row("/benchmarks/harmbench", everyone(200)),
     ("search.index", "GET"): Row("/search?q=team", everyone(200)),
+    ("compare.index", "GET"): Row("/compare", everyone(200)),
     ("i18n.switch_language", "GET"): Row("/language/zh_CN?next=/", everyone(302)),
     ("static", "GET"): Row("/static/css/tracker.css", everyone(200)),
     ("auth.sign_in", "GET"): Row("/sign-in", {"anonymous": 200} | dict.fromkeys(ROLES[1:], 302)),

@@ -52,6 +52,27 @@ def public_urls(app, client) -> list[str]:
         cycle = publications[0].cycle.slug
         cycles = sorted({p.cycle.slug for p in publications})
         benchmarks = current_registry().ids
+        in_cycle = {
+            y: sorted({p.company.slug for p in publications if p.cycle.slug == y})
+            for y in {p.cycle.slug for p in publications}
+        }
+        across = sorted(
+            {
+                p.company.slug
+                for p in publications
+                if len({q.cycle.slug for q in publications if q.company_id == p.company_id}) > 1
+            }
+        )
+    # Every published company in a comparison of four (the last group padded from the start),
+    # and every company that published in several cycles across them.
+    groups = [
+        (y, list(dict.fromkeys(slugs[i : i + 4] + slugs))[:4])
+        for y, slugs in sorted(in_cycle.items())
+        for i in range(0, len(slugs), 4)
+    ]
+    comparisons = [f"/compare?companies={','.join(group)}&cycle={y}" for y, group in groups] + [
+        f"/compare?companies={c}&cycles={','.join(sorted(in_cycle))}" for c in across
+    ]
     all_companies = [
         c["slug"] for c in client.get("/api/v1/companies?per_page=200").get_json()["data"]
     ]
@@ -77,6 +98,8 @@ def public_urls(app, client) -> list[str]:
         "/search?q=红队",
         "/search?q=red+team",
         "/search?q=lanshan",
+        "/compare",
+        *comparisons,
         "/api/v1/benchmark-results?per_page=200",
         "/api/v1/benchmark-results/eee",
         *[f"/companies/{slug}" for slug in all_companies],

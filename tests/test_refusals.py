@@ -15,6 +15,7 @@ from tracker.companies.models import Company
 from tracker.cycles import services as cycles
 from tracker.db import db
 from tracker.domain.answers import Limits, Missing, Problem
+from tracker.domain.comparison import CompareRefusal
 from tracker.domain.languages import ZH
 from tracker.domain.refusals import Refusal, refusal_classes
 from tracker.domain.results import ResultLimits, ResultProblem
@@ -240,6 +241,7 @@ def samples() -> list[Refusal]:
         CompanySlugTaken("taken"),
         ReportNotReady(),
         NothingExported(["“From” is after “Until”."]),
+        *(CompareRefusal(code, "x") for code in CompareRefusal.codes),
         BadParameter("page", "²", 1, 1_000_000, code="request.bad_number"),
         BadParameter("until", "9999-12-31", "1900-01-01", "2999-12-31", code="request.bad_date"),
         BadChoice("sort", "price", ["name", "overall"]),

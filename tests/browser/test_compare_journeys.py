@@ -153,7 +153,7 @@ def test_an_item_permalink_shows_on_focus_and_lands_on_the_item(page: Page, live
     assert float(link.evaluate("e => getComputedStyle(e).opacity")) == 0
     link.focus()
     assert float(link.evaluate("e => getComputedStyle(e).opacity")) == 1
-    screenshot(page, "company-permalink-focus-en")
+    card.locator(".item-head").screenshot(path=str(ARTIFACTS / "company-permalink-focus.png"))
     href = link.get_attribute("href")
     assert href and "cycle=2025-annual" in href and "version=" in href
     assert href.endswith(f"#{RED_TEAM}")

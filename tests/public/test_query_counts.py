@@ -136,6 +136,37 @@ def test_the_cycle_page_runs_as_many_queries_for_200_signatories(client, app, de
     assert "Page 2 of" in client.get(CYCLE_URLS[2]).get_data(as_text=True)
 
 
+COMPARE_URLS = {
+    2: "/compare?companies=lanshan-intelligence,chengyue-tech&cycle=2025-annual",
+    4: "/compare?companies=lanshan-intelligence,chengyue-tech,extra-22,extra-23&cycle=2025-annual",
+}
+
+
+def test_compare_runs_the_same_queries_for_2_and_4_companies_and_22_or_200(
+    client, app, demo, count_queries
+):
+    """A comparison of two companies and one of four, at 24 companies and at 200: the same
+    number of SQL statements (the picker's lists grow, in one query each)."""
+    add_companies(app, 2)  # extra-22 and extra-23 exist and are published from here on
+    with app.app_context():
+        from tracker.db import utcnow
+        from tracker.ledger.services import publish
+
+        for disclosure in db.session.scalars(
+            sa.select(Disclosure).join(Company).where(Company.slug.in_(["extra-22", "extra-23"]))
+        ):
+            disclosure.state = DisclosureState.ACCEPTED
+            publish(db.session, None, disclosure, utcnow())
+        db.session.commit()
+    for url in COMPARE_URLS.values():
+        queries_for(client, url, count_queries)  # warm
+    small = {n: queries_for(client, url, count_queries) for n, url in COMPARE_URLS.items()}
+    add_companies(app, 200 - 24)
+    large = {n: queries_for(client, url, count_queries) for n, url in COMPARE_URLS.items()}
+    assert small[2] == small[4] == large[2] == large[4], (small, large)
+    assert small[2] <= 8, small
+
+
 ROSTER_URLS = [
     "/",
     "/?sort=overall&order=desc",
@@ -157,6 +188,11 @@ ROSTER_URLS = [
     "/benchmarks/",
     "/benchmarks/harmbench",
     "/benchmarks/harmbench?cycle=2024-annual",
+    "/compare",
+    "/compare?companies=lanshan-intelligence,chengyue-tech&cycle=2025-annual",
+    "/compare?companies=lanshan-intelligence,chengyue-tech,muchuan-data,qiwu-intelligence"
+    "&cycle=2025-annual&commitment=c2",
+    "/compare?companies=lanshan-intelligence&cycles=2024-annual,2025-annual",
     "/api/v1/companies",
     "/api/v1/companies/lanshan-intelligence",
     "/api/v1/cycles",
