@@ -36,7 +36,7 @@ def test_a_reader_compares_two_companies_on_red_teaming_without_javascript(
     )
     try:
         bare = context.new_page()
-        bare.set_default_timeout(10_000)
+        bare.set_default_timeout(30_000)  # full-page screenshots on a busy machine
         read_without_javascript(bare, live_server)
     finally:
         context.close()

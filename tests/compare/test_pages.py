@@ -207,3 +207,8 @@ def test_the_page_reads_only_what_was_published(client, app, demo):
         db.session.commit()
     html = page(client, f"{PAIR}&commitment={RED_TEAM}")
     assert "DRAFT-ONLY" not in html
+
+
+def test_a_short_name_no_company_could_have_is_not_found_without_asking_the_database(client, demo):
+    assert client.get("/compare?companies=lanshan-intelligence,a%00b").status_code == 404
+    assert client.get("/compare?companies=lanshan-intelligence,%F0%9F%98%80").status_code == 404

@@ -4,6 +4,7 @@ size of the roster."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -15,6 +16,8 @@ from tracker.db import Session
 from tracker.domain.languages import Text
 from tracker.ledger import queries
 from tracker.ledger.models import Publication
+
+_SLUG = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,79}")  # no company's short name is otherwise
 
 
 @dataclass(frozen=True)
@@ -38,10 +41,11 @@ class Choice:
 def public_companies(session: Session, slugs: Sequence[str]) -> dict[str, Company]:
     """The public signatories among these short names, by short name (a company that is not
     a confirmed signatory is not found)."""
-    if not slugs:
+    wanted = [slug for slug in slugs if _SLUG.fullmatch(slug)]  # never NUL & co. to the database
+    if not wanted:
         return {}
     found = session.scalars(
-        sa.select(Company).where(Company.slug.in_(list(slugs)), Company.is_public_signatory)
+        sa.select(Company).where(Company.slug.in_(wanted), Company.is_public_signatory)
     )
     return {company.slug: company for company in found}
 
