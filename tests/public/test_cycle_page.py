@@ -123,6 +123,8 @@ def test_the_cycle_page_shows_figures_heatmap_adoption_benchmarks_roster_and_lin
     for lang in ("en", "zh"):
         assert f"/cycles/2025-annual/report.pdf?lang={lang}" in downloads
     assert "/cycles/2025-annual/disclosures.csv" in downloads
+    assert 'href="/cycles/2025-annual/bundle.zip"' in downloads
+    assert 'href="/data/"' in downloads
     assert 'href="/api/v1/cycles/2025-annual"' in downloads
     assert "/feeds/cycles/2025-annual.atom?lang=en" in downloads
     assert 'type="application/atom+xml" href="/feeds/cycles/2025-annual' in html

@@ -81,6 +81,6 @@ def test_the_company_report_shows_the_trend_and_the_changes(
     fonts = poppler("pdffonts", data=pdf)
     assert all(line.split()[-4] == "yes" for line in fonts.splitlines()[2:])  # all embedded
     if lang == "zh":
-        assert "WenQuanYi" in fonts
+        assert "+Noto-Sans-CJK-SC " in fonts and "+Noto-Sans-CJK-SC-Bold " in fonts
     rasterise(pdf, trend_page, f"report-trends-{lang}")
     rasterise(pdf, changes_page, f"report-changes-{lang}")

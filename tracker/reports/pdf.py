@@ -16,7 +16,6 @@ from urllib.parse import unquote, urlsplit
 import weasyprint
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
-from tracker.reports import bold
 
 
 class RefusedResource(ValueError):
@@ -62,7 +61,6 @@ def render_pdf(html: str, static_root: Path, variant: str | None = None) -> Rend
     <html lang> and <meta name="keywords">; bookmarks from its headings. ``variant`` is one of
     WeasyPrint's PDF variants (e.g. ``ARCHIVAL``).
     """
-    bold.install()  # bold Chinese although its font has no bold face
     document = weasyprint.HTML(
         string=html,
         base_url=static_root.resolve().as_uri() + "/",
