@@ -17,7 +17,6 @@ import weasyprint
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
 
-
 class RefusedResource(ValueError):
     """The report asked for something outside what reports may read."""
 
