@@ -212,3 +212,34 @@ def test_the_page_reads_only_what_was_published(client, app, demo):
 def test_a_short_name_no_company_could_have_is_not_found_without_asking_the_database(client, demo):
     assert client.get("/compare?companies=lanshan-intelligence,a%00b").status_code == 404
     assert client.get("/compare?companies=lanshan-intelligence,%F0%9F%98%80").status_code == 404
+
+
+def test_a_narrative_written_in_both_languages_is_shown_in_the_readers(client, app, demo):
+    """A company that wrote an answer in Chinese with an English version: the English reader of
+    a comparison reads the English version, told it is the company's, with the Chinese original
+    folded below it; the Chinese reader reads the original first."""
+    with app.app_context():
+        current = db.session.scalars(
+            sa.select(Publication)
+            .where(Publication.cycle.has(slug="2025-annual"))
+            .order_by(Publication.id.desc())
+        ).all()
+        found = next(
+            (p, entry)
+            for p in current
+            for entry in p.snapshot["items"]
+            if entry.get("narrative_translation") and entry["narrative"]
+        )
+        publication, entry = found
+        slug = publication.company.slug
+    other = "chengyue-tech" if slug != "chengyue-tech" else "lanshan-intelligence"
+    query = f"companies={slug},{other}&cycle=2025-annual&commitment={entry['id']}"
+    html = page(client, query)
+    assert "The company's English version; its original is in Chinese." in html
+    assert "<summary>Original (Chinese)</summary>" in html
+    assert '<div class="narrative" lang="en">' in html and 'lang="zh-CN">' in html
+    client.set_cookie(LANGUAGE_COOKIE, ZH.locale)
+    html = page(client, query)
+    assert html.index('<div class="narrative" lang="zh-CN">') < html.index(
+        '<div class="narrative" lang="en">'
+    )

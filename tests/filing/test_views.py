@@ -1017,7 +1017,15 @@ def executable_constructs(html: str, *, fragment: bool = False) -> list[str]:
         a = dict(attrs)
         here = f"<{tag} {attrs}>"
         narratives += inside
-        if tag in NEVER:
+        # The page's own images (a company's badge) are addresses of the app; none is ever
+        # in a narrative.
+        own_image = (
+            tag == "img"
+            and not inside
+            and (a.get("src") or "").startswith("/")
+            and not (a.get("src") or "").startswith("//")
+        )
+        if tag in NEVER and not own_image:
             found.append(f"tag {here}")
         for name, value in attrs:
             if name.startswith("on"):
@@ -1040,7 +1048,12 @@ def executable_constructs(html: str, *, fragment: bool = False) -> list[str]:
         # The page's own markup: scripts and styles are the app's files, forms post to the app.
         if tag == "script" and not (a.get("src") or "").startswith("/static/"):
             found.append(f"script {here}")
-        if tag == "link" and not (a.get("href") or "").startswith("/static/"):
+        # a stylesheet or icon is the app's file; an alternate (the Atom feeds) is an app address
+        alternate = a.get("rel") == "alternate" and a.get("type") == "application/atom+xml"
+        href = a.get("href") or ""
+        if tag == "link" and not (
+            href.startswith("/static/") or (alternate and href.startswith("/feeds/"))
+        ):
             found.append(f"link {here}")
         if tag == "meta" and ("http-equiv" in a or a.get("name", "viewport") != "viewport"):
             found.append(f"meta {here}")

@@ -214,3 +214,21 @@ def test_search_pages_are_rate_limited(app, client, published):
     app.config["SEARCH_LIMIT"] = "3 per minute"
     codes = [client.get(f"/search?q=红队+{word}").status_code for word in ("a", "b", "c", "d")]
     assert codes == [200, 200, 200, 429]
+
+
+def test_the_companys_version_in_the_other_language_is_found_too(
+    app, client, accounts, filing_world
+):
+    """A narrative written in Chinese with the company's English version: an English reader's
+    query finds the answer (the version in the other language is indexed with the original)."""
+    with app.app_context():
+        response = db.session.get(ItemResponse, filing_world["response_a"])
+        response.narrative = "公司设有安全委员会，每季度审查模型风险。"
+        response.narrative_language = "zh-CN"
+        response.narrative_translation = "A safety committee reviews model risks every quarter."
+        db.session.commit()
+    answer_everything(app, filing_world["disclosure_a"])
+    publish_as_is(app, filing_world["disclosure_a"])
+    assert found(client, "committee quarter")
+    assert found(client, "安全委员会")
+    assert not found(client, "committee 红队")

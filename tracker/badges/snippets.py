@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from flask import url_for
 from flask_babel import gettext as _
 from markupsafe import escape
 
@@ -25,6 +26,7 @@ def markdown_text(text: str) -> str:
 @dataclass(frozen=True)
 class Snippets:
     image: str  # the badge's absolute address, in the reader's language
+    preview: str  # the same badge as an address on this site, for the page's own preview
     page: str  # the company page it links to
     alt: str
     markdown: str
@@ -40,6 +42,7 @@ def badge_snippets(company: Company) -> Snippets:
     alt = _("%(company)s: AI safety disclosure score", company=company.name(language))
     return Snippets(
         image=image,
+        preview=url_for("badges.company", slug=company.slug, lang=language.code),
         page=page,
         alt=alt,
         markdown=f"[![{markdown_text(alt)}]({image})]({page})",

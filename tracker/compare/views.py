@@ -122,8 +122,12 @@ def index():
     )
     if request.query_string.decode("utf-8", "replace") != urlencode(stable.query(), safe=","):
         return redirect(address(stable), 302)
-    preload_markdown(
-        answer.narrative for report in reports if report for answer in report.answers.values()
+    preload_markdown(  # both texts: the reader's language is shown, the other is folded
+        text
+        for report in reports
+        if report
+        for answer in report.answers.values()
+        for text in (answer.narrative, answer.narrative_translation)
     )
     return render_template(
         "compare/index.html",

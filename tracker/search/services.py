@@ -70,6 +70,12 @@ def _answer_rows(
         text = plain_text(html.get(narrative, "")) if narrative.strip() else ""
         reason = " ".join((entry.get("not_applicable_reason") or "").split())
         text = " ".join(part for part in (text, reason) if part)
+        language = language_of_text(text) if text else None  # the original's
+        # The company's version in the other language (snapshots since migration 0022) is
+        # searchable with the original: a reader finds the answer in either language.
+        translation = entry.get("narrative_translation") or ""
+        if translation.strip():
+            text = " ".join(part for part in (text, plain_text(html.get(translation, ""))) if part)
         document = {
             "kind": DocumentKind.ANSWER.value,
             "company_id": published.company_id,
@@ -80,7 +86,7 @@ def _answer_rows(
             "commitment_id": item.commitment_id,
             "position": position,
             "status": entry["status"],
-            "language": language_of_text(text) if text else None,
+            "language": language,
             "published_at": published.published_at,
             "text": text,
         }
@@ -123,7 +129,13 @@ def index_publications(session: Session, versions: Sequence[Published]) -> int:
     renders of) their narratives. Returns how many documents were written."""
     if not versions:
         return 0
-    narratives = [entry["narrative"] for v in versions for entry in v.snapshot["items"]]
+    narratives = [
+        text
+        for v in versions
+        for entry in v.snapshot["items"]
+        for text in (entry["narrative"], entry.get("narrative_translation"))
+        if text
+    ]
     html: dict[str, str] = {}
     for start in range(0, len(narratives), 500):
         html.update(html_for(session, narratives[start : start + 500]))

@@ -146,7 +146,9 @@ def backfill(conn):
         items = checklists[version_id]
         snapshot = _json(conn.execute(sa.text("SELECT snapshot FROM publications WHERE id = :id"),
                                       {"id": publication_id}).scalar())
-        narratives = {e["narrative"] for e in snapshot["items"] if (e["narrative"] or "").strip()}
+        narratives = {t for e in snapshot["items"]
+                      for t in (e["narrative"], e.get("narrative_translation"))
+                      if (t or "").strip()}
         keys = {hashlib.sha256(t.encode("utf-8")).hexdigest(): t for t in narratives}
         rendered = {}
         if keys:
@@ -169,11 +171,18 @@ def backfill(conn):
                         else " ".join(narrative.split()))
             reason = " ".join((entry.get("not_applicable_reason") or "").split())
             text = " ".join(part for part in (text, reason) if part)
+            language = language_of_text(text) if text else None
+            # the company's version in the other language, in snapshots since 0022
+            translation = entry.get("narrative_translation") or ""
+            if translation.strip():
+                text = " ".join(part for part in (text, plain_text(rendered[translation])
+                                if translation in rendered else " ".join(translation.split()))
+                                if part)
             rows.append((
                 {"kind": "answer", "company_id": company_id, "publication_id": publication_id,
                  "cycle_id": cycle_id, "version": version, "item_id": entry["id"],
                  "commitment_id": commitment_id, "position": position,
-                 "status": entry["status"], "language": language_of_text(text) if text else None,
+                 "status": entry["status"], "language": language,
                  "published_at": published_at, "text": text},
                 [(t, "text", n) for t, n in terms(text).items()]
                 + [(t, "title", n) for t, n in title_terms.items()],
