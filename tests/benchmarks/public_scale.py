@@ -49,6 +49,7 @@ def main() -> None:
     parser.add_argument("--cycle", default="2025-annual")
     args = parser.parse_args()
     app = create_app()
+    app.config["PUBLIC_CACHE"] = False  # what computing each page costs, not serving a copy
     urls = [
         "/",
         "/companies/",
@@ -58,6 +59,15 @@ def main() -> None:
         f"/api/v1/cycles/{args.cycle}/disclosures",
         f"/cycles/{args.cycle}/disclosures.csv",
         "/ledger.csv",
+        f"/cycles/{args.cycle}/",
+        f"/cycles/{args.cycle}/?sort=overall&order=desc&page=2",
+        "/search?q=红队",
+        "/search?q=red+team",
+        "/search?q=benchmark&status=met",
+        "/feeds/publications.atom",
+        "/data/",
+        "/methodology/",
+        f"/cycles/{args.cycle}/bundle.zip",
     ]
     with app.app_context():
         companies = db.session.scalar(sa.text("SELECT count(*) FROM companies"))
@@ -68,8 +78,19 @@ def main() -> None:
             ),
             {"slug": args.cycle},
         )
-        slug = db.session.scalar(sa.text("SELECT slug FROM companies ORDER BY id LIMIT 1"))
+        slug, other, third, fourth = db.session.scalars(
+            sa.text(
+                "SELECT DISTINCT c.slug FROM companies c JOIN publications p ON p.company_id = c.id "
+                "JOIN cycles y ON y.id = p.cycle_id WHERE y.slug = :slug ORDER BY c.slug LIMIT 4"
+            ),
+            {"slug": args.cycle},
+        ).all()
     urls.insert(2, f"/companies/{slug}")
+    urls.insert(3, f"/companies/{slug}/badge.svg")
+    urls += [
+        f"/compare?companies={slug},{other}&cycle={args.cycle}",
+        f"/compare?companies={slug},{other},{third},{fourth}&cycle={args.cycle}",
+    ]
     print(app.config["SQLALCHEMY_DATABASE_URI"])
     print(f"{companies} companies, {published} published in {args.cycle}; median of {args.repeat}")
     client = app.test_client()
