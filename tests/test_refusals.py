@@ -26,6 +26,7 @@ from tracker.filing.models import Disclosure
 from tracker.filing.storage import UploadProblem, UploadRefused
 from tracker.filing.workflow import AlreadyMoved
 from tracker.i18n import LANGUAGE_COOKIE
+from tracker.ledger.listing import BadFilter
 from tracker.ledger.log import BadRange, LogInconsistent, NotInLog
 from tracker.ledger.services import LedgerBusy
 from tracker.params import BadParameter
@@ -245,6 +246,7 @@ def samples() -> list[Refusal]:
         BadParameter("page", "²", 1, 1_000_000, code="request.bad_number"),
         BadParameter("until", "9999-12-31", "1900-01-01", "2999-12-31", code="request.bad_date"),
         BadChoice("sort", "price", ["name", "overall"]),
+        BadFilter("kind", "x", ("publication", "correction", "report")),
     ]
 
 

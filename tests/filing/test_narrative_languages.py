@@ -414,6 +414,6 @@ def test_each_pdf_shows_its_languages_text_and_names_the_original(
     fonts = subprocess.run(
         ["pdffonts", str(path)], capture_output=True, text=True, check=True
     ).stdout
-    assert "WenQuanYi" in fonts
+    assert "+Noto-Sans-CJK-SC " in fonts
     for line in fonts.splitlines()[2:]:
         assert " yes " in line  # every font embedded

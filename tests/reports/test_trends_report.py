@@ -76,7 +76,8 @@ def test_the_company_report_shows_the_trend_and_the_changes(
     )
     assert page_of(pages, "C6") < trend_page + 1
     assert "72 → 75" in pages[trend_page - 1]  # the overall score, 2024 → 2025
-    assert "→" in pages[changes_page - 1] and statuses in text
+    # the status changes (from → to) follow the score changes, on that page or the next
+    assert "→" in "\n".join(pages[changes_page - 1 : changes_page + 1]) and statuses in text
     assert "**" not in "\n".join(pages[changes_page - 1 :])  # narratives rendered, not Markdown
     fonts = poppler("pdffonts", data=pdf)
     assert all(line.split()[-4] == "yes" for line in fonts.splitlines()[2:])  # all embedded
