@@ -80,7 +80,8 @@ def main() -> None:
         )
         slug, other, third, fourth = db.session.scalars(
             sa.text(
-                "SELECT DISTINCT c.slug FROM companies c JOIN publications p ON p.company_id = c.id "
+                "SELECT DISTINCT c.slug FROM companies c "
+                "JOIN publications p ON p.company_id = c.id "
                 "JOIN cycles y ON y.id = p.cycle_id WHERE y.slug = :slug ORDER BY c.slug LIMIT 4"
             ),
             {"slug": args.cycle},
