@@ -83,10 +83,10 @@ def test_officer_files_over_two_visits_attaches_a_file_and_submits(
     # The officer moves on with the keyboard, to the preview right after the field. (With the
     # mouse, the first click on it is lost: see test_leaving_a_saved_field_keeps_it_saved.)
     narrative.press("Tab")
-    summary = first.get_by_text("Preview as the public will see it")
+    summary = first.get_by_text("Preview as the public will see it").first  # the narrative's
     expect(summary).to_be_focused()
     page.keyboard.press("Enter")
-    preview = first.locator(".preview .narrative")
+    preview = first.locator(".preview .narrative").first
     expect(preview).to_be_visible()
     expect(preview.locator("strong")).to_have_text("Bold")
     expect(preview).to_contain_text("Bold team of 12")
@@ -237,9 +237,9 @@ def test_leaving_a_saved_field_keeps_it_saved(page: Page, live_server, app):
     saves = []
     page.on("request", lambda r: saves.append(r.url) if r.method == "POST" else None)
     # One click on the preview, with the mouse, right after the autosave.
-    card.get_by_text("Preview as the public will see it").click()
+    card.get_by_text("Preview as the public will see it").first.click()
     page.wait_for_timeout(2_500)  # longer than the autosave's delay
-    assert card.locator("details.preview").evaluate("d => d.open"), "the click was lost"
+    assert card.locator("details.preview").first.evaluate("d => d.open"), "the click was lost"
     assert saves == [], f"nothing changed, yet saved again: {saves}"
 
 
