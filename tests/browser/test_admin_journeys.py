@@ -396,7 +396,8 @@ def test_officer_corrects_a_published_disclosure(browser: Browser, page: Page, l
         public.get_by_role("navigation", name="Main").get_by_role("link", name="Ledger").click()
         expect(heading(public)).to_have_text("Publication ledger")
         entry_row = public.locator(f'tr[id="entry-{entry}"]')
-        expect(entry_row.get_by_role("rowheader")).to_have_text(str(entry))
+        # The "#" before the number is shown on a phone only (aria-hidden): the rendered text.
+        expect(entry_row.get_by_role("rowheader")).to_have_text(str(entry), use_inner_text=True)
         expect(entry_row.get_by_role("link", name=company.name_en)).to_be_visible()
         expect(entry_row).to_contain_text("2025 annual disclosure")
         expect(entry_row).to_contain_text(re.compile(r"2\s*correction of #\d+"))
