@@ -13,7 +13,7 @@ from datetime import UTC, datetime
 
 import sqlalchemy as sa
 from feedgen.feed import FeedGenerator
-from flask import Blueprint, Response, abort, current_app
+from flask import Blueprint, Response, abort
 from flask_babel import force_locale
 from flask_babel import gettext as _
 
@@ -173,16 +173,8 @@ def cycle(slug: str):
             "feeds.cycle",
             {"slug": found.slug},
             title=_("%(cycle)s: publications and corrections", cycle=found.name(language)),
-            alternate=cycle_page(found.slug),
+            alternate=external_url("public.cycle", slug=found.slug),
             entries=entries,
             updated=services.newest(entries, found.created_at),
             language=language,
         )
-
-
-def cycle_page(slug: str) -> str:
-    """The feed's HTML alternate: the cycle's page (public.cycle), or the home page while the
-    app has none."""
-    if "public.cycle" in current_app.view_functions:
-        return external_url("public.cycle", slug=slug)
-    return external_url("public.home")
