@@ -7,14 +7,12 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Browser, Page, expect
 
-from tests.support.browser import AXE_RULES, heading, screenshot
+from tests.support.browser import AXE_RULES, PHONE, heading, screenshot
 from tests.support.results import current_publication, forget_published_results, store_results
 from tests.support.results import shipped_result as result
 from tracker.cycles.models import Cycle
 from tracker.db import db
 from tracker.ledger import queries
-
-PHONE = {"width": 390, "height": 844}
 
 
 @pytest.fixture

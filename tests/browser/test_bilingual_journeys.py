@@ -16,6 +16,7 @@ from tests.support.browser import (
     AXE_RULES,
     CYCLE,
     NARRATIVE,
+    PHONE,
     SAVED,
     item_card,
     officer_of,
@@ -29,7 +30,6 @@ COMPANY = content.companies()[19]  # a draft in the demo cycle
 ZH_TEXT = "我们设立了独立的**安全团队**，每季度开展红队测试。"
 EN_TEXT = "We set up an independent **safety team** that red-teams every quarter."
 TRANSLATION = "The narrative in the other language (optional)"
-PHONE = {"width": 390, "height": 844}
 
 
 def assert_accessible(page: Page) -> None:

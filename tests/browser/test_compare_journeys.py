@@ -8,9 +8,8 @@ from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Browser, Page, expect
 
 from tests.support.app import ARTIFACTS
-from tests.support.browser import AXE_RULES, heading, screenshot
+from tests.support.browser import AXE_RULES, PHONE, heading, screenshot
 
-PHONE = {"width": 390, "height": 844}
 RED_TEAM = "c2.red-team-internal"
 PAIR = "/compare?companies=lanshan-intelligence,chengyue-tech&cycle=2025-annual"
 

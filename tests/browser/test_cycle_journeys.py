@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Browser, Page, expect
 
-from tests.support.browser import AXE_RULES, CYCLE, heading, screenshot
+from tests.support.browser import AXE_RULES, CYCLE, DESKTOP, PHONE, heading, screenshot
 from tracker.companies.models import Company
 from tracker.cycles.models import Cycle
 from tracker.db import db
@@ -18,8 +18,6 @@ from tracker.domain.workflow import DisclosureState
 from tracker.filing.models import Disclosure
 from tracker.ledger.models import OVERALL, Publication, PublicationScore
 
-PHONE = {"width": 390, "height": 844}
-DESKTOP = {"width": 1280, "height": 900}
 URL = f"/cycles/{CYCLE}/"
 
 

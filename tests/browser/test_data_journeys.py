@@ -10,9 +10,8 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Browser, Page, expect
 
-from tests.support.browser import AXE_RULES, heading, screenshot
+from tests.support.browser import AXE_RULES, PHONE, heading, screenshot
 
-PHONE = {"width": 390, "height": 844}
 PAGES = {
     "/data/": ("Open data", "开放数据"),
     "/about/": ("About this record", "关于本记录"),

@@ -9,9 +9,8 @@ from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Browser, Page, expect
 
 from tests.support.app import ARTIFACTS
-from tests.support.browser import AXE_RULES, screenshot
+from tests.support.browser import AXE_RULES, PHONE, screenshot
 
-PHONE = {"width": 390, "height": 844}
 COMPANY = "lanshan-intelligence"
 TEXTS = {
     "en": {

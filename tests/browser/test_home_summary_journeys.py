@@ -13,7 +13,7 @@ from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Browser, Page, expect
 
 from tests.support.app import grow_roster
-from tests.support.browser import AXE_RULES, CYCLE, heading, screenshot, serving
+from tests.support.browser import AXE_RULES, CYCLE, PHONE, heading, screenshot, serving
 from tracker.companies.models import Company
 from tracker.cycles.models import Cycle
 from tracker.db import db
@@ -22,8 +22,6 @@ from tracker.public.views import HOME_HEATMAP_ROWS
 
 SIGNATORIES = 60
 LIMITS = ((0, 24), (25, 49), (50, 74), (75, 100))  # the score bands, as a reader reads them
-PHONE = {"width": 390, "height": 844}
-DESKTOP = {"width": 1280, "height": 900}
 
 
 @dataclass(frozen=True)

@@ -11,13 +11,12 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from tests.support.app import ARTIFACTS
-from tests.support.browser import AXE_RULES, CYCLE, heading, officer_of, screenshot
+from tests.support.browser import AXE_RULES, CYCLE, PHONE, heading, officer_of, screenshot
 from tracker.demo import content
 from tracker.demo.services import DEMO_PASSWORD
 
 COMPANY = content.companies()[20]  # a draft in the demo cycle
 ITEM = "c2.benchmarks-reported"
-PHONE = {"width": 390, "height": 844}
 
 SAID = {
     "en_GB": {

@@ -12,12 +12,10 @@ import sqlalchemy as sa
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Browser, Page, expect
 
-from tests.support.browser import AXE_RULES, screenshot
+from tests.support.browser import AXE_RULES, DESKTOP, PHONE, assert_fits, screenshot
 from tracker.db import db
 from tracker.ledger.models import LedgerEntry
 
-PHONE = {"width": 390, "height": 844}
-DESKTOP = {"width": 1280, "height": 900}
 LANSHAN = "/companies/lanshan-intelligence"
 PAGES = {
     "home": "/",
@@ -34,24 +32,11 @@ PAGES = {
     "bad-request": "/ledger/?kind=draft",
     "sign-in": "/sign-in",
 }
-# What sticks out of the screen outside a box that scrolls (or is meant to be off screen).
-STICKING_OUT = """(width) => [...document.querySelectorAll('body *')]
-  .filter(e => !e.closest('.table-scroll, .chart-scroll, pre, .visually-hidden, .skip-link'))
-  .filter(e => { const r = e.getBoundingClientRect(); return r.width > 0 && r.right > width + 1; })
-  .slice(0, 5)
-  .map(e => `${e.tagName.toLowerCase()}.${e.className}: ${e.getBoundingClientRect().right}`)"""
 
 
 def assert_accessible(page: Page) -> None:
     results = Axe().run(page, options=AXE_RULES)
     assert results.violations_count == 0, results.generate_report()
-
-
-def assert_fits(page: Page, width: int, where: str) -> None:
-    # On a phone the layout viewport widens to what overflows: measure against the screen.
-    overflow = page.evaluate("document.documentElement.scrollWidth") - width
-    assert overflow <= 0, f"{where} scrolls sideways by {overflow}px"
-    assert page.evaluate(STICKING_OUT, width) == [], where
 
 
 def entry_link(page: Page, live_server: str) -> str:

@@ -7,13 +7,12 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.support.browser import AXE_RULES, CYCLE, heading, officer_of, screenshot
+from tests.support.browser import AXE_RULES, CYCLE, PHONE, heading, officer_of, screenshot
 from tracker.demo import content
 from tracker.demo.services import DEMO_PASSWORD
 
 COMPANY = content.companies()[20]  # a draft in the demo cycle
 ITEM = "c2.benchmarks-reported"
-PHONE = {"width": 390, "height": 844}
 
 SAID = {
     "en_GB": {

@@ -41,6 +41,8 @@ CYCLE = DEMO_CYCLE_SLUG
 SAVED = re.compile(r"^Saved\b")  # "Saved 3/5/25, 10:04 AM"; not "Saving…"
 NARRATIVE = "Public narrative (Markdown)"
 AXE_RULES = {"runOnly": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]}
+PHONE = {"width": 390, "height": 844}
+DESKTOP = {"width": 1280, "height": 900}
 
 
 # --- the browser and the server -----------------------------------------------------------------
@@ -181,3 +183,20 @@ def narrated_item(app: Flask, company: content.DemoCompany) -> tuple[str, str]:
             if item.id in narrated:
                 return item.id, commitment.id
     raise AssertionError(f"{company.slug} answered no item with a narrative")
+
+
+# --- a phone's screen ----------------------------------------------------------------------------
+
+# What sticks out of the screen outside a box that scrolls (or is meant to be off screen).
+STICKING_OUT = """(width) => [...document.querySelectorAll('body *')]
+  .filter(e => !e.closest('.table-scroll, .chart-scroll, pre, .visually-hidden, .skip-link'))
+  .filter(e => { const r = e.getBoundingClientRect(); return r.width > 0 && r.right > width + 1; })
+  .slice(0, 5)
+  .map(e => `${e.tagName.toLowerCase()}.${e.className}: ${e.getBoundingClientRect().right}`)"""
+
+
+def assert_fits(page: Page, width: int, where: str) -> None:
+    # On a phone the layout viewport widens to what overflows: measure against the screen.
+    overflow = page.evaluate("document.documentElement.scrollWidth") - width
+    assert overflow <= 0, f"{where} scrolls sideways by {overflow}px"
+    assert page.evaluate(STICKING_OUT, width) == [], where
