@@ -14,13 +14,35 @@ SAME_ANSWER = "That e-mail address and password do not match an active account."
 
 @pytest.mark.parametrize(
     ("who", "landing"),
-    [("officer_a", "/filing/"), ("staff", "/admin/users/"), ("admin", "/admin/users/")],
+    [("officer_a", "/filing/"), ("staff", "/review/"), ("admin", "/review/")],
 )
 def test_each_role_lands_on_its_page(client, accounts, who, landing):
     response = sign_in(client, accounts.email(who))
     assert response.status_code == 302
     assert response.headers["Location"] == landing
     assert client.get(landing).status_code == 200
+
+
+def test_staff_land_on_the_queue_of_the_current_cycle_or_are_told_there_is_none(
+    client, app, accounts
+):
+    sign_in(client, accounts.email("staff"))
+    empty = client.get("/review/")
+    assert empty.status_code == 200
+    assert "There is no cycle yet" in empty.get_data(as_text=True)
+    from tests.support.filing import create_filing_world
+
+    create_filing_world(app, accounts)
+    assert "Review queue: Test cycle" in client.get("/review/").get_data(as_text=True)
+
+
+def test_a_next_page_asked_for_wins_over_the_staff_landing(client, accounts):
+    token = csrf_token(client, "/sign-in")
+    response = client.post(
+        "/sign-in?next=/admin/audit/",
+        data={"email": accounts.email("staff"), "password": PASSWORD, "csrf_token": token},
+    )
+    assert response.headers["Location"] == "/admin/audit/"
 
 
 def test_email_is_matched_without_case_or_spaces(client, accounts):

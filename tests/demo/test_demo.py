@@ -188,8 +188,8 @@ def test_every_demo_account_signs_in_with_the_printed_password(runner, app):
     assert DEMO_ADMIN in result.output and DEMO_STAFF in result.output
     first = content.companies()[0].slug
     for email, landing in (
-        (DEMO_ADMIN, "/admin/users/"),
-        (DEMO_STAFF, "/admin/users/"),
+        (DEMO_ADMIN, "/review/"),
+        (DEMO_STAFF, "/review/"),
         (f"officer@{first}.example", "/filing/"),
     ):
         response = sign_in(app.test_client(), email, DEMO_PASSWORD)

@@ -78,7 +78,7 @@ def test_create_admin_with_password_on_stdin(runner, app, client):
 
     response = sign_in(client, "New@Example.org")
     assert response.status_code == 302
-    assert response.headers["Location"] == "/admin/users/"
+    assert response.headers["Location"] == "/review/"
 
 
 def test_the_name_is_stored_without_surrounding_spaces(runner, app):

@@ -47,9 +47,10 @@ PASSWORD_MESSAGES = {
 
 
 def landing_for(user: User) -> str:
-    """Where a user starts after signing in."""
-    if can.can_view_users(user):
-        return url_for("users.index")
+    """Where a user starts after signing in: staff and administrators on the review queue (their
+    working day is reviewing), officers on their company's filing."""
+    if can.is_staff(user):
+        return url_for("review.queue")
     if can.can_file(user, user.company):
         return url_for("filing.dashboard")
     return url_for("auth.account")

@@ -45,7 +45,11 @@ def _cycle(slug: str | None) -> Cycle:
 @login_required
 def queue():
     require(can.is_staff(viewer()))
-    cycle = _cycle(request.args.get("cycle"))
+    slug = request.args.get("cycle")
+    if not slug and current_cycle(db.session, clock.today()) is None:
+        # Staff land here after signing in: before the first cycle, say so rather than 404.
+        return render_template("review/queue.html", cycle=None)
+    cycle = _cycle(slug)
     state_arg = request.args.get("state")
     state = DisclosureState(state_arg) if state_arg in {s.value for s in DisclosureState} else None
     sort = request.args.get("sort", "")
