@@ -30,6 +30,7 @@ from tracker.ledger.listing import BadFilter
 from tracker.ledger.log import BadRange, LogInconsistent, NotInLog
 from tracker.ledger.services import LedgerBusy
 from tracker.params import BadParameter
+from tracker.reports.fonts import MissingFont
 from tracker.reports.services import ReportNotReady
 from tracker.review import services as review
 from tracker.review.models import Comment
@@ -241,6 +242,7 @@ def samples() -> list[Refusal]:
         *(AccountError(why) for why in AccountError.WHY),
         CompanySlugTaken("taken"),
         ReportNotReady(),
+        MissingFont(),
         NothingExported(["“From” is after “Until”."]),
         *(CompareRefusal(code, "x") for code in CompareRefusal.codes),
         BadParameter("page", "²", 1, 1_000_000, code="request.bad_number"),

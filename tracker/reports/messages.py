@@ -4,6 +4,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from tracker.errors import Said
+from tracker.reports.fonts import MissingFont
 from tracker.reports.services import ReportNotReady
 
 REFUSALS = {
@@ -13,5 +14,14 @@ REFUSALS = {
             "publications. Try again in a minute."
         ),
         _l("Report being prepared"),
+    ),
+    MissingFont.code: Said(
+        lambda r: _(
+            "This report cannot be rendered here: the server has no font for Chinese text, and "
+            "the report would show empty boxes instead of characters. The site's operator needs "
+            "to install the %(package)s package. Please try again later.",
+            package=r.package,
+        ),
+        _l("Report not available"),
     ),
 }

@@ -16,6 +16,8 @@ from urllib.parse import unquote, urlsplit
 import weasyprint
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
+from tracker.reports.fonts import require_fonts_for
+
 
 class RefusedResource(ValueError):
     """The report asked for something outside what reports may read."""
@@ -58,8 +60,10 @@ def render_pdf(html: str, static_root: Path, variant: str | None = None) -> Rend
 
     Title, author, language and keywords come from the document's <title>, <meta name="author">,
     <html lang> and <meta name="keywords">; bookmarks from its headings. ``variant`` is one of
-    WeasyPrint's PDF variants (e.g. ``ARCHIVAL``).
+    WeasyPrint's PDF variants (e.g. ``ARCHIVAL``). Raises MissingFont (tracker.reports.fonts)
+    rather than draw Chinese text as empty boxes.
     """
+    require_fonts_for(html)
     document = weasyprint.HTML(
         string=html,
         base_url=static_root.resolve().as_uri() + "/",
