@@ -192,6 +192,7 @@ class Attachment(Model):
 
     disclosure: Mapped[Disclosure] = relationship()
     uploaded_by: Mapped[User | None] = relationship(foreign_keys=[uploaded_by_id])
+    removed_by: Mapped[User | None] = relationship(foreign_keys=[removed_by_id])
 
     __table_args__ = (
         sa.CheckConstraint("size > 0", name="size_positive"),

@@ -7,7 +7,7 @@ trail, and the caller commits.
 
 from __future__ import annotations
 
-from dataclasses import asdict
+from dataclasses import asdict, dataclass
 from datetime import date, datetime
 from typing import overload
 
@@ -597,6 +597,53 @@ def attachments_of(session: Session, disclosure: Disclosure) -> dict[str, list[A
     for attachment in rows:
         result.setdefault(attachment.item_id, []).append(attachment)
     return result
+
+
+@dataclass(frozen=True)
+class FileEvent:
+    """A file added to an item's answer or taken off it, as the item's history shows it."""
+
+    at: datetime
+    by: User | None
+    attachment: Attachment
+    removed: bool
+
+
+@dataclass(frozen=True)
+class HistoryEntry:
+    """One line of an item's history: a saved change of the answer (``revision``) or a file
+    added or removed (``file``)."""
+
+    at: datetime
+    revision: ResponseRevision | None = None
+    file: FileEvent | None = None
+
+
+def file_events(session: Session, disclosure: Disclosure, item_id: str) -> list[FileEvent]:
+    """Every upload to the item and every removal from it, oldest first (one query): the
+    attachment rows keep both times, removed files included."""
+    events = []
+    for attachment in session.scalars(
+        sa.select(Attachment)
+        .where(Attachment.disclosure_id == disclosure.id, Attachment.item_id == item_id)
+        .options(selectinload(Attachment.uploaded_by), selectinload(Attachment.removed_by))
+        .order_by(Attachment.id)
+    ):
+        events.append(FileEvent(attachment.uploaded_at, attachment.uploaded_by, attachment, False))
+        if attachment.removed_at is not None:
+            events.append(FileEvent(attachment.removed_at, attachment.removed_by, attachment, True))
+    return sorted(events, key=lambda e: e.at)
+
+
+def item_history(revisions: list[ResponseRevision], files: list[FileEvent]) -> list[HistoryEntry]:
+    """The answer's revisions (newest first, as the answer lists them) and the file events
+    (oldest first, as file_events gives them) in one list, newest first; at the same moment
+    the revision above the file."""
+    entries = [HistoryEntry(r.changed_at, revision=r) for r in revisions] + [
+        HistoryEntry(f.at, file=f) for f in reversed(files)
+    ]
+    # A stable sort: entries of the same moment keep the order they came in.
+    return sorted(entries, key=lambda e: (e.at, e.file is None), reverse=True)
 
 
 # --- attachments --------------------------------------------------------------------------------

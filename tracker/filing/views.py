@@ -351,11 +351,12 @@ def history(cycle_slug: str, item_id: str):
             if (rev.before.get(key) or "") != (rev.after.get(key) or "")
         ),
     )
+    files = services.file_events(db.session, disclosure, item.id) if disclosure else []
     return render_template(
         "filing/history.html",
         cycle=cycle,
         item=item,
-        revisions=revisions,
+        entries=services.item_history(revisions, files),
         text_diff=lambda before, after: diffs[(before, after)],
     )
 

@@ -1,0 +1,152 @@
+"""The officer's working day over HTTP (issue 15): which items staff asked to change and where
+they are, whether each item is ready, the autosave conflict's versions, staff comments beside
+the narrative, and files in the item's history."""
+
+from __future__ import annotations
+
+import re
+
+import sqlalchemy as sa
+
+from tests.support.filing import answer_everything
+from tests.support.http import post, sign_in
+from tests.support.review import REVIEW
+
+OVERVIEW = "/filing/test-cycle/"
+
+
+def _return_with_comments(app, accounts, filing_world, items: list[str]):
+    """Officer A submits; staff comment on ``items`` and request changes. (officer, staff)."""
+    officer, staff = app.test_client(), app.test_client()
+    sign_in(officer, accounts.email("officer_a"))
+    sign_in(staff, accounts.email("staff"))
+    answer_everything(app, filing_world["disclosure_a"])
+    assert post(officer, "/filing/test-cycle/submit").status_code == 303
+    for item_id in items:
+        said = post(staff, f"{REVIEW}/comments", item_id=item_id, body=f"Say more on {item_id}.")
+        assert said.status_code == 303
+    decided = post(staff, f"{REVIEW}/decision", action="request_changes", reason="More detail.")
+    assert decided.status_code == 303
+    return officer, staff
+
+
+def _to_fix_links(page: str) -> list[str]:
+    block = re.search(r'<ul class="to-fix">(.*?)</ul>', page, re.S)
+    assert block, "no list of the items to answer"
+    return re.findall(r'<a href="([^"]+)">', block.group(1))
+
+
+# --- 1. the items with comments to answer ------------------------------------------------------
+
+
+def test_the_overview_lists_each_item_to_answer_with_a_link_in_checklist_order(
+    app, accounts, filing_world
+):
+    officer, _staff = _return_with_comments(
+        app, accounts, filing_world, ["c4.supply-chain", "c1.safety-team"]
+    )
+    page = officer.get(OVERVIEW).get_data(as_text=True)
+    assert "2 items have comments to answer:" in page
+    assert _to_fix_links(page) == [
+        "/filing/test-cycle/c1#c1.safety-team",
+        "/filing/test-cycle/c4#c4.supply-chain",
+    ]
+    # Each link lands on the item it names.
+    c4 = officer.get("/filing/test-cycle/c4").get_data(as_text=True)
+    assert 'id="c4.supply-chain" class="item card filing-item needs-change"' in c4
+
+
+def test_commitments_holding_items_to_answer_are_marked_and_no_other(app, accounts, filing_world):
+    officer, _staff = _return_with_comments(app, accounts, filing_world, ["c4.supply-chain"])
+    overview = officer.get(OVERVIEW).get_data(as_text=True)
+    rows = re.findall(r"<tr>\s*<th scope=\"row\">(.*?)</th>", overview, re.S)
+    marked = [row for row in rows if "comments to answer" in row]
+    assert len(marked) == 1 and ">C4 " in marked[0], rows
+    page = officer.get("/filing/test-cycle/c1").get_data(as_text=True)
+    nav = re.search(r'<nav class="versions".*?</nav>', page, re.S).group(0)
+    assert re.findall(r'<li class="has-comments"><a [^>]*>(C\d)', nav) == ["C4"], nav
+    assert nav.count("comments to answer") == 2  # the link's title and its spoken mark
+
+
+def test_nothing_is_listed_or_marked_before_changes_are_requested(app, accounts, filing_world):
+    officer, staff = app.test_client(), app.test_client()
+    sign_in(officer, accounts.email("officer_a"))
+    sign_in(staff, accounts.email("staff"))
+    answer_everything(app, filing_world["disclosure_a"])
+    assert post(officer, "/filing/test-cycle/submit").status_code == 303
+    said = post(staff, f"{REVIEW}/comments", item_id="c1.safety-team", body="Hmm.")
+    assert said.status_code == 303
+    page = officer.get(OVERVIEW).get_data(as_text=True)
+    assert "comments to answer" not in page
+    assert "comments to answer" not in officer.get("/filing/test-cycle/c1").get_data(as_text=True)
+
+
+# --- 4. files in the item's history -------------------------------------------------------------
+
+
+def _history(client, item_id: str) -> str:
+    return client.get(f"/filing/test-cycle/items/{item_id}/history").get_data(as_text=True)
+
+
+def _headings(page: str) -> list[str]:
+    return [
+        re.sub(r"\s+", " ", h).strip()
+        for h in re.findall(r'<ol class="revisions".*?</ol>', page, re.S)[0].split("<h2>")[1:]
+    ]
+
+
+def test_an_upload_and_a_removal_appear_in_the_items_history_newest_first(
+    app, accounts, filing_world
+):
+    from tests.support.files import PNG
+    from tests.support.filing import upload
+    from tracker.db import db
+    from tracker.filing.models import Attachment
+
+    officer = app.test_client()
+    sign_in(officer, accounts.email("officer_a"))
+    item_id = "c1.accountable-exec"  # no answer yet: a file is all its history holds
+    assert "has not been answered yet" in _history(officer, item_id)
+    assert upload(officer, item_id, "org-chart.png", PNG).status_code == 303
+    page = _history(officer, item_id)
+    assert "has not been answered yet" not in page
+    [added] = _headings(page)
+    assert added.startswith("File added · ") and added.split(" · ")[-1].startswith("Officer A")
+    assert "<ins>org-chart.png</ins>" in page
+    with app.app_context():
+        attachment = db.session.scalar(sa.select(Attachment).filter_by(item_id=item_id))
+        attachment_id, sha = attachment.id, attachment.sha256
+    assert f'title="{sha}"' in page
+
+    removed = post(officer, f"/filing/test-cycle/attachments/{attachment_id}/remove")
+    assert removed.status_code == 303
+    page = _history(officer, item_id)
+    heads = _headings(page)
+    assert [h.split(" · ")[0] for h in heads] == ["File removed", "File added"]
+    assert heads[0].split(" · ")[-1].startswith("Officer A")
+    assert "<del>org-chart.png</del>" in page
+    # Removed, so no longer on the answer's page: the history is where it is still named.
+    assert "org-chart.png" not in officer.get("/filing/test-cycle/c1").get_data(as_text=True)
+
+
+def test_the_history_interleaves_files_with_saved_changes_by_time(app, accounts, filing_world):
+    from tests.support.files import PNG
+    from tests.support.filing import post_item, upload
+
+    officer = app.test_client()
+    sign_in(officer, accounts.email("officer_a"))
+    item_id = "c1.safety-team"  # answered, with a file the filing world attached
+    assert post_item(officer, item_id, {"narrative": "A team of twelve."}).status_code == 302
+    assert upload(officer, item_id, "team.png", PNG).status_code == 303
+    assert post_item(officer, item_id, {"narrative": "A team of fourteen."}).status_code == 302
+    kinds = [h.split(" · ")[0] for h in _headings(_history(officer, item_id))]
+    # Newest first; the world's own file (added when the world was made) is the oldest entry.
+    assert kinds[:3] == ["Version 3", "File added", "Version 2"], kinds
+    assert kinds[-1] == "File added"
+
+
+def test_another_companys_files_are_not_in_the_history(app, accounts, filing_world):
+    officer_b = app.test_client()
+    sign_in(officer_b, accounts.email("officer_b"))
+    page = _history(officer_b, "c1.safety-team")
+    assert "chart.png" not in page and "File added" not in page
