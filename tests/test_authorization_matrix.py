@@ -119,7 +119,11 @@ MATRIX: dict[tuple[str, str], Row] = {
     ("cycles.edit", "GET"): Row("/admin/cycles/{cycle_id}/edit", admin_only(200)),
     ("cycles.edit", "POST"): Row("/admin/cycles/{cycle_id}/edit", admin_only(422)),
     ("cycles.open_cycle", "POST"): Row("/admin/cycles/{cycle_id}/open", admin_only(409)),
+    # Closing is asked on a page first; reopening an open cycle is a 409 (an empty reason: 422).
+    ("cycles.confirm_close", "GET"): Row("/admin/cycles/{cycle_id}/close", admin_only(200)),
     ("cycles.close_cycle", "POST"): Row("/admin/cycles/{cycle_id}/close", admin_only(303)),
+    ("cycles.reopen", "GET"): Row("/admin/cycles/{cycle_id}/reopen", admin_only(409)),
+    ("cycles.reopen", "POST"): Row("/admin/cycles/{cycle_id}/reopen", admin_only(422)),
     ("cycles.extend", "POST"): Row(
         "/admin/cycles/{cycle_id}/extensions/{disclosure_a}", admin_only(422)
     ),

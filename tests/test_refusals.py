@@ -228,6 +228,7 @@ def samples() -> list[Refusal]:
         cycles.WrongPhase(),
         cycles.CycleAlreadyMoved("open", MOMENT, "Admin"),
         cycles.CycleAlreadyMoved("close", MOMENT, None),
+        cycles.CycleAlreadyMoved("reopen", MOMENT, "Admin"),
         cycles.DueDateChanged(MOMENT.date(), "Admin"),
         *(
             AlreadyMoved(action, STATE, MOMENT, "Staff", version=1 if action == "publish" else None)
@@ -239,6 +240,7 @@ def samples() -> list[Refusal]:
         NotInLog(),
         BadRange(),
         *(cycles.ExtensionRefused(why) for why in cycles.ExtensionRefused.WHY),
+        *(cycles.ReopenRefused(why, MOMENT.date()) for why in cycles.ReopenRefused.WHY),
         *(AccountError(why) for why in AccountError.WHY),
         CompanySlugTaken("taken"),
         ReportNotReady(),

@@ -1,4 +1,4 @@
-"""Forms administrators use to set up a cycle and to extend a company's due date."""
+"""Forms administrators use to set up a cycle, extend a company's due date and reopen a cycle."""
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
@@ -64,4 +64,12 @@ class ExtensionForm(FlaskForm):
         _l("Reason"),
         validators=[DataRequired(), Length(max=2000)],
         description=_l("Recorded in the audit trail."),
+    )
+
+
+class ReopenForm(FlaskForm):
+    reason = TextAreaField(
+        _l("Why is the cycle reopened?"),
+        validators=[DataRequired(message=_l("Give a reason.")), Length(max=2000)],
+        description=_l("Recorded in the cycle's history, with your name."),
     )

@@ -23,6 +23,8 @@ def already_moved_message(refusal: CycleAlreadyMoved) -> str:
     }
     if refusal.what == "open":
         return _("The cycle was already opened at %(at)s by %(name)s.", **facts)
+    if refusal.what == "reopen":
+        return _("The cycle was already reopened at %(at)s by %(name)s.", **facts)
     return _("The cycle was already closed at %(at)s by %(name)s.", **facts)
 
 
@@ -47,6 +49,18 @@ REFUSALS = {
     ),
     WrongPhase.code: Said(
         lambda _r: _("Only a planned cycle can be opened, and only an open one closed.")
+    ),
+    "cycles.reopen_reason_missing": Said(lambda _r: _("Give a reason.")),
+    "cycles.reopen_reason_too_long": Said(
+        lambda _r: _("The reason may have at most 2000 characters.")  # REASON_MAX_LENGTH
+    ),
+    "cycles.reopen_not_closed": Said(lambda _r: _("Only a closed cycle can be reopened.")),
+    "cycles.reopen_closing_date_passed": Said(
+        lambda r: _(
+            "The cycle's closing date, %(date)s, has passed: officers still could not file. "
+            "Move the closing date first (Edit), then reopen.",
+            date=format_date(r.closes_on),
+        )
     ),
     "cycles.extension_reason_missing": Said(lambda _r: _("Give a reason.")),
     "cycles.extension_reason_too_long": Said(

@@ -1,4 +1,5 @@
-"""Reporting cycles as administrators run them: create, open, extend a company's due date, close.
+"""Reporting cycles as administrators run them: create, open, extend a company's due date, close,
+and reopen a closed cycle (with a reason).
 
 Opening gives every confirmed signatory its disclosure (a company confirmed later gets one when
 its officers first open the cycle). A cycle's checklist version is frozen once a disclosure
@@ -57,7 +58,8 @@ class WrongPhase(CycleError):
 
 
 class CycleAlreadyMoved(CycleError):
-    """Another administrator opened or closed the cycle first (``what``: "open" or "close"),
+    """Another administrator opened, closed or reopened the cycle first (``what``: "open",
+    "close" or "reopen"),
     at ``at``, by ``by`` (a display name, None when unknown). Nothing was written."""
 
     code = "cycles.already_moved"
@@ -78,6 +80,22 @@ class DueDateChanged(CycleError):
     def __init__(self, due_on: date, by: str | None):
         self.due_on, self.by = due_on, by
         super().__init__(f"the due date is now {due_on.isoformat()}")
+
+
+class ReopenRefused(CycleError):
+    """A closed cycle that cannot be reopened as asked; ``why`` names the case: no reason
+    given, a reason too long, a cycle that is not closed (planned, or open and never closed),
+    or one whose closing date has passed (officers could still not file: move it first)."""
+
+    WHY = ("reason_missing", "reason_too_long", "not_closed", "closing_date_passed")
+    codes = tuple(f"cycles.reopen_{why}" for why in WHY)
+    status = 422
+
+    def __init__(self, why: str, closes_on: date | None = None):
+        self.why, self.closes_on = why, closes_on
+        if why in ("not_closed", "closing_date_passed"):
+            self.status = 409  # not a bad value: the cycle's state does not allow it
+        super().__init__(why, code=f"cycles.reopen_{why}")
 
 
 class ExtensionRefused(CycleError):
@@ -191,9 +209,31 @@ def _last_actor(session: Session, cycle: Cycle, action: str) -> str | None:
     return event.actor.display_name if event is not None and event.actor else None
 
 
+def _last_event(session: Session, cycle: Cycle, actions: tuple[str, ...]) -> AuditEvent | None:
+    """The latest audit event of the cycle among ``actions``, with its actor."""
+    return session.scalar(
+        sa.select(AuditEvent)
+        .where(
+            AuditEvent.object_type == "cycle",
+            AuditEvent.object_id == cycle.id,
+            AuditEvent.action.in_(actions),
+        )
+        .order_by(AuditEvent.id.desc())
+        .limit(1)
+        .options(joinedload(AuditEvent.actor))
+    )
+
+
 def _already(session: Session, cycle: Cycle, what: str) -> None:
-    """CycleAlreadyMoved when the cycle is already past ``what`` ("open", "close"): someone
-    did it, and says when and who; else nothing."""
+    """CycleAlreadyMoved when the cycle is already past ``what`` ("open", "close", "reopen"):
+    someone did it, and says when and who; else nothing."""
+    if what == "reopen":
+        if cycle.phase is CyclePhase.OPEN:
+            last = _last_event(session, cycle, ("cycle.close", "cycle.reopen"))
+            if last is not None and last.action == "cycle.reopen":
+                by = last.actor.display_name if last.actor else None
+                raise CycleAlreadyMoved("reopen", last.at, by)
+        return
     if what == "open" and cycle.opened_at is not None:
         raise CycleAlreadyMoved("open", cycle.opened_at, _last_actor(session, cycle, "cycle.open"))
     if what == "close" and cycle.closed_at is not None:
@@ -263,6 +303,101 @@ def close_cycle(session: Session, actor: User, cycle: Cycle, now: datetime) -> N
     _claim_phase(session, cycle, "close", now)
     record(session, actor, "cycle.close", "cycle", cycle.id, {})
     session.flush()
+
+
+def reopen_cycle(session: Session, actor: User, cycle: Cycle, reason: str, today: date) -> None:
+    """Reopen a closed cycle: officers can file again (until its closing date, if it has one).
+    The reason is required and recorded in the audit trail with the closing time it undoes.
+
+    Refused (ReopenRefused) without a reason, with one too long, for a cycle that is not
+    closed, and for one whose closing date has passed (filing would stay shut: the date is to
+    be moved first); CycleAlreadyMoved when another administrator reopened it first.
+    """
+    reason = (reason or "").strip()
+    if not reason:
+        raise ReopenRefused("reason_missing")
+    if len(reason) > REASON_MAX_LENGTH:
+        raise ReopenRefused("reason_too_long")
+    _already(session, cycle, "reopen")
+    if cycle.phase is not CyclePhase.CLOSED:
+        raise ReopenRefused("not_closed")
+    if cycle.closes_on is not None and cycle.closes_on < today:
+        raise ReopenRefused("closing_date_passed", cycle.closes_on)
+    closed_at = cycle.closed_at
+    _claim_reopen(session, cycle)
+    record(
+        session,
+        actor,
+        "cycle.reopen",
+        "cycle",
+        cycle.id,
+        {"reason": reason, "closed_at": closed_at.isoformat() if closed_at else None},
+    )
+    session.flush()
+
+
+def _claim_reopen(session: Session, cycle: Cycle) -> None:
+    """Clear the closing time with one UPDATE on condition that the cycle is still closed: of
+    two reopenings at once, the second matches no row and is refused (CycleAlreadyMoved)
+    before it writes anything."""
+    result = session.execute(
+        sa.update(Cycle)
+        .where(Cycle.id == cycle.id, Cycle.closed_at.is_not(None))
+        .values(closed_at=None)
+        .execution_options(synchronize_session=False)
+    )
+    if result.rowcount != 1:  # type: ignore[attr-defined]
+        session.refresh(cycle, ["opened_at", "closed_at"])
+        _already(session, cycle, "reopen")
+        raise ReopenRefused("not_closed")
+    set_committed_value(cycle, "closed_at", None)
+
+
+@dataclass(frozen=True)
+class Outstanding:
+    """A company that has not handed its disclosure in: its state, due date and days left."""
+
+    disclosure: Disclosure
+    due_on: date
+    days_left: int
+
+
+@dataclass(frozen=True)
+class ClosePreview:
+    """What closing the cycle now would cut short, for the confirmation page."""
+
+    outstanding: list[Outstanding]  # not handed in, by company name
+    drafts: int  # of those, how many have answers started (a draft, or changes requested)
+    days_left: int  # until the cycle's due date (negative once passed)
+    later_due: int  # companies whose own (extended) due date is still ahead
+
+    @property
+    def handed_in(self) -> bool:
+        return not self.outstanding
+
+
+# Not handed in: closing ends these companies' chance to file.
+NOT_HANDED_IN = (
+    DisclosureState.NOT_STARTED,
+    DisclosureState.DRAFT,
+    DisclosureState.CHANGES_REQUESTED,
+)
+
+
+def close_preview(session: Session, cycle: Cycle, today: date) -> ClosePreview:
+    """The companies that have not handed in, their open drafts and days left, as of today."""
+    disclosures, _extensions = disclosures_with_extensions(session, cycle)
+    outstanding = [
+        Outstanding(d, d.effective_due_on, (d.effective_due_on - today).days)
+        for d in disclosures
+        if d.state in NOT_HANDED_IN
+    ]
+    return ClosePreview(
+        outstanding=outstanding,
+        drafts=sum(1 for o in outstanding if o.disclosure.state is not DisclosureState.NOT_STARTED),
+        days_left=cycle.days_left(today),
+        later_due=sum(1 for o in outstanding if o.days_left >= 0),
+    )
 
 
 def _claim_due_date(session: Session, disclosure: Disclosure, due_on: date) -> bool:

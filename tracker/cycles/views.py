@@ -1,4 +1,5 @@
-"""Cycle administration: the list, create and edit, open, close, and due-date extensions."""
+"""Cycle administration: the list, create and edit, open, close (after a confirmation page),
+reopen a closed cycle (with a reason), and due-date extensions."""
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import format_date, ngettext
@@ -10,7 +11,7 @@ from tracker.auth import permissions as can
 from tracker.auth.login import require, signed_in, viewer
 from tracker.checklists.services import list_versions
 from tracker.cycles import services
-from tracker.cycles.forms import CycleForm, ExtensionForm
+from tracker.cycles.forms import CycleForm, ExtensionForm, ReopenForm
 from tracker.cycles.models import Cycle, CyclePhase
 from tracker.db import db
 from tracker.errors import refusal_message
@@ -172,6 +173,22 @@ def open_cycle(cycle_id: int):
     return redirect(url_for("cycles.detail", cycle_id=cycle.id), 303)
 
 
+@bp.get("/<int:cycle_id>/close")
+@login_required
+def confirm_close(cycle_id: int):
+    """What closing would cut short (companies not handed in, open drafts, days left), and the
+    one button that closes; nothing changes here."""
+    _require_admin()
+    cycle = db.get_or_404(Cycle, cycle_id)
+    if cycle.phase is not CyclePhase.OPEN:
+        raise services.WrongPhase()
+    return render_template(
+        "cycles/confirm_close.html",
+        cycle=cycle,
+        preview=services.close_preview(db.session, cycle, clock.today()),
+    )
+
+
 @bp.post("/<int:cycle_id>/close")
 @login_required
 def close_cycle(cycle_id: int):
@@ -186,6 +203,42 @@ def close_cycle(cycle_id: int):
         ),
         "success",
     )
+    return redirect(url_for("cycles.detail", cycle_id=cycle.id), 303)
+
+
+def _reopen_page(cycle: Cycle, form: ReopenForm, status: int = 200):
+    return render_template(
+        "cycles/reopen.html",
+        cycle=cycle,
+        form=form,
+        closing_passed=cycle.closes_on is not None and cycle.closes_on < clock.today(),
+    ), status
+
+
+@bp.route("/<int:cycle_id>/reopen", methods=["GET", "POST"])
+@login_required
+def reopen(cycle_id: int):
+    """Reopen a closed cycle, with a reason (asked for on this page, recorded in the audit
+    trail): officers can file again."""
+    _require_admin()
+    cycle = db.get_or_404(Cycle, cycle_id)
+    form = ReopenForm()
+    if request.method == "GET":
+        if cycle.phase is not CyclePhase.CLOSED:
+            raise services.ReopenRefused("not_closed")
+        return _reopen_page(cycle, form)
+    if not form.validate():
+        return _reopen_page(cycle, form, 422)
+    try:
+        services.reopen_cycle(db.session, signed_in(), cycle, form.reason.data, clock.today())
+    except services.ReopenRefused as exc:
+        db.session.rollback()
+        if exc.why == "not_closed":
+            raise
+        form.reason.errors = [*form.reason.errors, refusal_message(exc)]
+        return _reopen_page(cycle, form, exc.status)
+    db.session.commit()
+    flash(_("Reopened: officers can file again. The reason is in the cycle's history."), "success")
     return redirect(url_for("cycles.detail", cycle_id=cycle.id), 303)
 
 
