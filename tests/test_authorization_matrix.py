@@ -236,7 +236,7 @@ MATRIX: dict[tuple[str, str], Row] = {
     ("review.disclosure", "GET"): Row("/review/{cycle}/company-a", staff_only(200)),
     # An empty decision or comment: refused with a message (the draft is not submitted, so a
     # decision would be a 409 even with a reason).
-    ("review.decide", "POST"): Row("/review/{cycle}/company-a/decision", staff_only(400)),
+    ("review.decide", "POST"): Row("/review/{cycle}/company-a/decision", staff_only(422)),
     ("review.comment", "POST"): Row("/review/{cycle}/company-a/comments", staff_only(422)),
     ("review.publish_disclosure", "POST"): Row(
         "/review/{cycle}/company-a/publish", staff_only(409)

@@ -122,7 +122,7 @@ def test_a_decision_the_state_does_not_allow_is_a_409(app, accounts, filing_worl
         r"“Accept” is not possible while the disclosure is “Draft”", response.get_data(as_text=True)
     )
     assert state_of(app, filing_world["disclosure_a"]) is DisclosureState.DRAFT
-    assert post(staff, f"{REVIEW}/decision", action="publish-now", reason="x").status_code == 400
+    assert post(staff, f"{REVIEW}/decision", action="publish-now", reason="x").status_code == 422
 
 
 def test_comment_mistakes_keep_the_text(app, accounts, filing_world):

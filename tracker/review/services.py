@@ -16,6 +16,7 @@ from tracker.cycles.models import Cycle
 from tracker.db import Session
 from tracker.domain.answers import missing_for_submission
 from tracker.domain.refusals import Refusal
+from tracker.domain.resubmission import ItemChanges, changes_since
 from tracker.domain.workflow import (
     OWED,
     Action,
@@ -23,7 +24,7 @@ from tracker.domain.workflow import (
     Side,
     TransitionNotAllowed,
 )
-from tracker.filing.models import Disclosure, Transition
+from tracker.filing.models import Disclosure, ItemResponse, ResponseRevision, Transition
 from tracker.filing.services import answers_of
 from tracker.filing.workflow import allowed, move
 from tracker.review.models import Comment
@@ -260,3 +261,37 @@ def transitions_of(session: Session, disclosure: Disclosure) -> list[Transition]
             .order_by(Transition.id)
         )
     )
+
+
+# --- what changed since staff asked for changes -------------------------------------------------
+
+# The steps that hand a disclosure back to the company with a reason: what it changes after them
+# is what staff review again.
+RETURNS = (Action.REQUEST_CHANGES, Action.REOPEN)
+
+
+@dataclass(frozen=True)
+class ChangesSince:
+    """The last step that handed the disclosure back, and each item's changes since then."""
+
+    returned: Transition
+    items: dict[str, ItemChanges]
+
+
+def changes_since_returned(session: Session, transitions: list[Transition]) -> ChangesSince | None:
+    """What the company changed since the last request for changes (or reopening) among a
+    disclosure's ``transitions`` (transitions_of, oldest first), in one query; None when the
+    disclosure was never handed back."""
+    returned = next((t for t in reversed(transitions) if t.action in RETURNS), None)
+    if returned is None:
+        return None
+    revisions = session.execute(
+        sa.select(ItemResponse.item_id, ResponseRevision.before, ResponseRevision.after)
+        .join(ResponseRevision.response)
+        .where(
+            ItemResponse.disclosure_id == returned.disclosure_id,
+            ResponseRevision.changed_at >= returned.at,
+        )
+        .order_by(ResponseRevision.changed_at, ResponseRevision.id)
+    )
+    return ChangesSince(returned, changes_since((r.item_id, r.before, r.after) for r in revisions))

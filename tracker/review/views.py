@@ -27,7 +27,7 @@ from tracker.reports.jobs import jobs as report_jobs
 from tracker.reports.services import render_all
 from tracker.review import mail as review_mail
 from tracker.review import services
-from tracker.templating import preload_markdown
+from tracker.templating import preload_markdown, text_diffs
 
 bp = Blueprint("review", __name__, url_prefix="/review")
 
@@ -87,11 +87,30 @@ def _started_target(cycle_slug: str, company_slug: str):
     return cycle, company, found
 
 
+# The review page's item filter (?show=…): every item, or only those changed since the company
+# was asked for changes, or only those with comments.
+SHOW = ("all", "changed", "commented")
+
+
 def _page(cycle, company, found, status: int = 200, **extra):
+    transitions = services.transitions_of(db.session, found) if found else []
+    comments = services.comments_by_item(db.session, found) if found else {}
+    changes = services.changes_since_returned(db.session, transitions) if found else None
+    changed = changes.items if changes else {}
+    commented = {item_id for item_id in comments if item_id is not None}
+    show = request.args.get("show", "all")
+    if show not in SHOW:
+        show = "all"
+    every = {item.id for item in cycle.checklist_version.checklist.items}
+    shown = {"all": every, "changed": set(changed), "commented": commented}[show]
     if found:
         preload_markdown(
             text for r in found.responses for text in (r.narrative, r.narrative_translation)
         )
+    # Every word difference on the page in one go (stored ones read in one query).
+    diffs = text_diffs(
+        (str(f.before), str(f.after)) for item in changed.values() for f in item.fields if f.is_text
+    )
     return render_template(
         "review/disclosure.html",
         cycle=cycle,
@@ -100,9 +119,15 @@ def _page(cycle, company, found, status: int = 200, **extra):
         checklist=cycle.checklist_version.checklist,
         responses={r.item_id: r for r in found.responses} if found else {},
         attachments=attachments_of(db.session, found) if found else {},
-        comments=services.comments_by_item(db.session, found) if found else {},
+        comments=comments,
         actions=allowed_actions(found.state, Side.STAFF) if found else frozenset(),
-        transitions=services.transitions_of(db.session, found) if found else [],
+        transitions=transitions,
+        changes=changes,
+        changed=changed,
+        commented=commented,
+        show=show,
+        shown=shown,
+        text_diff=lambda before, after: diffs[(str(before), str(after))],
         published=ledger_queries.versions_of(db.session, found)
         if found and found.published_at
         else [],
@@ -164,7 +189,16 @@ def decide(cycle_slug: str, company_slug: str):
     try:
         action = Action(request.form.get("action", ""))
     except ValueError:
-        abort(400)
+        # No decision is preselected: a form sent without one keeps the reason typed.
+        return _page(
+            cycle,
+            company,
+            found,
+            422,
+            decision_error=_("Choose a decision: request changes or accept."),
+            decision_unchosen=True,
+            decision_reason=request.form.get("reason"),
+        )
     try:
         transition = services.decide(
             db.session, signed_in(), found, action, request.form.get("reason", ""), clock.now()
