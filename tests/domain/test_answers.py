@@ -16,6 +16,7 @@ from tracker.domain.answers import (
     is_http_url,
     missing_for_submission,
     progress,
+    readiness_rule,
 )
 from tracker.domain.checklist import load_checklist_file
 from tracker.domain.statuses import Status
@@ -324,3 +325,25 @@ def test_progress(checklist):
     assert counts["c4"] == 4  # c4.certifications is optional
     everything = {i.id: Answer(status=Status.NOT_DISCLOSED) for i in checklist.items}
     assert progress(checklist, everything) == {cid: (n, n) for cid, n in counts.items()}
+
+
+def test_the_readiness_rule_as_data_says_what_completeness_asks(safety_team, certifications):
+    # The page's script applies the rule from as_json: it must hold what completeness uses.
+    rule = readiness_rule(safety_team)
+    assert rule.as_json() == {
+        "required": True,
+        "reason_for": ["not_applicable"],
+        "narrative_for": ["met", "partially_met"],
+    }
+    assert readiness_rule(replace(safety_team, narrative=False)).narrative_for == ()
+    assert readiness_rule(certifications).required is False
+    for item in (safety_team, certifications, replace(safety_team, narrative=False)):
+        for status in (None, *Status):
+            for reason in ("", " ", "Why."):
+                for narrative in ("", "\n", "Text."):
+                    answer = Answer(
+                        status=status, not_applicable_reason=reason, narrative=narrative
+                    )
+                    assert readiness_rule(item).problem(
+                        status.value if status else "", reason, narrative
+                    ) == completeness_problem(item, answer), (item.id, status, reason, narrative)

@@ -150,3 +150,61 @@ def test_another_companys_files_are_not_in_the_history(app, accounts, filing_wor
     sign_in(officer_b, accounts.email("officer_b"))
     page = _history(officer_b, "c1.safety-team")
     assert "chart.png" not in page and "File added" not in page
+
+
+# --- 2. whether each item is ready, as the server renders it -------------------------------------
+
+
+def _readiness(page: str, item_id: str) -> str:
+    card = page[page.index(f'<article id="{item_id}"') :]
+    line = re.search(r'<p class="readiness ([\w-]+)" role="status" data-rule=\'([^\']*)\'', card)
+    text = re.search(r'<p class="readiness[^>]*>([^<]*)</p>', card).group(1)
+    return f"{line.group(1)}: {text}"
+
+
+def test_each_item_says_whether_its_saved_answer_is_ready_and_the_commitment_counts_them(
+    app, accounts, filing_world
+):
+    from tests.support.filing import post_item
+
+    officer = app.test_client()
+    sign_in(officer, accounts.email("officer_a"))
+    page = officer.get("/filing/test-cycle/c1").get_data(as_text=True)
+    assert _readiness(page, "c1.safety-team") == "is-ready: Ready to submit"  # met, narrated
+    assert _readiness(page, "c1.accountable-exec") == (
+        "not-ready: Not ready to submit: no status chosen yet"
+    )
+    required = page.count('"required": true')
+    assert required >= 2
+    assert f"1 of {required} required items ready to submit" in page
+
+    assert (
+        post_item(officer, "c1.lifecycle-risk-process", {"status": "not_applicable"}).status_code
+        == 302
+    )
+    assert (
+        post_item(officer, "c1.accountable-exec", {"status": "met", "narrative": " "}).status_code
+        == 302
+    )
+    page = officer.get("/filing/test-cycle/c1").get_data(as_text=True)
+    assert _readiness(page, "c1.lifecycle-risk-process") == (
+        "not-ready: Not ready to submit: “not applicable” needs a reason"
+    )
+    assert _readiness(page, "c1.accountable-exec") == (
+        "not-ready: Not ready to submit: describe what is in place in the narrative"
+    )
+    assert f"1 of {required} required items ready to submit" in page
+    reason = {"status": "not_applicable", "not_applicable_reason": "We train no models."}
+    assert post_item(officer, "c1.lifecycle-risk-process", reason).status_code == 302
+    page = officer.get("/filing/test-cycle/c1").get_data(as_text=True)
+    assert _readiness(page, "c1.lifecycle-risk-process") == "is-ready: Ready to submit"
+    assert f"2 of {required} required items ready to submit" in page
+
+
+def test_an_optional_item_left_unanswered_says_it_may_stay_so(app, accounts, filing_world):
+    officer = app.test_client()
+    sign_in(officer, accounts.email("officer_a"))
+    page = officer.get("/filing/test-cycle/c4").get_data(as_text=True)
+    assert _readiness(page, "c4.certifications") == "is-ready: Optional: it may stay unanswered"
+    # Only required items count.
+    assert "0 of 4 required items ready to submit" in page

@@ -134,19 +134,51 @@ def answer_problems(item: Item, answer: Answer, limits: Limits) -> list[tuple[st
     return list(dict.fromkeys(found))
 
 
+@dataclass(frozen=True)
+class ReadinessRule:
+    """What an item asks of its answer before the disclosure can be submitted, as data: the
+    one rule, applied here (``problem``) and, from ``as_json``, by the commitment page's
+    script as the officer types."""
+
+    required: bool  # an answer without a status stops the submission
+    reason_for: tuple[str, ...]  # statuses that need a "not applicable" reason
+    narrative_for: tuple[str, ...]  # statuses that need a narrative (none if the item has none)
+
+    def problem(self, status: object, reason: str, narrative: str) -> Problem | None:
+        """Why an answer of this status, reason and narrative is not ready, or None."""
+        if status is None or status == "":
+            return Problem.UNANSWERED if self.required else None
+        if status in self.reason_for and not reason.strip():
+            return Problem.REASON_MISSING
+        if status in self.narrative_for and not narrative.strip():
+            return Problem.NARRATIVE_MISSING
+        return None
+
+    def as_json(self) -> dict[str, object]:
+        return {
+            "required": self.required,
+            "reason_for": list(self.reason_for),
+            "narrative_for": list(self.narrative_for),
+        }
+
+
+def readiness_rule(item: Item) -> ReadinessRule:
+    """The item's rule: a status if required, a reason for "not applicable", a narrative for
+    "met" and "partially met" where the item takes one."""
+    return ReadinessRule(
+        required=item.required,
+        reason_for=(Status.NOT_APPLICABLE.value,),
+        narrative_for=(Status.MET.value, Status.PARTIALLY_MET.value) if item.narrative else (),
+    )
+
+
 def completeness_problem(item: Item, answer: Answer | None) -> Problem | None:
     """Why an item's answer is not ready to submit, or None when it is."""
-    if answer is None or answer.status is None:
-        return Problem.UNANSWERED if item.required else None
-    if answer.status is Status.NOT_APPLICABLE and not answer.not_applicable_reason.strip():
-        return Problem.REASON_MISSING
-    if (
-        answer.status in (Status.MET, Status.PARTIALLY_MET)
-        and item.narrative
-        and not answer.narrative.strip()
-    ):
-        return Problem.NARRATIVE_MISSING
-    return None
+    if answer is None:
+        return readiness_rule(item).problem(None, "", "")
+    return readiness_rule(item).problem(
+        answer.status, answer.not_applicable_reason, answer.narrative
+    )
 
 
 @dataclass(frozen=True)

@@ -167,12 +167,34 @@ def results_problems_message(refusal: InvalidResults) -> str:
     return " ".join(said)
 
 
+# What completeness_problem can say of an answer (tracker.domain.answers.ReadinessRule).
+READINESS_PROBLEMS = (Problem.UNANSWERED, Problem.REASON_MISSING, Problem.NARRATIVE_MISSING)
+
+
 def missing_message(missing: Missing) -> str:
+    return readiness_problem_message(missing.problem)
+
+
+def readiness_problem_message(problem: Problem) -> str:
+    """What an answer still lacks before it can be submitted, in a few words."""
     return {
         Problem.UNANSWERED: lambda: _("no status chosen yet"),
         Problem.REASON_MISSING: lambda: _("“not applicable” needs a reason"),
         Problem.NARRATIVE_MISSING: lambda: _("describe what is in place in the narrative"),
-    }[missing.problem]()
+    }[problem]()
+
+
+def readiness_messages() -> dict[str, str]:
+    """The line an item's card shows for each state of readiness: each problem by its value,
+    ``ready`` and (an optional item left unanswered) ``optional``; the page's script reads the
+    same texts."""
+    return {
+        problem.value: _("Not ready to submit: %(what)s", what=readiness_problem_message(problem))
+        for problem in READINESS_PROBLEMS
+    } | {
+        "ready": _("Ready to submit"),
+        "optional": _("Optional: it may stay unanswered"),
+    }
 
 
 def upload_message(refusal: UploadRefused) -> str:

@@ -7,6 +7,7 @@ trail, and the caller commits.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import asdict, dataclass
 from datetime import date, datetime
 from typing import overload
@@ -27,8 +28,11 @@ from tracker.domain.answers import (
     Link,
     Missing,
     Problem,
+    ReadinessRule,
     answer_problems,
+    completeness_problem,
     missing_for_submission,
+    readiness_rule,
     reason_if_not_applicable,
 )
 from tracker.domain.benchmarks import Registry
@@ -191,6 +195,26 @@ def answer_of(response: ItemResponse | None) -> Answer | None:
 
 def answers_of(disclosure: Disclosure) -> dict[str, Answer]:
     return {r.item_id: answer_of(r) for r in disclosure.responses}
+
+
+@dataclass(frozen=True)
+class Readiness:
+    """An item as its commitment page shows it: the rule its answer must meet to be submitted
+    and what the saved answer still lacks (None: ready)."""
+
+    rule: ReadinessRule
+    problem: Problem | None
+
+
+def readiness_of(items: Iterable[Item], responses: dict[str, ItemResponse]) -> dict[str, Readiness]:
+    """Item id -> its Readiness, of the saved answers (the page's script then follows what the
+    officer types with the same rule)."""
+    return {
+        item.id: Readiness(
+            readiness_rule(item), completeness_problem(item, answer_of(responses.get(item.id)))
+        )
+        for item in items
+    }
 
 
 def snapshot(response: ItemResponse) -> dict:

@@ -38,6 +38,7 @@ from tracker.filing.forms import AnswerForm, UploadForm, fill_from_response
 from tracker.filing.messages import (
     answer_problem_message,
     missing_message,
+    readiness_messages,
     result_problem_message,
     results_problems_message,
 )
@@ -58,6 +59,7 @@ bp = Blueprint("filing", __name__, url_prefix="/filing")
 def filing_context() -> dict:
     return {
         "missing_message": missing_message,
+        "readiness_messages": readiness_messages,
         "NOT_STARTED": DisclosureState.NOT_STARTED,
         "State": DisclosureState,
     }
@@ -186,6 +188,10 @@ def commitment(cycle_slug: str, commitment_id: str):
         responses=responses,
         comments=review_services.comments_by_item(db.session, disclosure) if disclosure else {},
         to_fix=_items_to_fix(disclosure),
+        readiness=services.readiness_of(found.items, responses),
+        commitment_progress_counts=progress(
+            checklist, services.answers_of(disclosure) if disclosure else {}
+        )[found.id],
         attachments=services.attachments_of(db.session, disclosure) if disclosure else {},
         editable=editable,
         upload_form=UploadForm(),

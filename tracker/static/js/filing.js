@@ -125,6 +125,59 @@
     }, 600);
   }
 
+  // Readiness: each item's line says what the submit check would refuse of the answer as
+  // typed, with the item's rule from the server (ReadinessRule.as_json in data-rule), and the
+  // commitment's count follows. The lines are live regions: they change only when the state
+  // does, so a screen reader hears a change of readiness, not every key.
+  var readinessTexts = strings.readiness ? JSON.parse(strings.readiness) : {};
+
+  function fieldValue(form, role) {
+    var field = form.querySelector("[data-readiness='" + role + "']");
+    return field ? field.value : "";
+  }
+
+  function readinessOf(form, rule) {
+    var chosen = form.querySelector("input[type=radio]:checked");
+    var status = chosen ? chosen.value : "";
+    if (!status) { return rule.required ? "unanswered" : "optional"; }
+    if (rule.reason_for.indexOf(status) >= 0 && !fieldValue(form, "reason").trim()) { return "reason_missing"; }
+    if (rule.narrative_for.indexOf(status) >= 0 && !fieldValue(form, "narrative").trim()) { return "narrative_missing"; }
+    return "ready";
+  }
+
+  function updateReadiness(form) {
+    var article = form.closest("article");
+    var line = article && article.querySelector(".readiness[data-rule]");
+    if (!line) { return; }
+    var key = readinessOf(form, JSON.parse(line.dataset.rule));
+    if (line.dataset.state !== key) {
+      line.dataset.state = key;
+      line.textContent = readinessTexts[key] || "";
+      var ready = key === "ready" || key === "optional";
+      line.classList.toggle("is-ready", ready);
+      line.classList.toggle("not-ready", !ready);
+    }
+    updateProgress();
+  }
+
+  function updateProgress() {
+    var box = document.getElementById("commitment-progress");
+    if (!box) { return; }
+    var done = 0, total = 0;
+    Array.prototype.forEach.call(document.querySelectorAll(".readiness[data-rule]"), function (line) {
+      if (!JSON.parse(line.dataset.rule).required) { return; }
+      total += 1;
+      if (line.dataset.state === "ready") { done += 1; }
+    });
+    var text = (total === 1 ? box.dataset.one : box.dataset.other)
+      .replace("{done}", done).replace("{total}", total);
+    var label = box.querySelector(".progress-text");
+    if (label.textContent !== text) { label.textContent = text; }
+    var bar = box.querySelector("progress");
+    bar.max = total || 1;
+    bar.value = total ? done : 1;
+  }
+
   function addLinkRow(form) {
     var rows = form.querySelector(".link-rows");
     var last = rows.lastElementChild;
@@ -140,6 +193,7 @@
   forms.forEach(function (form) {
     form.addEventListener("input", function (event) {
       if (event.target.dataset.preview) { preview(event.target); }
+      updateReadiness(form);
       schedule(form);
     });
     // "input" fires for every change, checkboxes and radios included; "change" only decides
@@ -150,6 +204,7 @@
       if (form.dataset.conflict !== "1") { save(form); }
     });
     togglReason(form);
+    updateReadiness(form);
     var rows = form.querySelector(".link-rows");
     if (rows) {
       var add = document.createElement("button");
