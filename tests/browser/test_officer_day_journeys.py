@@ -120,3 +120,78 @@ def test_each_item_says_whether_it_is_ready_as_the_officer_types(
         assert progress_counts(page) == counts
     finally:
         page.context.close()
+
+
+# --- the autosave's conflict, and the "unsaved" bar ---------------------------------------------
+
+OVERLAP = """([a, b]) => { const r = a.getBoundingClientRect(), s = b.getBoundingClientRect();
+  return r.bottom > s.top && r.top < s.bottom && r.right > s.left && r.left < s.right; }"""
+
+
+def covered(page: Page, element: Locator) -> bool:
+    """Whether the fixed "unsaved" bar lies over ``element``."""
+    bar = page.locator(".unsaved-warning")
+    return page.evaluate(OVERLAP, [element.element_handle(), bar.element_handle()])
+
+
+@pytest.mark.parametrize(("viewport", "language"), SETTINGS)
+def test_an_autosave_conflict_shows_both_versions_and_the_bar_covers_no_button(
+    browser: Browser, live_server, app, viewport, language
+):
+    item = narrated_required_item(app, "c3")
+    url = f"{live_server}/filing/{CYCLE}/c3"
+    one = open_as_officer(browser, live_server, DRAFT_COMPANY, viewport, language)
+    two = open_as_officer(browser, live_server, DRAFT_COMPANY, viewport, language)
+    try:
+        one.goto(url)
+        two.goto(url)
+        first = item_card(one, item.id)
+        first.locator("textarea[data-readiness=narrative]").fill("Text of the first tab.")
+        expect(first.locator(".save-state")).to_have_class(re.compile(r"\bsave-ok\b"))
+
+        # The second tab, opened before, types its own narrative; then, with the form's buttons
+        # at the bottom of the window where the bar shows, the field just above them.
+        card = item_card(two, item.id)
+        card.locator("textarea[data-readiness=narrative]").fill("Text of the second tab.")
+        bar = two.locator(".unsaved-warning")
+        expect(bar).to_be_visible()
+        actions = card.locator(".form-actions")
+        actions.evaluate(
+            "e => window.scrollBy(0, e.getBoundingClientRect().bottom - window.innerHeight + 4)"
+        )
+        assert covered(two, actions), "the test did not put the buttons under the bar"
+        last = card.locator("form.answer-form").locator("textarea, input[type=text]").last
+        last.evaluate("e => e.focus({preventScroll: true})")
+        two.keyboard.type(" more")
+        expect(bar).to_be_visible()
+        assert not covered(two, actions)
+
+        # The save is refused: the saved version and the word difference show under the form.
+        detail = card.locator(".conflict-detail")
+        expect(detail).to_be_visible()
+        expect(detail.locator(".conflict-theirs .narrative")).to_have_text("Text of the first tab.")
+        diff = detail.locator(".conflict-diff p.diff").first
+        expect(diff.locator("del")).to_have_text("first")
+        expect(diff.locator("ins")).to_have_text("second")
+        keep = card.locator("button.conflict-choice")
+        expect(keep).to_be_visible()
+        assert not covered(two, keep)
+        assert not covered(two, card.locator("a.conflict-choice"))
+        assert_fits(two, viewport["width"], "conflict")
+        card.screenshot(
+            path=f"test-artifacts/officer-conflict-{language[:2]}-{viewport['width']}.png"
+        )
+
+        # At the end of the page, the last button clears the bar too.
+        two.evaluate("window.scrollTo(0, document.documentElement.scrollHeight)")
+        assert not covered(two, two.locator("main button:visible").last)
+        screenshot(two, f"officer-conflict-page-{language[:2]}-{viewport['width']}")
+
+        # Keeping one's own version saves it; the versions go, and the bar with them.
+        keep.press("Enter")
+        expect(card.locator(".save-state")).to_have_class(re.compile(r"\bsave-ok\b"))
+        expect(detail).to_have_count(0)
+        expect(bar).to_be_hidden()
+    finally:
+        one.context.close()
+        two.context.close()

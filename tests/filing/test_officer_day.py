@@ -208,3 +208,58 @@ def test_an_optional_item_left_unanswered_says_it_may_stay_so(app, accounts, fil
     assert _readiness(page, "c4.certifications") == "is-ready: Optional: it may stay unanswered"
     # Only required items count.
     assert "0 of 4 required items ready to submit" in page
+
+
+# --- 3. the autosave's conflict shows both versions and the difference ---------------------------
+
+
+def test_the_json_conflict_carries_the_saved_version_and_the_word_difference(
+    app, accounts, filing_world
+):
+    from tests.support.filing import commitment_url, post_item
+
+    item_id = "c1.safety-team"  # met, "We have a team." in the filing world
+    one, two = app.test_client(), app.test_client()
+    sign_in(one, accounts.email("officer_a"))
+    sign_in(two, accounts.email("officer_a"))
+    page_two = two.get(commitment_url(item_id)).get_data(as_text=True)
+    theirs = {"status": "met", "narrative": "We have a **safety** team <script>x()</script>."}
+    assert post_item(one, item_id, theirs, json=True).status_code == 200
+
+    mine = {"status": "partially_met", "narrative": "We have a growing team."}
+    conflict = post_item(two, item_id, mine, page=page_two, json=True)
+    assert conflict.status_code == 409
+    html = conflict.get_json()["versions_html"]
+    # The saved version, rendered as the public would see it (the script tag sanitised away).
+    assert '<h3 id="theirs-heading-c1.safety-team">The saved version</h3>' in html
+    assert "<strong>safety</strong>" in html and "<script>" not in html
+    # The differences word by word, from the saved text to the one typed, and the status.
+    assert "<del>Met</del> → <ins>Partially met</ins>" in html
+    assert "<ins>growing</ins>" in html and "<del>" in html
+    assert "&lt;script&gt;" in html  # what the colleague typed, as text inside the diff
+    # Nothing was written; the JSON is for the page's script: no link that leaves the form.
+    assert "Keep the saved version" not in html
+
+
+def test_the_page_without_javascript_still_shows_both_versions_with_its_link(
+    app, accounts, filing_world
+):
+    from tests.support.filing import commitment_url, post_item
+
+    item_id = "c1.safety-team"
+    one, two = app.test_client(), app.test_client()
+    sign_in(one, accounts.email("officer_a"))
+    sign_in(two, accounts.email("officer_a"))
+    page_two = two.get(commitment_url(item_id)).get_data(as_text=True)
+    assert (
+        post_item(one, item_id, {"status": "met", "narrative": "Saved words."}).status_code == 302
+    )
+    conflict = post_item(
+        two, item_id, {"status": "met", "narrative": "Typed words."}, page=page_two
+    )
+    assert conflict.status_code == 409
+    html = conflict.get_data(as_text=True)
+    assert '<h2 id="theirs-heading-c1.safety-team">The saved version</h2>' in html
+    assert "<del>Saved</del>" in html and "<ins>Typed</ins>" in html
+    assert "Keep the saved version" in html
+    assert "<del>Met</del>" not in html  # the same status on both sides: no status line

@@ -308,6 +308,19 @@ def _conflict(form: AnswerForm, cycle: Cycle, item, conflict: services.EditConfl
     )
     if theirs is None:  # the form named a version of an answer that does not exist
         return _refuse(form, cycle, item, [refusal_message(conflict)])
+    mine = form.answer()
+    # The two versions and their differences, for this answer only; the autosave shows them
+    # under the item's form, the page without JavaScript around a copy of it.
+    versions = {
+        "cycle": cycle,
+        "item": item,
+        "theirs": theirs,
+        "mine": mine,
+        "diff": text_diff(theirs.narrative or "", mine.narrative),
+        "translation_diff": text_diff(
+            theirs.narrative_translation or "", mine.narrative_translation
+        ),
+    }
     if wants_json():
         return jsonify(
             saved=False,
@@ -316,19 +329,10 @@ def _conflict(form: AnswerForm, cycle: Cycle, item, conflict: services.EditConfl
             theirs=services.snapshot(theirs),
             by=theirs.updated_by.display_name if theirs.updated_by else None,
             at=format_datetime(theirs.updated_at, "short"),
+            versions_html=render_template("filing/_conflict_versions.html", hl=3, **versions),
         ), 409
-    mine = form.answer()
     form.version.data = str(theirs.version)  # "keep mine" overwrites what was seen here
-    return render_template(
-        "filing/conflict.html",
-        cycle=cycle,
-        item=item,
-        form=form,
-        theirs=theirs,
-        mine=mine,
-        diff=text_diff(theirs.narrative or "", mine.narrative),
-        translation_diff=text_diff(theirs.narrative_translation or "", mine.narrative_translation),
-    ), 409
+    return render_template("filing/conflict.html", form=form, **versions), 409
 
 
 # --- history ------------------------------------------------------------------------------------

@@ -18,7 +18,26 @@
     if (!state) { return; }
     state.textContent = text;
     state.className = "save-state" + (kind ? " save-" + kind : "");
-    if (warning) { warning.hidden = !anyUnsaved(); }
+    showWarning(form);
+  }
+
+  // The "unsaved" bar is fixed to the bottom of the window: while it shows, the page ends
+  // below it (a class on the body pads the end) and the buttons of the form being edited
+  // are scrolled out from under it, on a phone as on a desktop.
+  function showWarning(form) {
+    if (!warning) { return; }
+    warning.hidden = !anyUnsaved();
+    document.body.classList.toggle("has-unsaved-warning", !warning.hidden);
+    if (!warning.hidden) { uncover(form.querySelector(".form-actions")); }
+  }
+
+  function uncover(element) {
+    if (!element || !warning || warning.hidden) { return; }
+    var bar = warning.getBoundingClientRect();
+    var box = element.getBoundingClientRect();
+    if (box.bottom > bar.top && box.top < bar.bottom) {
+      window.scrollBy(0, box.bottom - bar.top + 8);
+    }
   }
 
   function csrf(form) {
@@ -69,7 +88,13 @@
     var state = form.querySelector(".save-state");
     clearTimeout(form._timer);
     form.dataset.conflict = "1";  // no autosave until the officer chooses
-    Array.prototype.forEach.call(form.querySelectorAll(".conflict-choice"), function (b) { b.remove(); });
+    Array.prototype.forEach.call(form.querySelectorAll(".conflict-choice, .conflict-detail"), function (b) { b.remove(); });
+    // The saved version and the word difference from it to what is typed here, rendered by
+    // the server as the page without JavaScript shows them (escaped and sanitised there).
+    var detail = document.createElement("div");
+    detail.className = "conflict-detail";
+    detail.innerHTML = data.versions_html || "";
+    form.querySelector(".form-actions").after(detail);
     showState(form, strings.conflict.replace("{name}", data.by || "?").replace("{when}", data.at || ""), "error");
     var keep = document.createElement("button");
     keep.type = "button";
@@ -77,7 +102,7 @@
     keep.textContent = strings.keepMine;
     keep.addEventListener("click", function () {
       form.querySelector("input[name$='version']").value = data.version;
-      keep.remove(); reload.remove();
+      keep.remove(); reload.remove(); detail.remove();
       form.dataset.conflict = "0";
       save(form);
     });
@@ -91,6 +116,7 @@
       window.location.reload();
     });
     state.after(keep, reload);
+    uncover(form.querySelector(".form-actions"));
   }
 
   function schedule(form) {
