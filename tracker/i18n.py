@@ -4,8 +4,11 @@ Which spelling of a language goes where is tracker.domain.languages' table; this
 it to requests.
 """
 
+from urllib.parse import urlsplit
+
 from flask import Blueprint, Flask, abort, current_app, redirect, request
 from flask_babel import Babel, get_locale
+from werkzeug.exceptions import HTTPException
 
 from tracker.domain.languages import (
     EN,
@@ -54,6 +57,29 @@ def localized(text: Text | None) -> str:
     return text.get(current_language()) if text is not None else ""
 
 
+def return_path() -> str:
+    """Where the language switch brings the reader back to: this page, or, for a page that
+    answered a form at an address a GET does not show (a refused submission at /submit), the
+    page the form was on (the Referer, if it is one of this site's pages), else the home page."""
+    here = request.full_path if request.query_string else request.path
+    rule = request.url_rule
+    if request.method in ("GET", "HEAD") or (rule is not None and "GET" in (rule.methods or ())):
+        return here
+    referrer = urlsplit(request.referrer or "")
+    if referrer.netloc == request.host and _shown_by_get(referrer.path):
+        return referrer.path + (f"?{referrer.query}" if referrer.query else "")
+    return "/"
+
+
+def _shown_by_get(path: str) -> bool:
+    adapter = current_app.url_map.bind(request.host, script_name=request.root_path or None)
+    try:
+        adapter.match(path, method="GET")
+    except HTTPException:
+        return False
+    return True
+
+
 @bp.get("/language/<code>")
 def switch_language(code: str):
     """Remember the chosen language and go back to the page the reader was on."""
@@ -81,6 +107,7 @@ def init_app(app: Flask) -> None:
         localized=localized,
         current_locale=current_locale,
         current_language=current_language,
+        language_return_path=return_path,
         LANGUAGES=LANGUAGES,
         EN=EN,
         ZH=ZH,

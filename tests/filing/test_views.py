@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import io
+import re
 import unicodedata
 from collections import Counter
 from dataclasses import dataclass
@@ -741,6 +742,43 @@ def required_items(app, disclosure_id: int):
     with app.app_context():
         checklist = db.session.get(Disclosure, disclosure_id).checklist_version.checklist
         return [item for item in checklist.items if item.required]
+
+
+def language_links(page: str) -> list[str]:
+    return re.findall(r'href="(/language/[^"]+)"', page)
+
+
+def test_the_language_switch_on_a_refused_submission_returns_to_the_overview(
+    officer_a, filing_world
+):
+    # The refusal is shown at /submit, an address only a POST reaches: switching language there
+    # must bring the officer back to the overview the form was on, not to a 404.
+    overview_url = f"/filing/{CYCLE}/"
+    overview = officer_a.get(overview_url).get_data(as_text=True)
+    submit_token = csrf_from(Forms(overview).form(f"/filing/{CYCLE}/submit"))
+    refused = officer_a.post(
+        f"/filing/{CYCLE}/submit",
+        data={"csrf_token": submit_token},
+        headers={"Referer": f"http://localhost{overview_url}"},
+    )
+    assert refused.status_code == 422
+    [switch] = language_links(refused.get_data(as_text=True))
+    assert switch == "/language/zh_CN?next=" + overview_url
+    followed = officer_a.get(switch.replace("&amp;", "&"), follow_redirects=True)
+    assert followed.status_code == 200
+    assert followed.request.path == overview_url
+    assert '<html lang="zh-CN">' in followed.get_data(as_text=True)
+
+
+def test_the_language_switch_after_a_post_from_elsewhere_goes_home(officer_a, filing_world):
+    overview = officer_a.get(f"/filing/{CYCLE}/").get_data(as_text=True)
+    submit_token = csrf_from(Forms(overview).form(f"/filing/{CYCLE}/submit"))
+    for referrer in ({"Referer": "https://elsewhere.example/filing/"}, {}):
+        refused = officer_a.post(
+            f"/filing/{CYCLE}/submit", data={"csrf_token": submit_token}, headers=referrer
+        )
+        assert refused.status_code == 422
+        assert language_links(refused.get_data(as_text=True)) == ["/language/zh_CN?next=/"]
 
 
 def test_submitting_lists_what_is_missing_then_freezes_the_disclosure(
