@@ -4,6 +4,7 @@ A route added to the app without a row here fails ``test_every_route_is_in_the_m
 person adding it decides, and writes down, who may use it.
 """
 
+import re
 from dataclasses import dataclass
 
 import pytest
@@ -259,6 +260,9 @@ def test_every_route_is_in_the_matrix(app):
     assert set(MATRIX) - routes == set(), "rows in MATRIX for routes that do not exist"
 
 
+NONE_ATTRIBUTE = re.compile(r'[\w-]+="None"')
+
+
 @pytest.fixture
 def world(app, accounts) -> dict[str, int]:
     """The accounts, an invited officer of company A, a failed outbox message, and an open
@@ -298,6 +302,10 @@ def test_route_answers_each_role_as_written(app, world, key, role):
         assert response.headers["Location"].startswith("/sign-in?next="), (url, role)
     else:
         assert response.status_code == expected, (url, role, response.status_code)
+    if response.status_code == 200 and response.mimetype == "text/html":
+        # A template that passed None to an attribute prints it (aria-describedby="None").
+        page = response.get_data(as_text=True)
+        assert not NONE_ATTRIBUTE.findall(page), (url, role, NONE_ATTRIBUTE.findall(page)[:3])
     response.close()
 
 
