@@ -2,6 +2,7 @@
 
 import re
 
+import pytest
 import sqlalchemy as sa
 
 from tests.support.review import publish_as_is
@@ -9,6 +10,8 @@ from tracker.companies.models import Company
 from tracker.cycles.models import Cycle
 from tracker.db import db
 from tracker.demo.services import DEMO_CYCLE_SLUG
+from tracker.domain.collation import sort_key
+from tracker.domain.languages import EN, ZH
 from tracker.domain.markdown import render_markdown
 from tracker.domain.workflow import DisclosureState
 from tracker.filing.models import Disclosure, ItemResponse
@@ -94,6 +97,24 @@ def test_each_checklist_version_has_its_page(client, demo):
     older = client.get("/checklist/2024.1")
     assert "International cooperation and information sharing" not in text_of(older)
     assert client.get("/checklist/9.9").status_code == 404
+
+
+def home_signatories(client) -> list[str]:
+    html = client.get("/").get_data(as_text=True)
+    listed = html[html.index('<ul class="signatory-list">') :]
+    return re.findall(r"<li><a [^>]*>([^<]+)</a></li>", listed[: listed.index("</ul>")])
+
+
+@pytest.mark.parametrize(("locale", "language"), [("en", EN), ("zh_CN", ZH)])
+def test_home_lists_signatories_alphabetically_as_each_language_reads(
+    client, demo, locale, language
+):
+    client.get(f"/language/{locale}")
+    names = home_signatories(client)
+    assert len(names) == 22
+    assert names == sorted(names, key=lambda name: sort_key(name, language))
+    if language is ZH:
+        assert names != sorted(names)  # by pinyin, not by code point
 
 
 def test_companies_list_shows_signatories_with_scores(client, demo):

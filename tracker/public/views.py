@@ -7,11 +7,13 @@ from tracker.benchmarks.registry import current_registry
 from tracker.checklists.services import list_versions
 from tracker.db import db
 from tracker.domain.benchmark_results import Reporting, named_benchmarks, results_matrix
+from tracker.domain.collation import sort_key
 from tracker.domain.crosswalk import describe_tag
 from tracker.domain.cycle_report import adoption, benchmarks
 from tracker.domain.results import COMPARED_FIELDS
 from tracker.domain.statuses import CREDIT, Status
 from tracker.domain.workflow import DisclosureState
+from tracker.i18n import current_language
 from tracker.ledger import queries
 from tracker.ledger.models import OVERALL
 from tracker.ledger.reading import site_url
@@ -24,8 +26,8 @@ bp = Blueprint("public", __name__)
 
 # The home page stays the same size whatever the roster: up to this many companies in the
 # heatmap (all of them, by name, when they fit; else the latest published), and in the list of
-# signatories (else the latest to sign). The distribution of scores covers every company, and
-# /companies/ lists them all, page by page.
+# signatories (all of them alphabetically, else the latest to sign). The distribution of scores
+# covers every company, and /companies/ lists them all, page by page.
 HOME_HEATMAP_ROWS = 25
 HOME_SIGNATORIES = 60
 
@@ -41,9 +43,15 @@ def home():
     summary = queries.score_summary(session, cycle) if cycle else None
     every_row = summary is not None and summary.published <= HOME_HEATMAP_ROWS
     signatory_count = services.count_public_signatories(session)
-    signatories = services.public_signatories(
-        session, latest=None if signatory_count <= HOME_SIGNATORIES else HOME_SIGNATORIES
-    )
+    if signatory_count <= HOME_SIGNATORIES:
+        # All of them: in alphabetical order of the names as the reader reads them.
+        language = current_language()
+        signatories = sorted(
+            services.public_signatories(session),
+            key=lambda company: sort_key(company.name(language), language),
+        )
+    else:  # the latest to sign, in the order they signed
+        signatories = services.public_signatories(session, latest=HOME_SIGNATORIES)
     return render_template(
         "public/home.html",
         cycle=cycle,
