@@ -151,3 +151,23 @@ def test_chinese_pages_show_chinese_content_from_checklist_and_data(client, demo
     checklist = client.get("/checklist/").get_data(as_text=True)
     assert "设立专职人工智能安全团队或指定责任部门" in checklist
     assert "首尔" in checklist
+
+
+def test_chinese_sentences_translated_apart_are_not_split_by_a_space(client, demo):
+    # Two sentences from two messages: a space between them in English, none in Chinese.
+    english = client.get("/cycles/2025-annual/").get_data(as_text=True)
+    assert "items are left out. Sort by a column" in english
+    client.get("/language/zh_CN")
+    chinese = client.get("/cycles/2025-annual/").get_data(as_text=True)
+    assert "不计入。点击列标题即可按该列排序。" in chinese
+    assert not re.search(r"[。；！？] +[\u4e00-\u9fff]", chinese)
+
+
+def test_chinese_messages_leave_no_space_between_chinese_text_and_a_chinese_value():
+    # Company, cycle and commitment names and dates are Chinese in Chinese pages: 总分依据2025年度
+    # 披露…, not 总分依据 2025年度披露 …; numbers and people's names may keep their spaces.
+    spaced = re.compile(
+        r"[\u4e00-\u9fff] %\((company|cycle|commitment|date)\)s|"
+        r"(?<!=)%\((company|cycle|commitment|date)\)s [\u4e00-\u9fff]"  # cycle=slug is Latin
+    )
+    assert [m.string for m in catalog() if m.id and spaced.search(str(m.string))] == []

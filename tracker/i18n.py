@@ -52,6 +52,12 @@ def current_locale() -> str:
     return current_language().locale
 
 
+def sentence_gap() -> str:
+    """What goes between two sentences translated apart: a space in English, nothing in
+    Chinese (its full stop is a full-width character that holds its own space)."""
+    return "" if current_language() is ZH else " "
+
+
 def localized(text: Text | None) -> str:
     """A bilingual text in the current language."""
     return text.get(current_language()) if text is not None else ""
@@ -108,6 +114,7 @@ def init_app(app: Flask) -> None:
         current_locale=current_locale,
         current_language=current_language,
         language_return_path=return_path,
+        sentence_gap=sentence_gap,
         LANGUAGES=LANGUAGES,
         EN=EN,
         ZH=ZH,
