@@ -195,3 +195,114 @@ def test_an_autosave_conflict_shows_both_versions_and_the_bar_covers_no_button(
     finally:
         one.context.close()
         two.context.close()
+
+
+# --- returned with comments: the list, the marks, the comment by the narrative, the history -----
+
+RETURNED_COMPANY = content.companies()[15]  # submitted in the demo cycle
+STAFF_COMMENT = "Please say who leads this work and how large the team is."
+
+
+def return_with_a_comment(app: Flask, company, item_id: str) -> None:
+    """Staff comment on the item and ask the company for changes (as the review page does)."""
+    import sqlalchemy as sa
+
+    from tracker import clock
+    from tracker.auth.models import User
+    from tracker.companies.models import Company
+    from tracker.cycles.models import Cycle
+    from tracker.db import db
+    from tracker.demo.services import DEMO_STAFF
+    from tracker.domain.workflow import Action
+    from tracker.filing.models import Disclosure
+    from tracker.review import services as review
+
+    with app.app_context():
+        staff = db.session.scalar(sa.select(User).filter_by(email=DEMO_STAFF))
+        disclosure = db.session.scalar(
+            sa.select(Disclosure)
+            .join(Company, Company.id == Disclosure.company_id)
+            .join(Cycle, Cycle.id == Disclosure.cycle_id)
+            .where(Company.slug == company.slug, Cycle.slug == CYCLE)
+        )
+        review.add_comment(db.session, staff, disclosure, item_id, STAFF_COMMENT, clock.now())
+        review.decide(
+            db.session, staff, disclosure, Action.REQUEST_CHANGES, "See the comment.", clock.now()
+        )
+        db.session.commit()
+
+
+def box(locator: Locator) -> dict:
+    found = locator.bounding_box()
+    assert found is not None
+    return found
+
+
+@pytest.mark.parametrize(("viewport", "language"), SETTINGS)
+def test_a_returned_disclosure_leads_to_the_comment_by_the_narrative_and_files_join_the_history(
+    browser: Browser, live_server, app, tmp_path, viewport, language
+):
+    from tests.support.browser import narrated_item
+    from tests.support.files import PNG
+
+    item_id, commitment_id = narrated_item(app, RETURNED_COMPANY)
+    return_with_a_comment(app, RETURNED_COMPANY, item_id)
+    page = open_as_officer(browser, live_server, RETURNED_COMPANY, viewport, language)
+    try:
+        # The overview names the item, with a link, and marks its commitment.
+        page.goto(f"{live_server}/filing/{CYCLE}/")
+        listed = page.locator("ul.to-fix a")
+        expect(listed).to_have_count(1)
+        expect(listed).to_have_text(re.compile(rf"^{commitment_id.upper()} · "))
+        row = page.locator(".progress-table tbody tr").filter(
+            has=page.locator(f"a[href$='/{commitment_id}']")
+        )
+        expect(row.locator(".tag.carried")).to_be_visible()
+        expect(page.locator(".progress-table .tag.carried")).to_have_count(1)
+        assert_fits(page, viewport["width"], "overview")
+        screenshot(page, f"officer-returned-overview-{language[:2]}-{viewport['width']}")
+        listed.click()
+        expect(page).to_have_url(f"{live_server}/filing/{CYCLE}/{commitment_id}#{item_id}")
+
+        # The commitment is marked in the navigation; the comment sits by the narrative.
+        expect(page.locator("nav.versions li.has-comments")).to_have_count(1)
+        expect(page.locator("nav.versions li.has-comments")).to_contain_text(commitment_id.upper())
+        card = item_card(page, item_id)
+        aside = card.locator(".answer-comments")
+        expect(aside).to_contain_text(STAFF_COMMENT)
+        narrative = card.locator("textarea[data-readiness=narrative]")
+        a, n = box(aside), box(narrative)
+        if viewport is DESKTOP:  # beside it, level with it
+            assert a["x"] >= n["x"] + n["width"], (a, n)
+            assert a["y"] < n["y"] + n["height"], (a, n)
+        else:  # right after it, before the next field
+            assert a["y"] >= n["y"] + n["height"], (a, n)
+            language_field = box(card.locator(".narrative-language-field"))
+            assert a["y"] + a["height"] <= language_field["y"], (a, language_field)
+        assert_fits(page, viewport["width"], "commitment page")
+        aside.scroll_into_view_if_needed()
+        card.screenshot(
+            path=f"test-artifacts/officer-comment-by-narrative-{language[:2]}-{viewport['width']}.png"
+        )
+
+        # A file uploaded and removed: both in the item's history.
+        png = tmp_path / "team-chart.png"
+        png.write_bytes(PNG)
+        card.locator("input[type=file]").set_input_files(png)
+        card.locator(".upload-form button[type=submit]").click()
+        card = item_card(page, item_id)
+        expect(card.locator(".file-list")).to_contain_text("team-chart.png")
+        card.locator(".file-list li").filter(has_text="team-chart.png").locator("button").click()
+        card = item_card(page, item_id)
+        expect(card.locator(".file-list li").filter(has_text="team-chart.png")).to_have_count(0)
+        page.goto(f"{live_server}/filing/{CYCLE}/items/{item_id}/history")
+        events = page.locator("ol.revisions > li.file-event")
+        expect(events).to_have_count(2)
+        expect(events.nth(0)).to_have_class(re.compile(r"\bfile-removed\b"))
+        expect(events.nth(0).locator("del")).to_have_text("team-chart.png")
+        expect(events.nth(1).locator("ins")).to_have_text("team-chart.png")
+        expect(page.locator("ol.revisions > li").first).to_have_class(re.compile("file-event"))
+        assert_fits(page, viewport["width"], "history")
+        screenshot(page, f"officer-history-files-{language[:2]}-{viewport['width']}")
+    finally:
+        page.context.close()

@@ -263,3 +263,32 @@ def test_the_page_without_javascript_still_shows_both_versions_with_its_link(
     assert "<del>Saved</del>" in html and "<ins>Typed</ins>" in html
     assert "Keep the saved version" in html
     assert "<del>Met</del>" not in html  # the same status on both sides: no status line
+
+
+# --- 4. staff comments by the narrative ---------------------------------------------------------
+
+
+def test_staff_comments_sit_right_after_the_narrative_inside_the_items_answer(
+    app, accounts, filing_world
+):
+    officer, _staff = _return_with_comments(app, accounts, filing_world, ["c1.safety-team"])
+    page = officer.get("/filing/test-cycle/c1").get_data(as_text=True)
+    card = page[page.index('<article id="c1.safety-team"') :]
+    card = card[: card.index("</article>")]
+    form = card[card.index('<form method="post" action="/filing/test-cycle/items/') :]
+    form = form[: form.index("</form>")]
+    body = "Say more on c1.safety-team."
+    # In the answer's form, after the narrative and its preview, before the next field.
+    assert form.index('name="c1-safety-team-narrative"') < form.index(body)
+    assert form.index(body) < form.index("narrative-language-field")
+    assert '<div class="field has-comments">' in form
+    assert card.count(body) == 1  # shown once: the thread below holds only the form to answer
+    assert 'href="#comment-c1.safety-team">Answer a comment</a>' in card
+    assert 'id="comment-c1.safety-team" name="body"' in card
+    assert 'aria-label="Add a comment"' in card
+
+    # An item without comments has no aside, and its thread keeps its name.
+    other = page[page.index('<article id="c1.accountable-exec"') :]
+    other = other[: other.index("</article>")]
+    assert "answer-comments" not in other and "has-comments" not in other
+    assert 'aria-label="Comments on this item"' in other
