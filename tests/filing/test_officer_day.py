@@ -285,7 +285,7 @@ def test_staff_comments_sit_right_after_the_narrative_inside_the_items_answer(
     assert card.count(body) == 1  # shown once: the thread below holds only the form to answer
     assert 'href="#comment-c1.safety-team">Answer a comment</a>' in card
     assert 'id="comment-c1.safety-team" name="body"' in card
-    assert 'aria-label="Add a comment"' in card
+    assert 'aria-label="Reply to these comments"' in card
 
     # An item without comments has no aside, and its thread keeps its name.
     other = page[page.index('<article id="c1.accountable-exec"') :]
