@@ -237,6 +237,8 @@ MATRIX: dict[tuple[str, str], Row] = {
     ("review.disclosure", "GET"): Row("/review/{cycle}/company-a", staff_only(200)),
     # An empty decision or comment: refused with a message (the draft is not submitted, so a
     # decision would be a 409 even with a reason).
+    ("reminders.index", "GET"): Row("/review/reminders/?cycle={cycle}", staff_only(200)),
+    ("reminders.send", "POST"): Row("/review/reminders/{cycle}/company-a", staff_only(303)),
     ("review.decide", "POST"): Row("/review/{cycle}/company-a/decision", staff_only(422)),
     ("review.comment", "POST"): Row("/review/{cycle}/company-a/comments", staff_only(422)),
     ("review.publish_disclosure", "POST"): Row(

@@ -16,7 +16,7 @@ from tracker.cycles import services as cycles
 from tracker.db import db
 from tracker.domain.answers import Limits, Missing, Problem
 from tracker.domain.comparison import CompareRefusal
-from tracker.domain.languages import ZH
+from tracker.domain.languages import ZH, Text
 from tracker.domain.refusals import Refusal, refusal_classes
 from tracker.domain.results import ResultLimits, ResultProblem
 from tracker.domain.workflow import Action, DisclosureState, Side, TransitionNotAllowed
@@ -30,6 +30,7 @@ from tracker.ledger.listing import BadFilter
 from tracker.ledger.log import BadRange, LogInconsistent, NotInLog
 from tracker.ledger.services import LedgerBusy
 from tracker.params import BadParameter
+from tracker.reminders.services import ReminderRefused
 from tracker.reports.fonts import MissingFont
 from tracker.reports.services import ReportNotReady
 from tracker.review import services as review
@@ -244,6 +245,10 @@ def samples() -> list[Refusal]:
         *(AccountError(why) for why in AccountError.WHY),
         CompanySlugTaken("taken"),
         ReportNotReady(),
+        *(
+            ReminderRefused(why, Text(en="Company A", zh="甲公司"), MOMENT)
+            for why in ReminderRefused.WHY
+        ),
         MissingFont(),
         NothingExported(["“From” is after “Until”."]),
         *(CompareRefusal(code, "x") for code in CompareRefusal.codes),

@@ -162,6 +162,7 @@ def _register_blueprints(app: Flask) -> None:
     from tracker.opendata.views import bp as opendata_bp
     from tracker.outbox.views import bp as outbox_bp
     from tracker.public.views import bp as public_bp
+    from tracker.reminders.views import bp as reminders_bp
     from tracker.reports.views import bp as reports_bp
     from tracker.review.views import bp as review_bp
     from tracker.roster.views import bp as roster_bp
@@ -181,6 +182,7 @@ def _register_blueprints(app: Flask) -> None:
         filing_bp,
         ledger_bp,
         review_bp,
+        reminders_bp,
         cycles_bp,
         reports_bp,
         opendata_bp,
@@ -200,6 +202,7 @@ def _register_refusals(app: Flask) -> None:
     from tracker.cycles import messages as cycles
     from tracker.filing import messages as filing
     from tracker.ledger import messages as ledger
+    from tracker.reminders import messages as reminders
     from tracker.reports import messages as reports
     from tracker.review import messages as review
     from tracker.roster import messages as roster
@@ -211,6 +214,7 @@ def _register_refusals(app: Flask) -> None:
         cycles,
         filing,
         ledger,
+        reminders,
         reports,
         review,
         roster,

@@ -340,7 +340,8 @@ def test_the_queue_and_reminders_follow_an_extended_due_date(app_ctx, accounts, 
     assert (run.companies, run.messages) == (1, 1)  # only A is within 7 days of its own date
     [mail] = db.session.scalars(sa.select(OutboxMessage).filter_by(kind="reminder")).all()
     assert mail.recipient == accounts.email("officer_a")
-    assert (TODAY + timedelta(days=3)).isoformat() in mail.subject
+    extended = TODAY + timedelta(days=3)
+    assert f"{extended:%B} {extended.day}, {extended.year}" in mail.subject
 
 
 def test_opening_skips_companies_that_already_have_a_disclosure(app_ctx, accounts, filing_world):

@@ -12,6 +12,8 @@ from tracker.domain.workflow import DisclosureState
 from tracker.filing.models import Disclosure
 from tracker.outbox.models import OutboxMessage
 
+PUBLIC = "https://tracker.example.org"
+
 
 def mails(app, kind=None) -> list[OutboxMessage]:
     with app.app_context():
@@ -55,6 +57,7 @@ def test_each_step_of_the_loop_tells_the_right_people(app, accounts, filing_worl
 
 
 def test_reminders_go_once_per_company_and_threshold(runner, app, accounts, filing_world):
+    app.config["BASE_URL"] = PUBLIC
     first = runner.invoke(args=["reminders", "send"])  # due in 10 days: the 14-day one
     assert first.exit_code == 0, first.output
     assert "2 companies reminded, 2 messages in the outbox." in first.output
@@ -78,12 +81,48 @@ def test_reminders_go_once_per_company_and_threshold(runner, app, accounts, fili
 
 
 def test_companies_that_submitted_are_not_reminded(runner, app, accounts, filing_world):
+    app.config["BASE_URL"] = PUBLIC
     with app.app_context():
         db.session.get(Disclosure, filing_world["disclosure_a"]).state = DisclosureState.SUBMITTED
         db.session.commit()
     result = runner.invoke(args=["reminders", "send"])
     assert "1 companies reminded" in result.output
     assert [m.recipient for m in mails(app, "reminder")] == [accounts.email("officer_b")]
+
+
+def test_the_command_refuses_to_mail_links_to_this_machine(runner, app, accounts, filing_world):
+    for base in (None, "http://127.0.0.1:5000", "http://localhost:8000/"):
+        app.config["BASE_URL"] = base
+        result = runner.invoke(args=["reminders", "send"])
+        assert result.exit_code == 2
+        assert "No reminder sent" in result.output and "TRACKER_BASE_URL" in result.output
+        assert mails(app, "reminder") == []
+    app.config["BASE_URL"] = PUBLIC + "/"
+    assert runner.invoke(args=["reminders", "send"]).exit_code == 0
+    [mail, _other] = mails(app, "reminder")
+    assert f"{PUBLIC}/filing/test-cycle/" in mail.body
+
+
+def test_each_state_reads_its_own_reminder_with_readable_dates(runner, app, accounts, filing_world):
+    app.config["BASE_URL"] = PUBLIC
+    with app.app_context():
+        disclosure = db.session.get(Disclosure, filing_world["disclosure_a"])
+        disclosure.state = DisclosureState.CHANGES_REQUESTED
+        due = disclosure.cycle.due_on
+        db.session.commit()
+    runner.invoke(args=["reminders", "send"])
+    by_officer = {m.recipient: m for m in mails(app, "reminder")}
+    returned = by_officer[accounts.email("officer_a")]
+    not_started = by_officer[accounts.email("officer_b")]  # company B has no disclosure
+    assert "asked your company for changes" in returned.body
+    assert "要求贵企业修改" in returned.body
+    assert "not started it yet" in not_started.body and "尚未开始" in not_started.body
+    assert "not submitted" not in returned.body
+    english = f"{due:%B} {due.day}, {due.year}"
+    assert english in returned.body and english in returned.subject
+    chinese = f"{due.year}年{due.month}月{due.day}日"
+    assert chinese in returned.body and chinese in returned.subject
+    assert due.isoformat() not in returned.body
 
 
 def test_a_bad_date_is_a_usage_error(runner):

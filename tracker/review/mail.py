@@ -3,9 +3,12 @@ and publication. Every mail is in both languages; links are built by the caller.
 
 import sqlalchemy as sa
 from flask import render_template
+from flask_babel import force_locale, format_date
 
 from tracker.auth.models import Role, User
 from tracker.db import Session
+from tracker.domain.languages import EN, ZH
+from tracker.domain.workflow import DisclosureState
 from tracker.filing.models import Disclosure
 from tracker.outbox.services import enqueue
 
@@ -107,19 +110,42 @@ def notify_published(session: Session, disclosure: Disclosure, version: int, lin
     )
 
 
+def day_in(day, language) -> str:
+    """A day as readers of ``language`` write it (2026年12月22日 / December 22, 2026), for mail
+    written in both languages whatever the request's."""
+    with force_locale(language.locale):
+        return format_date(day, "long")
+
+
 def notify_reminder(
-    session: Session, company_id: int, cycle, due_on, days_left: int, link: str
+    session: Session,
+    company_id: int,
+    cycle,
+    due_on,
+    days_left: int,
+    link: str,
+    state: DisclosureState = DisclosureState.NOT_STARTED,
 ) -> int:
-    """Remind a company's officers of its due date (the cycle's, or its own when extended)."""
+    """Remind a company's officers of its due date (the cycle's, or its own when extended),
+    in the words of where its disclosure stands: not started, a draft, or returned with
+    changes requested; a due date passed is said to have passed."""
     return _send(
         session,
         officers_of(session, company_id),
         "reminder",
-        f"披露将于 {due_on.isoformat()} 截止 / Your disclosure is due on {due_on.isoformat()}",
+        (
+            f"披露将于 {day_in(due_on, ZH)} 截止 / Your disclosure is due on {day_in(due_on, EN)}"
+            if days_left >= 0
+            else f"披露已于 {day_in(due_on, ZH)} 截止"
+            f" / Your disclosure was due on {day_in(due_on, EN)}"
+        ),
         "reminder",
         cycle=cycle,
         due_on=due_on,
         days_left=days_left,
+        state=state.value,
+        due_zh=day_in(due_on, ZH),
+        due_en=day_in(due_on, EN),
         link=link,
     )
 
