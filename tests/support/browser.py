@@ -196,6 +196,8 @@ STICKING_OUT = """(width) => [...document.querySelectorAll('body *')]
 
 
 def assert_fits(page: Page, width: int, where: str) -> None:
+    """The page fits a screen ``width`` px wide: it does not scroll sideways, and nothing sticks
+    out of the screen outside a box that scrolls on its own (``where`` names the page)."""
     # On a phone the layout viewport widens to what overflows: measure against the screen.
     overflow = page.evaluate("document.documentElement.scrollWidth") - width
     assert overflow <= 0, f"{where} scrolls sideways by {overflow}px"
