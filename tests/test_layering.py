@@ -35,6 +35,7 @@ SHARED = {
     "params",
     "resources",
     "clock",
+    "dates",
     "db",
     "config",
     "csvsafe",

@@ -3,10 +3,11 @@
 from collections.abc import Iterable
 
 from flask import Flask, current_app, g
-from flask_babel import format_date, format_datetime
 from markupsafe import Markup
 
+from tracker.dates import format_day, format_moment
 from tracker.domain.answers import is_http_url
+from tracker.domain.dates import day_text
 from tracker.domain.diff import Chunk, DiffBudget, text_diff
 from tracker.domain.markdown import RenderOverrun, plain_paragraphs, render_within
 from tracker.domain.scoring import Score
@@ -105,10 +106,13 @@ def score_band(score: Score | None) -> str:
 def init_app(app: Flask) -> None:
     app.jinja_env.filters["markdown"] = markdown_filter
     app.jinja_env.filters["diff_html"] = diff_html_filter
-    app.jinja_env.filters["date"] = format_date
-    app.jinja_env.filters["datetime"] = format_datetime
+    # one date style per language, with the zone named (tracker.domain.dates)
+    app.jinja_env.filters["date"] = format_day
+    app.jinja_env.filters["datetime"] = format_moment
     app.jinja_env.globals.update(
         score_band=score_band,
+        # a day in a named language, for mail written in both ("zh" / "en")
+        day_in=day_text,
         STATUS_LABELS=STATUS_LABELS,
         STATE_LABELS=STATE_LABELS,
         # narrative_language(text, chosen).html: the lang attribute of a live answer's narrative

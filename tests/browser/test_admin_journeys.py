@@ -9,7 +9,6 @@ from datetime import date, timedelta
 
 import pytest
 import sqlalchemy as sa
-from babel.dates import format_date
 from flask import Flask
 from playwright.sync_api import Browser, Locator, Page, expect
 
@@ -30,6 +29,7 @@ from tests.support.browser import (
 )
 from tracker.demo import content
 from tracker.demo.services import DEMO_ADMIN, DEMO_STAFF
+from tracker.domain.dates import day_text
 
 REQUIRED = "This field is required."
 
@@ -49,8 +49,8 @@ def admin_nav(page: Page) -> Locator:
 
 
 def shown_date(day: date) -> str:
-    """A date as the English pages show it (Flask-Babel's "medium" format)."""
-    return format_date(day, format="medium", locale="en")
+    """A date as the English pages show it (tracker.domain.dates)."""
+    return day_text(day, "en")
 
 
 def posting(page: Page, path: str):

@@ -15,6 +15,7 @@ from tracker.checklists.services import load_checklist
 from tracker.cycles import services
 from tracker.cycles.models import Cycle, CyclePhase
 from tracker.db import db, utcnow
+from tracker.domain.dates import day_text
 from tracker.filing.models import Disclosure, DueDateExtension
 from tracker.outbox.models import OutboxMessage
 from tracker.public.services import current_cycle
@@ -341,7 +342,7 @@ def test_the_queue_and_reminders_follow_an_extended_due_date(app_ctx, accounts, 
     [mail] = db.session.scalars(sa.select(OutboxMessage).filter_by(kind="reminder")).all()
     assert mail.recipient == accounts.email("officer_a")
     extended = TODAY + timedelta(days=3)
-    assert f"{extended:%B} {extended.day}, {extended.year}" in mail.subject
+    assert day_text(extended, "en") in mail.subject and day_text(extended, "zh") in mail.subject
 
 
 def test_opening_skips_companies_that_already_have_a_disclosure(app_ctx, accounts, filing_world):

@@ -21,7 +21,6 @@ from urllib.parse import urlsplit
 
 import pytest
 import sqlalchemy as sa
-from flask_babel import format_datetime
 
 from tests.support.files import PNG
 from tests.support.filing import (
@@ -40,6 +39,7 @@ from tests.support.pathological import FAMILIES
 from tests.support.review import publish_as_is
 from tracker.auth.models import Role, User
 from tracker.bidi import without_bidi_controls
+from tracker.dates import format_moment
 from tracker.db import db, utcnow
 from tracker.domain.statuses import Status
 from tracker.domain.workflow import DisclosureState
@@ -722,7 +722,7 @@ def test_the_history_shows_who_when_and_the_words_changed(app, officer_a, filing
     with app.app_context():
         revision = db.session.scalar(sa.select(ResponseRevision))
         with app.test_request_context():
-            when = format_datetime(revision.changed_at, "short")
+            when = format_moment(revision.changed_at)
     assert f"Version 2 · {when} · Officer A" in page
     diff = Diff(page)
     assert "team" in diff.dels

@@ -38,7 +38,7 @@ CHROMIUM_ARGS = [
     "--disable-quic",
 ]
 CYCLE = DEMO_CYCLE_SLUG
-SAVED = re.compile(r"^Saved\b")  # "Saved 3/5/25, 10:04 AM"; not "Saving…"
+SAVED = re.compile(r"^Saved\b")  # "Saved 5 Mar 2025, 10:04 (UTC+8)"; not "Saving…"
 NARRATIVE = "Public narrative (Markdown)"
 AXE_RULES = {"runOnly": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]}
 PHONE = {"width": 390, "height": 844}

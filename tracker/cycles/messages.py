@@ -1,6 +1,5 @@
 """Messages for what cycle administration refuses."""
 
-from flask_babel import format_date, format_datetime
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
@@ -12,13 +11,14 @@ from tracker.cycles.services import (
     DueDateChanged,
     WrongPhase,
 )
+from tracker.dates import format_day, format_moment
 from tracker.errors import Said
 
 
 def already_moved_message(refusal: CycleAlreadyMoved) -> str:
     """Who opened or closed the cycle first, and when."""
     facts = {
-        "at": format_datetime(refusal.at, "short"),
+        "at": format_moment(refusal.at),
         "name": refusal.by if refusal.by is not None else _("the system"),
     }
     if refusal.what == "open":
@@ -32,7 +32,7 @@ def due_date_changed_message(refusal: DueDateChanged) -> str:
     return _(
         "Someone else changed this company's due date meanwhile: it is now %(date)s (%(name)s). "
         "Nothing was saved; look at the date again.",
-        date=format_date(refusal.due_on),
+        date=format_day(refusal.due_on),
         name=refusal.by if refusal.by is not None else _("the system"),
     )
 

@@ -2,8 +2,8 @@
 reopen a closed cycle (with a reason), and due-date extensions."""
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
-from flask_babel import format_date, ngettext
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import login_required
 
 from tracker import clock
@@ -13,6 +13,7 @@ from tracker.checklists.services import list_versions
 from tracker.cycles import services
 from tracker.cycles.forms import CycleForm, ExtensionForm, ReopenForm
 from tracker.cycles.models import Cycle, CyclePhase
+from tracker.dates import format_day
 from tracker.db import db
 from tracker.errors import refusal_message
 from tracker.filing.models import Disclosure
@@ -266,7 +267,7 @@ def extend(cycle_id: int, disclosure_id: int):
         _(
             "%(company)s is now due on %(date)s.",
             company=disclosure.company.name(current_language()),
-            date=format_date(disclosure.due_on),
+            date=format_day(disclosure.due_on),
         ),
         "success",
     )

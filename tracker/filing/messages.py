@@ -1,10 +1,11 @@
 """Messages, in the reader's language, for what filing refuses and what a submission lacks,
 and the one message for a workflow step the state does not allow."""
 
-from flask_babel import format_datetime, format_decimal, ngettext
+from flask_babel import format_decimal, ngettext
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
+from tracker.dates import format_moment
 from tracker.domain.answers import Limits, Missing, Problem
 from tracker.domain.benchmarks import Metric
 from tracker.domain.results import ResultLimits, ResultProblem
@@ -227,7 +228,7 @@ def transition_message(refusal: TransitionNotAllowed) -> str:
 def already_moved_message(refusal: AlreadyMoved) -> str:
     """What someone else did first, when and who: the step that beat this request."""
     facts = {
-        "at": format_datetime(refusal.at, "short"),
+        "at": format_moment(refusal.at),
         "name": refusal.by if refusal.by is not None else _("the system"),
     }
     return {

@@ -17,7 +17,6 @@ from flask import (
     send_file,
     url_for,
 )
-from flask_babel import format_datetime
 from flask_babel import gettext as _
 from flask_login import login_required
 
@@ -26,6 +25,7 @@ from tracker.auth import permissions as can
 from tracker.auth.login import officer_company, require, signed_in, viewer
 from tracker.benchmarks.registry import current_registry
 from tracker.cycles.models import Cycle
+from tracker.dates import format_moment
 from tracker.db import db
 from tracker.domain.answers import Limits, missing_for_submission, progress
 from tracker.domain.diff import text_diff
@@ -280,7 +280,7 @@ def save(cycle_slug: str, item_id: str):
         return jsonify(
             saved=True,
             version=response.version,
-            saved_at=format_datetime(response.updated_at, "short"),
+            saved_at=format_moment(response.updated_at),
             preview=markdown_filter(response.narrative),
             translation_preview=markdown_filter(response.narrative_translation),
         )
@@ -328,7 +328,7 @@ def _conflict(form: AnswerForm, cycle: Cycle, item, conflict: services.EditConfl
             version=theirs.version,
             theirs=services.snapshot(theirs),
             by=theirs.updated_by.display_name if theirs.updated_by else None,
-            at=format_datetime(theirs.updated_at, "short"),
+            at=format_moment(theirs.updated_at),
             versions_html=render_template("filing/_conflict_versions.html", hl=3, **versions),
         ), 409
     form.version.data = str(theirs.version)  # "keep mine" overwrites what was seen here

@@ -3,10 +3,10 @@ and publication. Every mail is in both languages; links are built by the caller.
 
 import sqlalchemy as sa
 from flask import render_template
-from flask_babel import force_locale, format_date
 
 from tracker.auth.models import Role, User
 from tracker.db import Session
+from tracker.domain.dates import day_text
 from tracker.domain.languages import EN, ZH
 from tracker.domain.workflow import DisclosureState
 from tracker.filing.models import Disclosure
@@ -111,10 +111,9 @@ def notify_published(session: Session, disclosure: Disclosure, version: int, lin
 
 
 def day_in(day, language) -> str:
-    """A day as readers of ``language`` write it (2026年12月22日 / December 22, 2026), for mail
-    written in both languages whatever the request's."""
-    with force_locale(language.locale):
-        return format_date(day, "long")
+    """A day as readers of ``language`` write it (2026年12月22日 / 22 Dec 2026: the one style,
+    tracker.domain.dates), for mail written in both languages whatever the request's."""
+    return day_text(day, language.locale)
 
 
 def notify_reminder(
