@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import itertools
 from dataclasses import dataclass
-from xml.sax.saxutils import escape
+from xml.sax.saxutils import escape, quoteattr
 
 # A single-hue scale (light to dark blue): readable for colour-blind readers and in greyscale.
 BANDS = ("#d6e4f3", "#a8c8e6", "#6fa3d3", "#3b7cbd", "#1c5896")
@@ -25,16 +25,29 @@ def band_colour(percent: int) -> str:
     return BANDS[min(percent // 20, len(BANDS) - 1)]
 
 
+def _font(font_family: str | None) -> str:
+    """The root's font-family attribute (PDFs name their faces; pages inherit the page's)."""
+    return f" font-family={quoteattr(font_family)}" if font_family else ""
+
+
 def score_bars(
-    bars: list[Bar], *, chart_id: str, title: str, na_label: str, width: int = 640
+    bars: list[Bar],
+    *,
+    chart_id: str,
+    title: str,
+    na_label: str,
+    width: int = 640,
+    font_family: str | None = None,
 ) -> str:
-    """Horizontal bars, 0-100, one per row, with the value printed after each bar."""
+    """Horizontal bars, 0-100, one per row, with the value printed after each bar; every label
+    cut to fit its column."""
     row, top, label_width, value_width = 30, 8, 260, 44
     plot = width - label_width - value_width
     height = top * 2 + row * len(bars) + 18
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" class="chart" viewBox="0 0 {width} {height}" '
-        f'width="{width}" height="{height}" role="img" aria-labelledby="{chart_id}-title">',
+        f'width="{width}" height="{height}" role="img" aria-labelledby="{chart_id}-title"'
+        f"{_font(font_family)}>",
         f'<title id="{chart_id}-title">{escape(title)}</title>',
     ]
     for step in (0, 25, 50, 75, 100):  # gridlines and their scale
@@ -50,7 +63,8 @@ def score_bars(
     for n, bar in enumerate(bars):
         y = top + n * row
         label = escape(f"{bar.label} {bar.title}")
-        short = label if len(label) <= 38 else escape(f"{bar.label} {bar.title}"[:36]) + "…"
+        # cut by drawn width, not by characters: a Chinese title is twice as wide per character
+        short = escape(_shortened(f"{bar.label} {bar.title}", label_width - 8, 12))
         parts.append(
             f"<g><title>{label}: {bar.percent if bar.percent is not None else na_label}</title>"
         )
@@ -223,6 +237,7 @@ def trend_chart(
     desc: str,
     na_label: str,
     width: int = 460,
+    font_family: str | None = None,
 ) -> str:
     """Scores across cycles, one row per commitment on a 0-100 axis: a marker per cycle (the
     latest a filled circle, the one before an open diamond, the one before that a half-filled
@@ -252,7 +267,7 @@ def trend_chart(
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" class="chart trend-chart" '
         f'viewBox="0 0 {width} {height}" width="{width}" height="{height}" role="img" '
-        f'aria-labelledby="{chart_id}-title {chart_id}-desc">',
+        f'aria-labelledby="{chart_id}-title {chart_id}-desc"{_font(font_family)}>',
         f'<title id="{chart_id}-title">{escape(title)}</title>',
         f'<desc id="{chart_id}-desc">{escape(desc)}</desc>',
         *legend,

@@ -43,8 +43,15 @@ class ItemAdoption:
 
     @property
     def rate(self) -> int | None:
-        """Adopted, as a whole percentage of the companies it applies to (None: none)."""
+        """Adopted (met fully or partly), as a whole percentage of the companies it applies to
+        (None: it applies to none)."""
         return round(100 * self.adopted / self.applicable) if self.applicable else None
+
+    @property
+    def met_rate(self) -> int | None:
+        """Met fully, as a whole percentage of the companies it applies to (None: none): a
+        partly met item is not met, so the reports show this beside ``rate``."""
+        return round(100 * self.counts[Status.MET] / self.applicable) if self.applicable else None
 
 
 @dataclass(frozen=True)
@@ -92,6 +99,8 @@ class CycleReport:
     ledger_head: LedgerHead | None  # the cycle's latest ledger entry it was built from
     # per company and registry benchmark: results reported, named only or nothing
     results: ResultsMatrix | None = None
+    # the invited companies without a published version in the cycle, by name
+    not_published: tuple[Text, ...] = ()
 
     @property
     def overall_scores(self) -> list[int]:
@@ -190,9 +199,11 @@ def build_cycle_report(
     invited: int,
     ledger_head: LedgerHead | None,
     registry: Sequence[RegistryBenchmark] = (),
+    not_published: Sequence[Text] = (),
 ) -> CycleReport:
     """The aggregate report of a cycle from its companies' published reports; ``registry``:
-    the benchmarks of the results matrix (none: no matrix)."""
+    the benchmarks of the results matrix (none: no matrix); ``not_published``: the names of the
+    invited companies that published nothing in the cycle."""
     return CycleReport(
         cycle_slug=cycle["slug"],
         cycle_name=Text(en=cycle["name_en"], zh=cycle["name_zh"]),
@@ -203,6 +214,7 @@ def build_cycle_report(
         benchmarks=benchmarks(checklist, [_structured(r) for r in companies]),
         ledger_head=ledger_head,
         results=_results_matrix(registry, companies) if registry else None,
+        not_published=tuple(not_published),
     )
 
 

@@ -28,8 +28,22 @@ def _language(code: str) -> Language:
     return language
 
 
-def score_chart(report: CompanyReport, chart_id: str = "score-chart") -> Markup:
-    """The per-commitment score bars of a report, in the current language."""
+# The faces of a chart in a PDF, as report.css sets the text's: a Chinese report's text is all
+# Noto Sans CJK SC (its Latin too); WeasyPrint's SVG text would otherwise take fontconfig's
+# default sans-serif (WenQuanYi Micro Hei here).
+PDF_CHART_FONTS = {
+    "en": "DejaVu Sans, Noto Sans CJK SC, sans-serif",
+    "zh": "Noto Sans CJK SC, DejaVu Sans, sans-serif",
+}
+
+
+def _chart_font(pdf: bool) -> str | None:
+    return PDF_CHART_FONTS[current_language().code] if pdf else None
+
+
+def score_chart(report: CompanyReport, chart_id: str = "score-chart", pdf: bool = False) -> Markup:
+    """The per-commitment score bars of a report, in the current language (``pdf``: with the
+    PDF's faces named)."""
     language = current_language()
     bars = [
         Bar(c.id.upper(), c.title.get(language), report.scorecard.by_commitment[c.id].percent)
@@ -41,11 +55,12 @@ def score_chart(report: CompanyReport, chart_id: str = "score-chart") -> Markup:
             chart_id=chart_id,
             na_label=_("n/a"),
             title=_("Score per commitment, 0 to 100"),
+            font_family=_chart_font(pdf),
         )
     )
 
 
-def trends_chart(trend: Trend, chart_id: str = "trend-chart") -> Markup:
+def trends_chart(trend: Trend, chart_id: str = "trend-chart", pdf: bool = False) -> Markup:
     """The company's scores per commitment across cycles, in the current language (the last
     three cycles; the table beside it has them all)."""
     language = current_language()
@@ -78,6 +93,7 @@ def trends_chart(trend: Trend, chart_id: str = "trend-chart") -> Markup:
             title=_("Scores per commitment across cycles, 0 to 100"),
             desc="; ".join(said(line) for line in lines) + ".",
             na_label=na,
+            font_family=_chart_font(pdf),
         )
     )
 

@@ -13,12 +13,13 @@ import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
 
 from tracker.benchmarks.registry import current_registry
+from tracker.companies.models import Company
 from tracker.cycles.models import Cycle
 from tracker.db import Session, utcnow
 from tracker.domain import company_report
 from tracker.domain.company_report import CompanyReport
 from tracker.domain.cycle_report import CycleReport, LedgerHead, build_cycle_report
-from tracker.domain.languages import CODES
+from tracker.domain.languages import CODES, Text
 from tracker.domain.ledger import EntryKind
 from tracker.domain.refusals import Refusal
 from tracker.domain.text_language import narrative_language
@@ -181,17 +182,31 @@ def invited_count(session: Session, cycle: Cycle) -> int:
     ).one()
 
 
+def invited_names(session: Session, cycle: Cycle) -> list[tuple[str, Text]]:
+    """(slug, name) of every company with a disclosure in the cycle, by English name."""
+    rows = session.execute(
+        sa.select(Company.slug, Company.name_en, Company.name_zh)
+        .join(Disclosure, Disclosure.company_id == Company.id)
+        .where(Disclosure.cycle_id == cycle.id)
+        .order_by(Company.name_en)
+    )
+    return [(slug, Text(en=en, zh=zh)) for slug, en, zh in rows]
+
+
 def cycle_report(session: Session, cycle: Cycle) -> CycleReport:
     """The aggregate report context of a cycle, from its published versions."""
     head = cycle_head(session, cycle)
-    invited = invited_count(session, cycle)
+    companies = [p.report for p in current_in_cycle(session, cycle)]
+    published = {r.company_slug for r in companies}
+    invited = invited_names(session, cycle)
     return build_cycle_report(
         cycle={"slug": cycle.slug, "name_en": cycle.name_en, "name_zh": cycle.name_zh},
         checklist=cycle.checklist_version.checklist,
-        companies=[p.report for p in current_in_cycle(session, cycle)],
-        invited=invited,
+        companies=companies,
+        invited=len(invited),
         ledger_head=LedgerHead(head.sequence, head.entry_hash) if head else None,
         registry=current_registry().benchmarks,
+        not_published=[name for slug, name in invited if slug not in published],
     )
 
 
