@@ -54,6 +54,11 @@ def test_filters_follow_the_request_language_and_the_configured_zone(app):
                 "2026年12月22日 17:00（UTC+8）"
             )
         assert format_day(None) == "" and format_moment(None) == ""
+        # a format argument (Flask-Babel's filters took one) changes nothing: one style
+        with force_locale("en"):
+            assert render_template_string('{{ m | datetime("short") }}', m=MOMENT) == (
+                "22 Dec 2026, 17:00 (UTC+8)"
+            )
         app.config["TIMEZONE"] = "Europe/Berlin"
         with force_locale("en"):
             assert format_moment(MOMENT) == "22 Dec 2026, 10:00 (UTC+1)"

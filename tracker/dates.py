@@ -16,7 +16,11 @@ def _locale() -> str:
     return str(get_locale() or "en")
 
 
-def format_day(value: date | datetime | None) -> str:
+# The filters used to be Flask-Babel's, which take a format ("short", "long"): one given is
+# ignored, as there is one style (a template written against the old filters still renders).
+
+
+def format_day(value: date | datetime | None, _format: str | None = None) -> str:
     """A day ("22 Dec 2026" / "2026年12月22日"); a moment gives its day in the alliance's zone;
     None gives ""."""
     if value is None:
@@ -24,7 +28,7 @@ def format_day(value: date | datetime | None) -> str:
     return day_text(value, _locale(), clock.zone())
 
 
-def format_moment(value: datetime | None) -> str:
+def format_moment(value: datetime | None, _format: str | None = None) -> str:
     """A moment ("22 Dec 2026, 17:00 (UTC+8)" / "2026年12月22日 17:00（UTC+8）"); None gives ""."""
     if value is None:
         return ""

@@ -59,7 +59,7 @@ REFUSALS = {
         lambda r: _(
             "The cycle's closing date, %(date)s, has passed: officers still could not file. "
             "Move the closing date first (Edit), then reopen.",
-            date=format_date(r.closes_on),
+            date=format_day(r.closes_on),
         )
     ),
     "cycles.extension_reason_missing": Said(lambda _r: _("Give a reason.")),
