@@ -1,9 +1,9 @@
 """Messages for the reminders staff ask for and that are not sent."""
 
-from flask_babel import format_datetime
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
+from tracker.dates import format_moment
 from tracker.errors import Said
 from tracker.i18n import localized
 from tracker.reminders.services import MIN_INTERVAL, ReminderRefused
@@ -28,7 +28,7 @@ def refused_message(refusal: ReminderRefused) -> str:
             "%(company)s was already reminded at %(at)s: another reminder is possible "
             "%(hours)d hours after the last one.",
             company=localized(refusal.company),
-            at=format_datetime(refusal.last, "short"),
+            at=format_moment(refusal.last),
             hours=int(MIN_INTERVAL.total_seconds() // 3600),
         )
     return _(
