@@ -118,7 +118,7 @@ def test_each_state_reads_its_own_reminder_with_readable_dates(runner, app, acco
     assert "要求贵企业修改" in returned.body
     assert "not started it yet" in not_started.body and "尚未开始" in not_started.body
     assert "not submitted" not in returned.body
-    english = f"{due:%B} {due.day}, {due.year}"
+    english = f"{due.day} {due:%b} {due.year}"  # the one style (tracker.domain.dates)
     assert english in returned.body and english in returned.subject
     chinese = f"{due.year}年{due.month}月{due.day}日"
     assert chinese in returned.body and chinese in returned.subject
