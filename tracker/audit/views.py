@@ -1,17 +1,24 @@
 """The audit trail for administrators: a filtered page, and the same selection as CSV."""
 
 from datetime import date
+from typing import Any
 
+import sqlalchemy as sa
 from flask import Blueprint, Response, render_template, request, stream_with_context
 from flask_babel import gettext as _
 from flask_login import login_required
 
 from tracker import clock
-from tracker.audit import services
+from tracker.audit import labels, services
+from tracker.audit.models import AuditEvent
 from tracker.auth import permissions as can
 from tracker.auth.login import require, viewer
-from tracker.db import db
+from tracker.auth.models import User
+from tracker.companies.models import Company
+from tracker.cycles.models import Cycle
+from tracker.db import Session, db
 from tracker.errors import refusal_message
+from tracker.filing.models import Disclosure
 from tracker.pagination import paginate
 from tracker.params import BadParameter, parse_date, whole_number
 
@@ -51,6 +58,37 @@ def _filters() -> tuple[services.AuditFilters, list[str]]:
     return filters, errors
 
 
+def objects_of(session: Session, events: list[AuditEvent]) -> dict[tuple[str, int], Any]:
+    """(object type, id) -> what the events act on, so that the page names it: a disclosure
+    as its (company, cycle), a company, a cycle, a user. One query per kind of object on the
+    page, whatever the number of events; objects since deleted are left out. (In the view:
+    the audit trail's core sits below every feature it records, tests/test_layering.py.)"""
+    wanted: dict[str, set[int]] = {}
+    for event in events:
+        if event.object_id is not None:
+            wanted.setdefault(event.object_type, set()).add(event.object_id)
+    found: dict[tuple[str, int], Any] = {}
+    if ids := wanted.get("disclosure"):
+        for disclosure_id, company, cycle in session.execute(
+            sa.select(Disclosure.id, Company, Cycle)
+            .join(Company, Company.id == Disclosure.company_id)
+            .join(Cycle, Cycle.id == Disclosure.cycle_id)
+            .where(Disclosure.id.in_(ids))
+        ):
+            found["disclosure", disclosure_id] = (company, cycle)
+    kinds: tuple[tuple[str, type[Company] | type[Cycle] | type[User]], ...] = (
+        ("company", Company),
+        ("cycle", Cycle),
+        ("user", User),
+    )
+    for kind, model in kinds:
+        if ids := wanted.get(kind):
+            query = sa.select(model.id, model).where(model.id.in_(ids))
+            for object_id, obj in session.execute(query):
+                found[kind, object_id] = obj
+    return found
+
+
 @bp.get("/")
 @login_required
 def index():
@@ -63,6 +101,8 @@ def index():
         filters=filters,
         errors=errors,
         object_types=services.object_types(db.session),
+        objects=objects_of(db.session, page.items),
+        labels=labels,
         export_args=request.args.to_dict(),
     ), 400 if errors else 200
 
