@@ -241,6 +241,8 @@ MATRIX: dict[tuple[str, str], Row] = {
     ("reminders.send", "POST"): Row("/review/reminders/{cycle}/company-a", staff_only(303)),
     ("review.decide", "POST"): Row("/review/{cycle}/company-a/decision", staff_only(422)),
     ("review.comment", "POST"): Row("/review/{cycle}/company-a/comments", staff_only(422)),
+    # Publishing is asked on a page first: a draft can be neither confirmed nor published.
+    ("review.confirm_publish", "GET"): Row("/review/{cycle}/company-a/publish", staff_only(409)),
     ("review.publish_disclosure", "POST"): Row(
         "/review/{cycle}/company-a/publish", staff_only(409)
     ),

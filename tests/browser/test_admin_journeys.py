@@ -44,6 +44,9 @@ CORRECTED_NARRATIVE = "Corrected: our safety team has 9 full-time people, not 18
 ACCEPT_REASON = "The correction is clear, thank you."
 
 
+REOPEN_REASON = "Two companies asked for one more week."
+
+
 def admin_nav(page: Page) -> Locator:
     return page.get_by_role("navigation", name="Administration")
 
@@ -76,7 +79,8 @@ def test_administrator_creates_opens_extends_and_closes_a_cycle(page: Page, live
     assert signatories > 1
 
     # The administrator finds the cycles in the administration menu.
-    sign_in(page, live_server, DEMO_ADMIN)
+    sign_in(page, live_server, DEMO_ADMIN, lands_on="/review/")
+    page.get_by_role("navigation", name="Account").get_by_role("link", name="Administration").click()
     admin_nav(page).get_by_role("link", name="Cycles").click()
     expect(page).to_have_url(f"{live_server}/admin/cycles/")
     expect(heading(page)).to_have_text("Reporting cycles")
@@ -209,7 +213,21 @@ def test_administrator_creates_opens_extends_and_closes_a_cycle(page: Page, live
     expect(others).to_have_count(1)
     screenshot(page, "admin-cycle-extended")
 
-    # Closing the cycle.
+    # Closing the cycle: asked first, on a page naming who has not handed in.
+    page.get_by_role("link", name="Close the cycle…").click()
+    expect(page).to_have_url(f"{live_server}{cycle_path}/close")
+    expect(heading(page)).to_have_text("Close 2026 annual disclosure?")
+    expect(page.get_by_role("note")).to_contain_text(
+        f"{signatories} companies have not handed their disclosures in"
+    )
+    outstanding = page.get_by_role("region", name="Not handed in")
+    expect(outstanding.locator("tbody").get_by_role("row")).to_have_count(signatories)
+    expect(
+        outstanding.get_by_role("row").filter(
+            has=page.get_by_role("rowheader", name=company.name_en, exact=True)
+        )
+    ).to_contain_text("(extended)")
+    screenshot(page, "admin-cycle-close-confirm")
     page.get_by_role("button", name="Close the cycle").click()
     expect(page).to_have_url(live_server + cycle_path)
     expect(flash(page)).to_contain_text("Closed: nobody can file any more;")
@@ -219,6 +237,22 @@ def test_administrator_creates_opens_extends_and_closes_a_cycle(page: Page, live
     expect(page.locator("summary", has_text="Extend")).to_have_count(0)
     expect(page.get_by_text(f"“{EXTENSION_REASON}”")).to_be_visible()
     screenshot(page, "admin-cycle-closed")
+
+    # Reopened for a week more, with a reason (refused without one), then closed again.
+    page.get_by_role("link", name="Reopen the cycle…").click()
+    expect(heading(page)).to_have_text("Reopen 2026 annual disclosure?")
+    with posting(page, "/reopen") as answer:
+        page.get_by_role("button", name="Reopen the cycle").click()
+    assert answer.value.status == 422
+    expect(page.locator(".field.has-error")).to_contain_text("Give a reason.")
+    page.get_by_label("Why is the cycle reopened?").fill(REOPEN_REASON)
+    screenshot(page, "admin-cycle-reopen")
+    page.get_by_role("button", name="Reopen the cycle").click()
+    expect(flash(page)).to_contain_text("Reopened: officers can file again.")
+    expect(heading(page).locator(".phase")).to_have_text("Open")
+    page.get_by_role("link", name="Close the cycle…").click()
+    page.get_by_role("button", name="Close the cycle").click()
+    expect(heading(page).locator(".phase")).to_have_text("Closed")
 
     # The list shows the phase too.
     admin_nav(page).get_by_role("link", name="Cycles").click()
@@ -357,7 +391,9 @@ def test_officer_corrects_a_published_disclosure(browser: Browser, page: Page, l
         decision.get_by_label("Reason (the company reads it)").fill(ACCEPT_REASON)
         decision.get_by_role("button", name="Record the decision").click()
         expect(flash(staff)).to_contain_text("Accepted.")
-        staff.get_by_role("region", name="Decision").get_by_role("button", name="Publish").click()
+        staff.get_by_role("region", name="Decision").get_by_role("link", name="Publish…").click()
+        expect(staff.get_by_role("note")).to_contain_text("It corrects version 1")
+        staff.get_by_role("button", name="Publish version 2").click()
         message = flash(staff)
         expect(message).to_contain_text("Published as version 2")
         found = re.search(

@@ -120,9 +120,15 @@ def test_the_whole_review_loop(browser: Browser, page: Page, live_server, app):
         decision.get_by_label("Reason (the company reads it)").fill(ACCEPT_REASON)
         decision.get_by_role("button", name="Record the decision").click()
         expect(flash(staff)).to_contain_text("Accepted.")
-        staff.get_by_role("region", name="Decision").get_by_role("button", name="Publish").click()
+        staff.get_by_role("region", name="Decision").get_by_role("link", name="Publish…").click()
+        # Asked first, on a page that names what will happen.
+        expect(heading(staff)).to_have_text(f"Publish {company.name_en}?")
+        expect(staff.get_by_role("note")).to_contain_text("This cannot be undone.")
+        screenshot(staff, "review-publish-confirm")
+        staff.get_by_role("button", name="Publish version 1").click()
         message = flash(staff)
         expect(message).to_contain_text("Published as version")
+        expect(message).to_contain_text("Its PDF reports are being prepared")
         found = re.search(
             r"Published as version (\d+), ledger entry #(\d+)\.", message.inner_text()
         )

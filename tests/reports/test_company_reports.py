@@ -46,6 +46,7 @@ def published(app, accounts, filing_world):
 
 def test_publishing_renders_and_stores_both_languages(app, accounts, filing_world):
     app.config["RENDER_REPORTS_ON_PUBLISH"] = True
+    app.config["REPORT_JOBS"] = "inline"  # as the background job does, here and now
     publish_first_version(app, accounts, filing_world)
     with app.app_context():
         stored = db.session.scalars(sa.select(StoredReport).order_by(StoredReport.language)).all()

@@ -1,12 +1,14 @@
-"""Building aggregate reports outside requests.
+"""Building reports outside requests.
 
-An aggregate takes seconds (22 companies) to tens of seconds (hundreds), so no request waits
-for one: after a publication, or when a download finds no report for the cycle's current ledger
-head, the work is handed to one background thread of the process. Rows and files are keyed by
-the ledger head and content hash, so two processes building the same report at once end with
-one row. ``REPORT_JOBS`` picks the runner: "thread" (the default), "inline" (now, in the caller;
-for the command line and tests) or "off" (nothing is built automatically; `tracker reports
-export` or a test does it).
+An aggregate takes seconds (22 companies) to tens of seconds (hundreds), and a company's two
+PDFs several seconds, so no request waits for them: after a publication (its company PDFs, then
+the cycle's aggregate), or when a download finds no stored report, the work is handed to one
+background thread of the process, which runs the jobs in the order asked. Rows and files are
+keyed by the publication or the ledger head and the content hash, so two processes building the
+same report at once end with one row. ``REPORT_JOBS`` picks the runner: "thread" (the default),
+"inline" (now, in the caller; for the command line and tests) or "off" (nothing is built in the
+background; `tracker reports export` or a test does it, and a company PDF missing at its
+download is rendered in that request, as it was before jobs existed).
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ from flask import Flask
 from tracker.cycles.models import Cycle
 from tracker.db import db
 from tracker.domain.languages import CODES
+from tracker.ledger.models import Publication
 
 
 class ReportJobs:
@@ -27,7 +30,7 @@ class ReportJobs:
         self.app = app
         self.mode  # noqa: B018 - a bad setting fails at start-up, not at the first publication
         self._executor: ThreadPoolExecutor | None = None
-        self._pending: set[int] = set()
+        self._pending: set[tuple[str, int]] = set()
         self._lock = threading.Lock()
 
     @property
@@ -39,32 +42,56 @@ class ReportJobs:
 
     def build_cycle(self, cycle_id: int) -> Future | None:
         """Ask for the cycle's aggregate (both languages) to be built for its current head."""
+        return self._ask(("cycle", cycle_id))
+
+    def build_publication(self, publication_id: int) -> Future | None:
+        """Ask for a published version's PDFs (both languages) to be rendered and stored (each
+        recorded in the ledger), if they are not yet."""
+        return self._ask(("publication", publication_id))
+
+    def _ask(self, job: tuple[str, int]) -> Future | None:
         if self.mode == "off":
             return None
         if self.mode == "inline":
-            self._build(cycle_id)
+            self._do(job)
             return None
         with self._lock:
-            if cycle_id in self._pending:  # already queued: that run will see the new head
+            if job in self._pending:  # already queued: that run will see the new state
                 return None
-            self._pending.add(cycle_id)
+            self._pending.add(job)
             if self._executor is None:
                 self._executor = ThreadPoolExecutor(
                     max_workers=1, thread_name_prefix="tracker-reports"
                 )
-        return self._executor.submit(self._run, cycle_id)
+        return self._executor.submit(self._run, job)
 
-    def _run(self, cycle_id: int) -> None:
+    def _run(self, job: tuple[str, int]) -> None:
         with self._lock:
-            self._pending.discard(cycle_id)
+            self._pending.discard(job)
         with self.app.app_context():
             try:
-                self._build(cycle_id)
+                self._do(job)
             except Exception:
                 db.session.rollback()
-                self.app.logger.exception("Could not build the report of cycle %s", cycle_id)
+                self.app.logger.exception("Could not build the reports of %s %s", *job)
             finally:
                 db.session.remove()
+
+    def _do(self, job: tuple[str, int]) -> None:
+        kind, ident = job
+        if kind == "cycle":
+            self._build(ident)
+        else:
+            self._build_publication(ident)
+
+    def _build_publication(self, publication_id: int) -> None:
+        from tracker.reports.services import render_all
+
+        publication = db.session.get(Publication, publication_id)
+        if publication is None:
+            return
+        render_all(db.session, publication, Path(self.app.config["REPORT_DIR"]))
+        db.session.commit()
 
     def _build(self, cycle_id: int) -> None:
         from tracker.reports.services import render_cycle

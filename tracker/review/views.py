@@ -1,7 +1,5 @@
 """Staff pages: the queue, and one company's disclosure with everything staff may read."""
 
-from pathlib import Path
-
 import sqlalchemy as sa
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
@@ -14,17 +12,23 @@ from tracker.benchmarks.registry import current_registry
 from tracker.companies.models import Company
 from tracker.cycles.models import Cycle
 from tracker.db import db
-from tracker.domain.workflow import Action, DisclosureState, Side, allowed_actions
-from tracker.errors import refusal_message
+from tracker.domain.workflow import (
+    Action,
+    DisclosureState,
+    Side,
+    TransitionNotAllowed,
+    allowed_actions,
+)
+from tracker.errors import refusal_message, wants_json
 from tracker.filing.queries import find_disclosure
 from tracker.filing.services import attachments_of, results_of
+from tracker.filing.workflow import AlreadyMoved, refuse_if_already_moved
 from tracker.labels import ACTION_LABELS
 from tracker.ledger import queries as ledger_queries
 from tracker.ledger.services import publish
 from tracker.links import external_url
 from tracker.public.services import current_cycle
 from tracker.reports.jobs import jobs as report_jobs
-from tracker.reports.services import render_all
 from tracker.review import mail as review_mail
 from tracker.review import services
 from tracker.templating import preload_markdown, text_diffs
@@ -236,11 +240,43 @@ def decide(cycle_slug: str, company_slug: str):
     return redirect(_back(cycle, company), 303)
 
 
+@bp.get("/<cycle_slug>/<company_slug>/publish")
+@login_required
+def confirm_publish(cycle_slug: str, company_slug: str):
+    """What publishing will do (company, cycle, the version number it gets, that it cannot be
+    undone), and the one button that does it; nothing changes here."""
+    cycle, company, found = _started_target(cycle_slug, company_slug)
+    if Action.PUBLISH not in allowed_actions(found.state, Side.STAFF):
+        try:  # published meanwhile (AlreadyMoved): say by whom, on the review page
+            refuse_if_already_moved(db.session, found, Action.PUBLISH, Side.STAFF)
+        except AlreadyMoved as exc:
+            flash(refusal_message(exc), "warning")
+            return redirect(_back(cycle, company))
+        raise TransitionNotAllowed(found.state, Action.PUBLISH, Side.STAFF)
+    versions = ledger_queries.versions_of(db.session, found)
+    return render_template(
+        "review/confirm_publish.html",
+        cycle=cycle,
+        company=company,
+        version=versions[0].version + 1 if versions else 1,
+        corrects=versions[0] if versions else None,
+    )
+
+
 @bp.post("/<cycle_slug>/<company_slug>/publish")
 @login_required
 def publish_disclosure(cycle_slug: str, company_slug: str):
     cycle, company, found = _started_target(cycle_slug, company_slug)
-    publication = publish(db.session, viewer(), found, clock.now())
+    try:
+        publication = publish(db.session, viewer(), found, clock.now())
+    except AlreadyMoved as exc:
+        # A second click, or a colleague at the same moment: the first publication stands and
+        # nothing of this one was written. Said on the review page, not as an error.
+        db.session.rollback()
+        if exc.action is not Action.PUBLISH or wants_json():
+            raise
+        flash(refusal_message(exc), "warning")
+        return redirect(_back(cycle, company), 303)
     review_mail.notify_published(
         db.session,
         found,
@@ -248,31 +284,20 @@ def publish_disclosure(cycle_slug: str, company_slug: str):
         external_url("companies.detail", slug=company.slug, cycle=cycle.slug),
     )
     db.session.commit()
+    jobs = report_jobs(current_app)
     if current_app.config["RENDER_REPORTS_ON_PUBLISH"]:
-        _store_reports(publication)
-    report_jobs(current_app).build_cycle(cycle.id)  # the aggregate, in the background
+        jobs.build_publication(publication.id)  # its PDFs, in the background
+    jobs.build_cycle(cycle.id)  # then the aggregate
     flash(
         _(
-            "Published as version %(version)d, ledger entry #%(n)d.",
+            "Published as version %(version)d, ledger entry #%(n)d. Its PDF reports are being "
+            "prepared and can be downloaded in a minute.",
             version=publication.version,
             n=publication.entry.sequence,
         ),
         "success",
     )
     return redirect(_back(cycle, company), 303)
-
-
-def _store_reports(publication) -> None:
-    """Render the new version's PDFs now, once (about a second each), so that downloads only
-    read a file. Publishing stands if this fails: the first download renders them instead."""
-    try:
-        render_all(db.session, publication, Path(current_app.config["REPORT_DIR"]))
-        db.session.commit()
-    except Exception:
-        db.session.rollback()
-        current_app.logger.exception(
-            "Could not render the reports of publication %s", publication.id
-        )
 
 
 def _officer_link(cycle, found, item_id: str | None) -> str:
