@@ -32,7 +32,7 @@ from tracker.ledger.services import LedgerBusy
 from tracker.params import BadParameter
 from tracker.reminders.services import ReminderRefused
 from tracker.reports.fonts import MissingFont
-from tracker.reports.services import ReportNotReady
+from tracker.reports.services import CompanyReportNotReady, ReportNotReady
 from tracker.review import services as review
 from tracker.review.models import Comment
 from tracker.roster.services import CompanySlugTaken
@@ -249,6 +249,7 @@ def samples() -> list[Refusal]:
             ReminderRefused(why, Text(en="Company A", zh="甲公司"), MOMENT)
             for why in ReminderRefused.WHY
         ),
+        CompanyReportNotReady(),
         MissingFont(),
         NothingExported(["“From” is after “Until”."]),
         *(CompareRefusal(code, "x") for code in CompareRefusal.codes),

@@ -80,7 +80,9 @@ def test_administrator_creates_opens_extends_and_closes_a_cycle(page: Page, live
 
     # The administrator finds the cycles in the administration menu.
     sign_in(page, live_server, DEMO_ADMIN, lands_on="/review/")
-    page.get_by_role("navigation", name="Account").get_by_role("link", name="Administration").click()
+    page.get_by_role("navigation", name="Account").get_by_role(
+        "link", name="Administration"
+    ).click()
     admin_nav(page).get_by_role("link", name="Cycles").click()
     expect(page).to_have_url(f"{live_server}/admin/cycles/")
     expect(heading(page)).to_have_text("Reporting cycles")

@@ -5,13 +5,19 @@ from flask_babel import lazy_gettext as _l
 
 from tracker.errors import Said
 from tracker.reports.fonts import MissingFont
-from tracker.reports.services import ReportNotReady
+from tracker.reports.services import CompanyReportNotReady, ReportNotReady
 
 REFUSALS = {
     ReportNotReady.code: Said(
         lambda _r: _(
             "The aggregate report of this cycle is being built from the latest "
             "publications. Try again in a minute."
+        ),
+        _l("Report being prepared"),
+    ),
+    CompanyReportNotReady.code: Said(
+        lambda _r: _(
+            "This report is being prepared from the published version. Try again in a minute."
         ),
         _l("Report being prepared"),
     ),

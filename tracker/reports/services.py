@@ -36,7 +36,14 @@ class ReportNotReady(Refusal):
 
     code = "reports.not_ready"
     status = 503
-    headers = MappingProxyType({"Retry-After": "30", "Cache-Control": "no-store"})
+    RETRY_AFTER = 30  # seconds; the page that says so refreshes itself after as long
+    headers = MappingProxyType({"Retry-After": str(RETRY_AFTER), "Cache-Control": "no-store"})
+
+
+class CompanyReportNotReady(ReportNotReady):
+    """A published version's PDF is still being rendered by the background job."""
+
+    code = "reports.company_not_ready"
 
 
 def report_path(directory: Path, sha256: str) -> Path:

@@ -8,7 +8,16 @@ from urllib.parse import quote
 
 import sqlalchemy as sa
 from cachetools import LRUCache
-from flask import Blueprint, Response, abort, current_app, request, send_file
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    current_app,
+    make_response,
+    render_template,
+    request,
+    send_file,
+)
 from flask_login import login_required
 
 from tracker import pagecache
@@ -18,6 +27,7 @@ from tracker.companies.models import Company
 from tracker.cycles.models import Cycle
 from tracker.db import db
 from tracker.domain.languages import CODES
+from tracker.errors import explain, render_refusal, wants_json
 from tracker.filing.queries import find_disclosure
 from tracker.ledger.queries import find_publication
 from tracker.params import arg_id
@@ -77,11 +87,18 @@ def _look_up(slug: str, cycle_slug: str | None, version: int | None, language: s
     if publication is None:
         abort(404)
     stored = services.stored_report(db.session, publication, language)
-    if stored is None:  # published before reports were stored: rendered once, now
-        stored = services.render_published(
-            db.session, publication, language, Path(current_app.config["REPORT_DIR"])
-        )
-        db.session.commit()
+    if stored is None:  # published before reports were stored, or its job has not run yet
+        runner = jobs(current_app)
+        if runner.mode == "off":  # nothing renders in the background: once, now
+            stored = services.render_published(
+                db.session, publication, language, Path(current_app.config["REPORT_DIR"])
+            )
+            db.session.commit()
+        else:
+            runner.build_publication(publication.id)
+            stored = services.stored_report(db.session, publication, language)  # "inline"
+    if stored is None:
+        raise services.CompanyReportNotReady()
     return Served(
         stored.sha256,
         _filename(company.slug, publication.cycle.slug, publication.version, language),
@@ -90,9 +107,37 @@ def _look_up(slug: str, cycle_slug: str | None, version: int | None, language: s
     )
 
 
+def not_ready_page(refusal: services.ReportNotReady):
+    """503 while a report is being prepared: a page in the reader's language that says so,
+    refreshes itself when Retry-After has passed and links to the same download (scripts
+    asking for JSON get the refusal as JSON)."""
+    if wants_json():
+        return render_refusal(refusal)
+    title, message = explain(refusal)
+    retry = request.full_path.rstrip("?")
+    response = make_response(
+        render_template(
+            "reports/not_ready.html",
+            title=title,
+            message=message,
+            retry=retry,
+            seconds=services.ReportNotReady.RETRY_AFTER,
+        ),
+        503,
+    )
+    response.headers.update(refusal.headers)
+    return response
+
+
+@bp.errorhandler(services.ReportNotReady)
+def _not_ready(refusal: services.ReportNotReady):
+    return not_ready_page(refusal)
+
+
 @bp.get("/companies/<slug>/report.pdf")
 def published(slug: str):
-    """A published version's PDF (the latest of a cycle unless ``version`` names one)."""
+    """A published version's PDF (the latest of a cycle unless ``version`` names one); 503 with
+    a page that retries while the background job renders it."""
     language = _language()
     version = arg_id("version")
     key = (slug, request.args.get("cycle") or None, version, language)
