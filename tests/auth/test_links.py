@@ -200,7 +200,7 @@ def test_deactivation_ends_sessions_at_once_and_blocks_sign_in(client, accounts,
     token = csrf_token(client, f"/admin/users/{user_id}")
     assert (
         client.post(f"/admin/users/{user_id}/deactivate", data={"csrf_token": token}).status_code
-        == 302
+        == 303
     )
     assert officer.get("/account/").status_code == 302
     assert sign_in(app.test_client(), accounts.email("officer_a")).status_code == 422

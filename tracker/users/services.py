@@ -118,6 +118,18 @@ def set_active(session: Session, actor: User | None, user: User, active: bool) -
     record(session, actor, "user.reactivate" if active else "user.deactivate", "user", user.id)
 
 
+def other_active_officers(session: Session, user: User) -> int | None:
+    """How many other active officers the user's company has (None for staff): who is left
+    to file once this account is deactivated."""
+    if user.company_id is None:
+        return None
+    return session.scalar(
+        sa.select(sa.func.count())
+        .select_from(User)
+        .where(User.company_id == user.company_id, User.id != user.id, User.is_active)
+    )
+
+
 def create_admin(session: Session, email: str, display_name: str, password: str) -> User:
     """An administrator with a password, for the command line (no invitation needed)."""
     email = normalize_email(email)

@@ -1,4 +1,5 @@
-"""Administration of accounts: list, invite, edit, deactivate, resend an invitation."""
+"""Administration of accounts: list, invite, edit, deactivate (after a confirmation page),
+reactivate, resend an invitation."""
 
 import sqlalchemy as sa
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
@@ -134,6 +135,24 @@ def detail(user_id: int):
     return redirect(url_for("users.detail", user_id=user.id))
 
 
+@bp.get("/<int:user_id>/deactivate")
+@login_required
+def confirm_deactivate(user_id: int):
+    """What deactivating the account does (and who is left to file for its company), and the
+    one button that does it; nothing changes here."""
+    me = viewer()
+    user = db.get_or_404(User, user_id)
+    require(can.can_manage_user(me, user))
+    if not user.is_active:
+        flash(_("%(email)s is already deactivated.", email=user.email), "info")
+        return redirect(url_for("users.detail", user_id=user.id))
+    return render_template(
+        "users/confirm_deactivate.html",
+        user=user,
+        others=services.other_active_officers(db.session, user),
+    )
+
+
 @bp.post("/<int:user_id>/deactivate")
 @login_required
 def deactivate(user_id: int):
@@ -158,7 +177,7 @@ def _set_active(user_id: int, active: bool):
         else _("%(email)s is deactivated and was signed out everywhere.", email=user.email),
         "success",
     )
-    return redirect(url_for("users.detail", user_id=user.id))
+    return redirect(url_for("users.detail", user_id=user.id), 303)
 
 
 @bp.post("/<int:user_id>/resend-invitation")
