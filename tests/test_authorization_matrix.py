@@ -96,8 +96,12 @@ MATRIX: dict[tuple[str, str], Row] = {
     ("users.invite", "POST"): Row("/admin/users/invite", staff_only(422)),
     ("users.detail", "GET"): Row("/admin/users/{officer_a}", staff_only(200)),
     ("users.detail", "POST"): Row("/admin/users/{officer_a}", admin_only(422)),
-    ("users.deactivate", "POST"): Row("/admin/users/{officer_a}/deactivate", admin_only(302)),
-    ("users.reactivate", "POST"): Row("/admin/users/{officer_a}/reactivate", admin_only(302)),
+    # Deactivating is asked on a page first.
+    ("users.confirm_deactivate", "GET"): Row(
+        "/admin/users/{officer_a}/deactivate", admin_only(200)
+    ),
+    ("users.deactivate", "POST"): Row("/admin/users/{officer_a}/deactivate", admin_only(303)),
+    ("users.reactivate", "POST"): Row("/admin/users/{officer_a}/reactivate", admin_only(303)),
     ("users.resend_invitation", "POST"): Row(
         "/admin/users/{invitee}/resend-invitation", staff_only(302)
     ),

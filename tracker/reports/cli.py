@@ -52,7 +52,9 @@ def record():
 def export(cycle_slug: str, out_dir: Path, languages: tuple[str, ...]):
     """Write the report of every company published in a cycle and the cycle's aggregate.
 
-    Reports already stored are copied; missing ones are rendered and stored on the way.
+    Reports already stored are copied; missing ones are rendered and stored on the way. A
+    report whose stored file is gone from the folder is named with its path and hash, the others
+    are still written, and the command exits with 1.
     """
     cycle = db.session.scalar(sa.select(Cycle).filter_by(slug=cycle_slug))
     if cycle is None:
@@ -69,28 +71,45 @@ def export(cycle_slug: str, out_dir: Path, languages: tuple[str, ...]):
     published = current_in_cycle(db.session, cycle)
     work = [(p.publication, language) for p in published for language in languages]
     written = 0
+    missing: list[str] = []
     with click.progressbar(
         length=len(work) + len(languages), label=f"Reports of {cycle.slug}", show_pos=True
     ) as bar:
         for publication, language in work:
             stored = services.render_published(db.session, publication, language, store)
             db.session.commit()
-            shutil.copyfile(
-                services.report_path(store, stored.sha256),
-                out_dir
-                / (
-                    f"{publication.company.slug}-{cycle.slug}-v{publication.version}-{language}.pdf"
-                ),
-            )
-            written += 1
+            name = f"{publication.company.slug}-{cycle.slug}-v{publication.version}-{language}.pdf"
+            written += _copy(store, stored.sha256, out_dir / name, missing)
             bar.update(1)
         for language in languages:
             aggregate = services.render_cycle(db.session, cycle, language, store)
             db.session.commit()
-            shutil.copyfile(
-                services.report_path(store, aggregate.sha256),
-                out_dir / f"{cycle.slug}-aggregate-{language}.pdf",
-            )
-            written += 1
+            name = f"{cycle.slug}-aggregate-{language}.pdf"
+            written += _copy(store, aggregate.sha256, out_dir / name, missing)
             bar.update(1)
     click.echo(f"{written} reports written to {out_dir}")
+    if missing:
+        click.echo(
+            f"{len(missing)} stored reports are missing from {store} and were not written; "
+            "restore them from a backup (their hashes are recorded, in the ledger for company "
+            "reports, and a new rendering would not match them):",
+            err=True,
+        )
+        for line in missing:
+            click.echo(f"  {line}", err=True)
+        raise SystemExit(1)
+
+
+def _copy(store: Path, sha256: str, target: Path, missing: list[str]) -> int:
+    """Copy the stored PDF to ``target`` (1), or note it in ``missing`` when its file is gone
+    (0): a stored report's hash is recorded, so it is restored from a backup, not rendered
+    again (PDFs carry their creation time, a new one would not match)."""
+    source = services.report_path(store, sha256)
+    try:
+        shutil.copyfile(source, target)
+    except FileNotFoundError:
+        if source.exists():  # the target's folder went away: not ours to explain
+            raise
+        missing.append(f"{target.name}: {source} (SHA-256 {sha256})")
+        return 0
+    return 1
