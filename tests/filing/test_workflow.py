@@ -267,7 +267,7 @@ def test_the_loser_reads_it_in_chinese(app, people, filing_world, monkeypatch):
         c.get(r.headers["Location"]).get_data(as_text=True)
         for c, r in zip(clients, outcome.responses, strict=True)
     ]
-    assert sum("发布为第 1 版。" in p and " 已于 " in p for p in pages) == 1
+    assert sum("发布为第 1 版。" in p and "已于" in p for p in pages) == 1
 
 
 def test_two_different_decisions_at_once_the_second_names_the_first(
