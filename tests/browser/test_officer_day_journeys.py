@@ -11,6 +11,7 @@ from flask import Flask
 from playwright.sync_api import Browser, Locator, Page, expect
 
 from tests.support.browser import (
+    AXE_RULES,
     CYCLE,
     DESKTOP,
     PHONE,
@@ -51,6 +52,14 @@ def narrated_required_item(app: Flask, commitment_id: str):
 def progress_counts(page: Page) -> tuple[int, int]:
     bar = page.locator("#commitment-progress progress")
     return int(float(bar.get_attribute("value") or 0)), int(float(bar.get_attribute("max") or 0))
+
+
+def assert_accessible(page: Page, where: str) -> None:
+    """axe-core (WCAG 2.1 A and AA) finds nothing on the page as it is now."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    results = Axe().run(page, options=AXE_RULES)
+    assert results.violations_count == 0, (where, results.generate_report())
 
 
 def readiness(card: Locator) -> Locator:
@@ -108,6 +117,7 @@ def test_each_item_says_whether_it_is_ready_as_the_officer_types(
         card.locator("textarea[data-readiness=reason]").fill("We release no models.")
         expect(line).to_have_attribute("data-state", "ready")
         assert_fits(page, viewport["width"], "commitment page")
+        assert_accessible(page, "readiness lines")
         screenshot(page, f"officer-readiness-ready-{language[:2]}-{viewport['width']}")
 
         # Once saved, the server's own rendering of the page says the same.
@@ -178,6 +188,7 @@ def test_an_autosave_conflict_shows_both_versions_and_the_bar_covers_no_button(
         assert not covered(two, keep)
         assert not covered(two, card.locator("a.conflict-choice"))
         assert_fits(two, viewport["width"], "conflict")
+        assert_accessible(two, "the conflict under the form")
         card.screenshot(
             path=f"test-artifacts/officer-conflict-{language[:2]}-{viewport['width']}.png"
         )
@@ -260,6 +271,7 @@ def test_a_returned_disclosure_leads_to_the_comment_by_the_narrative_and_files_j
         expect(row.locator(".tag.carried")).to_be_visible()
         expect(page.locator(".progress-table .tag.carried")).to_have_count(1)
         assert_fits(page, viewport["width"], "overview")
+        assert_accessible(page, "overview of a returned disclosure")
         screenshot(page, f"officer-returned-overview-{language[:2]}-{viewport['width']}")
         listed.click()
         expect(page).to_have_url(f"{live_server}/filing/{CYCLE}/{commitment_id}#{item_id}")
@@ -280,6 +292,7 @@ def test_a_returned_disclosure_leads_to_the_comment_by_the_narrative_and_files_j
             language_field = box(card.locator(".narrative-language-field"))
             assert a["y"] + a["height"] <= language_field["y"], (a, language_field)
         assert_fits(page, viewport["width"], "commitment page")
+        assert_accessible(page, "comments by the narrative")
         aside.scroll_into_view_if_needed()
         card.screenshot(
             path=f"test-artifacts/officer-comment-by-narrative-{language[:2]}-{viewport['width']}.png"
@@ -303,6 +316,7 @@ def test_a_returned_disclosure_leads_to_the_comment_by_the_narrative_and_files_j
         expect(events.nth(1).locator("ins")).to_have_text("team-chart.png")
         expect(page.locator("ol.revisions > li").first).to_have_class(re.compile("file-event"))
         assert_fits(page, viewport["width"], "history")
+        assert_accessible(page, "history with files")
         screenshot(page, f"officer-history-files-{language[:2]}-{viewport['width']}")
     finally:
         page.context.close()
