@@ -36,8 +36,8 @@ def test_a_disclosure_is_named_by_its_company_and_cycle_and_its_states_by_name(
     assert "Disclosure submitted" in page
     assert "Company A · Test cycle" in page
     assert 'href="/review/test-cycle/company-a"' in html
-    assert '<span class="detail-key">From</span>: Draft' in html
-    assert '<span class="detail-key">To</span>: Submitted' in html
+    assert '<span class="detail-key">Status before</span>: Draft' in html
+    assert '<span class="detail-key">Status after</span>: Submitted' in html
     assert "draft" not in page.replace("disclosure.submit", "")  # no raw codes for states
 
     client.get("/language/zh_CN?next=/")
@@ -47,7 +47,8 @@ def test_a_disclosure_is_named_by_its_company_and_cycle_and_its_states_by_name(
         company = db.session.get(Company, accounts.ids["company_a"])
         cycle = db.session.scalars(db.select(Cycle)).one()
         assert f"{company.name_zh} · {cycle.name_zh}" in chinese
-    assert "已提交" in chinese and "草稿" in chinese
+    assert "原状态 : 草稿" in chinese and "新状态 : 已提交" in chinese
+    assert "收件人" not in chinese  # the outbox's "To" is not a state's
 
 
 def test_users_companies_and_cycles_are_named_and_unknown_ones_keep_their_number(

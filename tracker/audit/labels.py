@@ -47,12 +47,17 @@ OBJECT_TYPES = {
 # The facts kept with an action; "from", "to" and "state" hold workflow states, shown by name.
 DETAILS = {
     "reason": _l("Reason"),
-    "from": _l("From"),
-    "to": _l("To"),
+    # (Not "From" and "To": those are the date filter's and the outbox's, translated as such.)
+    "from": _l("Status before"),
+    "to": _l("Status after"),
     "state": _l("Status"),
     "item": _l("Item"),
     "cycle": _l("Cycle"),
     "recipients": _l("Recipients"),
     "length": _l("Length"),
+    "version": _l("Version"),
+    "ledger_sequence": _l("Ledger entry"),
+    "entry_hash": _l("Entry hash"),
+    "address": _l("Network address"),
 }
 STATE_DETAILS = ("from", "to", "state")
