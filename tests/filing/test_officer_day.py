@@ -62,6 +62,10 @@ def test_commitments_holding_items_to_answer_are_marked_and_no_other(app, accoun
     rows = re.findall(r"<tr>\s*<th scope=\"row\">(.*?)</th>", overview, re.S)
     marked = [row for row in rows if "comments to answer" in row]
     assert len(marked) == 1 and ">C4 " in marked[0], rows
+    # The dashboard's table too (the test cycle is the current one).
+    dashboard = officer.get("/filing/").get_data(as_text=True)
+    assert "progress-table" in dashboard
+    assert dashboard.count("comments to answer") == 1
     page = officer.get("/filing/test-cycle/c1").get_data(as_text=True)
     nav = re.search(r'<nav class="versions".*?</nav>', page, re.S).group(0)
     assert re.findall(r'<li class="has-comments"><a [^>]*>(C\d)', nav) == ["C4"], nav

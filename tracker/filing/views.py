@@ -104,6 +104,7 @@ def dashboard():
         disclosure=disclosure,
         earlier=earlier,
         today=clock.today(),
+        to_fix=_items_to_fix(disclosure),
         **_progress_context(cycle, disclosure),
     )
 
