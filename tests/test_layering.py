@@ -36,6 +36,7 @@ SHARED = {
     "resources",
     "clock",
     "dates",
+    "demomark",
     "db",
     "config",
     "csvsafe",

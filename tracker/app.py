@@ -10,6 +10,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from tracker import (
     bidi,
     config,
+    demomark,
     errors,
     i18n,
     pagecache,
@@ -73,6 +74,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     ratelimit.init_app(app)
     security.init_app(app)
     templating.init_app(app)
+    demomark.init_app(app)  # demo_data(): the fictional-data marker of pages and PDFs
     bidi.init_app(app)
     sorting.init_app(app)  # table_url for sortable tables' links
     params.init_app(app)  # the int converter, before the blueprints add their routes
@@ -226,6 +228,7 @@ def _register_refusals(app: Flask) -> None:
 
 def _register_models() -> None:
     """Import every model module so that metadata (and so migrations) know all tables."""
+    from tracker import demomark as _demomark  # noqa: F401
     from tracker.audit import models as _audit  # noqa: F401
     from tracker.auth import models as _auth  # noqa: F401
     from tracker.checklists import models as _checklists  # noqa: F401

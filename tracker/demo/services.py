@@ -21,6 +21,7 @@ from tracker.cycles.models import Cycle
 from tracker.db import Session
 from tracker.demo import content
 from tracker.demo.benchmark_results import BENCHMARK_RESULTS
+from tracker.demomark import mark_demo
 from tracker.domain.answers import Limits
 from tracker.domain.checklist import Checklist, Item, LoadedChecklist
 from tracker.domain.languages import ZH
@@ -183,6 +184,8 @@ def seed_demo(
     (tracker.demo.content.roster) with disclosures in every state, most of them published, to
     measure the site at scale; a later run with a larger number adds the missing ones.
     """
+    # first: the PDFs rendered as the demo publishes must say the data is fictional
+    mark_demo(session)
     summary = DemoSummary()
     roster = plan(signatories)
     versions: dict[tuple[str, str], ChecklistVersion] = {}
