@@ -23,8 +23,11 @@ SIGN_IN_ERROR = "That e-mail address and password do not match an active account
 
 def invite_an_officer(page: Page, base_url: str, shots: bool = True) -> tuple[str, str]:
     """As the demo administrator, invite NEW_EMAIL as an officer; returns (link, company)."""
-    # The administrator signs in and lands on the users page.
-    sign_in(page, base_url, DEMO_ADMIN, DEMO_PASSWORD)
+    # The administrator signs in (landing on the review queue) and opens the administration.
+    sign_in(page, base_url, DEMO_ADMIN, DEMO_PASSWORD, lands_on="/review/")
+    page.get_by_role("navigation", name="Account").get_by_role(
+        "link", name="Administration"
+    ).click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Users")
 
     # ... invites a compliance officer of one company.
@@ -176,7 +179,7 @@ def test_keyboard_only_sign_in(page: Page, live_server):
     expect(page.get_by_label("Password")).to_be_focused()
     page.keyboard.type(DEMO_PASSWORD)
     page.keyboard.press("Enter")
-    expect(page.get_by_role("heading", level=1)).to_have_text("Users")
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Review queue")
     expect(account_nav(page).get_by_role("button", name="Sign out")).to_be_visible()
     expect(account_nav(page).get_by_role("link", name="Demo Administrator")).to_be_visible()
 
