@@ -44,7 +44,10 @@ REAL_COMPANIES = [
     "百川",
 ]
 
-DEMO_ARGS = ["demo", "--no-serve"] + (["--allow-any-database"] if TEST_DATABASE != "sqlite" else [])
+# Without the reports (a minute or more to render them): test_demo_reports.py has them.
+DEMO_ARGS = ["demo", "--no-serve", "--no-reports"] + (
+    ["--allow-any-database"] if TEST_DATABASE != "sqlite" else []
+)
 
 
 def counts() -> dict[str, int]:

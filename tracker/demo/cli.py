@@ -1,5 +1,7 @@
-"""``tracker demo``: migrate, load the checklists, seed the demo, then serve it."""
+"""``tracker demo``: migrate, load the checklists, seed the demo, prepare its reports, then
+serve it."""
 
+import time
 from pathlib import Path
 
 import click
@@ -16,6 +18,7 @@ from tracker.demo.services import (
     DEMO_PASSWORD,
     DEMO_SIGNATORIES,
     DEMO_STAFF,
+    prepare_reports,
     seed_demo,
 )
 from tracker.demo.witnesses import WITNESS_PORTS, DemoWitness, start_witnesses, write_policy
@@ -23,6 +26,7 @@ from tracker.ledger.jobs import cosign_all
 from tracker.ledger.keys import log_key
 from tracker.ledger.log import latest_checkpoint
 from tracker.ledger.models import LedgerEntry
+from tracker.reports.fonts import MissingFont
 
 
 @click.command("demo")
@@ -57,6 +61,13 @@ from tracker.ledger.models import LedgerEntry
     type=click.IntRange(0, 65535),
     help="The witnesses' ports (give it twice; 0: any free port). Default 7381 and 7382.",
 )
+@click.option(
+    "--reports/--no-reports",
+    default=True,
+    show_default=True,
+    help="Render and store the PDFs of the demo's own companies (every published version, "
+    "both languages) and each cycle's aggregate now, so that no download waits for one.",
+)
 @with_appcontext
 def demo(
     serve: bool,
@@ -66,6 +77,7 @@ def demo(
     signatories: int,
     witnesses: bool,
     witness_ports: tuple[int, ...],
+    reports: bool,
 ):
     """Set up the demo: migrate the database, load checklists, add fictional companies, and
     have two witnesses cosign the log's checkpoint.
@@ -91,6 +103,8 @@ def demo(
         f"{summary.disclosures_created} disclosures added"
         + (" (nothing was missing)." if not any(vars(summary).values()) else ".")
     )
+    if reports:
+        _prepare_reports()
     app = current_app._get_current_object()  # type: ignore[attr-defined]
     running = _witness(app, witness_ports or WITNESS_PORTS) if witnesses else []
     first_officer = next(iter(content.companies())).slug
@@ -110,6 +124,25 @@ def demo(
             _stop(running)
     else:
         _stop(running)
+
+
+def _prepare_reports() -> None:
+    """Store the demo's reports before anyone asks for one (each takes a second or more), and
+    say how long that took; a machine without a font for Chinese is told what to install."""
+    started = time.monotonic()
+    try:
+        prepared = prepare_reports(
+            db.session, Path(current_app.config["REPORT_DIR"]), commit=db.session.commit
+        )
+    except MissingFont as refused:
+        db.session.rollback()
+        click.echo(f"Reports: not prepared: {refused}.")
+        return
+    click.echo(
+        f"Reports: {prepared.companies} company PDFs and {prepared.aggregates} aggregate PDFs "
+        f"prepared in {time.monotonic() - started:.0f} s"
+        + (f" ({prepared.stored} were stored already)." if prepared.stored else ".")
+    )
 
 
 def _stop(running: list[DemoWitness]) -> None:

@@ -46,6 +46,13 @@ def narratives() -> dict:
     return yaml.safe_load((DATA_DIR / "narratives.yaml").read_text(encoding="utf-8"))
 
 
+@cache
+def review_texts() -> dict:
+    """What the demo's reviewer and officers write in review: requests for changes, comments on
+    items, an officer's revision and acceptances, each as {en, zh} (data/review.yaml)."""
+    return yaml.safe_load((DATA_DIR / "review.yaml").read_text(encoding="utf-8"))
+
+
 # Fictional signatories beyond the demo's own, for measuring the site at scale
 # (`tracker demo --signatories N`): two-character brand names, each character with its pinyin,
 # and a bilingual kind of business. None of these combinations names a real company.

@@ -4,16 +4,22 @@ from __future__ import annotations
 
 import copy
 import dataclasses
+import functools
 import random
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
+from pathlib import Path
 from typing import Any
 
 import sqlalchemy as sa
+from sqlalchemy.orm.attributes import set_committed_value
 
 from tracker import clock
+from tracker.audit.models import AuditEvent
 from tracker.auth.models import Role, User
 from tracker.auth.services import hash_password
+from tracker.benchmarks.registry import current_registry
 from tracker.checklists.models import ChecklistVersion
 from tracker.checklists.services import load_checklist
 from tracker.companies.models import Company
@@ -22,14 +28,16 @@ from tracker.db import Session
 from tracker.demo import content
 from tracker.demo.benchmark_results import BENCHMARK_RESULTS
 from tracker.demomark import mark_demo
-from tracker.domain.answers import Limits
+from tracker.domain.answers import Answer, Limits, Link
 from tracker.domain.checklist import Checklist, Item, LoadedChecklist
-from tracker.domain.languages import ZH
+from tracker.domain.languages import CODES, ZH
 from tracker.domain.ledger import EntryKind, next_entry
+from tracker.domain.results import result_from_dict
 from tracker.domain.statuses import Status
 from tracker.domain.workflow import Action, DisclosureState, Side
-from tracker.filing.models import Disclosure, ItemResponse, ResponseRevision
-from tracker.filing.services import answer_of, save_answer, snapshot, submit
+from tracker.filing.models import Disclosure, ItemResponse, ResponseRevision, Transition
+from tracker.filing.services import answer_of, save_answer, save_results, snapshot, submit
+from tracker.filing.workflow import start_editing
 from tracker.ledger.keys import log_key
 from tracker.ledger.models import LedgerEntry, Publication, PublicationScore, PublishedResult
 from tracker.ledger.services import (
@@ -43,7 +51,13 @@ from tracker.ledger.services import (
     snapshot_content,
     summarise,
 )
-from tracker.review.services import decide
+from tracker.reports.services import (
+    render_cycle,
+    render_published,
+    stored_cycle_report,
+    stored_report,
+)
+from tracker.review.services import add_comment, decide
 from tracker.search import services as search
 
 DEMO_CYCLE_SLUG = "2025-annual"
@@ -232,53 +246,45 @@ def seed_demo(
     existing = set(
         session.scalars(sa.select(Disclosure.company_id).where(Disclosure.cycle_id == cycle.id))
     )
-    checklist = cycle.checklist_version.checklist
     created = []
-    for demo_company, state, _ in own:
-        company = companies[demo_company.slug]
-        if company.id in existing:
-            continue
-        created.append(
-            _disclosure(
-                company, demo_company, officers[company.slug], cycle, checklist, state, today
+    with _DemoClock(session) as demo_clock:
+        for demo_company, state, _ in own:
+            company = companies[demo_company.slug]
+            if company.id in existing:
+                continue
+            created.append(
+                _file(
+                    session,
+                    demo_clock,
+                    _Filing(company, demo_company, officers[company.slug], reviewer),
+                    cycle,
+                    state,
+                    today,
+                )
             )
+            summary.disclosures_created += 1
+        # Published ones are published in date order across companies, so that the ledger
+        # holds them in the order they happened.
+        to_publish = sorted(
+            (d for d in created if d.published_at is not None),
+            key=lambda d: (d.published_at, d.company.slug),
         )
-        summary.disclosures_created += 1
-    session.add_all(created)
-    session.flush()
-    # Each answer's first version in its history, as if typed by the company's officer.
-    session.add_all(
-        ResponseRevision(
-            response=r,
-            version=r.version,
-            changed_at=r.updated_at,
-            changed_by=r.updated_by,
-            before={},
-            after=snapshot(r),
-        )
-        for d in created
-        for r in d.responses
-    )
-    session.flush()
-    # Published ones go through publication proper, in date order, so the ledger holds them.
-    to_publish = sorted(
-        (d for d in created if d.state is DisclosureState.PUBLISHED),
-        key=lambda d: (d.published_at, d.company.slug),
-    )
-    for disclosure in to_publish:
-        disclosure.state = DisclosureState.ACCEPTED
-        publish(session, reviewer, disclosure, _planned_publication(disclosure))
-    if to_publish and summary.cycle_created:
-        _correct(
-            session,
-            officers[to_publish[0].company.slug],
-            reviewer,
-            to_publish[0],
-            min(
-                _planned_publication(to_publish[-1]) + timedelta(hours=6),
-                datetime.combine(today, time(9), tzinfo=UTC),
-            ),
-        )
+        for disclosure in to_publish:
+            demo_clock.at = _planned_publication(disclosure)
+            publish(session, reviewer, disclosure, demo_clock.at)
+        if to_publish and summary.cycle_created:
+            _correct(
+                session,
+                demo_clock,
+                officers[to_publish[0].company.slug],
+                reviewer,
+                to_publish[0],
+                min(
+                    _planned_publication(to_publish[-1]) + timedelta(hours=6),
+                    datetime.combine(today, time(9), tzinfo=UTC),
+                ),
+            )
+    _last_change_as_seeded(session, created)
     if generated:
         for in_cycle, entries, seed in (
             (earlier_cycle, [(c, DisclosureState.PUBLISHED) for c, _, e in generated if e], "2024"),
@@ -508,10 +514,16 @@ DEMO_CORRECTION = (
 
 
 def _correct(
-    session: Session, officer: User, reviewer: User, disclosure: Disclosure, at: datetime
+    session: Session,
+    demo_clock: _DemoClock,
+    officer: User,
+    reviewer: User,
+    disclosure: Disclosure,
+    at: datetime,
 ) -> None:
     """One company corrects its published disclosure through review, so the demo shows a
     correction in the ledger and a superseded version on the public pages."""
+    demo_clock.at = at
     decide(
         session,
         officer,
@@ -524,6 +536,7 @@ def _correct(
     response = next(r for r in disclosure.responses if r.narrative)
     item = disclosure.checklist_version.checklist.item(response.item_id)
     answer = answer_of(response)
+    demo_clock.at = at + timedelta(minutes=5)
     save_answer(
         session,
         officer,
@@ -534,7 +547,9 @@ def _correct(
         Limits(),
         at + timedelta(minutes=5),
     )
-    submit(session, officer, disclosure, at + timedelta(minutes=10))
+    demo_clock.at = at + timedelta(minutes=10)
+    submit(session, officer, disclosure, demo_clock.at)
+    demo_clock.at = at + timedelta(minutes=40)
     decide(
         session,
         reviewer,
@@ -543,7 +558,8 @@ def _correct(
         "Correction checked.",
         at + timedelta(minutes=40),
     )
-    publish(session, reviewer, disclosure, at + timedelta(minutes=45))
+    demo_clock.at = at + timedelta(minutes=45)
+    publish(session, reviewer, disclosure, demo_clock.at)
 
 
 def _ensure_companies(
@@ -637,42 +653,41 @@ def _earlier_cycle(
     existing = set(
         session.scalars(sa.select(Disclosure.company_id).where(Disclosure.cycle_id == cycle.id))
     )
-    created = [
-        _disclosure(
-            companies[demo.slug],
-            dataclasses.replace(demo, profile=EARLIER_PROFILE[demo.profile]),
-            officers[demo.slug],
-            cycle,
-            version.checklist,
-            DisclosureState.PUBLISHED,
-            today,
-            seed="2024",
-        )
-        for demo in published
-        if companies[demo.slug].id not in existing
-    ]
-    demos = {demo.slug: demo for demo in published}
-    for disclosure in created:
-        later_checklist = (again or {}).get(disclosure.company.slug)
-        if later_checklist is not None:
-            _grown_since(disclosure, demos[disclosure.company.slug], later_checklist, today)
-    session.add_all(created)
-    session.flush()
-    session.add_all(
-        ResponseRevision(
-            response=r,
-            version=r.version,
-            changed_at=r.updated_at,
-            changed_by=r.updated_by,
-            before={},
-            after=snapshot(r),
-        )
-        for d in created
-        for r in d.responses
+    missing = [demo for demo in published if companies[demo.slug].id not in existing]
+    if not missing:
+        return cycle
+    # Filed while the cycle was open, as its companies did then; closed again afterwards.
+    closed_at, cycle.closed_at = cycle.closed_at, None
+    created = []
+    with _DemoClock(session) as demo_clock:
+        for demo in missing:
+            later_checklist = (again or {}).get(demo.slug)
+            created.append(
+                _file(
+                    session,
+                    demo_clock,
+                    _Filing(companies[demo.slug], demo, officers[demo.slug], reviewer),
+                    cycle,
+                    DisclosureState.PUBLISHED,
+                    today,
+                    seed="2024",
+                    profile=EARLIER_PROFILE[demo.profile],
+                    typed=False,
+                    adjust=(
+                        None
+                        if later_checklist is None
+                        else functools.partial(_grown_since, demo, later_checklist, today)
+                    ),
+                )
+            )
+        for disclosure in sorted(created, key=lambda d: (d.published_at, d.company.slug)):
+            demo_clock.at = _planned_publication(disclosure)
+            publish(session, reviewer, disclosure, demo_clock.at)
+    _last_change_as_seeded(session, created)
+    cycle.closed_at = closed_at or (
+        datetime.combine(cycle.opens_on, time(9), tzinfo=UTC) + timedelta(days=110)
     )
-    for disclosure in sorted(created, key=lambda d: (d.published_at, d.company.slug)):
-        disclosure.state = DisclosureState.ACCEPTED
-        publish(session, reviewer, disclosure, _planned_publication(disclosure))
+    session.flush()
     return cycle
 
 
@@ -694,19 +709,20 @@ def _shorter(text: str) -> str:
 
 
 def _grown_since(
-    earlier: Disclosure, demo: content.DemoCompany, later_checklist: Checklist, today: date
+    demo: content.DemoCompany, later_checklist: Checklist, today: date, answers: list[dict]
 ) -> None:
-    """Make every third of ``earlier``'s narratives a shorter draft of what the company will
-    publish in the current cycle (its answers there are drawn the same way, so known now)."""
+    """Make every third of the earlier ``answers``' narratives a shorter draft of what the
+    company will publish in the current cycle (its answers there are drawn the same way, so
+    known now)."""
     opens = today - timedelta(days=75)  # the current cycle's, as seed_demo opens it
     _, later = _disclosure_plan(
         demo, Cycle(opens_on=opens), later_checklist, DisclosureState.PUBLISHED, today
     )
     will_say = {a["item_id"]: a["narrative"] for a in later if a.get("narrative")}
-    for n, response in enumerate(sorted(earlier.responses, key=lambda r: r.item_id)):
-        text = will_say.get(response.item_id)
-        if n % 3 == 0 and text and response.narrative:
-            response.narrative = _shorter(text)
+    for n, answer in enumerate(sorted(answers, key=lambda a: a["item_id"])):
+        text = will_say.get(answer["item_id"])
+        if n % 3 == 0 and text and answer["narrative"]:
+            answer["narrative"] = _shorter(text)
 
 
 def _planned_publication(disclosure: Disclosure) -> datetime:
@@ -716,22 +732,274 @@ def _planned_publication(disclosure: Disclosure) -> datetime:
     return disclosure.published_at
 
 
-def _disclosure(
-    company: Company,
-    demo: content.DemoCompany,
-    officer: User,
+@dataclass(frozen=True)
+class _Filing:
+    """Who files a demo disclosure and who reviews it."""
+
+    company: Company
+    demo: content.DemoCompany
+    officer: User
+    reviewer: User
+
+
+class _DemoClock:
+    """The demo's clock while it drives the services: audit events take its time, not the
+    moment the demo is set up (their column defaults to the current time; the services that
+    record them are given their time, the audit trail is not)."""
+
+    def __init__(self, session: Session):
+        self.session = session
+        self.at: datetime | None = None
+
+    def _stamp(self, session, _context, _instances) -> None:
+        if self.at is None:
+            return
+        for obj in session.new:
+            if isinstance(obj, AuditEvent) and obj.at is None:
+                obj.at = self.at
+
+    def __enter__(self) -> _DemoClock:
+        sa.event.listen(self.session, "before_flush", self._stamp)
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.session.flush()
+        sa.event.remove(self.session, "before_flush", self._stamp)
+
+
+HANDED_IN_STATES = (
+    DisclosureState.SUBMITTED,
+    DisclosureState.CHANGES_REQUESTED,
+    DisclosureState.ACCEPTED,
+    DisclosureState.PUBLISHED,
+)
+# Of the disclosures that were accepted, the share that went through one round of changes first.
+RETURNED_ONCE_SHARE = 0.35
+# Of the narratives, the share the officer saved an earlier, shorter draft of first (autosave).
+DRAFTED_FIRST_SHARE = 0.25
+
+
+def _file(
+    session: Session,
+    demo_clock: _DemoClock,
+    filing: _Filing,
     cycle: Cycle,
-    checklist: Checklist,
     state: DisclosureState,
     today: date,
     seed: str = "",
+    profile: str | None = None,
+    adjust: Callable[[list[dict]], None] | None = None,
+    typed: bool = True,
 ) -> Disclosure:
-    fields, answers = _disclosure_plan(demo, cycle, checklist, state, today, seed)
-    disclosure = Disclosure(
-        company=company, cycle=cycle, checklist_version=cycle.checklist_version, **fields
+    """A demo disclosure taken to ``state`` the way the app takes one, on the demo clock: the
+    officer saves each answer (some first as a shorter draft), submits; staff comment and ask
+    for changes, or accept (some after a round of changes the officer answered). A disclosure
+    to be published is left accepted with its ``published_at`` planned: the caller publishes
+    them in date order. ``adjust`` may change the planned answers first. Unless ``typed``, the
+    answers are written as their first versions (a closed cycle's, whose drafts nobody
+    reads: saving each through the filing service would double the demo's set-up time)."""
+    demo = filing.demo if profile is None else dataclasses.replace(filing.demo, profile=profile)
+    fields, answers = _disclosure_plan(
+        demo, cycle, cycle.checklist_version.checklist, state, today, seed
     )
-    disclosure.responses = [ItemResponse(updated_by=officer, **answer) for answer in answers]
+    if adjust is not None:
+        adjust(answers)
+    rng = random.Random(f"tracker-demo-history:{demo.slug}{seed}")  # noqa: S311 - demo data
+    texts = content.review_texts()
+    language = "en" if demo.language == "en" else "zh"
+    checklist = cycle.checklist_version.checklist
+    disclosure = Disclosure(
+        company=filing.company,
+        cycle=cycle,
+        checklist_version=cycle.checklist_version,
+        created_at=fields["created_at"],
+        updated_at=fields["created_at"],
+    )
+    session.add(disclosure)
+    session.flush()
+    in_order = sorted(answers, key=lambda a: (a["updated_at"], a["item_id"]))
+    if typed:
+        for planned in in_order:
+            _save_planned(session, demo_clock, filing.officer, disclosure, checklist, planned, rng)
+    elif in_order:
+        _write_planned(session, demo_clock, filing.officer, disclosure, in_order)
+    if state not in HANDED_IN_STATES:
+        return disclosure
+    submitted = fields["submitted_at"]
+    demo_clock.at = submitted
+    submit(session, filing.officer, disclosure, submitted)
+    if state is DisclosureState.SUBMITTED:
+        return disclosure
+    returned = state is DisclosureState.CHANGES_REQUESTED or rng.random() < RETURNED_ONCE_SHARE
+    if returned:
+        commented = _request_changes(
+            session, demo_clock, filing, disclosure, submitted + timedelta(hours=3), rng, language
+        )
+        if state is DisclosureState.CHANGES_REQUESTED:
+            return disclosure
+        # The officer answers the comments the next morning and hands the disclosure in again.
+        revised_at = submitted + timedelta(hours=20)
+        for n, item_id in enumerate(commented):
+            response = next(r for r in disclosure.responses if r.item_id == item_id)
+            answer = answer_of(response)
+            if answer.narrative:
+                answer = dataclasses.replace(
+                    answer, narrative=answer.narrative + texts["revision"][language]
+                )
+            demo_clock.at = revised_at + timedelta(minutes=10 * n)
+            save_answer(
+                session, filing.officer, disclosure, checklist.item(item_id), answer,
+                response.version, Limits(), demo_clock.at,
+            )  # fmt: skip
+        submitted = revised_at + timedelta(hours=1)
+        demo_clock.at = submitted
+        submit(session, filing.officer, disclosure, submitted)
+    ready = fields["published_at"] or datetime.combine(today, time(9), tzinfo=UTC)
+    demo_clock.at = submitted + min((ready - submitted) / 2, timedelta(days=2))
+    decide(
+        session,
+        filing.reviewer,
+        disclosure,
+        Action.ACCEPT,
+        _text(rng.choice(texts["accepts"]), language, demo),
+        demo_clock.at,
+    )
+    # The planned publication, for the caller (publish sets it again, to the same time).
+    disclosure.published_at = fields["published_at"]
     return disclosure
+
+
+def _save_planned(
+    session: Session,
+    demo_clock: _DemoClock,
+    officer: User,
+    disclosure: Disclosure,
+    checklist: Checklist,
+    planned: dict,
+    rng: random.Random,
+) -> None:
+    """Save one planned answer as the officer would: sometimes a shorter draft an hour or two
+    before (autosave keeps both versions), then the answer, then any benchmark results."""
+    item = checklist.item(planned["item_id"])
+    answer = Answer(
+        status=planned["status"],
+        not_applicable_reason=planned["not_applicable_reason"] or "",
+        narrative=planned["narrative"] or "",
+        confidential_note=planned["confidential_note"] or "",
+        narrative_language=planned["narrative_language"] or "",
+        narrative_translation=planned["narrative_translation"] or "",
+        links=[Link(url=link["url"], title=link["title"]) for link in planned["evidence_links"]],
+        structured=planned["structured"],
+    )
+    at = planned["updated_at"]
+    version = None
+    if answer.narrative and rng.random() < DRAFTED_FIRST_SHARE:
+        draft = dataclasses.replace(answer, narrative=_shorter(answer.narrative), links=[])
+        if draft.narrative != answer.narrative:
+            demo_clock.at = at - timedelta(minutes=rng.randint(30, 180))
+            version = save_answer(
+                session, officer, disclosure, item, draft, None, Limits(), demo_clock.at
+            ).version
+    demo_clock.at = at
+    response = save_answer(session, officer, disclosure, item, answer, version, Limits(), at)
+    if planned["benchmark_results"]:
+        demo_clock.at = at + timedelta(minutes=5)
+        save_results(
+            session,
+            officer,
+            disclosure,
+            item.id,
+            [result_from_dict(r) for r in planned["benchmark_results"]],
+            registry=current_registry(),
+            now=demo_clock.at,
+            expected_version=response.version,
+        )
+
+
+def _write_planned(
+    session: Session,
+    demo_clock: _DemoClock,
+    officer: User,
+    disclosure: Disclosure,
+    in_order: list[dict],
+) -> None:
+    """The planned answers as rows with their first revisions, and the draft started (the
+    workflow's step) when the first was saved."""
+    responses = [ItemResponse(disclosure=disclosure, updated_by=officer, **a) for a in in_order]
+    session.add_all(responses)
+    session.flush()
+    session.add_all(
+        ResponseRevision(
+            response=r,
+            version=r.version,
+            changed_at=r.updated_at,
+            changed_by=officer,
+            before={},
+            after=snapshot(r),
+        )
+        for r in responses
+    )
+    demo_clock.at = in_order[0]["updated_at"]
+    start_editing(session, officer, disclosure, demo_clock.at)
+    disclosure.updated_at = in_order[-1]["updated_at"]
+    session.flush()
+
+
+def _request_changes(
+    session: Session,
+    demo_clock: _DemoClock,
+    filing: _Filing,
+    disclosure: Disclosure,
+    at: datetime,
+    rng: random.Random,
+    language: str,
+) -> list[str]:
+    """Staff comment on two answered items and ask for changes with a reason; the items
+    commented on, in checklist order."""
+    texts = content.review_texts()
+    answered = [r.item_id for r in disclosure.responses if r.narrative]
+    order = [i.id for i in disclosure.checklist_version.checklist.items]
+    commented = sorted(rng.sample(answered, k=min(2, len(answered))), key=order.index)
+    for n, item_id in enumerate(commented):
+        demo_clock.at = at + timedelta(minutes=15 * n)
+        add_comment(
+            session,
+            filing.reviewer,
+            disclosure,
+            item_id,
+            _text(rng.choice(texts["comments"]), language, filing.demo),
+            demo_clock.at,
+        )
+    demo_clock.at = at + timedelta(minutes=40)
+    decide(
+        session,
+        filing.reviewer,
+        disclosure,
+        Action.REQUEST_CHANGES,
+        _text(rng.choice(texts["requests"]), language, filing.demo),
+        demo_clock.at,
+    )
+    return commented
+
+
+def _last_change_as_seeded(session: Session, disclosures: list[Disclosure]) -> None:
+    """Each disclosure's last change as the demo's times have it: its latest step or saved
+    answer. (A flush that changes no time itself, e.g. submission setting submitted_at, stamps
+    the column's onupdate default, the moment of set-up.)"""
+    for disclosure in disclosures:
+        latest = session.scalar(
+            sa.select(sa.func.max(Transition.at)).where(Transition.disclosure_id == disclosure.id)
+        )
+        saved = [r.updated_at for r in disclosure.responses]
+        moments = [m for m in (latest, *saved) if m is not None]
+        if moments:
+            session.execute(
+                sa.update(Disclosure)
+                .where(Disclosure.id == disclosure.id)
+                .values(updated_at=max(moments))
+                .execution_options(synchronize_session=False)
+            )
+            set_committed_value(disclosure, "updated_at", max(moments))
 
 
 def _disclosure_plan(
@@ -870,3 +1138,45 @@ def _benchmarks(field, profile: str, rng: random.Random) -> dict:
             selected.append(pick)
     other = [rng.choice(OTHER_BENCHMARKS)] if field.allow_other and rng.random() < 0.3 else []
     return {"selected": sorted(selected, key=options.index), "other": other}
+
+
+@dataclass
+class PreparedReports:
+    companies: int = 0  # company PDFs rendered now
+    aggregates: int = 0  # aggregate PDFs rendered now
+    stored: int = 0  # of either, found stored already
+
+
+def prepare_reports(
+    session: Session, directory: Path, commit: Callable[[], None]
+) -> PreparedReports:
+    """Render and store every published version's PDF of the demo's own companies in both
+    languages, then each cycle's aggregate, as publication and the report job would (each PDF
+    recorded in the ledger); ``commit`` after each, so that work done stays done. Generated
+    signatories' reports are left to their first download. MissingFont without a font for
+    Chinese."""
+    own = [c.slug for c in content.companies()]
+    publications = session.scalars(
+        sa.select(Publication)
+        .join(Company, Company.id == Publication.company_id)
+        .where(Company.slug.in_(own))
+        .order_by(Publication.published_at, Publication.id)
+    ).all()
+    prepared = PreparedReports()
+    for publication in publications:
+        for language in CODES:
+            if stored_report(session, publication, language) is not None:
+                prepared.stored += 1
+                continue
+            render_published(session, publication, language, directory)
+            commit()
+            prepared.companies += 1
+    for cycle in session.scalars(sa.select(Cycle).order_by(Cycle.opens_on)):
+        for language in CODES:
+            if stored_cycle_report(session, cycle, language) is not None:
+                prepared.stored += 1
+                continue
+            render_cycle(session, cycle, language, directory)
+            commit()
+            prepared.aggregates += 1
+    return prepared
