@@ -63,7 +63,8 @@ def test_the_officer_reads_the_reason_and_each_comment(
     try:
         page = context.new_page()
         page.set_default_timeout(10_000)
-        sign_in(page, live_server, officer_of(RETURNED))  # the form in English, then the reader's language
+        # The form in English, then the reader's language.
+        sign_in(page, live_server, officer_of(RETURNED))
         page.goto(f"{live_server}/language/{locale}")
         page.goto(f"{live_server}/filing/{CYCLE}/")
         alert = page.locator(".alert-info")
@@ -91,7 +92,7 @@ def test_staff_read_the_reason_steps_and_comments(
     try:
         page = context.new_page()
         page.set_default_timeout(10_000)
-        sign_in(page, live_server, DEMO_STAFF)  # the form in English, then the reader's language
+        sign_in(page, live_server, DEMO_STAFF)
         page.goto(f"{live_server}/language/{locale}")
         page.goto(f"{live_server}/review/{CYCLE}/{RETURNED.slug}")
         steps = page.locator("ol.steps li")
