@@ -125,16 +125,24 @@ def test_the_error_page_is_in_chinese_for_chinese_readers(
     assert "没有可显示中文的字体" in page and "fonts-noto-cjk" in page
 
 
-def test_publishing_stands_and_logs_when_its_reports_cannot_render(
+def test_the_publication_s_report_job_logs_the_missing_font(
     app, accounts, filing_world, no_cjk_font, caplog
 ):
-    app.config["RENDER_REPORTS_ON_PUBLISH"] = True
-    with caplog.at_level(logging.ERROR):
-        publish_first_version(app, accounts, filing_world)
+    from tracker.ledger.models import Publication
+    from tracker.reports.jobs import jobs
+
+    publish_first_version(app, accounts, filing_world)  # publishing stands
+    app.config["REPORT_JOBS"] = "thread"
+    with app.app_context():
+        publication_id = db.session.scalar(sa.select(Publication.id))
+        with caplog.at_level(logging.ERROR):
+            future = jobs(app).build_publication(publication_id)
+            assert future is not None
+            future.result(timeout=120)
     assert any(
-        "Could not render the reports" in r.getMessage() and "fonts-noto-cjk" in r.exc_text
+        "Could not build the reports of publication" in r.getMessage()
+        and "fonts-noto-cjk" in (r.exc_text or "")
         for r in caplog.records
-        if r.exc_text
     )
     with app.app_context():
         assert db.session.scalar(sa.select(sa.func.count()).select_from(StoredReport)) == 0
@@ -154,7 +162,8 @@ def test_the_aggregate_job_logs_the_missing_font(app, accounts, filing_world, no
             assert future is not None
             future.result(timeout=120)
     assert any(
-        "Could not build the report" in r.getMessage() and "fonts-noto-cjk" in (r.exc_text or "")
+        "Could not build the reports of cycle" in r.getMessage()
+        and "fonts-noto-cjk" in (r.exc_text or "")
         for r in caplog.records
     )
     with app.app_context():
