@@ -69,12 +69,9 @@ def _ids(app) -> dict:
         }
 
 
-def assert_accessible(page: Page, where: str, refreshes: bool = False) -> None:
-    """No axe violation; ``refreshes``: a page that refreshes itself on purpose (the report
-    being prepared: nothing on it can be lost, and it links to the same retry), for which
-    axe's meta-refresh rule is left out."""
-    options = AXE_RULES | ({"rules": {"meta-refresh": {"enabled": False}}} if refreshes else {})
-    results = Axe().run(page, options=options)
+def assert_accessible(page: Page, where: str) -> None:
+    """No axe violation."""
+    results = Axe().run(page, options=AXE_RULES)
     assert results.violations_count == 0, (where, results.generate_report())
 
 
@@ -127,13 +124,53 @@ def test_confirmation_pages_read_and_fit(
         response = page.goto(f"{live_server}/cycles/{ids['open_slug']}/report.pdf?lang=en")
         assert response.status == 503
         assert response.headers["retry-after"] == "30"
-        refresh = page.locator('meta[http-equiv="refresh"]')
-        expect(refresh).to_have_attribute("content", "30")
+        # It tries again by itself (a script's timer, no meta refresh) unless stopped.
+        assert page.locator('meta[http-equiv="refresh"]').count() == 0
+        expect(page.locator("[data-retry-running]")).to_contain_text(
+            "tries again by itself in 30 seconds" if en else "30 秒后自动重试"
+        )
         retry = page.get_by_role("link", name="Try again now" if en else "立即重试")
         expect(retry).to_have_attribute("href", f"/cycles/{ids['open_slug']}/report.pdf?lang=en")
         assert_fits(page, viewport["width"], f"retry ({size}, {language})")
-        assert_accessible(page, "retry", refreshes=True)
+        assert_accessible(page, "retry")
         screenshot(page, f"report-not-ready-{size}-{language[:2]}")
+    finally:
+        context.close()
+
+
+def test_the_retry_page_tries_again_by_itself_unless_stopped(browser: Browser, live_server, app):
+    report = f"/cycles/{_ids(app)['open_slug']}/report.pdf?lang=en"
+    context = browser.new_context(locale="en-GB", viewport=DESKTOP)
+    try:
+        page = context.new_page()
+        page.clock.install()
+        asked: list[str] = []
+        page.on("request", lambda request: asked.append(request.url))
+        page.goto(live_server + report)
+        expect(page.locator("[data-retry-running]")).to_be_visible()
+        with page.expect_navigation(url=live_server + report):
+            page.clock.run_for("00:31")
+        assert asked.count(live_server + report) == 2
+
+        # Stopped, it waits for the reader however long they stay.
+        page.get_by_role("button", name="Stop trying").click()
+        expect(page.get_by_text("Stopped: it will not try again by itself.")).to_be_visible()
+        expect(page.get_by_role("button", name="Stop trying")).to_be_hidden()
+        page.clock.run_for("05:00")
+        assert asked.count(live_server + report) == 2
+        assert_accessible(page, "retry stopped")
+    finally:
+        context.close()
+
+
+def test_without_javascript_the_retry_page_only_offers_the_link(browser: Browser, live_server, app):
+    report = f"/cycles/{_ids(app)['open_slug']}/report.pdf?lang=en"
+    context = browser.new_context(locale="en-GB", viewport=DESKTOP, java_script_enabled=False)
+    try:
+        page = context.new_page()
+        page.goto(live_server + report)
+        expect(page.locator("[data-retry-seconds]")).to_be_hidden()
+        expect(page.get_by_role("link", name="Try again now")).to_have_attribute("href", report)
     finally:
         context.close()
 

@@ -16,6 +16,7 @@ from tests.support.http import download
 from tests.support.review import publish_first_version
 from tracker.db import db
 from tracker.reports import fonts
+from tracker.reports.jobs import jobs
 from tracker.reports.models import StoredCycleReport, StoredReport
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -71,8 +72,8 @@ def test_a_fontconfig_with_an_empty_font_folder_refuses_chinese(tmp_path):
     assert "apt-get install fonts-noto-cjk" in said["chinese"]
 
 
-@pytest.mark.skipif(not DEJAVU.is_dir(), reason="DejaVu fonts are not installed here")
 def test_latin_fonts_only_render_english_and_refuse_chinese(tmp_path):
+    assert DEJAVU.is_dir(), "fonts-dejavu-core is missing: ./dev test installs it"
     said = probe(tmp_path, DEJAVU, "latin")
     assert said["zh"] == 0 and said["en"] > 0
     assert said["english"] == 1
@@ -168,3 +169,20 @@ def test_the_aggregate_job_logs_the_missing_font(app, accounts, filing_world, no
     )
     with app.app_context():
         assert db.session.scalar(sa.select(sa.func.count()).select_from(StoredCycleReport)) == 0
+
+
+@pytest.mark.parametrize(
+    "address", ["/companies/company-a/report.pdf", "/cycles/{cycle}/report.pdf"]
+)
+def test_a_report_for_the_background_job_is_refused_at_once_without_a_font(
+    app, client, accounts, filing_world, no_cjk_font, address
+):
+    # The job's refusal would only be logged, and the download say "being prepared" for ever:
+    # the missing font is said before anything is queued.
+    publish_first_version(app, accounts, filing_world)
+    app.config["REPORT_JOBS"] = "thread"
+    response = download(client, address.format(cycle=filing_world["cycle"]) + "?lang=en")
+    assert response.status_code == 503
+    page = response.get_data(as_text=True)
+    assert "no font for Chinese" in page and "being prepared" not in page
+    assert jobs(app)._executor is None  # nothing was queued

@@ -29,11 +29,13 @@ def test_the_aggregate_not_ready_is_a_page_that_retries(app, client, filing_worl
     assert response.headers["Retry-After"] == "30"
     assert response.headers["Cache-Control"] == "no-store"
     page = response.get_data(as_text=True)
-    assert '<meta http-equiv="refresh" content="30">' in page
+    # It tries again by itself through its script, which the reader can stop (no meta refresh).
+    assert 'http-equiv="refresh"' not in page
+    assert 'data-retry-seconds="30"' in page and "/static/js/retry.js" in page
     assert "being built from the latest publications" in page
     assert "This page tries again by itself in 30 seconds." in page
     assert re.search(
-        r'<a class="button primary" href="/cycles/test-cycle/report.pdf\?lang=en">'
+        r'<a class="button primary" href="/cycles/test-cycle/report.pdf\?lang=en" data-retry-link>'
         r"Try again now</a>",
         page,
     )

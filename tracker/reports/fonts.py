@@ -83,7 +83,15 @@ def require_fonts_for(html: str) -> None:
     Asked again on every refusal (a font installed meanwhile is found), once after a success."""
     if _known_present.is_set() or not _CJK.search(html):
         return
-    count = fonts_for("zh")
-    if count == 0:
+    require_chinese_font()
+
+
+def require_chinese_font() -> None:
+    """Raise MissingFont when no installed font covers Chinese: asked before a report is queued
+    for the background job too, whose refusal no reader would see (the download would say
+    "being prepared" for ever)."""
+    if _known_present.is_set():
+        return
+    if fonts_for("zh") == 0:
         raise MissingFont()
     _known_present.set()

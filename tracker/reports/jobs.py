@@ -53,7 +53,13 @@ class ReportJobs:
         if self.mode == "off":
             return None
         if self.mode == "inline":
-            self._do(job)
+            # As in the thread: a report that cannot be built is logged, and what asked for it
+            # (a publication, already committed) stands.
+            try:
+                self._do(job)
+            except Exception:
+                db.session.rollback()
+                self.app.logger.exception("Could not build the reports of %s %s", *job)
             return None
         with self._lock:
             if job in self._pending:  # already queued: that run will see the new state

@@ -32,6 +32,7 @@ from tracker.filing.queries import find_disclosure
 from tracker.ledger.queries import find_publication
 from tracker.params import arg_id
 from tracker.reports import services
+from tracker.reports.fonts import require_chinese_font
 from tracker.reports.jobs import jobs
 from tracker.reports.rendering import company_report_pdf
 
@@ -95,6 +96,7 @@ def _look_up(slug: str, cycle_slug: str | None, version: int | None, language: s
             )
             db.session.commit()
         else:
+            require_chinese_font()  # every report names companies in Chinese
             runner.build_publication(publication.id)
             stored = services.stored_report(db.session, publication, language)  # "inline"
     if stored is None:
@@ -168,6 +170,7 @@ def _look_up_cycle_report(cycle_slug: str, language: str) -> Served:
     cycle = _cycle(cycle_slug)
     stored = services.stored_cycle_report(db.session, cycle, language)
     if stored is None:
+        require_chinese_font()
         jobs(current_app).build_cycle(cycle.id)
         stored = services.stored_cycle_report(db.session, cycle, language)  # "inline" built it
     if stored is None:  # never kept: the next request looks again
