@@ -1,6 +1,6 @@
 """The README's picture of the demo's home page, made again from the code as it is:
 ``python -m tests.support.readme_screenshot`` (a fresh SQLite demo in a temporary folder,
-Chromium at 960 px, the top 1,425 px of the page) writes tracker/static/img/readme-home.png.
+Chromium at 1,200 px, the top 1,900 px of the page) writes tracker/static/img/readme-home.png.
 Rerun it when the home page changes; look at the picture before committing it."""
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from tracker.db import db
 from tracker.demo.services import seed_demo
 
 OUT = Path(__file__).resolve().parents[2] / "tracker" / "static" / "img" / "readme-home.png"
-WIDTH, HEIGHT = 960, 1425
+WIDTH, HEIGHT = 1200, 1900
 
 
 def main() -> None:
