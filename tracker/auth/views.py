@@ -193,7 +193,9 @@ def _set_password_with_token(secret: str, purpose: TokenPurpose):
 def forgot_password():
     form = ForgotPasswordForm()
     if request.method == "GET":
-        return render_template("auth/forgot_password.html", form=form)
+        # ?sent=1: where a request lands (a reload asks for nothing again; says nothing either).
+        sent = request.args.get("sent") == "1"
+        return render_template("auth/forgot_password.html", form=form, sent=sent)
     if not form.validate():
         return render_template("auth/forgot_password.html", form=form), 422
     ttl = current_app.config["PASSWORD_RESET_TTL"]
@@ -203,9 +205,7 @@ def forgot_password():
         mail.queue_password_reset(db.session, reset.user, link, int(ttl.total_seconds() // 60))
     db.session.commit()
     # The same answer whether or not an account has this address.
-    return render_template(
-        "auth/forgot_password.html", form=ForgotPasswordForm(formdata=None), sent=True
-    )
+    return redirect(url_for("auth.forgot_password", sent=1), 303)
 
 
 @bp.get("/account/")
