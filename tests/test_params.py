@@ -7,6 +7,7 @@ autosave's version field, in a form and in a JSON request."""
 
 from __future__ import annotations
 
+import re
 from datetime import date
 
 import pytest
@@ -23,6 +24,7 @@ from tracker.params import (
     MAX_ID,
     BadParameter,
     IdConverter,
+    digits_at_most,
     parse_date,
     parse_int,
     whole_number,
@@ -311,3 +313,16 @@ def test_bad_parameters_are_said_in_chinese_too(app, world):
 def test_the_outbox_commands_refuse_an_id_no_database_stores(runner, command):
     result = runner.invoke(args=["outbox", command, PAST_MAX_ID])
     assert result.exit_code == 2 and "is not in the range 1<=x<=2147483647" in result.output
+
+
+@pytest.mark.parametrize("top", [0, 1, 5, 9, 10, 19, 20, 100, 101, 999, 1000, 2024])
+def test_the_id_pattern_takes_exactly_the_numbers_up_to_its_bound(top):
+    pattern = re.compile(f"(?:{digits_at_most(top)})")
+    assert [n for n in range(3000) if pattern.fullmatch(str(n))] == list(range(top + 1))
+
+
+def test_the_id_pattern_stops_at_the_largest_id():
+    pattern = re.compile(f"(?:{digits_at_most(MAX_ID)})")
+    assert pattern.fullmatch(str(MAX_ID)) and pattern.fullmatch("2147483639")
+    for past in (MAX_ID + 1, MAX_ID + 53, 2147490000, 2200000000, 9999999999):
+        assert not pattern.fullmatch(str(past)), past

@@ -132,10 +132,27 @@ def parse_date(name: str, raw: str, low: date = FIRST_DAY, high: date = LAST_DAY
     return value
 
 
-class IdConverter(IntegerConverter):
-    """``<int:…>`` in every route: ASCII digits, at most MAX_ID; anything else is not found."""
+def digits_at_most(top: int) -> str:
+    """A regular expression for the decimal numbers 0 to ``top`` (leading zeros allowed below
+    ``top``'s length): ``digits_at_most(2147483647)`` refuses 2147483648 by its digits."""
+    text = str(top)
+    shorter = [f"[0-9]{{1,{len(text) - 1}}}"] if len(text) > 1 else []
+    same_length = []
+    for i, digit in enumerate(text):
+        rest = len(text) - i - 1
+        if digit != "0":
+            below = "0" if digit == "1" else f"[0-{int(digit) - 1}]"
+            same_length.append(text[:i] + below + (f"[0-9]{{{rest}}}" if rest else ""))
+    return "|".join([*shorter, *same_length, text])
 
-    regex = r"[0-9]{1,10}"
+
+class IdConverter(IntegerConverter):
+    """``<int:…>`` in every route: ASCII digits, at most MAX_ID; anything else is not found.
+    The bound is in the regular expression, not only in ``to_python``: a value past it then
+    matches no route at all, so that a GET and a POST route on the same path both answer 404
+    (werkzeug answers 405 when the converter refuses after another method's route matched)."""
+
+    regex = f"(?:{digits_at_most(MAX_ID)})"
 
     def __init__(
         self,

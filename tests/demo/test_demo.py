@@ -4,7 +4,7 @@ from collections import Counter
 
 import sqlalchemy as sa
 
-from tests.support.app import TEST_DATABASE, make_app
+from tests.support.app import DEMO_ARGS, make_app
 from tracker.auth.models import Role, User
 from tracker.companies.models import Company
 from tracker.cycles.models import Cycle
@@ -43,11 +43,6 @@ REAL_COMPANIES = [
     "baichuan",
     "百川",
 ]
-
-# Without the reports (a minute or more to render them): test_demo_reports.py has them.
-DEMO_ARGS = ["demo", "--no-serve", "--no-reports"] + (
-    ["--allow-any-database"] if TEST_DATABASE != "sqlite" else []
-)
 
 
 def counts() -> dict[str, int]:

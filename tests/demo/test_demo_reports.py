@@ -10,7 +10,7 @@ then serve them without rendering."""
 import pytest
 import sqlalchemy as sa
 
-from tests.demo.test_demo import DEMO_ARGS
+from tests.support.app import DEMO_ARGS
 from tests.support.http import download
 from tracker.companies.models import Company
 from tracker.cycles.models import Cycle

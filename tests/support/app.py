@@ -27,6 +27,11 @@ from tracker.config import DEFAULTS
 from tracker.db import db
 
 TEST_DATABASE = os.environ.get("TRACKER_TEST_DATABASE", "sqlite")
+# `tracker demo` as the demo tests run it: set up, not served, without the reports (a minute or
+# more to render them: tests/demo/test_demo_reports.py has them), on the database under test.
+DEMO_ARGS = ["demo", "--no-serve", "--no-reports"] + (
+    ["--allow-any-database"] if TEST_DATABASE != "sqlite" else []
+)
 POSTGRES_URL = os.environ.get(
     "TRACKER_TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/postgres"
 )
