@@ -496,9 +496,11 @@ def test_administrator_filters_the_audit_trail_and_downloads_it(page: Page, live
     expect(page).to_have_url(re.compile(r"/admin/audit/\?.*action=disclosure\."))
     expect(page.get_by_text(f"{matching} events")).to_be_visible()
     expect(filters.get_by_label("Action starts with")).to_have_value(prefix)
-    expect(trail.get_by_role("rowheader")).to_have_count(matching)
+    # The first page of them (the demo's workflow records more events than a page holds).
+    on_page = min(matching, app.config["PAGE_SIZE"])
+    expect(trail.get_by_role("rowheader")).to_have_count(on_page)
     shown = trail.locator("th[scope=row] code")
-    expect(shown).to_have_count(matching)
+    expect(shown).to_have_count(on_page)
     shown_actions = [a.strip() for a in shown.all_inner_texts()]
     assert all(a.startswith(prefix) for a in shown_actions), shown_actions
     assert set(shown_actions) == {a for a in actions if a.startswith(prefix)}
