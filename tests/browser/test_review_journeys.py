@@ -123,7 +123,9 @@ def test_the_whole_review_loop(browser: Browser, page: Page, live_server, app):
         staff.get_by_role("region", name="Decision").get_by_role("link", name="Publish…").click()
         # Asked first, on a page that names what will happen.
         expect(heading(staff)).to_have_text(f"Publish {company.name_en}?")
-        expect(staff.get_by_role("note")).to_contain_text("This cannot be undone.")
+        expect(staff.get_by_role("note").filter(has_text="undone")).to_contain_text(
+            "This cannot be undone."
+        )
         screenshot(staff, "review-publish-confirm")
         staff.get_by_role("button", name="Publish version 1").click()
         message = flash(staff)
