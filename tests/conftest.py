@@ -17,15 +17,16 @@ from hypothesis import settings
 from tests.support.accounts import Accounts, create_accounts
 from tests.support.app import (
     TEST_DATABASE,
-    alliance_today,
     counting_queries,
     delete_all_rows,
     empty_database,
     make_app,
     migrate,
 )
+from tests.support.demo import DemoSnapshot, restore_demo, take_demo_snapshot
 from tests.support.filing import create_filing_world
 from tracker.db import db
+from tracker.demo.services import DemoSummary
 
 # Property-based tests (Hypothesis): the same examples on every run and no time limit per
 # example, so that CI neither flakes on a slow machine nor writes an example database; the
@@ -113,15 +114,16 @@ def app_ctx(app):
         yield app
 
 
-@pytest.fixture
-def demo(app):
-    """The demo data, seeded as ``tracker demo`` does."""
-    from tracker.demo.services import seed_demo
+@pytest.fixture(scope="session")
+def demo_snapshot(migrated_database, tmp_path_factory) -> DemoSnapshot:
+    """The demo data as ``tracker demo`` seeds it, seeded once per test process."""
+    return take_demo_snapshot(migrated_database, tmp_path_factory.mktemp("demo") / "instance")
 
-    with app.app_context():
-        summary = seed_demo(db.session, app.extensions["tracker.checklist_files"], alliance_today())
-        db.session.commit()
-    return summary
+
+@pytest.fixture
+def demo(app, demo_snapshot) -> DemoSummary:
+    """The demo data, as ``tracker demo`` seeds it (restored from ``demo_snapshot``)."""
+    return restore_demo(app, demo_snapshot)
 
 
 @pytest.fixture
