@@ -1,6 +1,6 @@
 """Report speed, measured in one run on the demo data (a benchmark, not a test: it prints numbers).
 
-    .venv/bin/python -m tests.benchmarks.reports [--repeat 3] [--requests 300]
+    .venv/bin/python -m tests.benchmarks.reports [--rounds 5] [--requests 300]
 
 1. The per-company PDF against WeasyPrint rendering the same HTML with a minimal stylesheet,
    both as PDF/A-3a as published reports are (target: ratio <= 1.3).
@@ -10,7 +10,9 @@
    (target: ratio >= 0.8, i.e. at least 80 % of the static file's speed).
 
 Ratios compare two measurements of the same run on the same machine, so they travel better than
-the seconds. Each figure is the median of ``--repeat`` runs.
+the seconds. Both sides of a ratio are warmed up first, then timed in turn, round by round
+(``--rounds``, at least five), so that a machine growing busier slows both alike; each ratio is
+the median of the rounds' ratios, printed with its spread (the lowest and highest round).
 """
 
 from __future__ import annotations
@@ -44,26 +46,63 @@ from tracker.reports.services import render_published, report_path
 MINIMAL_CSS = "<style>body { font-family: sans-serif; }</style>"
 
 
-def median_seconds(work, repeat: int) -> float:
-    times = []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        work()
-        times.append(time.perf_counter() - start)
-    return statistics.median(times)
+@dataclasses.dataclass(frozen=True)
+class Paired:
+    """Two pieces of work timed in turn: each side's median seconds and the rounds' ratios."""
+
+    first: float
+    second: float
+    ratios: list[float]
+
+    @property
+    def ratio(self) -> float:
+        return statistics.median(self.ratios)
+
+    @property
+    def spread(self) -> str:
+        return f"rounds {min(self.ratios):.2f}-{max(self.ratios):.2f}"
 
 
-def company_pdf(app, repeat: int) -> tuple[float, float, int]:
+def seconds(work) -> float:
+    start = time.perf_counter()
+    work()
+    return time.perf_counter() - start
+
+
+def paired(first, second, rounds: int) -> Paired:
+    """Warm both, then time ``first`` and ``second`` alternately for ``rounds`` rounds (the
+    order swapped every round, so neither side always runs on the warmer machine)."""
+    first(), second()
+    times: list[tuple[float, float]] = []
+    for n in range(rounds):
+        if n % 2:
+            b = seconds(second)
+            a = seconds(first)
+        else:
+            a = seconds(first)
+            b = seconds(second)
+        times.append((a, b))
+    return Paired(
+        statistics.median(a for a, _ in times),
+        statistics.median(b for _, b in times),
+        [a / b for a, b in times],
+    )
+
+
+def company_pdf(app, rounds: int) -> tuple[Paired, int]:
     publication = db.session.scalars(sa.select(Publication).order_by(Publication.id)).first()
     report = report_of(publication)
     static = Path(app.static_folder)
     with force_locale("en"):
         html = render_template("reports/company.html", report=report)
     plain = re.sub(r'<link rel="stylesheet"[^>]*>', MINIMAL_CSS, html)
-    pages = company_report_pdf(report, "en").pages  # warms fonts and caches for both
-    ours = median_seconds(lambda: company_report_pdf(report, "en"), repeat)
-    minimal = median_seconds(lambda: render_pdf(plain, static, ARCHIVAL), repeat)
-    return ours, minimal, pages
+    pages = company_report_pdf(report, "en").pages
+    timed = paired(
+        lambda: company_report_pdf(report, "en"),
+        lambda: render_pdf(plain, static, ARCHIVAL),
+        rounds,
+    )
+    return timed, pages
 
 
 def generated_companies(app, count: int) -> list:
@@ -80,20 +119,31 @@ def generated_companies(app, count: int) -> list:
     ], cycle
 
 
-def aggregate_pdf(app, count: int, repeat: int) -> tuple[float, int]:
+def aggregate_pdfs(app, small: int, large: int, rounds: int) -> tuple[Paired, int, int]:
+    """The aggregate for ``large`` companies against the one for ``small``, round by round."""
+    small_report, large_report = aggregate_report(app, small), aggregate_report(app, large)
+    small_pages = cycle_report_pdf(small_report, "en").pages
+    large_pages = cycle_report_pdf(large_report, "en").pages
+    timed = paired(
+        lambda: cycle_report_pdf(large_report, "en"),
+        lambda: cycle_report_pdf(small_report, "en"),
+        rounds,
+    )
+    return timed, small_pages, large_pages
+
+
+def aggregate_report(app, count: int):
     companies, cycle = generated_companies(app, count)
-    report = build_cycle_report(
+    return build_cycle_report(
         cycle={"slug": cycle.slug, "name_en": cycle.name_en, "name_zh": cycle.name_zh},
         checklist=cycle.checklist_version.checklist,
         companies=companies,
         invited=count,
         ledger_head=LedgerHead(1, "0" * 64),
     )
-    pages = cycle_report_pdf(report, "en").pages
-    return median_seconds(lambda: cycle_report_pdf(report, "en"), repeat), pages
 
 
-def downloads(app, requests: int, repeat: int) -> tuple[float, float, int]:
+def downloads(app, requests: int, rounds: int) -> tuple[Paired, int]:
     publication = db.session.scalars(sa.select(Publication).order_by(Publication.id)).first()
     stored = render_published(db.session, publication, "en", Path(app.config["REPORT_DIR"]))
     db.session.commit()
@@ -117,20 +167,20 @@ def downloads(app, requests: int, repeat: int) -> tuple[float, float, int]:
         return run
 
     try:
-        fetch(url)()  # warm up both
-        fetch(static_url)()
-        report_time = median_seconds(fetch(url), repeat)
-        static_time = median_seconds(fetch(static_url), repeat)
+        # the static file first: the ratio reads as the report's speed against the static one's
+        timed = paired(fetch(static_url), fetch(url), rounds)
     finally:
         static_copy.unlink()
-    return report_time, static_time, stored.size
+    return timed, stored.size
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--rounds", type=int, default=5)
     parser.add_argument("--requests", type=int, default=300)
     args = parser.parse_args()
+    if args.rounds < 5:
+        parser.error("--rounds must be at least 5: a median of fewer says little")
     work = Path(tempfile.mkdtemp(prefix="tracker-bench-"))
     try:
         app = create_app(
@@ -146,26 +196,24 @@ def main() -> None:
             upgrade()
             seed_demo(db.session, app.extensions["tracker.checklist_files"], alliance_today())
             db.session.commit()
-            print(f"Report benchmark, median of {args.repeat} runs, {alliance_today()}")
-            ours, minimal, pages = company_pdf(app, args.repeat)
+            print(f"Report benchmark, {args.rounds} interleaved rounds, {alliance_today()}")
+            company, pages = company_pdf(app, args.rounds)
             print(
-                f"company PDF ({pages} pages): {ours:.2f} s; same HTML, minimal stylesheet: "
-                f"{minimal:.2f} s; ratio {ours / minimal:.2f} (target <= 1.3)"
+                f"company PDF ({pages} pages): {company.first:.2f} s; same HTML, minimal "
+                f"stylesheet: {company.second:.2f} s; ratio {company.ratio:.2f} "
+                f"({company.spread}; target <= 1.3)"
             )
-            small, small_pages = aggregate_pdf(app, 22, args.repeat)
-            large, large_pages = aggregate_pdf(app, 220, 1)
+            aggregate, small_pages, large_pages = aggregate_pdfs(app, 22, 220, args.rounds)
             print(
-                f"aggregate PDF, 22 companies ({small_pages} pages): {small:.2f} s (target < 3 s)"
+                f"aggregate PDF, 22 companies ({small_pages} pages): {aggregate.second:.2f} s "
+                f"(target < 3 s); 220 companies ({large_pages} pages): {aggregate.first:.2f} s "
+                f"= {aggregate.ratio:.1f} x the 22 figure ({aggregate.spread}; target < 10.5 x)"
             )
-            print(
-                f"aggregate PDF, 220 companies ({large_pages} pages): {large:.2f} s = "
-                f"{large / small:.1f} x the 22 figure (target < 10.5 x)"
-            )
-            report_time, static_time, size = downloads(app, args.requests, args.repeat)
+            download, size = downloads(app, args.requests, args.rounds)
             print(
                 f"download of a stored {size / 1024:.0f} KiB PDF, {args.requests} requests: "
-                f"{report_time:.2f} s; the same file as a static file: {static_time:.2f} s; "
-                f"speed ratio {static_time / report_time:.2f} (target >= 0.8)"
+                f"{download.second:.2f} s; the same file as a static file: {download.first:.2f} s;"
+                f" speed ratio {download.ratio:.2f} ({download.spread}; target >= 0.8)"
             )
     finally:
         shutil.rmtree(work, ignore_errors=True)
