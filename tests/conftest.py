@@ -17,6 +17,7 @@ from hypothesis import settings
 from tests.support.accounts import Accounts, create_accounts
 from tests.support.app import (
     TEST_DATABASE,
+    alliance_today,
     counting_queries,
     delete_all_rows,
     empty_database,
@@ -26,7 +27,7 @@ from tests.support.app import (
 from tests.support.demo import DemoSnapshot, restore_demo, take_demo_snapshot
 from tests.support.filing import create_filing_world
 from tracker.db import db
-from tracker.demo.services import DemoSummary
+from tracker.demo.services import DemoSummary, seed_demo
 
 # Property-based tests (Hypothesis): the same examples on every run and no time limit per
 # example, so that CI neither flakes on a slow machine nor writes an example database; the
@@ -124,6 +125,16 @@ def demo_snapshot(migrated_database, tmp_path_factory) -> DemoSnapshot:
 def demo(app, demo_snapshot) -> DemoSummary:
     """The demo data, as ``tracker demo`` seeds it (restored from ``demo_snapshot``)."""
     return restore_demo(app, demo_snapshot)
+
+
+@pytest.fixture
+def fresh_demo(app) -> DemoSummary:
+    """The demo data seeded within the test, for a test that watches the seeding itself (a spy
+    set up before it); seconds slower than ``demo``."""
+    with app.app_context():
+        summary = seed_demo(db.session, app.extensions["tracker.checklist_files"], alliance_today())
+        db.session.commit()
+    return summary
 
 
 @pytest.fixture

@@ -136,7 +136,9 @@ def test_the_history_page_compares_once_then_reads(
     assert third.count == counter.count
 
 
-def test_the_year_over_year_comparison_is_worked_out_at_publication(app, rendered_compared, demo):
+def test_the_year_over_year_comparison_is_worked_out_at_publication(
+    app, rendered_compared, fresh_demo
+):
     """The demo publishes versions with an earlier cycle: their differences (on the rendered
     text) were stored then; reading the comparison works out none."""
     assert rendered_compared, "publishing worked the differences out"
