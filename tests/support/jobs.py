@@ -10,6 +10,7 @@ worker can import (the repository root is on its path).
 
 from __future__ import annotations
 
+import contextlib
 import os
 import secrets
 import signal
@@ -146,10 +147,8 @@ class Worker:
         horses = children(self.process.pid)
         os.killpg(self.process.pid, signal.SIGKILL)
         for pid in horses:
-            try:
+            with contextlib.suppress(ProcessLookupError):
                 os.kill(pid, signal.SIGKILL)
-            except ProcessLookupError:
-                pass
         self.process.wait(timeout=10)
 
     def stop(self) -> None:
