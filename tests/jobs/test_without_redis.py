@@ -24,3 +24,12 @@ def test_the_page_says_jobs_run_in_process(app, accounts):
     assert "No job queue is configured" in page.get_data(as_text=True)
     assert services.queue_depths(app) == {}
     assert services.failed_count(app) == 0
+
+
+def test_a_redis_that_is_gone_does_not_break_what_asked_for_a_build(app, caplog):
+    from tracker.reports.jobs import jobs as report_jobs
+
+    app.config.update(REDIS_URL="redis://127.0.0.1:1/0", REPORT_JOBS="thread")
+    with app.app_context():
+        assert report_jobs(app).build_publication(1) is None
+    assert "Could not queue the reports of publication 1" in caplog.text

@@ -70,7 +70,10 @@ class CosignJobs:
             self.run()
             return None
         if queues.configured(self.app):
-            queued.enqueue(self.app, COSIGN, ("latest",), concerns={"checkpoint": "latest"})
+            try:
+                queued.enqueue(self.app, COSIGN, ("latest",), concerns={"checkpoint": "latest"})
+            except Exception:  # Redis away: `tracker ledger cosign` (cron) delivers it
+                self.app.logger.exception("Could not queue the delivery to the witnesses")
             return None
         with self._lock:
             if self._pending:  # already queued: that run sends the latest checkpoint

@@ -72,7 +72,10 @@ class ReportJobs:
                 self.app.logger.exception("Could not build the reports of %s %s", *job)
             return None
         if queues.configured(self.app):
-            self._enqueue(job)
+            try:
+                self._enqueue(job)
+            except Exception:  # Redis away: what asked (a publication, committed) stands
+                self.app.logger.exception("Could not queue the reports of %s %s", *job)
             return None
         with self._lock:
             if job in self._pending:  # already queued: that run will see the new state
