@@ -29,8 +29,8 @@ def concerns_text(concerns: dict) -> str:
     """What a job is about, in words."""
     if "cycle" in concerns:
         return _(
-            "cycle %(cycle)s, ledger entry #%(head)s, %(language)s",
-            cycle=concerns["cycle"],
+            "cycle %(slug)s, ledger entry #%(head)s, %(language)s",
+            slug=concerns["cycle"],
             head=concerns.get("head", 0),
             language=concerns.get("language", ""),
         )
