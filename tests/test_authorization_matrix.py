@@ -113,6 +113,9 @@ MATRIX: dict[tuple[str, str], Row] = {
     ("outbox.index", "GET"): Row("/admin/outbox/", admin_only(200)),
     ("outbox.detail", "GET"): Row("/admin/outbox/{message}", admin_only(200)),
     ("outbox.retry", "POST"): Row("/admin/outbox/{message}/retry", admin_only(302)),
+    ("jobs.index", "GET"): Row("/admin/jobs/", admin_only(200)),
+    # No job queue in these tests: no failed job of that id to retry.
+    ("jobs.retry", "POST"): Row("/admin/jobs/tracker-reports_cycle-1-0-en/retry", admin_only(404)),
     ("audit.index", "GET"): Row("/admin/audit/", admin_only(200)),
     ("audit.export", "GET"): Row("/admin/audit/export.csv", admin_only(200)),
     # Cycles: {cycle_id} is the open test cycle; empty forms are refused, opening an open cycle

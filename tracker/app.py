@@ -27,8 +27,11 @@ from tracker.cycles import labels as cycle_labels
 from tracker.db import db
 from tracker.domain.checklist import load_checklist_directory
 from tracker.filing import forms as filing_forms
+from tracker.jobs import labels as job_labels
+from tracker.jobs import queues as job_queues
 from tracker.ledger import jobs as ledger_jobs
 from tracker.ledger import keys as ledger_keys
+from tracker.outbox import jobs as outbox_jobs
 from tracker.outbox import labels as outbox_labels
 from tracker.reports import jobs as report_jobs
 from tracker.reports import rendering as report_rendering
@@ -80,12 +83,15 @@ def create_app(test_config: dict | None = None) -> Flask:
     params.init_app(app)  # the int converter, before the blueprints add their routes
     errors.init_app(app)
     ledger_keys.init_app(app)  # the log's key, generated on first start like the secret key
+    job_queues.init_app(app)  # the job queue, when REDIS_URL is set (tracker.jobs)
+    job_labels.init_app(app)
     ledger_jobs.init_app(app)
     report_jobs.init_app(app)
     report_rendering.init_app(app)
     cycle_labels.init_app(app)
     benchmark_presenting.init_app(app)  # result values, fields and charts, with their labels
     outbox_labels.init_app(app)
+    outbox_jobs.init_app(app)
     filing_forms.init_app(app)
     pagecache.init_app(app)  # last: its after_request hook runs before the others
     _register_blueprints(app)
@@ -126,6 +132,7 @@ def _register_commands(app: Flask) -> None:
     from tracker.benchmarks.cli import benchmarks
     from tracker.checklists.cli import checklist
     from tracker.demo.cli import demo
+    from tracker.jobs.cli import worker
     from tracker.ledger.cli import ledger
     from tracker.outbox.cli import outbox
     from tracker.reminders.cli import reminders
@@ -145,6 +152,7 @@ def _register_commands(app: Flask) -> None:
         search,
         users,
         witness,
+        worker,
     ):
         app.cli.add_command(group)
 
@@ -160,6 +168,7 @@ def _register_blueprints(app: Flask) -> None:
     from tracker.cycles.views import bp as cycles_bp
     from tracker.feeds.views import bp as feeds_bp
     from tracker.filing.views import bp as filing_bp
+    from tracker.jobs.views import bp as jobs_bp
     from tracker.ledger.views import bp as ledger_bp
     from tracker.opendata.views import bp as opendata_bp
     from tracker.outbox.views import bp as outbox_bp
@@ -180,6 +189,7 @@ def _register_blueprints(app: Flask) -> None:
         users_bp,
         roster_bp,
         outbox_bp,
+        jobs_bp,
         audit_bp,
         filing_bp,
         ledger_bp,

@@ -101,6 +101,13 @@ DEFAULTS = {
     "LEDGER_POLICY_FILE": None,
     "LEDGER_COSIGN_JOBS": "thread",
     "LEDGER_WITNESS_TIMEOUT": 10.0,
+    # The job queue (tracker.jobs): the Redis that RQ keeps its queues in. None (the default)
+    # runs jobs in-process as REPORT_JOBS and LEDGER_COSIGN_JOBS say; set, "thread" means "on the
+    # queue", run by `tracker worker`. Its own setting, not CACHE_REDIS_URL: a cache may be a
+    # Redis that evicts keys under memory pressure, which must never drop a queued job.
+    # JOBS_PREFIX names the queues and job ids (two installations may share one Redis).
+    "REDIS_URL": None,
+    "JOBS_PREFIX": "tracker",
     # Days before the due date at which companies that have not submitted are reminded.
     "REMINDER_DAYS": [14, 7, 1],
 }
@@ -126,6 +133,8 @@ ENVIRONMENT = {
     "TRACKER_LEDGER_KEY": "LEDGER_KEY_FILE",
     "TRACKER_LEDGER_POLICY": "LEDGER_POLICY_FILE",
     "TRACKER_LEDGER_COSIGN_JOBS": "LEDGER_COSIGN_JOBS",
+    "TRACKER_REDIS_URL": "REDIS_URL",
+    "TRACKER_JOBS_PREFIX": "JOBS_PREFIX",
     "TRACKER_MAIL_SERVER": "MAIL_SERVER",
     "TRACKER_MAIL_PORT": "MAIL_PORT",
     "TRACKER_MAIL_SECURITY": "MAIL_SECURITY",

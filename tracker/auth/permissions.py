@@ -78,5 +78,10 @@ def can_view_outbox(user: Viewer) -> bool:
     return is_admin(user)
 
 
+def can_view_jobs(user: Viewer) -> bool:
+    """The job queue's page: what waits, runs and failed, and retrying a failed job."""
+    return is_admin(user)
+
+
 def can_view_audit(user: Viewer) -> bool:
     return is_admin(user)

@@ -7,6 +7,11 @@ turn and commits after each. A witness that failed is tried again when its back-
 thread sets a timer) or by ``tracker ledger cosign`` (cron). ``LEDGER_COSIGN_JOBS`` picks the
 runner, as REPORT_JOBS does: "thread" (the default), "inline" (in the committing caller; for
 the command line and tests) or "off" (only ``tracker ledger cosign`` delivers).
+
+With REDIS_URL set, "thread" means the job queue (tracker.jobs): one delivery job waits at a
+time (a new checkpoint while one runs queues the next, which sends the latest), and a witness
+that failed makes the job fail, so RQ tries it again after its back-off (10 s … 30 min), then
+leaves it in the failed list for an administrator; ``tracker ledger cosign`` stays the cron.
 """
 
 from __future__ import annotations
@@ -19,11 +24,26 @@ from flask import Flask, current_app, has_app_context
 
 from tracker.clock import now as clock_now
 from tracker.db import db
+from tracker.jobs import queues
+from tracker.jobs import services as queued
+from tracker.jobs.kinds import LEDGER, Kind
 from tracker.ledger.log import SIGNED
 from tracker.ledger.policy import log_policy
 from tracker.ledger.witnesses import Delivery, deliver
 
 _EXTENSION = "tracker.ledger_jobs"
+COSIGN = Kind(
+    "ledger.cosign",
+    LEDGER,
+    "tracker.ledger.jobs:run_cosign",
+    retries=(10, 60, 300, 1800),
+    timeout=10 * 60,
+    exclusive=False,
+)
+
+
+class WitnessesFailed(Exception):
+    """Some witness did not cosign: the queued job fails so that RQ tries it again."""
 
 
 class CosignJobs:
@@ -48,6 +68,12 @@ class CosignJobs:
             return None
         if self.mode == "inline":
             self.run()
+            return None
+        if queues.configured(self.app):
+            try:
+                queued.enqueue(self.app, COSIGN, ("latest",), concerns={"checkpoint": "latest"})
+            except Exception:  # Redis away: `tracker ledger cosign` (cron) delivers it
+                self.app.logger.exception("Could not queue the delivery to the witnesses")
             return None
         with self._lock:
             if self._pending:  # already queued: that run sends the latest checkpoint
@@ -120,6 +146,15 @@ def cosign_all(app: Flask, force: bool = False) -> list[Delivery]:
             db.session.rollback()
             raise
     return deliveries
+
+
+def run_cosign() -> str:
+    """The queued job: deliver the latest checkpoint to every witness (in an app context)."""
+    deliveries = cosign_all(current_app)
+    failed = [d for d in deliveries if d.outcome == "failed"]
+    if failed:
+        raise WitnessesFailed(f"{len(failed)} of {len(deliveries)} witnesses did not cosign")
+    return f"{len(deliveries)} witnesses"
 
 
 def init_app(app: Flask) -> None:

@@ -36,24 +36,15 @@ def send(limit: int):
             f"{waiting} messages are waiting and stay in the outbox: see 'tracker outbox list'."
         )
     transport = SMTPTransport(settings)
-    sent = failed = 0
     try:
-        for _ in range(limit):
-            message = services.claim_next_due(db.session, clock.now())
-            if message is None:
-                break
-            db.session.commit()  # the claim: no other sender takes this message now
-            if services.deliver(message, transport, clock.now()):
-                sent += 1
-            else:
-                failed += 1
-                click.echo(
-                    f"not sent: #{message.id} to {message.recipient}: {message.last_error}",
-                    err=True,
-                )
-            db.session.commit()
+        sent, not_sent = services.send_due(db.session, transport, clock.now, limit)
     finally:
         transport.close()
+    for message in not_sent:
+        click.echo(
+            f"not sent: #{message.id} to {message.recipient}: {message.last_error}", err=True
+        )
+    failed = len(not_sent)
     click.echo(f"{sent} sent, {failed} not sent (will be retried unless marked failed).")
 
 

@@ -30,11 +30,16 @@ class DeliveryError(Exception):
 Transport = Callable[[OutboxMessage], None]
 
 
+QUEUED = "tracker.outbox.queued"  # session.info: a message was queued in this transaction
+
+
 def enqueue(session: Session, recipient: str, subject: str, body: str, kind: str) -> OutboxMessage:
-    """Put a message in the outbox; it is delivered by ``tracker outbox send``."""
+    """Put a message in the outbox; it is delivered by ``tracker outbox send`` (or, with a job
+    queue, by a delivery job handed over when the transaction commits: tracker.outbox.jobs)."""
     message = OutboxMessage(recipient=recipient, subject=subject, body=body, kind=kind)
     session.add(message)
     session.flush()
+    session.info[QUEUED] = True
     return message
 
 
@@ -109,6 +114,35 @@ def retry_failed(session: Session, message_id: int, now: datetime) -> OutboxMess
     message.last_error = None
     message.next_attempt_at = now
     return message
+
+
+def send_due(
+    session: Session, transport: Transport, clock: Callable[[], datetime], limit: int
+) -> tuple[int, list[OutboxMessage]]:
+    """Deliver up to ``limit`` due messages, committing each claim and each outcome; returns
+    how many were sent and the messages that were not."""
+    sent = 0
+    failed: list[OutboxMessage] = []
+    for _ in range(limit):
+        message = claim_next_due(session, clock())
+        if message is None:
+            break
+        session.commit()  # the claim: no other sender takes this message now
+        if deliver(message, transport, clock()):
+            sent += 1
+        else:
+            failed.append(message)
+        session.commit()
+    return sent, failed
+
+
+def next_due(session: Session) -> datetime | None:
+    """When the earliest waiting message is due."""
+    return session.scalar(
+        sa.select(sa.func.min(OutboxMessage.next_attempt_at)).where(
+            OutboxMessage.status == MessageStatus.PENDING
+        )
+    )
 
 
 def count_by_status(session: Session) -> dict[MessageStatus, int]:

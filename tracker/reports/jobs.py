@@ -9,6 +9,10 @@ same report at once end with one row. ``REPORT_JOBS`` picks the runner: "thread"
 "inline" (now, in the caller; for the command line and tests) or "off" (nothing is built in the
 background; `tracker reports export` or a test does it, and a company PDF missing at its
 download is rendered in that request, as it was before jobs existed).
+
+With REDIS_URL set, "thread" means the job queue instead (tracker.jobs): each aggregate is one
+job per (cycle, ledger head, language) and each publication's PDFs one job, run by
+`tracker worker` with retries; the same key enqueued twice is built once across all workers.
 """
 
 from __future__ import annotations
@@ -22,7 +26,13 @@ from flask import Flask
 from tracker.cycles.models import Cycle
 from tracker.db import db
 from tracker.domain.languages import CODES
+from tracker.jobs import queues
+from tracker.jobs import services as queued
+from tracker.jobs.kinds import REPORTS, Kind
 from tracker.ledger.models import Publication
+
+CYCLE_REPORT = Kind("reports.cycle", REPORTS, "tracker.reports.jobs:run_cycle")
+PUBLICATION_REPORTS = Kind("reports.publication", REPORTS, "tracker.reports.jobs:run_publication")
 
 
 class ReportJobs:
@@ -61,6 +71,12 @@ class ReportJobs:
                 db.session.rollback()
                 self.app.logger.exception("Could not build the reports of %s %s", *job)
             return None
+        if queues.configured(self.app):
+            try:
+                self._enqueue(job)
+            except Exception:  # Redis away: what asked (a publication, committed) stands
+                self.app.logger.exception("Could not queue the reports of %s %s", *job)
+            return None
         with self._lock:
             if job in self._pending:  # already queued: that run will see the new state
                 return None
@@ -70,6 +86,32 @@ class ReportJobs:
                     max_workers=1, thread_name_prefix="tracker-reports"
                 )
         return self._executor.submit(self._run, job)
+
+    def _enqueue(self, job: tuple[str, int]) -> None:
+        """Hand the job to the queue: one job per language of an aggregate, keyed by the
+        cycle's ledger head, so that every process asking for the same build asks for one job."""
+        from tracker.reports.services import cycle_head
+
+        kind, ident = job
+        if kind == "publication":
+            queued.enqueue(
+                self.app, PUBLICATION_REPORTS, (ident,), ident, concerns={"publication": ident}
+            )
+            return
+        cycle = db.session.get(Cycle, ident)
+        if cycle is None:
+            return
+        head = cycle_head(db.session, cycle)
+        sequence = head.sequence if head else 0
+        for language in CODES:
+            queued.enqueue(
+                self.app,
+                CYCLE_REPORT,
+                (ident, sequence, language),
+                ident,
+                language,
+                concerns={"cycle": cycle.slug, "head": sequence, "language": language},
+            )
 
     def _run(self, job: tuple[str, int]) -> None:
         with self._lock:
@@ -108,6 +150,35 @@ class ReportJobs:
         for language in CODES:
             render_cycle(db.session, cycle, language, Path(self.app.config["REPORT_DIR"]))
         db.session.commit()
+
+
+def run_cycle(cycle_id: int, language: str) -> str:
+    """The queued job: build and store the cycle's aggregate in one language (in an app
+    context), unless it is stored for the current head already."""
+    from flask import current_app
+
+    from tracker.reports.services import render_cycle
+
+    cycle = db.session.get(Cycle, cycle_id)
+    if cycle is None:
+        return "no such cycle"
+    row = render_cycle(db.session, cycle, language, Path(current_app.config["REPORT_DIR"]))
+    db.session.commit()
+    return f"aggregate {row.sha256}"
+
+
+def run_publication(publication_id: int) -> str:
+    """The queued job: render and store a published version's PDFs (in an app context)."""
+    from flask import current_app
+
+    from tracker.reports.services import render_all
+
+    publication = db.session.get(Publication, publication_id)
+    if publication is None:
+        return "no such publication"
+    rows = render_all(db.session, publication, Path(current_app.config["REPORT_DIR"]))
+    db.session.commit()
+    return f"{len(rows)} reports"
 
 
 def init_app(app: Flask) -> None:
