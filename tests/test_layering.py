@@ -54,6 +54,7 @@ SHARED = {
 }
 # Feature packages, bottom to top: a feature's core imports only features before it.
 FEATURES = [
+    "storage",
     "witness",
     "narratives",
     "outbox",

@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import threading
 from concurrent.futures import Future, ThreadPoolExecutor
-from pathlib import Path
 
 from flask import Flask
 
@@ -23,6 +22,7 @@ from tracker.cycles.models import Cycle
 from tracker.db import db
 from tracker.domain.languages import CODES
 from tracker.ledger.models import Publication
+from tracker.storage.services import REPORTS, blobs
 
 
 class ReportJobs:
@@ -96,7 +96,7 @@ class ReportJobs:
         publication = db.session.get(Publication, publication_id)
         if publication is None:
             return
-        render_all(db.session, publication, Path(self.app.config["REPORT_DIR"]))
+        render_all(db.session, publication, blobs(REPORTS, self.app))
         db.session.commit()
 
     def _build(self, cycle_id: int) -> None:
@@ -106,19 +106,17 @@ class ReportJobs:
         if cycle is None:
             return
         for language in CODES:
-            render_cycle(db.session, cycle, language, Path(self.app.config["REPORT_DIR"]))
+            render_cycle(db.session, cycle, language, blobs(REPORTS, self.app))
         db.session.commit()
 
 
 def init_app(app: Flask) -> None:
     from tracker.ledger.bundles import DOCUMENTS
-    from tracker.reports.services import report_path
 
     app.extensions["tracker.report_jobs"] = ReportJobs(app)
     # Evidence bundles hold the stored PDFs; the ledger sits below reports, so reports tells it
-    # where a stored PDF is (by its SHA-256).
-    directory = Path(app.config["REPORT_DIR"])
-    app.extensions[DOCUMENTS] = lambda sha256: report_path(directory, sha256)
+    # how to open a stored PDF (by its SHA-256).
+    app.extensions[DOCUMENTS] = lambda sha256: blobs(REPORTS, app).open(sha256)
 
 
 def jobs(app: Flask) -> ReportJobs:
