@@ -73,6 +73,7 @@ class DatabaseStore:
 
     def put(self, source: BinaryIO | bytes) -> Blob:
         session = self._session()
+        _begin_on_sqlite(session)
         blob: Blob | None = None
         savepoint = session.begin_nested()
         try:
@@ -158,6 +159,17 @@ class DatabaseStore:
 
     def local_path(self, sha256: str) -> Path | None:
         return None
+
+
+def _begin_on_sqlite(session: Session) -> None:
+    """Open the transaction SQLite's driver has not: it sends BEGIN only before a change, so a
+    SAVEPOINT that comes first would be the outermost transaction and its RELEASE a commit
+    (the blob would outlive a rollback of the row that names it)."""
+    conn = session.connection()
+    if conn.dialect.name == "sqlite":
+        driver = conn.connection.driver_connection
+        if driver is not None and not driver.in_transaction:
+            driver.execute("BEGIN")
 
 
 class ChunkReader(io.RawIOBase):
