@@ -183,7 +183,7 @@ def test_concurrent_puts_of_the_same_bytes_keep_one_blob(app):
                 start.wait()
                 results.append(blobs(REPORTS).put(data).sha256)
                 db.session.commit()
-        except BaseException as exc:  # noqa: BLE001 - reported below
+        except BaseException as exc:  # reported below
             errors.append(exc)
 
     threads = [threading.Thread(target=writer) for _ in range(4)]

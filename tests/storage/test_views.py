@@ -40,9 +40,7 @@ def test_an_upload_is_kept_and_downloads_as_it_was_sent(app, accounts, filing_wo
     response = upload(client, ITEM, "bigger chart.png", BIGGER_PNG)
     assert response.status_code == 303
     with app.app_context():
-        attachment = db.session.scalar(
-            sa.select(Attachment).filter_by(filename="bigger chart.png")
-        )
+        attachment = db.session.scalar(sa.select(Attachment).filter_by(filename="bigger chart.png"))
         assert attachment.sha256 == hashlib.sha256(BIGGER_PNG).hexdigest()
         assert blobs(UPLOADS).exists(attachment.sha256)
         attachment_id = attachment.id
