@@ -77,6 +77,8 @@ class AppServer:
 
 
 def main() -> None:
+    """Serve the app (configured by the environment) until terminated; the first line printed
+    says where."""
     from werkzeug.serving import make_server
 
     from tracker.app import create_app
