@@ -54,6 +54,7 @@ SHARED = {
 }
 # Feature packages, bottom to top: a feature's core imports only features before it.
 FEATURES = [
+    "storage",
     "jobs",  # the queue: features below hand it work, it knows none of them
     "witness",
     "narratives",

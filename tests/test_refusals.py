@@ -37,6 +37,7 @@ from tracker.review import services as review
 from tracker.review.models import Comment
 from tracker.roster.services import CompanySlugTaken
 from tracker.sorting import BadChoice
+from tracker.storage.base import BlobNotFound
 
 MOMENT = datetime(2026, 12, 1, 14, 3, tzinfo=UTC)
 
@@ -251,6 +252,7 @@ def samples() -> list[Refusal]:
         ),
         CompanyReportNotReady(),
         MissingFont(),
+        BlobNotFound("uploads", "0" * 64, "the database's uploads blobs"),
         NothingExported(["“From” is after “Until”."]),
         *(CompareRefusal(code, "x") for code in CompareRefusal.codes),
         BadParameter("page", "²", 1, 1_000_000, code="request.bad_number"),

@@ -37,6 +37,7 @@ from tracker.reports import jobs as report_jobs
 from tracker.reports import rendering as report_rendering
 from tracker.requests import TrackerRequest
 from tracker.resources import PACKAGE_DIR, default_instance_path, resource_dir
+from tracker.storage import services as storage
 
 # Batch mode lets later migrations alter tables on SQLite, which has no ALTER CONSTRAINT.
 migrate = Migrate(render_as_batch=True, compare_type=True)
@@ -70,6 +71,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     benchmark_registry.init_app(app)  # so is the benchmark registry (RegistryError)
 
     db.init_app(app)
+    storage.init_app(app)  # an unknown STORAGE stops the app here
     migrate.init_app(app, db, directory=str(PACKAGE_DIR / "migrations"))
     i18n.init_app(app)
     csrf.init_app(app)
@@ -218,6 +220,7 @@ def _register_refusals(app: Flask) -> None:
     from tracker.reports import messages as reports
     from tracker.review import messages as review
     from tracker.roster import messages as roster
+    from tracker.storage import messages as stored_files
 
     for feature in (
         accounts,
@@ -230,6 +233,7 @@ def _register_refusals(app: Flask) -> None:
         reports,
         review,
         roster,
+        stored_files,
         params,
         sorting,
     ):
@@ -252,3 +256,4 @@ def _register_models() -> None:
     from tracker.reports import models as _reports  # noqa: F401
     from tracker.review import models as _review  # noqa: F401
     from tracker.search import models as _search  # noqa: F401
+    from tracker.storage import models as _storage  # noqa: F401

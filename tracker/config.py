@@ -44,6 +44,10 @@ DEFAULTS = {
     "MAIL_PORT": 587,
     "MAIL_SECURITY": "starttls",
     "MAIL_SENDER": "tracker@localhost",
+    # Where attachments and reports are kept, by content hash (tracker.storage): "local", the
+    # instance folders below (UPLOAD_DIR, REPORT_DIR), or "database", the database every app
+    # process shares, so that any host serves what another stored.
+    "STORAGE": "local",
     # Attachments: stored under UPLOAD_DIR (default instance/uploads) by content hash.
     "UPLOAD_DIR": None,
     "ATTACHMENT_MAX_SIZE": 10 * 1024 * 1024,
@@ -123,6 +127,7 @@ ENVIRONMENT = {
     "TRACKER_BASE_URL": "BASE_URL",
     "TRACKER_TIMEZONE": "TIMEZONE",
     "TRACKER_PROXY_HOPS": "PROXY_HOPS",
+    "TRACKER_STORAGE": "STORAGE",
     "TRACKER_UPLOAD_DIR": "UPLOAD_DIR",
     "TRACKER_REPORT_DIR": "REPORT_DIR",
     "TRACKER_OPENDATA_DIR": "OPENDATA_DIR",

@@ -42,6 +42,7 @@ from tracker.ledger.queries import current_in_cycle, report_of
 from tracker.reports.pdf import ARCHIVAL, render_pdf
 from tracker.reports.rendering import company_report_pdf, cycle_report_pdf
 from tracker.reports.services import render_published, report_path
+from tracker.storage.services import REPORTS, blobs
 
 MINIMAL_CSS = "<style>body { font-family: sans-serif; }</style>"
 
@@ -145,7 +146,7 @@ def aggregate_report(app, count: int):
 
 def downloads(app, requests: int, rounds: int) -> tuple[Paired, int]:
     publication = db.session.scalars(sa.select(Publication).order_by(Publication.id)).first()
-    stored = render_published(db.session, publication, "en", Path(app.config["REPORT_DIR"]))
+    stored = render_published(db.session, publication, "en", blobs(REPORTS, app))
     db.session.commit()
     source = report_path(Path(app.config["REPORT_DIR"]), stored.sha256)
     static_copy = Path(app.static_folder) / f"benchmark-{stored.sha256[:12]}.pdf"

@@ -10,7 +10,6 @@ from datetime import datetime, timedelta
 
 import pytest
 import sqlalchemy as sa
-from flask import current_app
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -40,6 +39,7 @@ from tracker.filing.services import (
 )
 from tracker.filing.storage import store_upload
 from tracker.filing.workflow import AlreadyMoved
+from tracker.storage.services import UPLOADS, blobs
 
 LIMITS = Limits()
 
@@ -459,9 +459,7 @@ def test_not_editable_when_the_cycle_has_closed(world):
         save(world, disclosure_b, "c1.safety-team", Answer(status=Status.NOT_MET), None)
     with pytest.raises(NotEditable):
         services.submit(db.session, world.officer_a, world.disclosure_a, utcnow())
-    stored = store_upload(
-        io.BytesIO(PNG), "chart.png", current_app.config["UPLOAD_DIR"], 10_000, ("png",)
-    )
+    stored = store_upload(io.BytesIO(PNG), "chart.png", blobs(UPLOADS), 10_000, ("png",))
     with pytest.raises(NotEditable):
         services.add_attachment(
             db.session,
@@ -852,9 +850,7 @@ def test_previous_disclosure_is_the_latest_handed_in_one(world):
 
 @pytest.fixture
 def png(world):
-    return store_upload(
-        io.BytesIO(PNG), "second chart.png", current_app.config["UPLOAD_DIR"], 10_000, ("png",)
-    )
+    return store_upload(io.BytesIO(PNG), "second chart.png", blobs(UPLOADS), 10_000, ("png",))
 
 
 def test_add_attachment(world, png):

@@ -20,6 +20,7 @@ from tracker.filing.storage import (
     path_for,
     store_upload,
 )
+from tracker.storage.local import LocalStore, upload_layout
 
 DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
@@ -35,7 +36,8 @@ def store(
     max_size: int = 1_000_000,
     allowed: tuple[str, ...] = DEFAULT_TYPES,
 ) -> StoredFile:
-    return store_upload(io.BytesIO(data), name, directory, max_size, allowed)
+    uploads = LocalStore("uploads", directory, upload_layout)
+    return store_upload(io.BytesIO(data), name, uploads, max_size, allowed)
 
 
 def refusal(data: bytes, name: str | None, directory: Path, **kwargs) -> UploadRefused:

@@ -4,13 +4,13 @@ parameters alone (no JavaScript); anything the page does not offer is a clear 40
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
 
 from tracker.db import db
 from tracker.ledger.models import LedgerEntry
+from tracker.storage.services import REPORTS, blobs
 
 ROW = re.compile(r'<tr id="entry-(\d+)">')
 MESSAGE = re.compile(r"</h1>\s*<p>(.*?)</p>")  # the error page's sentence
@@ -164,7 +164,7 @@ def test_report_entries_are_listed_apart_and_link_to_what_they_render(client, ap
     publish_as_is(app, filing_world["disclosure_a"])
     with app.app_context():
         publication = db.session.scalar(sa.select(Publication).filter_by(version=1))
-        render_published(db.session, publication, "en", Path(app.config["REPORT_DIR"]))
+        render_published(db.session, publication, "en", blobs(REPORTS, app))
         db.session.commit()  # the report entry (2)
     html = page(client, "?kind=report")
     assert rows(html) == [2]

@@ -7,6 +7,7 @@ import sqlalchemy as sa
 
 from tracker.db import db
 from tracker.ledger.models import LedgerEntry
+from tracker.storage.services import REPORTS, blobs
 
 
 def demo_entries(app) -> list[tuple[int, str, bytes]]:
@@ -223,14 +224,13 @@ def bundle_report(client, tmp_path, sequence: int):
 
 def test_a_bundle_verifies_and_holds_its_reports(client, app, two_checkpoints, tmp_path):
     import zipfile
-    from pathlib import Path
 
     from tracker.ledger.models import Publication
     from tracker.reports.services import render_published
 
     with app.app_context():
         publication = db.session.scalar(sa.select(Publication).filter_by(version=2))
-        render_published(db.session, publication, "en", Path(app.config["REPORT_DIR"]))
+        render_published(db.session, publication, "en", blobs(REPORTS, app))
         db.session.commit()  # the report entry (3) and its checkpoint
     report, download = bundle_report(client, tmp_path, 2)
     assert report.passed, report.render()

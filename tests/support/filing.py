@@ -15,6 +15,7 @@ from tests.support.files import PNG
 from tests.support.http import JSON
 from tracker.db import db, utcnow
 from tracker.domain.workflow import DisclosureState
+from tracker.storage.services import UPLOADS, blobs
 
 CYCLE = "test-cycle"  # the slug of the filing world's cycle
 
@@ -62,9 +63,7 @@ def create_filing_world(app, accounts: Accounts, checklist_version: str = "2024.
             structured={},
             updated_by_id=accounts.ids["officer_a"],
         )
-        stored = store_upload(
-            io.BytesIO(PNG), "chart.png", app.config["UPLOAD_DIR"], 10_000, ("png",)
-        )
+        stored = store_upload(io.BytesIO(PNG), "chart.png", blobs(UPLOADS, app), 10_000, ("png",))
         attachment = Attachment(
             disclosure=disclosure,
             item_id="c1.safety-team",

@@ -27,6 +27,7 @@ from tracker.ledger.keys import log_key
 from tracker.ledger.log import latest_checkpoint
 from tracker.ledger.models import LedgerEntry
 from tracker.reports.fonts import MissingFont
+from tracker.storage.services import REPORTS, blobs
 
 
 @click.command("demo")
@@ -131,9 +132,7 @@ def _prepare_reports() -> None:
     say how long that took; a machine without a font for Chinese is told what to install."""
     started = time.monotonic()
     try:
-        prepared = prepare_reports(
-            db.session, Path(current_app.config["REPORT_DIR"]), commit=db.session.commit
-        )
+        prepared = prepare_reports(db.session, blobs(REPORTS), commit=db.session.commit)
     except MissingFont as refused:
         db.session.rollback()
         click.echo(f"Reports: not prepared: {refused}.")

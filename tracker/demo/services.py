@@ -9,7 +9,6 @@ import random
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
-from pathlib import Path
 from typing import Any
 
 import sqlalchemy as sa
@@ -59,6 +58,7 @@ from tracker.reports.services import (
 )
 from tracker.review.services import add_comment, decide
 from tracker.search import services as search
+from tracker.storage.base import BlobStore
 
 DEMO_CYCLE_SLUG = "2025-annual"
 # The cycle before, closed, in which the first companies published: the year-over-year pages
@@ -1148,7 +1148,7 @@ class PreparedReports:
 
 
 def prepare_reports(
-    session: Session, directory: Path, commit: Callable[[], None]
+    session: Session, store: BlobStore, commit: Callable[[], None]
 ) -> PreparedReports:
     """Render and store every published version's PDF of the demo's own companies in both
     languages, then each cycle's aggregate, as publication and the report job would (each PDF
@@ -1168,7 +1168,7 @@ def prepare_reports(
             if stored_report(session, publication, language) is not None:
                 prepared.stored += 1
                 continue
-            render_published(session, publication, language, directory)
+            render_published(session, publication, language, store)
             commit()
             prepared.companies += 1
     for cycle in session.scalars(sa.select(Cycle).order_by(Cycle.opens_on)):
@@ -1176,7 +1176,7 @@ def prepare_reports(
             if stored_cycle_report(session, cycle, language) is not None:
                 prepared.stored += 1
                 continue
-            render_cycle(session, cycle, language, directory)
+            render_cycle(session, cycle, language, store)
             commit()
             prepared.aggregates += 1
     return prepared

@@ -8,7 +8,6 @@ name's extension must agree: a program renamed to ``report.pdf`` is refused.
 from __future__ import annotations
 
 import hashlib
-import os
 import secrets
 import unicodedata
 from dataclasses import dataclass
@@ -19,6 +18,8 @@ from typing import BinaryIO
 import filetype
 
 from tracker.domain.refusals import Refusal
+from tracker.storage.base import BlobStore
+from tracker.storage.local import upload_layout
 
 # Detected type -> (MIME type, the extensions a name of this type may have).
 KNOWN_TYPES: dict[str, tuple[str, frozenset[str]]] = {
@@ -97,17 +98,22 @@ def clean_filename(name: str | None) -> str:
 
 
 def path_for(directory: Path, sha256: str) -> Path:
-    return Path(directory) / sha256[:2] / sha256[2:4] / sha256
+    """Where the local store keeps an upload (tracker.storage.local's upload layout)."""
+    return upload_layout(Path(directory), sha256)
 
 
 def store_upload(
-    stream: BinaryIO, filename: str | None, directory: Path, max_size: int, allowed: tuple[str, ...]
+    stream: BinaryIO,
+    filename: str | None,
+    store: BlobStore,
+    max_size: int,
+    allowed: tuple[str, ...],
 ) -> StoredFile:
-    """Stream an upload into the store, or raise UploadRefused (nothing is kept then)."""
-    directory = Path(directory)
-    incoming = directory / "incoming"
-    incoming.mkdir(parents=True, exist_ok=True)
-    temp = incoming / secrets.token_hex(16)
+    """Stream an upload into the store, or raise UploadRefused (nothing is kept then).
+
+    The bytes go to a temporary file first (checked for size on the way, then for type), and
+    only a file that passes is handed to the store (the local store renames it into place)."""
+    temp = store.scratch_dir() / secrets.token_hex(16)
     digest, size, head = hashlib.sha256(), 0, b""
     try:
         with temp.open("wb") as out:
@@ -130,14 +136,9 @@ def store_upload(
         content_type, extensions = KNOWN_TYPES[detected]
         if extension not in extensions:
             raise UploadRefused(UploadProblem.NAME_MISMATCH, detected)
-        sha256 = digest.hexdigest()
-        final = path_for(directory, sha256)
-        final.parent.mkdir(parents=True, exist_ok=True)
-        if final.exists():
-            temp.unlink()  # the same bytes are stored already
-        else:
-            os.replace(temp, final)
-        return StoredFile(sha256, size, detected, content_type, name)
+        kept = store.put_file(temp)
+        if kept.sha256 != digest.hexdigest():  # the file changed under us: never name it wrong
+            raise RuntimeError(f"upload {temp} changed while it was stored")
+        return StoredFile(kept.sha256, size, detected, content_type, name)
     finally:
-        if temp.exists():
-            temp.unlink()
+        temp.unlink(missing_ok=True)

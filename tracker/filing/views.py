@@ -14,7 +14,6 @@ from flask import (
     redirect,
     render_template,
     request,
-    send_file,
     url_for,
 )
 from flask_babel import gettext as _
@@ -50,6 +49,9 @@ from tracker.params import BadParameter
 from tracker.public.services import current_cycle
 from tracker.review import mail as review_mail
 from tracker.review import services as review_services
+from tracker.storage.base import BlobNotFound
+from tracker.storage.responses import send_blob
+from tracker.storage.services import UPLOADS, blobs
 from tracker.templating import markdown_filter, preload_markdown, text_diffs
 
 bp = Blueprint("filing", __name__, url_prefix="/filing")
@@ -395,7 +397,7 @@ def upload(cycle_slug: str, item_id: str):
         stored = storage.store_upload(
             upload_file.stream,
             upload_file.filename,
-            config["UPLOAD_DIR"],
+            blobs(UPLOADS),
             config["ATTACHMENT_MAX_SIZE"],
             tuple(config["ATTACHMENT_TYPES"]),
         )
@@ -413,7 +415,7 @@ def upload(cycle_slug: str, item_id: str):
         # A page of its own: the answers typed on the item's page are not affected.
         db.session.rollback()
         if stored is not None and not services.file_in_use(db.session, stored.sha256):
-            storage.path_for(config["UPLOAD_DIR"], stored.sha256).unlink(missing_ok=True)
+            blobs(UPLOADS).delete(stored.sha256)  # (in the database: gone with the rollback)
         return _upload_refused(cycle, item, refusal_message(exc), back)
     db.session.commit()
     flash(_("%(name)s is attached.", name=stored.filename), "success")
@@ -455,18 +457,19 @@ def download(attachment_id: int):
     attachment = _attachment_or_404(attachment_id)
     if not can.can_view_company_private(viewer(), attachment.disclosure.company):
         abort(404)
-    path = storage.path_for(current_app.config["UPLOAD_DIR"], attachment.sha256)
-    if not path.is_file():
-        current_app.logger.error("attachment %s: stored file %s is missing", attachment.id, path)
-        abort(404)
-    response = send_file(
-        path,
-        mimetype=attachment.content_type,
-        as_attachment=True,
-        download_name=attachment.filename,
-        conditional=True,
-        max_age=0,
-    )
+    try:
+        response = send_blob(
+            blobs(UPLOADS),
+            attachment.sha256,
+            mimetype=attachment.content_type,
+            as_attachment=True,
+            download_name=attachment.filename,
+            conditional=True,
+            max_age=0,
+        )
+    except BlobNotFound:
+        current_app.logger.error("attachment %s: its stored file is missing", attachment.id)
+        raise
     response.headers["Content-Security-Policy"] = "default-src 'none'; sandbox"
     response.headers["Cache-Control"] = "private, no-store"
     response.headers["Content-Disposition"] = (

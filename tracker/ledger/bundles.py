@@ -11,7 +11,7 @@ Members:
   contains the entries (the tightest "witnessed no later than"); ``policy.txt``: the policy as
   published today (the verifier trusts the one it is given, never this copy); ``README.txt``.
 
-A bundle is built on request (a few queries, the leaf hashes once, two PDFs read from disk:
+A bundle is built on request (a few queries, the leaf hashes once, two PDFs read from the store:
 milliseconds for thousands of entries) and is the same bytes every time for the same record:
 members are written in a fixed order with a fixed time, so its ETag is stable.
 """
@@ -22,7 +22,7 @@ import io
 import logging
 import zipfile
 from collections.abc import Callable
-from pathlib import Path
+from typing import BinaryIO
 
 import sqlalchemy as sa
 from sqlalchemy.orm import joinedload
@@ -34,10 +34,11 @@ from tracker.domain.ledger import PUBLISHED_KINDS
 from tracker.ledger import log
 from tracker.ledger.models import Checkpoint, LedgerEntry, Publication
 from tracker.ledger.policy import LogPolicy
+from tracker.storage.base import BlobNotFound
 
 logger = logging.getLogger(__name__)
 
-# app.extensions: the path of a stored PDF from its SHA-256 (set by tracker.reports.jobs).
+# app.extensions: a stored PDF opened from its SHA-256 (set by tracker.reports.jobs).
 DOCUMENTS = "tracker.ledger.documents"
 
 # Every member is dated so (zip needs a date; any fixed one keeps the bytes the same).
@@ -86,11 +87,11 @@ def _checkpoint_for(
 
 
 def build(
-    session: Session, sequence: int, policy: LogPolicy, document: Callable[[str], Path]
+    session: Session, sequence: int, policy: LogPolicy, document: Callable[[str], BinaryIO]
 ) -> bytes | None:
     """The bundle of publication entry ``sequence``; None when there is no such entry, it is a
-    report entry, or no cosigned checkpoint contains it yet. ``document`` gives the path of
-    a stored PDF from its SHA-256."""
+    report entry, or no cosigned checkpoint contains it yet. ``document`` opens a stored PDF
+    from its SHA-256 (BlobNotFound when it is not kept)."""
     # The entry with its publication and snapshot in one query.
     entry = session.scalar(
         sa.select(LedgerEntry)
@@ -118,11 +119,11 @@ def build(
     listed = ""
     for report in included[1:]:
         language = report.language or ""
-        path = document(report.document_sha256 or "")
         try:
-            pdf = path.read_bytes()
-        except OSError:  # a stored PDF gone from disk: the bundle says so, the rest holds
-            logger.error("report %s of entry %d is missing: %s", language, sequence, path)
+            with document(report.document_sha256 or "") as stored:
+                pdf = stored.read()
+        except (OSError, ValueError, BlobNotFound) as missing:  # a stored PDF gone: the rest holds
+            logger.error("report %s of entry %d is missing: %s", language, sequence, missing)
             continue
         members += [
             (f"report-{language}.pdf", pdf),

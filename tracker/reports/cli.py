@@ -6,7 +6,6 @@ from pathlib import Path
 
 import click
 import sqlalchemy as sa
-from flask import current_app
 from flask.cli import with_appcontext
 
 from tracker import clock
@@ -15,6 +14,8 @@ from tracker.db import db
 from tracker.domain.languages import CODES
 from tracker.ledger.queries import current_in_cycle
 from tracker.reports import services
+from tracker.storage.base import BlobNotFound, BlobStore
+from tracker.storage.services import REPORTS, blobs
 
 
 @click.group(help="PDF reports.")
@@ -67,7 +68,7 @@ def export(cycle_slug: str, out_dir: Path, languages: tuple[str, ...]):
             f"cannot create {out_dir}: {exc.strerror}", param_hint="--out"
         ) from None
     languages = languages or tuple(CODES)
-    store = Path(current_app.config["REPORT_DIR"])
+    store = blobs(REPORTS)
     published = current_in_cycle(db.session, cycle)
     work = [(p.publication, language) for p in published for language in languages]
     written = 0
@@ -90,7 +91,8 @@ def export(cycle_slug: str, out_dir: Path, languages: tuple[str, ...]):
     click.echo(f"{written} reports written to {out_dir}")
     if missing:
         click.echo(
-            f"{len(missing)} stored reports are missing from {store} and were not written; "
+            f"{len(missing)} stored reports are missing from the report store and were not "
+            "written; "
             "restore them from a backup (their hashes are recorded, in the ledger for company "
             "reports, and a new rendering would not match them):",
             err=True,
@@ -100,16 +102,15 @@ def export(cycle_slug: str, out_dir: Path, languages: tuple[str, ...]):
         raise SystemExit(1)
 
 
-def _copy(store: Path, sha256: str, target: Path, missing: list[str]) -> int:
-    """Copy the stored PDF to ``target`` (1), or note it in ``missing`` when its file is gone
-    (0): a stored report's hash is recorded, so it is restored from a backup, not rendered
+def _copy(store: BlobStore, sha256: str, target: Path, missing: list[str]) -> int:
+    """Copy the stored PDF to ``target`` (1), or note it in ``missing`` when it is gone from the
+    store (0): a stored report's hash is recorded, so it is restored from a backup, not rendered
     again (PDFs carry their creation time, a new one would not match)."""
-    source = services.report_path(store, sha256)
     try:
-        shutil.copyfile(source, target)
-    except FileNotFoundError:
-        if source.exists():  # the target's folder went away: not ours to explain
-            raise
-        missing.append(f"{target.name}: {source} (SHA-256 {sha256})")
+        source = store.open(sha256)
+    except BlobNotFound:
+        missing.append(f"{target.name}: {store.describe(sha256)} (SHA-256 {sha256})")
         return 0
+    with source, target.open("wb") as out:
+        shutil.copyfileobj(source, out)
     return 1

@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import threading
 from concurrent.futures import Future, ThreadPoolExecutor
-from pathlib import Path
 
 from flask import Flask
 
@@ -30,6 +29,7 @@ from tracker.jobs import queues
 from tracker.jobs import services as queued
 from tracker.jobs.kinds import REPORTS, Kind
 from tracker.ledger.models import Publication
+from tracker.storage.services import REPORTS, blobs
 
 CYCLE_REPORT = Kind("reports.cycle", REPORTS, "tracker.reports.jobs:run_cycle")
 PUBLICATION_REPORTS = Kind("reports.publication", REPORTS, "tracker.reports.jobs:run_publication")
@@ -138,7 +138,7 @@ class ReportJobs:
         publication = db.session.get(Publication, publication_id)
         if publication is None:
             return
-        render_all(db.session, publication, Path(self.app.config["REPORT_DIR"]))
+        render_all(db.session, publication, blobs(REPORTS, self.app))
         db.session.commit()
 
     def _build(self, cycle_id: int) -> None:
@@ -148,7 +148,7 @@ class ReportJobs:
         if cycle is None:
             return
         for language in CODES:
-            render_cycle(db.session, cycle, language, Path(self.app.config["REPORT_DIR"]))
+            render_cycle(db.session, cycle, language, blobs(REPORTS, self.app))
         db.session.commit()
 
 
@@ -183,13 +183,11 @@ def run_publication(publication_id: int) -> str:
 
 def init_app(app: Flask) -> None:
     from tracker.ledger.bundles import DOCUMENTS
-    from tracker.reports.services import report_path
 
     app.extensions["tracker.report_jobs"] = ReportJobs(app)
     # Evidence bundles hold the stored PDFs; the ledger sits below reports, so reports tells it
-    # where a stored PDF is (by its SHA-256).
-    directory = Path(app.config["REPORT_DIR"])
-    app.extensions[DOCUMENTS] = lambda sha256: report_path(directory, sha256)
+    # how to open a stored PDF (by its SHA-256).
+    app.extensions[DOCUMENTS] = lambda sha256: blobs(REPORTS, app).open(sha256)
 
 
 def jobs(app: Flask) -> ReportJobs:

@@ -1,10 +1,7 @@
-"""Published reports: rendered once, stored by content hash, served from disk."""
+"""Published reports: rendered once, stored by content hash (tracker.storage), served from there."""
 
 from __future__ import annotations
 
-import hashlib
-import os
-import secrets
 from datetime import datetime
 from pathlib import Path
 from types import MappingProxyType
@@ -29,6 +26,8 @@ from tracker.ledger.queries import current_in_cycle, report_as_published
 from tracker.ledger.services import append_report
 from tracker.reports.models import StoredCycleReport, StoredReport
 from tracker.reports.rendering import company_report_pdf, cycle_report_pdf
+from tracker.storage.base import BlobStore
+from tracker.storage.local import report_layout
 
 
 class ReportNotReady(Refusal):
@@ -47,19 +46,13 @@ class CompanyReportNotReady(ReportNotReady):
 
 
 def report_path(directory: Path, sha256: str) -> Path:
-    return Path(directory) / sha256[:2] / f"{sha256}.pdf"
+    """Where the local store keeps a report (tracker.storage.local's report layout)."""
+    return report_layout(Path(directory), sha256)
 
 
-def _store(directory: Path, pdf: bytes) -> str:
-    """Write the PDF under its hash (atomically: a temporary file renamed into place)."""
-    sha256 = hashlib.sha256(pdf).hexdigest()
-    path = report_path(directory, sha256)
-    if not path.exists():
-        path.parent.mkdir(parents=True, exist_ok=True)
-        temp = path.with_name(f".{secrets.token_hex(8)}.tmp")
-        temp.write_bytes(pdf)
-        os.replace(temp, path)
-    return sha256
+def _store(store: BlobStore, pdf: bytes) -> str:
+    """Keep the PDF under its hash (atomically, in the app's store: tracker.storage)."""
+    return store.put(pdf).sha256
 
 
 def stored_report(session: Session, publication: Publication, language: str) -> StoredReport | None:
@@ -72,7 +65,7 @@ def render_published(
     session: Session,
     publication: Publication,
     language: str,
-    directory: Path,
+    store: BlobStore,
     now: datetime | None = None,
 ) -> StoredReport:
     """The stored report of a published version in a language, rendering it the first time.
@@ -94,7 +87,7 @@ def render_published(
     # The report of the version as published (compared with the company's earlier cycle as it
     # stood then): it does not change when a correction comes.
     pdf = company_report_pdf(report_as_published(session, publication), language)
-    sha256 = _store(directory, pdf.data)
+    sha256 = _store(store, pdf.data)
     row = StoredReport(
         publication=publication,
         language=language,
@@ -138,9 +131,9 @@ def record_stored_reports(session: Session, now: datetime) -> int:
     return appended
 
 
-def render_all(session: Session, publication: Publication, directory: Path) -> list[StoredReport]:
+def render_all(session: Session, publication: Publication, store: BlobStore) -> list[StoredReport]:
     """Both languages' reports of a newly published version."""
-    return [render_published(session, publication, language, directory) for language in CODES]
+    return [render_published(session, publication, language, store) for language in CODES]
 
 
 def draft_report(disclosure: Disclosure) -> CompanyReport:
@@ -228,7 +221,7 @@ def stored_cycle_report(session: Session, cycle: Cycle, language: str) -> Stored
 
 
 def render_cycle(
-    session: Session, cycle: Cycle, language: str, directory: Path
+    session: Session, cycle: Cycle, language: str, store: BlobStore
 ) -> StoredCycleReport:
     """Build and store the cycle's aggregate for its current ledger head (once)."""
     existing = stored_cycle_report(session, cycle, language)
@@ -240,7 +233,7 @@ def render_cycle(
         cycle_id=cycle.id,
         language=language,
         ledger_sequence=report.ledger_head.sequence if report.ledger_head else 0,
-        sha256=_store(directory, pdf.data),
+        sha256=_store(store, pdf.data),
         size=len(pdf.data),
         pages=pdf.pages,
     )

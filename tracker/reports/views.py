@@ -2,7 +2,6 @@
 
 from dataclasses import dataclass
 from datetime import datetime
-from pathlib import Path
 from threading import Lock
 from urllib.parse import quote
 
@@ -16,7 +15,6 @@ from flask import (
     make_response,
     render_template,
     request,
-    send_file,
 )
 from flask_login import login_required
 
@@ -35,6 +33,8 @@ from tracker.reports import services
 from tracker.reports.fonts import require_chinese_font
 from tracker.reports.jobs import jobs
 from tracker.reports.rendering import company_report_pdf
+from tracker.storage.responses import send_blob
+from tracker.storage.services import REPORTS, blobs
 
 bp = Blueprint("reports", __name__)
 
@@ -91,9 +91,7 @@ def _look_up(slug: str, cycle_slug: str | None, version: int | None, language: s
     if stored is None:  # published before reports were stored, or its job has not run yet
         runner = jobs(current_app)
         if runner.mode == "off":  # nothing renders in the background: once, now
-            stored = services.render_published(
-                db.session, publication, language, Path(current_app.config["REPORT_DIR"])
-            )
+            stored = services.render_published(db.session, publication, language, blobs(REPORTS))
             db.session.commit()
         else:
             require_chinese_font()  # every report names companies in Chinese
@@ -151,9 +149,9 @@ def published(slug: str):
         served = _look_up(*key)
         with lock:
             cache[(generation, *key)] = served
-    path = services.report_path(Path(current_app.config["REPORT_DIR"]), served.sha256)
-    response = send_file(
-        path,
+    response = send_blob(
+        blobs(REPORTS),
+        served.sha256,
         mimetype="application/pdf",
         conditional=True,
         etag=served.sha256,
@@ -196,9 +194,9 @@ def cycle_report(cycle_slug: str):
         served = _look_up_cycle_report(cycle_slug, language)
         with lock:
             cache[key] = served
-    path = services.report_path(Path(current_app.config["REPORT_DIR"]), served.sha256)
-    response = send_file(
-        path,
+    response = send_blob(
+        blobs(REPORTS),
+        served.sha256,
         mimetype="application/pdf",
         conditional=True,
         etag=served.sha256,

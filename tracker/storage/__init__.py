@@ -1,0 +1,1 @@
+"""Content-addressed files (attachments, reports) kept where every app host can read them."""
