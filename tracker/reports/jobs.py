@@ -27,12 +27,15 @@ from tracker.db import db
 from tracker.domain.languages import CODES
 from tracker.jobs import queues
 from tracker.jobs import services as queued
-from tracker.jobs.kinds import REPORTS, Kind
+from tracker.jobs.kinds import REPORTS as REPORTS_QUEUE
+from tracker.jobs.kinds import Kind
 from tracker.ledger.models import Publication
 from tracker.storage.services import REPORTS, blobs
 
-CYCLE_REPORT = Kind("reports.cycle", REPORTS, "tracker.reports.jobs:run_cycle")
-PUBLICATION_REPORTS = Kind("reports.publication", REPORTS, "tracker.reports.jobs:run_publication")
+CYCLE_REPORT = Kind("reports.cycle", REPORTS_QUEUE, "tracker.reports.jobs:run_cycle")
+PUBLICATION_REPORTS = Kind(
+    "reports.publication", REPORTS_QUEUE, "tracker.reports.jobs:run_publication"
+)
 
 
 class ReportJobs:
@@ -155,28 +158,24 @@ class ReportJobs:
 def run_cycle(cycle_id: int, language: str) -> str:
     """The queued job: build and store the cycle's aggregate in one language (in an app
     context), unless it is stored for the current head already."""
-    from flask import current_app
-
     from tracker.reports.services import render_cycle
 
     cycle = db.session.get(Cycle, cycle_id)
     if cycle is None:
         return "no such cycle"
-    row = render_cycle(db.session, cycle, language, Path(current_app.config["REPORT_DIR"]))
+    row = render_cycle(db.session, cycle, language, blobs(REPORTS))
     db.session.commit()
     return f"aggregate {row.sha256}"
 
 
 def run_publication(publication_id: int) -> str:
     """The queued job: render and store a published version's PDFs (in an app context)."""
-    from flask import current_app
-
     from tracker.reports.services import render_all
 
     publication = db.session.get(Publication, publication_id)
     if publication is None:
         return "no such publication"
-    rows = render_all(db.session, publication, Path(current_app.config["REPORT_DIR"]))
+    rows = render_all(db.session, publication, blobs(REPORTS))
     db.session.commit()
     return f"{len(rows)} reports"
 
