@@ -54,6 +54,7 @@ def needs_file(cause: str) -> str:
 
 
 def new_prefix() -> str:
+    """A queue prefix of its own for one test, so tests sharing the machine's Redis never meet."""
     return f"test{secrets.token_hex(5)}"
 
 
