@@ -6,19 +6,17 @@ import email
 import email.policy
 import html
 import re
-import socket
 from datetime import timedelta
 
 import pytest
-from aiosmtpd.controller import Controller
 from sqlalchemy.orm import Session
 
 from tests.support.http import sign_in
+from tests.support.mail import SENDER, free_port, mail_settings, start_smtp_server
 from tracker.db import db, utcnow
 from tracker.outbox import services
 from tracker.outbox.models import MessageStatus, OutboxMessage
 
-SENDER = "tracker@test.example"
 SUBJECT_ZH = "重设密码 / Reset your password"
 BODY_ZH = (
     "张三，您好：\n\n请打开以下链接重设密码：\nhttps://tracker.test.example/password/reset/abc\n\n"
@@ -26,29 +24,9 @@ BODY_ZH = (
 )
 
 
-class Collector:
-    """An aiosmtpd handler that keeps every envelope it is given."""
-
-    def __init__(self):
-        self.envelopes = []
-
-    async def handle_DATA(self, server, session, envelope):  # noqa: N802 (aiosmtpd's name)
-        self.envelopes.append(envelope)
-        return "250 OK"
-
-
-def free_port() -> int:
-    """A port on 127.0.0.1 that nothing listens on (a moment ago)."""
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 @pytest.fixture
 def smtp_server():
-    collector = Collector()
-    controller = Controller(collector, hostname="127.0.0.1", port=free_port())
-    controller.start()
+    controller, collector = start_smtp_server()
     try:
         yield controller, collector
     finally:
@@ -56,9 +34,7 @@ def smtp_server():
 
 
 def configure_mail(app, port: int) -> None:
-    app.config.update(
-        MAIL_SERVER="127.0.0.1", MAIL_PORT=port, MAIL_SECURITY="none", MAIL_SENDER=SENDER
-    )
+    app.config.update(mail_settings(port))
 
 
 @pytest.fixture

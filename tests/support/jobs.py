@@ -60,14 +60,8 @@ def new_prefix() -> str:
 
 def queued_app(database_url: str, instance: Path, prefix: str, **extra) -> Flask:
     """The test app with the job queue on: REPORT_JOBS "thread" means the queue now."""
-    return make_app(
-        database_url,
-        instance,
-        REDIS_URL=REDIS_URL,
-        JOBS_PREFIX=prefix,
-        REPORT_JOBS="thread",
-        **extra,
-    )
+    settings = {"REDIS_URL": REDIS_URL, "JOBS_PREFIX": prefix, "REPORT_JOBS": "thread"}
+    return make_app(database_url, instance, **(settings | extra))
 
 
 def forget_prefix(prefix: str) -> None:
@@ -108,16 +102,24 @@ class Worker:
     process: subprocess.Popen = field(repr=False)
 
     @classmethod
-    def start(cls, app: Flask, directory: Path, name: str) -> Worker:
+    def start(
+        cls, app: Flask, directory: Path, name: str, env: dict[str, str] | None = None
+    ) -> Worker:
+        """Start ``tracker worker`` for ``app``'s database and queues; ``env`` adds settings
+        (``TRACKER_*`` variables) the jobs need, such as the ledger's policy or a mail server."""
         directory.mkdir(parents=True, exist_ok=True)
-        env = os.environ | {
-            "PYTHONPATH": str(ROOT),
-            "TRACKER_DATABASE_URL": app.config["SQLALCHEMY_DATABASE_URI"],
-            "TRACKER_REDIS_URL": app.config["REDIS_URL"],
-            "TRACKER_JOBS_PREFIX": app.config["JOBS_PREFIX"],
-            "TRACKER_INSTANCE_PATH": str(directory / "instance"),
-            "TRACKER_REPORT_DIR": app.config["REPORT_DIR"],
-        }
+        env = (
+            os.environ
+            | (env or {})
+            | {
+                "PYTHONPATH": str(ROOT),
+                "TRACKER_DATABASE_URL": app.config["SQLALCHEMY_DATABASE_URI"],
+                "TRACKER_REDIS_URL": app.config["REDIS_URL"],
+                "TRACKER_JOBS_PREFIX": app.config["JOBS_PREFIX"],
+                "TRACKER_INSTANCE_PATH": str(directory / "instance"),
+                "TRACKER_REPORT_DIR": app.config["REPORT_DIR"],
+            }
+        )
         log = directory / f"{name}.log"
         args = ["worker", "--name", f"{app.config['JOBS_PREFIX']}-{name}"]
         args += ["--monitoring-interval", "1", "--grace", "2", "--maintenance-interval", "1"]

@@ -36,7 +36,9 @@ COSIGN = Kind(
     "ledger.cosign",
     LEDGER,
     "tracker.ledger.jobs:run_cosign",
-    retries=(10, 60, 300, 1800),
+    # Never sooner than the witness's own back-off (30 s, then 1, 2, 4 … minutes,
+    # tracker.ledger.witnesses.retry_delay): a retry before it would find the witness waiting.
+    retries=(30, 60, 300, 1800),
     timeout=10 * 60,
     exclusive=False,
 )
@@ -151,9 +153,11 @@ def cosign_all(app: Flask, force: bool = False) -> list[Delivery]:
 def run_cosign() -> str:
     """The queued job: deliver the latest checkpoint to every witness (in an app context)."""
     deliveries = cosign_all(current_app)
-    failed = [d for d in deliveries if d.outcome == "failed"]
-    if failed:
-        raise WitnessesFailed(f"{len(failed)} of {len(deliveries)} witnesses did not cosign")
+    # A witness still in its back-off ("waiting") has not cosigned either: the job fails so that
+    # RQ runs it again when the back-off has ended, rather than ending with the witness unasked.
+    behind = [d for d in deliveries if d.outcome in ("failed", "waiting")]
+    if behind:
+        raise WitnessesFailed(f"{len(behind)} of {len(deliveries)} witnesses did not cosign")
     return f"{len(deliveries)} witnesses"
 
 
