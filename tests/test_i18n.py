@@ -16,7 +16,12 @@ MO = PO.with_suffix(".mo")
 PLACEHOLDER = re.compile(r"%\(\w+\)[sd]")
 
 
-def extracted_ids(tmp_path: Path) -> set[str]:
+def key(message) -> tuple[str | None, str]:
+    """A message's context and (singular) id: the same English in two contexts is two entries."""
+    return message.context, message.id if isinstance(message.id, str) else message.id[0]
+
+
+def extracted_ids(tmp_path: Path) -> set[tuple[str | None, str]]:
     pot = tmp_path / "messages.pot"
     subprocess.run(
         [
@@ -30,6 +35,8 @@ def extracted_ids(tmp_path: Path) -> set[str]:
             "_l",
             "-k",
             "lazy_gettext",
+            "-k",
+            "lazy_pgettext:1c,2",
             "--no-location",
             "-o",
             str(pot),
@@ -40,7 +47,7 @@ def extracted_ids(tmp_path: Path) -> set[str]:
         capture_output=True,
     )
     with pot.open("rb") as f:
-        return {m.id if isinstance(m.id, str) else m.id[0] for m in read_po(f) if m.id}
+        return {key(m) for m in read_po(f) if m.id}
 
 
 def catalog():
@@ -51,7 +58,7 @@ def catalog():
 def test_every_string_in_code_and_templates_is_in_the_chinese_catalogue(tmp_path):
     extracted = extracted_ids(tmp_path)
     assert len(extracted) > 50
-    translated = {m.id if isinstance(m.id, str) else m.id[0] for m in catalog() if m.id}
+    translated = {key(m) for m in catalog() if m.id}
     missing = sorted(extracted - translated)
     assert not missing, f"run pybabel update (tracker/translations/README.md): {missing}"
 
@@ -81,13 +88,11 @@ def test_pybabel_update_keeps_every_translation(tmp_path):
         capture_output=True,
     )
     with (target / "messages.po").open("rb") as f:
-        updated = {m.id: m.string for m in read_po(f) if m.id}
+        updated = {(m.context, m.id): m.string for m in read_po(f) if m.id}
     lost = [
         m.id
         for m in catalog()
-        if m.id
-        and (m.id if isinstance(m.id, str) else m.id[0]) in used
-        and updated.get(m.id) != m.string
+        if m.id and key(m) in used and updated.get((m.context, m.id)) != m.string
     ]
     assert not lost, f"pybabel update would lose these translations: {lost[:10]}"
 

@@ -50,16 +50,29 @@ def smtp():
     controller.stop()
 
 
-def make_queued(app, prefix, tmp_path, **settings):
-    """An app on the test's database with the queue on, signing with the test app's log key."""
-    return queued_app(
-        app.config["SQLALCHEMY_DATABASE_URI"],
-        tmp_path / "queued-instance",
-        prefix,
-        LEDGER_KEY_FILE=str(key_path(app)),
-        LEDGER_POLICY_FILE=app.config["LEDGER_POLICY_FILE"],
-        **settings,
-    )
+@pytest.fixture
+def make_queued(app, prefix, tmp_path):
+    """Makes an app on the test's database with the queue on, signing with the test app's log
+    key; its connections are closed after the test."""
+    made = []
+
+    def make(**settings):
+        queued = queued_app(
+            app.config["SQLALCHEMY_DATABASE_URI"],
+            tmp_path / "queued-instance",
+            prefix,
+            LEDGER_KEY_FILE=str(key_path(app)),
+            LEDGER_POLICY_FILE=app.config["LEDGER_POLICY_FILE"],
+            **settings,
+        )
+        made.append(queued)
+        return queued
+
+    yield make
+    for queued in made:
+        with queued.app_context():
+            db.session.remove()
+            db.engine.dispose()
 
 
 def worker_env(app) -> dict[str, str]:
@@ -91,12 +104,10 @@ def jobs_of(app, name: str) -> list[Job]:
 
 
 def test_a_publication_over_http_is_rendered_mailed_and_aggregated_by_a_worker(
-    app, accounts, filing_world, prefix, workers, smtp, tmp_path
+    accounts, filing_world, make_queued, workers, smtp, tmp_path
 ):
     controller, collector = smtp
-    qapp = make_queued(
-        app, prefix, tmp_path, RENDER_REPORTS_ON_PUBLISH=True, **mail_settings(controller.port)
-    )
+    qapp = make_queued(RENDER_REPORTS_ON_PUBLISH=True, **mail_settings(controller.port))
     publish_first_version(qapp, accounts, filing_world)
     # The request only queued the work: nothing is rendered or sent yet.
     with qapp.app_context():
@@ -146,7 +157,7 @@ def test_a_publication_over_http_is_rendered_mailed_and_aggregated_by_a_worker(
 
 
 def test_the_checkpoint_reaches_the_witnesses_through_the_queue_and_is_retried(
-    app, filing_world, prefix, workers, tmp_path
+    app, filing_world, make_queued, workers, tmp_path
 ):
     spec = f"{log_key(app).name}={log_key(app).verifier.vkey}"
     started = [Witness.start(tmp_path / f"wit{n}", f"w{n}.test/witness", [spec]) for n in (1, 2)]
@@ -155,7 +166,7 @@ def test_the_checkpoint_reaches_the_witnesses_through_the_queue_and_is_retried(
         policy_file = app.config["LEDGER_POLICY_FILE"]
         with open(policy_file, "w") as out:
             out.write(policy_text(log_key(app).verifier.vkey, listed, None))
-        qapp = make_queued(app, prefix, tmp_path, LEDGER_COSIGN_JOBS="thread", REPORT_JOBS="off")
+        qapp = make_queued(LEDGER_COSIGN_JOBS="thread", REPORT_JOBS="off")
         started[1].stop()  # the second witness is down when the checkpoint is signed
 
         publish_as_is(qapp, filing_world["disclosure_a"])
@@ -191,9 +202,9 @@ def test_the_checkpoint_reaches_the_witnesses_through_the_queue_and_is_retried(
             witness.stop()
 
 
-def test_mail_the_server_refused_is_retried_by_a_later_job(app, prefix, workers, tmp_path):
+def test_mail_the_server_refused_is_retried_by_a_later_job(make_queued, workers, tmp_path):
     away = free_port()  # nothing listens there: the first delivery is refused
-    qapp = make_queued(app, prefix, tmp_path, **mail_settings(away))
+    qapp = make_queued(**mail_settings(away))
     with qapp.app_context():
         message_id = outbox.enqueue(db.session, "reader@test.example", "Hello", "Hi.\n", "test").id
         db.session.commit()  # hands a delivery job to the queue

@@ -3,6 +3,7 @@
 from flask import Flask
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_pgettext
 
 KIND_LABELS = {
     "reports.cycle": _l("Aggregate report"),
@@ -16,7 +17,8 @@ STATE_LABELS = {
     "started": _l("Running"),
     "queued": _l("Queued"),
     "scheduled": _l("Waiting for a retry"),
-    "failed": _l("Failed"),
+    # "Failed" alone is the outbox's "sending failed" in Chinese; a job's state is its own word.
+    "failed": lazy_pgettext("job state", "Failed"),
 }
 
 
