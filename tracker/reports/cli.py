@@ -2,18 +2,25 @@
 the PDFs stored before the ledger recorded them, recorded."""
 
 import shutil
+import time
 from pathlib import Path
 
 import click
 import sqlalchemy as sa
+from flask import Flask, current_app
 from flask.cli import with_appcontext
+from redis.exceptions import RedisError
+from rq.exceptions import NoSuchJobError
+from rq.job import Job, JobStatus
 
 from tracker import clock
 from tracker.cycles.models import Cycle
 from tracker.db import db
 from tracker.domain.languages import CODES
+from tracker.jobs import queues
+from tracker.ledger.models import Publication
 from tracker.ledger.queries import current_in_cycle
-from tracker.reports import services
+from tracker.reports import jobs, services
 from tracker.storage.base import BlobNotFound, BlobStore
 from tracker.storage.services import REPORTS, blobs
 
@@ -49,12 +56,32 @@ def record():
     multiple=True,
     help="Language (en or zh); both when not given.",
 )
+@click.option(
+    "--in-process",
+    is_flag=True,
+    help="Render missing reports here, one after the other, even when a job queue is set.",
+)
+@click.option(
+    "--wait",
+    "wait_seconds",
+    type=click.IntRange(min=1),
+    default=3600,
+    show_default=True,
+    help="With the job queue: how long to wait for the workers, in seconds.",
+)
 @with_appcontext
-def export(cycle_slug: str, out_dir: Path, languages: tuple[str, ...]):
+def export(
+    cycle_slug: str,
+    out_dir: Path,
+    languages: tuple[str, ...],
+    in_process: bool,
+    wait_seconds: int,
+):
     """Write the report of every company published in a cycle and the cycle's aggregate.
 
-    Reports already stored are copied; missing ones are rendered and stored on the way. A
-    report whose stored file is gone from the folder is named with its path and hash, the others
+    Reports already stored are copied; missing ones are rendered and stored on the way: with a
+    job queue (TRACKER_REDIS_URL), by the workers, as many at once as there are workers, else
+    here. A report whose stored file is gone from the store is named with its hash, the others
     are still written, and the command exits with 1.
     """
     cycle = db.session.scalar(sa.select(Cycle).filter_by(slug=cycle_slug))
@@ -71,6 +98,10 @@ def export(cycle_slug: str, out_dir: Path, languages: tuple[str, ...]):
     store = blobs(REPORTS)
     published = current_in_cycle(db.session, cycle)
     work = [(p.publication, language) for p in published for language in languages]
+    app = current_app._get_current_object()  # type: ignore[attr-defined]
+    if queues.configured(app) and not in_process:
+        publications = [p.publication for p in published]
+        _build_on_the_queue(app, cycle, publications, languages, wait_seconds)
     written = 0
     missing: list[str] = []
     with click.progressbar(
@@ -100,6 +131,81 @@ def export(cycle_slug: str, out_dir: Path, languages: tuple[str, ...]):
         for line in missing:
             click.echo(f"  {line}", err=True)
         raise SystemExit(1)
+
+
+def _missing(cycle: Cycle, publications: list[Publication], languages: tuple[str, ...]) -> int:
+    """How many of the export's reports are not stored yet (read afresh)."""
+    db.session.rollback()  # a new transaction: what the workers committed meanwhile
+    count = sum(
+        services.stored_report(db.session, p, language) is None
+        for p in publications
+        for language in languages
+    )
+    return count + sum(
+        services.stored_cycle_report(db.session, cycle, language) is None for language in languages
+    )
+
+
+def _build_on_the_queue(
+    app: Flask,
+    cycle: Cycle,
+    publications: list[Publication],
+    languages: tuple[str, ...],
+    wait_seconds: int,
+) -> None:
+    """Hand every missing report to the workers and wait until they are stored, with a
+    progress bar; a job that failed for good, or a wait past ``wait_seconds``, ends the
+    command with a message (exit 1) naming the administrator's page."""
+    needed = _missing(cycle, publications, languages)
+    if needed == 0:
+        return
+    try:
+        ids = [
+            jobs.enqueue_publication(app, p.id)
+            for p in publications
+            if any(services.stored_report(db.session, p, lang) is None for lang in languages)
+        ]
+        ids += jobs.enqueue_cycle(app, cycle)
+    except RedisError as exc:
+        raise click.ClickException(
+            f"cannot reach the job queue ({exc}); run with --in-process to render here"
+        ) from None
+    deadline = time.monotonic() + wait_seconds
+    with click.progressbar(
+        length=needed, label=f"Built by the workers ({len(ids)} jobs)", show_pos=True
+    ) as bar:
+        done = 0
+        while done < needed:
+            time.sleep(1)
+            left = _missing(cycle, publications, languages)
+            bar.update(needed - left - done)
+            done = needed - left
+            if done >= needed:
+                break
+            failed = _failed(app, ids)
+            if failed:
+                raise click.ClickException(
+                    f"{len(failed)} report jobs failed ({', '.join(failed[:3])}): see "
+                    "/admin/jobs/ for why, retry them there, or run with --in-process"
+                )
+            if time.monotonic() > deadline:
+                raise click.ClickException(
+                    f"{left} reports are still not built after {wait_seconds} s: is "
+                    "`tracker worker` running? (/admin/jobs/ lists the jobs)"
+                )
+
+
+def _failed(app: Flask, ids: list[str]) -> list[str]:
+    """The jobs among ``ids`` that failed with no retry left (RQ keeps them as failed)."""
+    connection = queues.connection(app)
+    failed = []
+    for job_id in ids:
+        try:
+            if Job.fetch(job_id, connection=connection).get_status() is JobStatus.FAILED:
+                failed.append(job_id)
+        except NoSuchJobError:
+            continue
+    return failed
 
 
 def _copy(store: BlobStore, sha256: str, target: Path, missing: list[str]) -> int:

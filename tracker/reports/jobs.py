@@ -91,30 +91,14 @@ class ReportJobs:
         return self._executor.submit(self._run, job)
 
     def _enqueue(self, job: tuple[str, int]) -> None:
-        """Hand the job to the queue: one job per language of an aggregate, keyed by the
-        cycle's ledger head, so that every process asking for the same build asks for one job."""
-        from tracker.reports.services import cycle_head
-
+        """Hand the job to the queue (see ``enqueue_publication`` and ``enqueue_cycle``)."""
         kind, ident = job
         if kind == "publication":
-            queued.enqueue(
-                self.app, PUBLICATION_REPORTS, (ident,), ident, concerns={"publication": ident}
-            )
+            enqueue_publication(self.app, ident)
             return
         cycle = db.session.get(Cycle, ident)
-        if cycle is None:
-            return
-        head = cycle_head(db.session, cycle)
-        sequence = head.sequence if head else 0
-        for language in CODES:
-            queued.enqueue(
-                self.app,
-                CYCLE_REPORT,
-                (ident, sequence, language),
-                ident,
-                language,
-                concerns={"cycle": cycle.slug, "head": sequence, "language": language},
-            )
+        if cycle is not None:
+            enqueue_cycle(self.app, cycle)
 
     def _run(self, job: tuple[str, int]) -> None:
         with self._lock:
@@ -153,6 +137,42 @@ class ReportJobs:
         for language in CODES:
             render_cycle(db.session, cycle, language, blobs(REPORTS, self.app))
         db.session.commit()
+
+
+def enqueue_publication(app: Flask, publication_id: int) -> str:
+    """Queue the rendering of a published version's PDFs; returns the id of the job that
+    renders them (new, or the one that stands for them already)."""
+    queued.enqueue(
+        app,
+        PUBLICATION_REPORTS,
+        (publication_id,),
+        publication_id,
+        concerns={"publication": publication_id},
+    )
+    return PUBLICATION_REPORTS.job_id(app.config["JOBS_PREFIX"], (publication_id,))
+
+
+def enqueue_cycle(app: Flask, cycle: Cycle) -> list[str]:
+    """Queue the cycle's aggregate for its current ledger head, one job per language, keyed by
+    the head so that every process asking for the same build asks for one job; returns their
+    ids (new or standing)."""
+    from tracker.reports.services import cycle_head
+
+    head = cycle_head(db.session, cycle)
+    sequence = head.sequence if head else 0
+    ids = []
+    for language in CODES:
+        key = (cycle.id, sequence, language)
+        queued.enqueue(
+            app,
+            CYCLE_REPORT,
+            key,
+            cycle.id,
+            language,
+            concerns={"cycle": cycle.slug, "head": sequence, "language": language},
+        )
+        ids.append(CYCLE_REPORT.job_id(app.config["JOBS_PREFIX"], key))
+    return ids
 
 
 def run_cycle(cycle_id: int, language: str) -> str:
