@@ -1,7 +1,7 @@
 """Public pages under load, as a ratio to hello-world on the same server (a benchmark, not a test).
 
     .venv/bin/python -m tests.benchmarks.public_pages [--db sqlite|postgresql|both]
-        [--signatories N] [--duration 2] [--rounds 5] [--connections 8]
+        [--signatories N] [--duration 2] [--rounds 5] [--connections 8] [--worker]
 
 For each database: seeds the demo into a throwaway database (``tracker demo --no-serve``;
 PostgreSQL with ``--allow-any-database`` into a database made for the run and dropped after),
@@ -17,6 +17,11 @@ judged on the first ratio (public pages and API lists >= 0.5 x hello-world; down
 answers >= 0.8 x their static copy).
 
 ``--signatories N`` is passed to ``tracker demo`` when it has that option (else the demo's 22).
+``--worker`` serves as a deployment does (README, "Deploying"): the job queue on (Redis at
+``TRACKER_BENCH_REDIS_URL``, default ``redis://127.0.0.1:6379/0``, a key prefix of the run's own)
+and one ``tracker worker`` beside gunicorn, which builds the reports the warm-up downloads ask
+for (a download answers 503 until its job is done; the warm-up waits); the table's heading
+says how many jobs it ran.
 Needs ``wrk`` (Debian: ``apt-get install -y wrk``, as root) and, for PostgreSQL, the server at
 ``TRACKER_TEST_POSTGRES_URL`` (default ``postgresql://postgres@127.0.0.1:5432/postgres``).
 """
@@ -35,8 +40,9 @@ import subprocess
 import sys
 import tempfile
 import time
+import urllib.error
 import urllib.request
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -127,6 +133,9 @@ def database(kind: str, work: Path):
             conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
+REDIS_URL = os.environ.get("TRACKER_BENCH_REDIS_URL", "redis://127.0.0.1:6379/0")
+
+
 def environment(url: str, instance: Path) -> dict[str, str]:
     instance.mkdir(parents=True, exist_ok=True)
     # Reports are rendered at their first download (the warm-up), not while seeding.
@@ -191,9 +200,51 @@ def gunicorn(env: dict[str, str], port: int):
         process.wait(timeout=30)
 
 
-def get(url: str) -> bytes:
-    with urllib.request.urlopen(url, timeout=120) as response:  # noqa: S310 (our loopback http)
-        return response.read()
+@contextmanager
+def worker(env: dict[str, str], log: Path):
+    """``tracker worker`` on the run's queues until the block ends (SIGTERM: it finishes the
+    job it runs); yields a function that counts the jobs it completed."""
+    with log.open("ab") as out:
+        process = subprocess.Popen(
+            [str(VENV_BIN / "tracker"), "worker", "--name", env["TRACKER_JOBS_PREFIX"]],
+            env=env,
+            cwd=REPO,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+        )
+    try:
+        deadline = time.monotonic() + 60
+        while "Listening on" not in log.read_text(errors="replace"):
+            if time.monotonic() > deadline or process.poll() is not None:
+                raise RuntimeError(f"tracker worker did not start: {log.read_text()[-2000:]}")
+            time.sleep(0.3)
+        yield lambda: log.read_text(errors="replace").count("Job OK")
+    finally:
+        process.terminate()
+        process.wait(timeout=120)
+
+
+def forget_queue(prefix: str) -> None:
+    """Delete the run's keys from Redis."""
+    import redis
+
+    client = redis.Redis.from_url(REDIS_URL)
+    keys = list(client.scan_iter(f"*{prefix}*", count=1000))
+    if keys:
+        client.delete(*keys)
+
+
+def get(url: str, wait: float = 0) -> bytes:
+    """The body at ``url``; a 503 (a report still being built) is asked again for ``wait`` s."""
+    deadline = time.monotonic() + wait
+    while True:
+        try:
+            with urllib.request.urlopen(url, timeout=120) as response:  # noqa: S310 (loopback)
+                return response.read()
+        except urllib.error.HTTPError as error:
+            if error.code != 503 or time.monotonic() > deadline:
+                raise
+            time.sleep(1)
 
 
 def server_cpu_seconds(master: int) -> float:
@@ -267,7 +318,17 @@ def run_database(kind: str, args, binary: str) -> None:
         with database(kind, work) as url:
             env = environment(url, work / "instance")
             note = seed(kind, env, args.signatories)
-            with gunicorn(env, free_port()) as (base, master):
+            with ExitStack() as stack:
+                jobs_done = None
+                if args.worker:
+                    prefix = f"bench{secrets.token_hex(5)}"
+                    stack.callback(forget_queue, prefix)
+                    env |= {"TRACKER_REDIS_URL": REDIS_URL, "TRACKER_JOBS_PREFIX": prefix}
+                    (work / "instance" / "config.py").write_text(
+                        'RENDER_REPORTS_ON_PUBLISH = False\nREPORT_JOBS = "thread"\n'
+                    )
+                    jobs_done = stack.enter_context(worker(env, work / "worker.log"))
+                base, master = stack.enter_context(gunicorn(env, free_port()))
                 pages, downloads = targets(base)
                 hello = "/__hello"
                 # (name, path, yardstick path): pages against hello-world, each download
@@ -279,7 +340,7 @@ def run_database(kind: str, args, binary: str) -> None:
                 sizes = {}
                 large = [(name, path) for name, path in pages if len(bodies[path]) > LARGE]
                 for name, path in downloads + large:
-                    body = get(base + path)
+                    body = get(base + path, wait=600)  # with --worker: its job builds the PDF
                     copy = STATIC / f"benchmark-{secrets.token_hex(6)}{Path(path).suffix[:4]}"
                     copy.write_bytes(body)
                     copies.append(copy)
@@ -302,6 +363,8 @@ def run_database(kind: str, args, binary: str) -> None:
                     results.append(
                         Measured(name, path, "hello" if ruler == hello else "static", pairs)
                     )
+                if jobs_done is not None:
+                    note += f"; with 1 tracker worker beside it, which ran {jobs_done()} jobs"
         print_table(kind, note, results, sizes, args)
     finally:
         for copy in copies:
@@ -339,6 +402,9 @@ def main() -> None:
     parser.add_argument("--duration", type=int, default=2, help="seconds of each wrk run")
     parser.add_argument("--rounds", type=int, default=5, help="runs of each pair")
     parser.add_argument("--connections", type=int, default=8)
+    parser.add_argument(
+        "--worker", action="store_true", help="the job queue on, and a tracker worker beside"
+    )
     args = parser.parse_args()
     binary = need_wrk()
     for kind in ("sqlite", "postgresql") if args.db == "both" else (args.db,):
