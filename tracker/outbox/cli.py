@@ -8,7 +8,7 @@ from tracker import clock
 from tracker.db import db
 from tracker.outbox import services
 from tracker.outbox.models import MessageStatus, OutboxMessage
-from tracker.outbox.smtp import SMTPSettings, SMTPTransport
+from tracker.outbox.smtp import SMTPSettings, deliver_due
 from tracker.params import MAX_ID
 
 
@@ -35,11 +35,7 @@ def send(limit: int):
             f"no mail server is configured (set TRACKER_MAIL_SERVER and TRACKER_MAIL_SENDER); "
             f"{waiting} messages are waiting and stay in the outbox: see 'tracker outbox list'."
         )
-    transport = SMTPTransport(settings)
-    try:
-        sent, not_sent = services.send_due(db.session, transport, clock.now, limit)
-    finally:
-        transport.close()
+    sent, not_sent = deliver_due(db.session, settings, clock.now, limit)
     for message in not_sent:
         click.echo(
             f"not sent: #{message.id} to {message.recipient}: {message.last_error}", err=True

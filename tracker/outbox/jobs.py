@@ -18,7 +18,7 @@ from tracker.jobs import queues
 from tracker.jobs import services as queued
 from tracker.jobs.kinds import OUTBOX, Kind
 from tracker.outbox import services
-from tracker.outbox.smtp import SMTPSettings, SMTPTransport
+from tracker.outbox.smtp import SMTPSettings, deliver_due
 
 _EXTENSION = "tracker.outbox.jobs"
 SEND = Kind("outbox.send", OUTBOX, "tracker.outbox.jobs:run_send", exclusive=False)
@@ -32,11 +32,7 @@ def run_send(limit: int = 500) -> str:
     settings = SMTPSettings.from_config(current_app.config)
     if settings is None:
         return "no mail server is configured: messages wait in the outbox"
-    transport = SMTPTransport(settings)
-    try:
-        sent, not_sent = services.send_due(db.session, transport, clock.now, limit)
-    finally:
-        transport.close()
+    sent, not_sent = deliver_due(db.session, settings, clock.now, limit)
     due = services.next_due(db.session)
     if due is not None:
         key = ("at", int(due.timestamp()))

@@ -2,12 +2,15 @@
 
 import smtplib
 import ssl
+from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import datetime
 from email.message import EmailMessage
 from email.utils import formatdate, make_msgid
 
+from tracker.db import Session
 from tracker.outbox.models import OutboxMessage
-from tracker.outbox.services import DeliveryError
+from tracker.outbox.services import DeliveryError, send_due
 
 
 @dataclass(frozen=True)
@@ -89,3 +92,15 @@ class SMTPTransport:
             except (smtplib.SMTPException, OSError):
                 self._client.close()
             self._client = None
+
+
+def deliver_due(
+    session: Session, settings: SMTPSettings, clock: Callable[[], datetime], limit: int
+) -> tuple[int, list[OutboxMessage]]:
+    """Deliver up to ``limit`` due messages over one SMTP connection (``services.send_due``),
+    closed at the end; what ``tracker outbox send`` and the outbox's job both run."""
+    transport = SMTPTransport(settings)
+    try:
+        return send_due(session, transport, clock, limit)
+    finally:
+        transport.close()
