@@ -206,7 +206,7 @@ def test_an_unknown_cycle_is_a_usage_error_naming_the_known_ones(runner, world):
 
 
 @pytest.mark.parametrize(
-    "email, says",
+    ("email", "says"),
     [
         ("nobody@test.example", "no account with the e-mail address nobody@test.example"),
         ("staff@test.example", "staff@test.example is not an active administrator"),
