@@ -82,10 +82,10 @@ def render_published(
     (its SHA-256, naming the publication's entry) and the log's new checkpoint, at ``now``
     (default: the current time).
 
-    Two requests rendering the same report at once each write their file (PDFs carry their
-    creation time, so the hashes differ); the unique constraint keeps one row, the other request
-    takes it, and its own file is simply never served (nor recorded: its report entry goes with
-    the row it could not add).
+    Two requests rendering the same report at once each write their file (the same bytes as a
+    rule: rendering writes no creation time; if the renderer changed between them, two files);
+    the unique constraint keeps one row, the other request takes it, and a file of its own is
+    simply never served (nor recorded: its report entry goes with the row it could not add).
     """
     if language not in CODES:
         raise ValueError(language)
