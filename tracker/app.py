@@ -133,6 +133,8 @@ def _store_narratives(app: Flask) -> None:
 def _register_commands(app: Flask) -> None:
     from tracker.benchmarks.cli import benchmarks
     from tracker.checklists.cli import checklist
+    from tracker.companies.cli import companies
+    from tracker.cycles.cli import cycles
     from tracker.demo.cli import demo
     from tracker.jobs.cli import worker
     from tracker.ledger.cli import ledger
@@ -146,6 +148,8 @@ def _register_commands(app: Flask) -> None:
     for group in (
         benchmarks,
         checklist,
+        companies,
+        cycles,
         demo,
         ledger,
         outbox,

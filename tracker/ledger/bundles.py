@@ -117,7 +117,10 @@ def build(
         ("entry.tlog-proof", proof(entry)),
     ]
     listed = ""
-    for report in included[1:]:
+    # A report rebuilt after its file was lost has a later entry of the same language: the
+    # bundle holds the latest one the checkpoint covers (whose PDF is the one stored).
+    latest = {report.language: report for report in included[1:]}
+    for report in sorted(latest.values(), key=lambda r: r.sequence):
         language = report.language or ""
         try:
             with document(report.document_sha256 or "") as stored:

@@ -1,5 +1,6 @@
 """``tracker reports export``: every report of a cycle into a folder; ``tracker reports record``:
-the PDFs stored before the ledger recorded them, recorded."""
+the PDFs stored before the ledger recorded them, recorded; ``tracker reports rebuild``: stored
+reports whose files are gone or damaged, rendered again."""
 
 import shutil
 import time
@@ -12,6 +13,7 @@ from flask.cli import with_appcontext
 from redis.exceptions import RedisError
 from rq.exceptions import NoSuchJobError
 from rq.job import Job, JobStatus
+from sqlalchemy.exc import IntegrityError
 
 from tracker import clock
 from tracker.cycles.models import Cycle
@@ -20,7 +22,9 @@ from tracker.domain.languages import CODES
 from tracker.jobs import queues
 from tracker.ledger.models import Publication
 from tracker.ledger.queries import current_in_cycle
+from tracker.ledger.services import LedgerBusy
 from tracker.reports import jobs, services
+from tracker.reports.fonts import MissingFont
 from tracker.storage.base import BlobNotFound, BlobStore
 from tracker.storage.services import REPORTS, blobs
 
@@ -123,9 +127,9 @@ def export(
     if missing:
         click.echo(
             f"{len(missing)} stored reports are missing from the report store and were not "
-            "written; "
-            "restore them from a backup (their hashes are recorded, in the ledger for company "
-            "reports, and a new rendering would not match them):",
+            "written; restore them from a backup (their hashes are recorded, in the ledger for "
+            "company reports), or render them again as new reports with 'tracker reports "
+            f"rebuild --cycle {cycle.slug}' (a new rendering is recorded beside the old one):",
             err=True,
         )
         for line in missing:
@@ -210,13 +214,89 @@ def _failed(app: Flask, ids: list[str]) -> list[str]:
 
 def _copy(store: BlobStore, sha256: str, target: Path, missing: list[str]) -> int:
     """Copy the stored PDF to ``target`` (1), or note it in ``missing`` when it is gone from the
-    store (0): a stored report's hash is recorded, so it is restored from a backup, not rendered
-    again (PDFs carry their creation time, a new one would not match)."""
+    store or cannot be read (0): a stored report's hash is recorded, so it is restored from a
+    backup or rebuilt as a new report (`tracker reports rebuild`), never silently replaced."""
     try:
         source = store.open(sha256)
     except BlobNotFound:
         missing.append(f"{target.name}: {store.describe(sha256)} (SHA-256 {sha256})")
         return 0
-    with source, target.open("wb") as out:
-        shutil.copyfileobj(source, out)
+    try:
+        with source, target.open("wb") as out:
+            shutil.copyfileobj(source, out)
+    except OSError as exc:  # a file that vanished while read, a blob missing chunks
+        target.unlink(missing_ok=True)
+        missing.append(f"{target.name}: {store.describe(sha256)} (SHA-256 {sha256}): {exc}")
+        return 0
     return 1
+
+
+@reports.command("rebuild")
+@click.option("--cycle", "cycle_slug", help="Only the reports of this cycle (its short name).")
+@click.option("--dry-run", is_flag=True, help="Name what would be rebuilt; write nothing.")
+@with_appcontext
+def rebuild(cycle_slug: str | None, dry_run: bool):
+    """Render again every stored report whose file is missing from the report store or whose
+    bytes no longer match its SHA-256: company reports (every published version, both languages)
+    and each cycle's current aggregate.
+
+    A rendering that comes out byte for byte the same is put back under its hash; otherwise it
+    is stored as a new report (the old row is kept, marked by the new one's reason) and a
+    company report's new PDF is recorded in the ledger. Exit status 1 when a report could not
+    be rebuilt (the others are)."""
+    cycle = None
+    if cycle_slug is not None:
+        cycle = db.session.scalar(sa.select(Cycle).filter_by(slug=cycle_slug))
+        if cycle is None:
+            known = (
+                ", ".join(db.session.scalars(sa.select(Cycle.slug).order_by(Cycle.slug))) or "none"
+            )
+            raise click.BadParameter(
+                f"no cycle {cycle_slug!r} (known: {known})", param_hint="--cycle"
+            )
+    store = blobs(REPORTS)
+    unsound = services.unsound_reports(db.session, store, cycle)
+    db.session.rollback()  # only read so far
+    where = f" of {cycle.slug}" if cycle is not None else ""
+    if not unsound:
+        click.echo(f"Every stored report{where} is in the report store and sound: nothing to do.")
+        return
+    for item in unsound:
+        click.echo(f"{item.why:<8} {item.name}  {store.describe(item.row.sha256)}")
+    if dry_run:
+        click.echo(
+            f"Dry run: {len(unsound)} stored reports{where} would be rebuilt; nothing written."
+        )
+        return
+    counts = {"restored": 0, "new": 0}
+    failed: list[str] = []
+    for item in unsound:
+        try:
+            done = services.rebuild_report(db.session, store, item, clock.now())
+            db.session.commit()
+        except (IntegrityError, LedgerBusy):
+            db.session.rollback()
+            failed.append(f"{item.name}: rebuilt by another process at the same time; run again")
+            continue
+        except (MissingFont, ValueError) as exc:
+            db.session.rollback()
+            failed.append(f"{item.name}: {exc}")
+            continue
+        counts[done.outcome] += 1
+        if done.outcome == "restored":
+            click.echo(f"restored {item.name}: the same bytes, under the same SHA-256")
+        else:
+            click.echo(
+                f"new      {item.name}: SHA-256 {done.row.sha256} (generation "
+                f"{done.row.generation}; the old row is kept)"
+            )
+    click.echo(
+        f"{counts['new']} reports rebuilt as new, {counts['restored']} restored under their hash"
+        + (", recorded in the ledger" if counts["new"] else "")
+        + "."
+    )
+    if failed:
+        click.echo(f"{len(failed)} reports could not be rebuilt:", err=True)
+        for line in failed:
+            click.echo(f"  {line}", err=True)
+        raise SystemExit(1)
