@@ -13,6 +13,7 @@ import hashlib
 import re
 from dataclasses import dataclass
 from pathlib import Path
+from collections.abc import Iterator
 from typing import BinaryIO, Protocol
 
 from tracker.domain.refusals import Refusal
@@ -77,6 +78,11 @@ class BlobStore(Protocol):
 
     def describe(self, sha256: str) -> str:
         """Where the blob is (or would be) kept, for operators' messages."""
+        ...
+
+    def list_blobs(self) -> Iterator[Blob]:
+        """Every blob kept in this namespace, by hash (for backups; one at a time, never the
+        whole list in memory on the database backend's side)."""
         ...
 
     def local_path(self, sha256: str) -> Path | None:
