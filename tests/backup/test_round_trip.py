@@ -75,9 +75,7 @@ def test_the_archive_holds_a_manifest_every_table_and_every_blob(app, demo, tmp_
     assert {f"tables/{t['name']}.jsonl" for t in manifest["tables"]} <= set(names)
 
 
-def test_a_round_trip_on_the_database_under_test_moves_blobs_to_the_database(
-    app, demo, tmp_path
-):
+def test_a_round_trip_on_the_database_under_test_moves_blobs_to_the_database(app, demo, tmp_path):
     store_blobs(app)
     path = backup(app, tmp_path / "backup.tar.gz")
     with database_of(TEST_DATABASE, tmp_path / "target") as url:
