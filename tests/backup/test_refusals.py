@@ -101,7 +101,7 @@ def test_a_missing_blob_is_named(target, archive, tmp_path):
 
 
 def test_a_file_the_manifest_does_not_list_is_refused(target, archive, tmp_path):
-    files = members(archive) + [("tables/extra.jsonl", b"{}\n")]
+    files = [*members(archive), ("tables/extra.jsonl", b"{}\n")]
     refused(target, write_archive(tmp_path / "bad.tar.gz", files), "tables/extra.jsonl", "not in")
 
 

@@ -162,3 +162,41 @@ def test_backup_and_restore_as_real_commands(app, accounts, tmp_path):
         assert table_contents(target) == table_contents(app)
         with target.app_context():
             db.engine.dispose()
+
+
+def test_a_backup_is_one_moment_of_a_database_being_written(app, accounts, tmp_path):
+    """A user added (and committed) while the dump is reading its first table is in neither
+    the archive's rows nor its counts: the dump reads one snapshot."""
+    import sqlalchemy as sa
+
+    from tracker.auth.models import Role, User
+    from tracker.backup.services import archived_tables
+
+    with app.app_context():
+        first = archived_tables(db.metadata)[0].name
+        engine = db.engine
+        before = db.session.query(User).count()
+    assert first != "users"
+    added = []
+
+    def write_meanwhile(conn, cursor, statement, parameters, context, executemany):
+        if added or f"FROM {first}" not in statement:
+            return
+        added.append(True)
+        with sa.orm.Session(engine) as other:
+            other.add(User(email="meanwhile@alliance.example", display_name="M", role=Role.STAFF))
+            other.commit()
+
+    sa.event.listen(sa.Engine, "after_cursor_execute", write_meanwhile)
+    try:
+        path = backup(app, tmp_path / "backup.tar.gz")
+    finally:
+        sa.event.remove(sa.Engine, "after_cursor_execute", write_meanwhile)
+    assert added
+    with app.app_context():
+        assert db.session.query(User).count() == before + 1
+    with tarfile.open(path) as tar:
+        manifest = json.load(tar.extractfile("manifest.json"))  # type: ignore[arg-type]
+        users = tar.extractfile("tables/users.jsonl").read()  # type: ignore[union-attr]
+    assert {t["name"]: t["rows"] for t in manifest["tables"]}["users"] == before
+    assert b"meanwhile@alliance.example" not in users

@@ -279,7 +279,9 @@ def _add_bytes(tar: tarfile.TarFile, name: str, data: bytes) -> None:
     tar.addfile(_member_info(name, len(data)), io.BytesIO(data))
 
 
-def _add_stream(tar: tarfile.TarFile, name: str, data: IO[bytes], size: int) -> None:
+def _add_stream(
+    tar: tarfile.TarFile, name: str, data: IO[bytes] | _HashingReader, size: int
+) -> None:
     tar.addfile(_member_info(name, size), data)
 
 
@@ -569,10 +571,8 @@ def advance_sequences(session: Session, metadata: sa.MetaData) -> None:
         column = table.autoincrement_column
         if column is None:
             continue
+        largest = session.execute(sa.select(sa.func.max(column))).scalar()
         session.execute(
-            sa.text(
-                "SELECT setval(pg_get_serial_sequence(:table, :column), "
-                f'coalesce(max("{column.name}"), 0) + 1, false) FROM "{table.name}"'
-            ),
-            {"table": table.name, "column": column.name},
+            sa.text("SELECT setval(pg_get_serial_sequence(:table, :column), :next, false)"),
+            {"table": table.name, "column": column.name, "next": (largest or 0) + 1},
         )
