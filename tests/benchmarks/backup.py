@@ -90,7 +90,7 @@ def main() -> None:
         print(f"{'operation':<45} {'seconds':>8} {'archive MB':>11}")
         for name, seconds, size in lines:
             shown = f"{size / 1_000_000:.1f}" if size is not None else ""
-            print(f"{name:<45} {seconds:>8.1f} {shown:>11}")
+            print(f"{name:<45} {seconds:>8.1f} {shown:>11}".rstrip())
     finally:
         shutil.rmtree(work, ignore_errors=True)
 
