@@ -13,6 +13,7 @@ from tests.support.app import TEST_DATABASE
 from tests.support.backup import (
     BLOB_DATA,
     blob_hashes,
+    close,
     database_of,
     members,
     rewritten,
@@ -43,9 +44,7 @@ def target(tmp_path):
     with database_of(TEST_DATABASE, tmp_path / "target") as url:
         app = target_app(url, tmp_path / "target-instance", "local")
         yield app
-        with app.app_context():
-            db.session.remove()
-            db.engine.dispose()
+        close(app)
 
 
 def refused(target, path, *expected: str):

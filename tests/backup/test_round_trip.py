@@ -11,6 +11,7 @@ import tarfile
 from tests.support.app import REPO_ROOT, TEST_DATABASE
 from tests.support.backup import (
     blob_hashes,
+    close,
     database_of,
     row_counts,
     run,
@@ -82,8 +83,7 @@ def test_a_round_trip_on_the_database_under_test_moves_blobs_to_the_database(app
         target = target_app(url, tmp_path / "target-instance", "database", key_from=app)
         restore(target, path)
         assert_same(app, target)
-        with target.app_context():
-            db.engine.dispose()
+        close(target)
 
 
 def test_sqlite_and_postgresql_round_trips_both_ways(app, demo, tmp_path):
@@ -96,14 +96,12 @@ def test_sqlite_and_postgresql_round_trips_both_ways(app, demo, tmp_path):
         restore(other, first)
         assert_same(app, other)
         second = backup(other, tmp_path / "second.tar.gz")
-        with other.app_context():
-            db.engine.dispose()
+        close(other)
     with database_of(TEST_DATABASE, tmp_path / "back") as back_url:
         back = target_app(back_url, tmp_path / "back-instance", "local", key_from=app)
         restore(back, second)
         assert_same(app, back)
-        with back.app_context():
-            db.engine.dispose()
+        close(back)
 
 
 def test_the_restored_database_takes_new_rows(app, accounts, tmp_path):
@@ -120,7 +118,7 @@ def test_the_restored_database_takes_new_rows(app, accounts, tmp_path):
             db.session.add(user)
             db.session.commit()
             assert user.id > largest
-            db.engine.dispose()
+        close(target)
 
 
 def test_backup_and_restore_as_real_commands(app, accounts, tmp_path):
@@ -160,8 +158,7 @@ def test_backup_and_restore_as_real_commands(app, accounts, tmp_path):
         target = target_app(url, tmp_path / "target-instance", "database")
         assert blob_hashes(target) == blob_hashes(app)
         assert table_contents(target) == table_contents(app)
-        with target.app_context():
-            db.engine.dispose()
+        close(target)
 
 
 def test_a_backup_is_one_moment_of_a_database_being_written(app, accounts, tmp_path):

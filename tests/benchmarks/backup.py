@@ -24,7 +24,7 @@ from pathlib import Path
 from flask_migrate import upgrade
 
 from tests.support.app import alliance_today, make_app, postgres_database
-from tests.support.backup import row_counts, target_app
+from tests.support.backup import close, row_counts, target_app
 from tracker.db import db
 from tracker.demo.services import seed_demo
 from tracker.storage.services import UPLOADS, blobs
@@ -85,8 +85,7 @@ def main() -> None:
                 again = work / "postgresql.tar.gz"
                 seconds = timed(pg, "backup", "--out", str(again))
                 lines.append(("backup, PostgreSQL", seconds, again.stat().st_size))
-                with pg.app_context():
-                    db.engine.dispose()
+                close(pg)
         print(f"{'operation':<45} {'seconds':>8} {'archive MB':>11}")
         for name, seconds, size in lines:
             shown = f"{size / 1_000_000:.1f}" if size is not None else ""

@@ -47,6 +47,14 @@ def target_app(url: str, instance: Path, storage: str, key_from: Flask | None = 
     return make_app(url, instance, STORAGE=storage)
 
 
+def close(app: Flask) -> None:
+    """Give back every connection of ``app`` (before its database is dropped): the session's
+    first, which ``dispose`` alone would leave open."""
+    with app.app_context():
+        db.session.remove()
+        db.engine.dispose()
+
+
 def store_blobs(app: Flask) -> dict[str, dict[str, str]]:
     """Keep ``BLOB_DATA`` in the app's stores; {namespace: {sha256: hash of the bytes}}."""
     with app.app_context():
