@@ -1,8 +1,9 @@
 """Making a backup and restoring one (the format: tracker.backup.archive).
 
 A backup reads every table in one transaction (PostgreSQL: REPEATABLE READ, READ ONLY; SQLite:
-one read transaction), so its rows are one moment of the database while the app goes on
-writing; then it copies every blob each store lists. Blobs are named by their content and never
+a copy of the file made by SQLite's online backup, read in one transaction), so its rows are one
+moment of the database while the app goes on writing; then it copies every blob each store
+lists. Blobs are named by their content and never
 change, and a row naming a blob is committed after the blob is kept, so every blob a dumped row
 names is listed by then.
 
