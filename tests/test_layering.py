@@ -55,6 +55,7 @@ SHARED = {
 # Feature packages, bottom to top: a feature's core imports only features before it.
 FEATURES = [
     "storage",
+    "backup",  # reads every table through the metadata, and the blob stores
     "jobs",  # the queue: features below hand it work, it knows none of them
     "witness",
     "narratives",

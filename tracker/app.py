@@ -131,6 +131,7 @@ def _store_narratives(app: Flask) -> None:
 
 
 def _register_commands(app: Flask) -> None:
+    from tracker.backup.cli import backup, restore
     from tracker.benchmarks.cli import benchmarks
     from tracker.checklists.cli import checklist
     from tracker.companies.cli import companies
@@ -146,6 +147,8 @@ def _register_commands(app: Flask) -> None:
     from tracker.witness.cli import witness
 
     for group in (
+        backup,
+        restore,
         benchmarks,
         checklist,
         companies,

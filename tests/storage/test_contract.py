@@ -156,6 +156,45 @@ def test_a_deleted_blob_is_gone(app):
         assert not blobs(UPLOADS).exists(digest)
 
 
+def test_a_store_lists_what_it_keeps_by_hash_and_only_its_own_namespace(app):
+    with app.app_context():
+        assert list(blobs(UPLOADS).list_blobs()) == []
+    digests = sorted(put(app, UPLOADS, data) for data in (b"first", b"second", b""))
+    report = put(app, REPORTS, b"%PDF-1.7 report")
+    with app.app_context():
+        listed = list(blobs(UPLOADS).list_blobs())
+        assert [blob.sha256 for blob in listed] == digests
+        assert {blob.sha256: blob.size for blob in listed}[sha(b"second")] == len(b"second")
+        assert [blob.sha256 for blob in blobs(REPORTS).list_blobs()] == [report]
+
+
+def test_a_store_lists_no_deleted_blob(app):
+    digest = put(app, UPLOADS, b"to be forgotten")
+    with app.app_context():
+        blobs(UPLOADS).delete(digest)
+        db.session.commit()
+        assert list(blobs(UPLOADS).list_blobs()) == []
+
+
+def test_the_local_listing_skips_temporary_and_stray_files(local_app):
+    digest = put(local_app, UPLOADS, b"kept")
+    with local_app.app_context():
+        store = blobs(UPLOADS)
+        (store.scratch_dir() / ("0" * 64)).write_bytes(b"half written")
+        (store.directory / "notes.txt").write_text("an operator's file")
+        misplaced = store.directory / ("1" * 64)  # a hash, but not where the layout puts it
+        misplaced.write_bytes(b"stray")
+        assert [blob.sha256 for blob in store.list_blobs()] == [digest]
+
+
+def test_a_blob_being_written_is_not_listed(database_app):
+    with database_app.app_context():
+        blobs(UPLOADS).put(b"uncommitted")
+        # the writer's transaction is open; the listing reads on a connection of its own
+        assert list(blobs(UPLOADS).list_blobs()) == []
+        db.session.rollback()
+
+
 def test_a_bad_hash_is_refused_before_any_file_or_row_is_read(app):
     with app.app_context(), pytest.raises(ValueError, match="not a SHA-256"):
         blobs(UPLOADS).open("../../etc/passwd")

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO, Protocol
@@ -77,6 +78,11 @@ class BlobStore(Protocol):
 
     def describe(self, sha256: str) -> str:
         """Where the blob is (or would be) kept, for operators' messages."""
+        ...
+
+    def list_blobs(self) -> Iterator[Blob]:
+        """Every blob kept in this namespace, by hash (for backups; one at a time, never the
+        whole list in memory on the database backend's side)."""
         ...
 
     def local_path(self, sha256: str) -> Path | None:

@@ -160,6 +160,18 @@ class DatabaseStore:
     def local_path(self, sha256: str) -> Path | None:
         return None
 
+    def list_blobs(self) -> Iterator[Blob]:
+        # Committed blobs only: a blob being written has its pending- name, and is seen by
+        # nobody else until its transaction commits anyway.
+        query = (
+            sa.select(BLOBS.c.sha256, BLOBS.c.size)
+            .where(BLOBS.c.namespace == self.namespace, ~BLOBS.c.sha256.startswith("pending-"))
+            .order_by(BLOBS.c.sha256)
+        )
+        with self._engine().connect() as conn:
+            for row in conn.execution_options(yield_per=1000).execute(query):
+                yield Blob(row.sha256, row.size)
+
 
 def _begin_on_sqlite(session: Session) -> None:
     """Open the transaction SQLite's driver has not: it sends BEGIN only before a change, so a

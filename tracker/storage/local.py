@@ -9,11 +9,18 @@ from __future__ import annotations
 
 import os
 import secrets
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import BinaryIO
 
-from tracker.storage.base import Blob, BlobNotFound, check_sha256, chunks_of, new_digest
+from tracker.storage.base import (
+    SHA256,
+    Blob,
+    BlobNotFound,
+    check_sha256,
+    chunks_of,
+    new_digest,
+)
 
 
 def upload_layout(directory: Path, sha256: str) -> Path:
@@ -92,3 +99,16 @@ class LocalStore:
 
     def local_path(self, sha256: str) -> Path | None:
         return self.path(sha256)
+
+    def list_blobs(self) -> Iterator[Blob]:
+        # A file is a blob when its name is a hash and it sits where the layout puts that hash:
+        # temporary files in incoming/ and anything else an operator left in the folder are not.
+        if not self.directory.is_dir():
+            return
+        found = []
+        for path in self.directory.rglob("*"):
+            sha256 = path.name.split(".", 1)[0]
+            if SHA256.fullmatch(sha256) and path.is_file() and self.path(sha256) == path:
+                found.append(sha256)
+        for sha256 in sorted(found):
+            yield Blob(sha256, self.path(sha256).stat().st_size)
