@@ -113,9 +113,7 @@ def _counted(base: str) -> dict[str, float]:
     }
 
 
-def test_a_real_gunicorn_serves_health_and_adds_up_its_workers_metrics(
-    migrated_database, tmp_path
-):
+def test_a_real_gunicorn_serves_health_and_adds_up_its_workers_metrics(migrated_database, tmp_path):
     port = _free_port()
     metrics_dir = tmp_path / "metrics"
     metrics_dir.mkdir()

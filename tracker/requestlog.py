@@ -66,7 +66,9 @@ class _TrackerHandler(logging.StreamHandler):
 def make_handler(log_format: str) -> logging.Handler:
     """A stderr handler with the request-id filter and the formatter of ``log_format``."""
     if log_format not in FORMATS:
-        raise ValueError(f"LOG_FORMAT (TRACKER_LOG_FORMAT) must be text or json, not {log_format!r}")
+        raise ValueError(
+            f"LOG_FORMAT (TRACKER_LOG_FORMAT) must be text or json, not {log_format!r}"
+        )
     handler = _TrackerHandler()
     handler.addFilter(RequestIdFilter())
     formatter: logging.Formatter

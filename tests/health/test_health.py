@@ -166,7 +166,9 @@ def test_reachable_redis_and_database_storage_pass(app, tmp_path):
 
 def test_unreachable_rate_limit_storage_is_a_503(app, tmp_path):
     limited = make_app(
-        app.config["SQLALCHEMY_DATABASE_URI"], tmp_path / "limited", RATELIMIT_STORAGE_URI=CLOSED_REDIS
+        app.config["SQLALCHEMY_DATABASE_URI"],
+        tmp_path / "limited",
+        RATELIMIT_STORAGE_URI=CLOSED_REDIS,
     )
     response = limited.test_client().get("/readyz")
     assert response.status_code == 503
@@ -180,7 +182,9 @@ def test_a_storage_folder_that_cannot_be_written_is_a_503(app, tmp_path):
     blocker = tmp_path / "a-file"
     blocker.write_text("not a folder")
     broken = make_app(
-        app.config["SQLALCHEMY_DATABASE_URI"], tmp_path / "broken", REPORT_DIR=str(blocker / "reports")
+        app.config["SQLALCHEMY_DATABASE_URI"],
+        tmp_path / "broken",
+        REPORT_DIR=str(blocker / "reports"),
     )
     response = broken.test_client().get("/readyz")
     assert response.status_code == 503

@@ -82,9 +82,12 @@ def test_apps_count_apart(app, tmp_path):
     second = scraped_app(app, tmp_path, "second").test_client()
     first.get("/healthz")
     healthz = (("endpoint", "health.healthz"), ("method", "GET"), ("status", "200"))
-    assert samples(first.get("/metrics", headers=AUTH).get_data(as_text=True))[
-        ("tracker_http_requests_total", healthz)
-    ] == 1
+    assert (
+        samples(first.get("/metrics", headers=AUTH).get_data(as_text=True))[
+            ("tracker_http_requests_total", healthz)
+        ]
+        == 1
+    )
     assert ("tracker_http_requests_total", healthz) not in samples(
         second.get("/metrics", headers=AUTH).get_data(as_text=True)
     )

@@ -163,7 +163,9 @@ def storage_check(app: Flask, database: Check) -> Check:
     if backend == "database" and not database.ok:
         return Check(ok=False, detail=backend, error="the database is unreachable")
     if backend == "local":
-        folders = [(setting, Path(app.config[setting])) for setting, _ in storage.NAMESPACES.values()]
+        folders = [
+            (setting, Path(app.config[setting])) for setting, _ in storage.NAMESPACES.values()
+        ]
     else:
         folders = [("UPLOAD_DIR", Path(app.config["UPLOAD_DIR"]) / "incoming")]
     folders.append(("OPENDATA_DIR", Path(app.config["OPENDATA_DIR"])))
