@@ -3,7 +3,9 @@ status, their latency, the job queue's depth and failures, the ledger's size."""
 
 from __future__ import annotations
 
+import pytest
 import sqlalchemy as sa
+from flask import Flask
 from prometheus_client.parser import text_string_to_metric_families
 
 from tests.support.app import make_app
@@ -25,10 +27,22 @@ def samples(text: str) -> dict[tuple[str, tuple[tuple[str, str], ...]], float]:
     return found
 
 
-def scraped_app(app, tmp_path, name="scraped", **extra):
-    return make_app(
-        app.config["SQLALCHEMY_DATABASE_URI"], tmp_path / name, METRICS_TOKEN=TOKEN, **extra
-    )
+@pytest.fixture
+def scraped_app(app):
+    """Make apps on the test's database with METRICS_TOKEN set; their pools closed after."""
+    made: list[Flask] = []
+
+    def build(_app, tmp_path, name="scraped", **extra) -> Flask:
+        built = make_app(
+            app.config["SQLALCHEMY_DATABASE_URI"], tmp_path / name, METRICS_TOKEN=TOKEN, **extra
+        )
+        made.append(built)
+        return built
+
+    yield build
+    for built in made:
+        with built.app_context():
+            db.engine.dispose()
 
 
 def test_without_a_token_setting_there_is_no_metrics_page(client):
@@ -36,7 +50,7 @@ def test_without_a_token_setting_there_is_no_metrics_page(client):
     assert client.get("/metrics", headers=AUTH).status_code == 404
 
 
-def test_a_missing_or_wrong_token_is_refused(app, tmp_path):
+def test_a_missing_or_wrong_token_is_refused(scraped_app, app, tmp_path):
     client = scraped_app(app, tmp_path).test_client()
     for headers in (
         {},
@@ -52,7 +66,7 @@ def test_a_missing_or_wrong_token_is_refused(app, tmp_path):
         assert "tracker_" not in response.get_data(as_text=True)
 
 
-def test_requests_are_counted_by_endpoint_method_and_status(app, tmp_path):
+def test_requests_are_counted_by_endpoint_method_and_status(scraped_app, app, tmp_path):
     client = scraped_app(app, tmp_path).test_client()
     client.get("/healthz")
     client.get("/healthz")
@@ -77,7 +91,7 @@ def test_requests_are_counted_by_endpoint_method_and_status(app, tmp_path):
     assert not any(name == "tracker_job_queue_depth" for name, _ in found)
 
 
-def test_apps_count_apart(app, tmp_path):
+def test_apps_count_apart(scraped_app, app, tmp_path):
     first = scraped_app(app, tmp_path, "first").test_client()
     second = scraped_app(app, tmp_path, "second").test_client()
     first.get("/healthz")
@@ -93,7 +107,7 @@ def test_apps_count_apart(app, tmp_path):
     )
 
 
-def test_the_ledger_size_is_the_number_of_entries(app, demo, tmp_path):
+def test_the_ledger_size_is_the_number_of_entries(scraped_app, app, demo, tmp_path):
     with app.app_context():
         entries = db.session.scalar(sa.select(sa.func.count()).select_from(LedgerEntry))
     assert entries > 0
@@ -102,7 +116,7 @@ def test_the_ledger_size_is_the_number_of_entries(app, demo, tmp_path):
     assert 0 < found[("tracker_ledger_checkpoint_size", ())] <= entries
 
 
-def test_queue_depths_and_failures_come_from_redis(app, tmp_path):
+def test_queue_depths_and_failures_come_from_redis(scraped_app, app, tmp_path):
     prefix = new_prefix()
     try:
         scraped = scraped_app(app, tmp_path, REDIS_URL=REDIS_URL, JOBS_PREFIX=prefix)
@@ -120,7 +134,7 @@ def test_queue_depths_and_failures_come_from_redis(app, tmp_path):
         forget_prefix(prefix)
 
 
-def test_an_unreachable_redis_leaves_the_rest_of_the_scrape(app, tmp_path):
+def test_an_unreachable_redis_leaves_the_rest_of_the_scrape(scraped_app, app, tmp_path):
     scraped = scraped_app(app, tmp_path, REDIS_URL="redis://:pw-of-redis@127.0.0.1:1/0")
     response = scraped.test_client().get("/metrics", headers=AUTH)
     assert response.status_code == 200
@@ -138,7 +152,11 @@ def test_the_token_comes_from_the_environment(monkeypatch, app, tmp_path):
     monkeypatch.setenv("TRACKER_SECRET_KEY", "env-secret")
     monkeypatch.setenv("TRACKER_METRICS_TOKEN", TOKEN)
     from_env = create_app()
-    assert from_env.config["METRICS_TOKEN"] == TOKEN
-    client = from_env.test_client()
-    assert client.get("/metrics", headers=AUTH).status_code == 200
-    assert client.get("/metrics").status_code == 401
+    try:
+        assert from_env.config["METRICS_TOKEN"] == TOKEN
+        client = from_env.test_client()
+        assert client.get("/metrics", headers=AUTH).status_code == 200
+        assert client.get("/metrics").status_code == 401
+    finally:
+        with from_env.app_context():
+            db.engine.dispose()
