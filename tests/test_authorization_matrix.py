@@ -254,6 +254,11 @@ MATRIX: dict[tuple[str, str], Row] = {
         "/review/{cycle}/company-a/publish", staff_only(409)
     ),
     ("filing.comment", "POST"): Row("/filing/{cycle}/comments", officers_only(422, officer_b=404)),
+    # For load balancers and scrapers: the health checks are public (they name checks, never
+    # a secret); /metrics exists only with METRICS_TOKEN set, which the tests' app has not.
+    ("health.healthz", "GET"): Row("/healthz", everyone(200)),
+    ("health.readyz", "GET"): Row("/readyz", everyone(200)),
+    ("metrics.metrics", "GET"): Row("/metrics", everyone(404)),
 }
 
 

@@ -51,12 +51,15 @@ SHARED = {
     "templating",
     "pagecache",
     "sorting",
+    "requestlog",
+    "gunicorn_conf",  # gunicorn's settings: imports nothing of tracker
 }
 # Feature packages, bottom to top: a feature's core imports only features before it.
 FEATURES = [
     "storage",
     "backup",  # reads every table through the metadata, and the blob stores
     "jobs",  # the queue: features below hand it work, it knows none of them
+    "health",  # /healthz, /readyz: reads the database, the queue's Redis and the storage
     "witness",
     "narratives",
     "outbox",
@@ -79,6 +82,7 @@ FEATURES = [
     "badges",
     "api",
     "roster",
+    "metrics",  # /metrics: requests, and the queue's and the ledger's sizes
     "users",
     "demo",
 ]

@@ -16,6 +16,7 @@ from tracker import (
     pagecache,
     params,
     ratelimit,
+    requestlog,
     security,
     sorting,
     templating,
@@ -31,6 +32,7 @@ from tracker.jobs import labels as job_labels
 from tracker.jobs import queues as job_queues
 from tracker.ledger import jobs as ledger_jobs
 from tracker.ledger import keys as ledger_keys
+from tracker.metrics import services as metrics
 from tracker.outbox import jobs as outbox_jobs
 from tracker.outbox import labels as outbox_labels
 from tracker.reports import jobs as report_jobs
@@ -59,6 +61,8 @@ def create_app(test_config: dict | None = None) -> Flask:
     )
     app.request_class = TrackerRequest
     config.configure(app, test_config)
+    requestlog.init_app(app)  # logging first; its after_request (the X-Request-ID) runs late
+    metrics.init_app(app)  # first hooks: the time it records covers the others'
     if app.config.get("PROXY_HOPS"):
         # Behind a load balancer: trust that many proxies for the client address and scheme.
         hops = int(app.config["PROXY_HOPS"])
@@ -177,8 +181,10 @@ def _register_blueprints(app: Flask) -> None:
     from tracker.cycles.views import bp as cycles_bp
     from tracker.feeds.views import bp as feeds_bp
     from tracker.filing.views import bp as filing_bp
+    from tracker.health.views import bp as health_bp
     from tracker.jobs.views import bp as jobs_bp
     from tracker.ledger.views import bp as ledger_bp
+    from tracker.metrics.views import bp as metrics_bp
     from tracker.opendata.views import bp as opendata_bp
     from tracker.outbox.views import bp as outbox_bp
     from tracker.public.views import bp as public_bp
@@ -211,6 +217,8 @@ def _register_blueprints(app: Flask) -> None:
         badges_bp,
         api_bp,
         search_bp,
+        health_bp,
+        metrics_bp,
     ):
         app.register_blueprint(blueprint)
 

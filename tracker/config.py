@@ -114,6 +114,13 @@ DEFAULTS = {
     "JOBS_PREFIX": "tracker",
     # Days before the due date at which companies that have not submitted are reminded.
     "REMINDER_DAYS": [14, 7, 1],
+    # Logging (tracker.requestlog): "text" lines or "json" objects on stderr, from LOG_LEVEL up;
+    # every record carries the request's id.
+    "LOG_FORMAT": "text",
+    "LOG_LEVEL": "INFO",
+    # /metrics (tracker.metrics) answers only a scraper sending "Authorization: Bearer <this>";
+    # without it the page does not exist (404).
+    "METRICS_TOKEN": None,
 }
 
 # Environment variable -> config key; TRACKER_* names win over the conventional ones.
@@ -146,6 +153,9 @@ ENVIRONMENT = {
     "TRACKER_MAIL_USERNAME": "MAIL_USERNAME",
     "TRACKER_MAIL_PASSWORD": "MAIL_PASSWORD",
     "TRACKER_MAIL_SENDER": "MAIL_SENDER",
+    "TRACKER_LOG_FORMAT": "LOG_FORMAT",
+    "TRACKER_LOG_LEVEL": "LOG_LEVEL",
+    "TRACKER_METRICS_TOKEN": "METRICS_TOKEN",
 }
 TRUE_WORDS = {"1", "true", "yes", "on"}
 

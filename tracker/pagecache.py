@@ -109,7 +109,7 @@ PRIVATE_CACHE_CONTROL = "private, no-cache"
 BADGE_MAX_AGE = 300
 CACHE_CONTROL = {"badges.company": f"public, max-age={BADGE_MAX_AGE}"}
 # Headers never stored with a page: recomputed for every answer, or must not be replayed.
-UNSTORED_HEADERS = frozenset({"set-cookie", "content-length", "etag", "date"})
+UNSTORED_HEADERS = frozenset({"set-cookie", "content-length", "etag", "date", "x-request-id"})
 
 _CHANGED = "tracker.public_changed"  # session.info: this transaction changed public data
 _BUMPED = "tracker.public_bumped"  # session.info: the generation this transaction wrote

@@ -1,0 +1,1 @@
+"""Prometheus metrics at ``/metrics``, for a scraper holding METRICS_TOKEN."""
