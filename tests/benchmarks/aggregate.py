@@ -44,9 +44,7 @@ class Measured:
 
 def instance_env(instance: Path) -> dict[str, str]:
     """The environment of a `tracker` process on the instance's own SQLite database."""
-    env = {
-        k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "TRACKER_DATABASE_URL")
-    }
+    env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "TRACKER_DATABASE_URL")}
     env["TRACKER_INSTANCE_PATH"] = str(instance)
     env["PYTHONPATH"] = str(ROOT)
     return env
@@ -172,7 +170,9 @@ def main() -> None:
                 flush=True,
             )
         for small, large in zip(results, results[1:], strict=False):
-            per = (large.render_seconds / large.published) / (small.render_seconds / small.published)
+            per = (large.render_seconds / large.published) / (
+                small.render_seconds / small.published
+            )
             print(
                 f"{small.published} -> {large.published} companies "
                 f"({large.published / small.published:.1f} x): PDF time "
