@@ -125,15 +125,15 @@ def join(parts: Sequence[PartPdf]) -> bytes:
         flat_names.extend([pikepdf.String(name), names[name]])
     out.Root.Names = Dictionary(Dests=out.make_indirect(Dictionary(Names=flat_names)))
     nums_array = Array()
-    for key, value in sorted(parent_tree, key=lambda pair: pair[0]):
-        nums_array.extend([key, value])
+    for number, value in sorted(parent_tree, key=lambda pair: pair[0]):
+        nums_array.extend([pikepdf.Object.parse(str(number).encode()), value])
     tree_root.ParentTree = out.make_indirect(Dictionary(Nums=nums_array))
     tree_root.ParentTreeNextKey = next_annotation
     out.Root.StructTreeRoot = tree_root
     front = sources[0]
-    for key in CATALOG_KEYS:
-        if key in front.Root:
-            out.Root[key] = _copy(out, front.Root[key])
+    for entry in CATALOG_KEYS:
+        if entry in front.Root:
+            out.Root[entry] = _copy(out, front.Root[entry])
     if "/Info" in front.trailer:
         out.trailer.Info = _copy(out, front.trailer.Info)
     _outline(out, parts, [len(source.pages) for source in sources])
