@@ -79,6 +79,13 @@ DEFAULTS = {
     "RENDER_REPORTS_ON_PUBLISH": True,
     # How aggregate reports are built outside requests: "thread", "inline" or "off".
     "REPORT_JOBS": "thread",
+    # A cycle's aggregate with more published companies than REPORT_AGGREGATE_PART_SIZE is
+    # rendered in parts (tracker.reports.parts): that many company summaries to a part, and a
+    # table (the companies x commitments matrix, the results matrix) REPORT_AGGREGATE_TABLE_ROWS
+    # rows to a part; each part is laid out on its own and the parts joined, so that memory stays
+    # bounded whatever the roster. 0 renders every aggregate in one piece.
+    "REPORT_AGGREGATE_PART_SIZE": 150,
+    "REPORT_AGGREGATE_TABLE_ROWS": 1000,
     # Answer limits: characters per narrative, note and reason; links per item.
     "NARRATIVE_MAX_LENGTH": 20_000,
     "NOTE_MAX_LENGTH": 5_000,

@@ -16,7 +16,8 @@ from tracker.domain.languages import Language, by_code
 from tracker.domain.statuses import Status
 from tracker.domain.trends import Trend
 from tracker.i18n import current_language
-from tracker.reports.pdf import ARCHIVAL, RenderedPdf, render_pdf
+from tracker.reports import parts
+from tracker.reports.pdf import ARCHIVAL, RenderedPdf, render_parts, render_pdf
 from tracker.templating import preload_markdown
 
 
@@ -120,10 +121,43 @@ def company_report_pdf(report: CompanyReport, language: str) -> RenderedPdf:
 
 
 def cycle_report_pdf(report: CycleReport, language: str) -> RenderedPdf:
-    """The PDF of a cycle's aggregate report in ``language`` ("en" or "zh")."""
+    """The PDF of a cycle's aggregate report in ``language`` ("en" or "zh"): in one piece, or,
+    with more published companies than REPORT_AGGREGATE_PART_SIZE, in parts rendered one at a
+    time and joined (tracker.reports.parts), so that memory stays bounded."""
+    results = report.results
+    rows = len(results.companies) if results else 0
+    benchmarks = len(results.benchmarks) if results else None
+    part_size = current_app.config["REPORT_AGGREGATE_PART_SIZE"]
     with force_locale(_language(language).locale):
-        html = render_template("reports/cycle.html", report=report, STATUS=Status)
-    return render_pdf(html, _static_folder(), ARCHIVAL)
+        if not part_size or len(report.companies) <= part_size:
+            part = parts.whole(len(report.companies), rows, benchmarks)
+            html = render_template(
+                "reports/cycle.html",
+                report=report,
+                STATUS=Status,
+                part=part,
+                CONTENTS=parts.CONTENTS,
+            )
+            return render_pdf(html, _static_folder(), ARCHIVAL)
+        planned = parts.plan(
+            len(report.companies),
+            rows,
+            benchmarks,
+            part_size,
+            current_app.config["REPORT_AGGREGATE_TABLE_ROWS"] or None,
+        )
+        return render_parts(
+            planned,
+            lambda part: render_template(
+                "reports/cycle.html",
+                report=report,
+                STATUS=Status,
+                part=part,
+                CONTENTS=parts.CONTENTS,
+            ),
+            _static_folder(),
+            ARCHIVAL,
+        )
 
 
 def init_app(app: Flask) -> None:
