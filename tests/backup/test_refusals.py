@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.support.app import TEST_DATABASE
+from tests.support.app import TEST_DATABASE, latest_revision, previous_revision
 from tests.support.backup import (
     BLOB_DATA,
     blob_hashes,
@@ -137,10 +137,13 @@ def test_a_garbled_manifest_is_refused(target, archive, tmp_path, garbage):
 
 def test_an_archive_of_another_migration_revision_is_refused_naming_both(target, archive, tmp_path):
     def older(manifest):
-        manifest["migration_revision"] = "0029"
+        manifest["migration_revision"] = previous_revision()
 
     bad = rewritten(archive, tmp_path / "bad.tar.gz", lambda n, d: d, manifest=older)
-    refused(target, bad, "revision 0029", "end at 0030", "tracker version of revision 0029")
+    before, head = previous_revision(), latest_revision()
+    refused(
+        target, bad, f"revision {before}", f"end at {head}", f"tracker version of revision {before}"
+    )
 
 
 def test_a_newer_format_is_refused(target, archive, tmp_path):
@@ -199,5 +202,5 @@ def test_a_backup_never_overwrites_a_file(app, archive):
 
 def test_a_manifest_names_its_revision_and_every_file(archive):
     manifest = json.loads(dict(members(archive))["manifest.json"])
-    assert manifest["migration_revision"] == "0030"
+    assert manifest["migration_revision"] == latest_revision()
     assert all(len(t["sha256"]) == 64 for t in manifest["tables"])

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 
-from tests.support.app import POSTGRES_URL, make_app
+from tests.support.app import POSTGRES_URL, latest_revision, make_app, previous_revision
 from tests.support.jobs import REDIS_URL
 from tracker import pagecache
 from tracker.db import db
@@ -44,7 +44,7 @@ def test_health_pages_are_never_in_the_page_cache():
 
 def test_the_heads_are_the_latest_migration(tmp_path):
     app = make_app("sqlite://", tmp_path / "instance")
-    assert services.migration_heads(app) == frozenset({"0030"})
+    assert services.migration_heads(app) == frozenset({latest_revision()})
 
 
 def test_database_down_is_a_503_with_json_and_no_password(tmp_path):
@@ -85,18 +85,19 @@ def _set_revision(app, revision: str) -> None:
 
 
 def test_migrations_behind_the_code_are_a_503(app, client):
-    _set_revision(app, "0029")
+    head, older = latest_revision(), previous_revision()
+    _set_revision(app, older)
     try:
         response = client.get("/readyz")
     finally:
-        _set_revision(app, "0030")
+        _set_revision(app, head)
     assert response.status_code == 503
     body = response.get_json()
     assert body["checks"]["database"] == {"ok": True}
     assert body["checks"]["migrations"] == {
         "ok": False,
-        "detail": "0029",
-        "error": "the database is at 0029, the code's head is 0030",
+        "detail": older,
+        "error": f"the database is at {older}, the code's head is {head}",
     }
     assert client.get("/readyz").status_code == 200  # not cached: back at head, ready again
 

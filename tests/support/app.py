@@ -159,3 +159,19 @@ def grow_roster(app, signatories: int) -> None:
             db.session, app.extensions["tracker.checklist_files"], alliance_today(), signatories
         )
         db.session.commit()
+
+
+def latest_revision() -> str:
+    """The newest migration's revision, from the files' names ("0031_rebuilt_reports.py"), so
+    that tests naming the head need no edit when a migration is added."""
+    return _revisions()[-1]
+
+
+def previous_revision() -> str:
+    """The migration before the newest one."""
+    return _revisions()[-2]
+
+
+def _revisions() -> list[str]:
+    versions = REPO_ROOT / "tracker" / "migrations" / "versions"
+    return sorted(path.name.split("_", 1)[0] for path in versions.glob("[0-9]*_*.py"))
