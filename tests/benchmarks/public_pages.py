@@ -19,9 +19,9 @@ answers >= 0.8 x their static copy).
 ``--signatories N`` is passed to ``tracker demo`` when it has that option (else the demo's 22).
 ``--worker`` serves as a deployment does (README, "Deploying"): the job queue on (Redis at
 ``TRACKER_BENCH_REDIS_URL``, default ``redis://127.0.0.1:6379/0``, a key prefix of the run's own)
-and one ``tracker worker`` beside gunicorn, which builds the reports the warm-up downloads ask
-for (a download answers 503 until its job is done; the warm-up waits); the table's heading
-says how many jobs it ran.
+and one ``tracker worker`` beside gunicorn; the demo is then seeded without its reports, so the
+worker builds the ones the warm-up downloads ask for (a download answers 503 until its job is
+done; the warm-up waits); the table's heading says how many jobs it ran.
 Needs ``wrk`` (Debian: ``apt-get install -y wrk``, as root) and, for PostgreSQL, the server at
 ``TRACKER_TEST_POSTGRES_URL`` (default ``postgresql://postgres@127.0.0.1:5432/postgres``).
 """
@@ -149,12 +149,14 @@ def environment(url: str, instance: Path) -> dict[str, str]:
     }
 
 
-def seed(kind: str, env: dict[str, str], signatories: int | None) -> str:
+def seed(kind: str, env: dict[str, str], signatories: int | None, reports: bool = True) -> str:
     tracker = [str(VENV_BIN / "tracker")]
     options = subprocess.run(
         [*tracker, "demo", "--help"], env=env, capture_output=True, text=True, check=True
     ).stdout
     command = [*tracker, "demo", "--no-serve"]
+    if not reports:  # the worker builds them, at their first download
+        command.append("--no-reports")
     if kind != "sqlite":
         command.append("--allow-any-database")
     note = "22 signatories (the demo's)"
@@ -305,6 +307,7 @@ def targets(base: str) -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
     ]
     downloads = [
         ("stored PDF", f"/companies/{company}/report.pdf?cycle={cycle_slug}&lang=en"),
+        ("aggregate PDF", f"/cycles/{cycle_slug}/report.pdf?lang=zh"),
         ("cycle CSV", f"/cycles/{cycle_slug}/disclosures.csv"),
         ("/ledger.csv", "/ledger.csv"),
     ]
@@ -317,7 +320,7 @@ def run_database(kind: str, args, binary: str) -> None:
     try:
         with database(kind, work) as url:
             env = environment(url, work / "instance")
-            note = seed(kind, env, args.signatories)
+            note = seed(kind, env, args.signatories, reports=not args.worker)
             with ExitStack() as stack:
                 jobs_done = None
                 if args.worker:
