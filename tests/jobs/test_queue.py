@@ -11,8 +11,6 @@ from tests.support.jobs import (
     FLAKY,
     SLOW,
     Worker,
-    forget_prefix,
-    new_prefix,
     queued_app,
     wait_for,
 )
@@ -24,13 +22,6 @@ from tracker.reports.models import StoredCycleReport
 
 
 @pytest.fixture
-def prefix():
-    name = new_prefix()
-    yield name
-    forget_prefix(name)
-
-
-@pytest.fixture
 def qapp(app, prefix, tmp_path):
     """The test app (its database emptied after the test by ``app``) with the queue on."""
     queued = queued_app(app.config["SQLALCHEMY_DATABASE_URI"], tmp_path / "queued-instance", prefix)
@@ -38,14 +29,6 @@ def qapp(app, prefix, tmp_path):
     with queued.app_context():
         db.session.remove()
         db.engine.dispose()
-
-
-@pytest.fixture
-def workers(tmp_path):
-    started: list[Worker] = []
-    yield started
-    for worker in started:
-        worker.stop()
 
 
 def fetch(app, job_id: str) -> Job:

@@ -12,7 +12,7 @@ import pytest
 import sqlalchemy as sa
 from rq.job import Job, JobStatus
 
-from tests.support.jobs import Worker, forget_prefix, new_prefix, queued_app, wait_for
+from tests.support.jobs import Worker, queued_app, wait_for
 from tests.support.mail import free_port, mail_settings, start_smtp_server
 from tests.support.review import publish_as_is, publish_first_version
 from tests.support.witness import Witness
@@ -26,21 +26,6 @@ from tracker.ledger.policy import log_policy
 from tracker.outbox import services as outbox
 from tracker.outbox.models import MessageStatus, OutboxMessage
 from tracker.reports.models import StoredCycleReport, StoredReport
-
-
-@pytest.fixture
-def prefix():
-    name = new_prefix()
-    yield name
-    forget_prefix(name)
-
-
-@pytest.fixture
-def workers():
-    started: list[Worker] = []
-    yield started
-    for worker in started:
-        worker.stop()
 
 
 @pytest.fixture
